@@ -1,0 +1,3 @@
+// Public API.
+export * from "./errors.js";
+export type * from "./launch/types.js";

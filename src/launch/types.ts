@@ -1,0 +1,79 @@
+// The launcher interface: how a stage's process (or cluster job) is started, watched, cancelled and reattached.
+// A stage renders a JobSpec; the pipeline submits it, records `job.record` in state *before* waiting, and on a
+// later CLI start calls `reattach(record)` so a still-running job is watched again instead of launched twice.
+
+export type LauncherName = "local" | "slurm" | "ray";
+
+export interface JobSpec {
+  /** Stage name, used for job names and messages. */
+  stage: string;
+  /** Executable and arguments. Never a shell string. */
+  argv: string[];
+  /** Variables added on top of the launcher's base environment. */
+  env: Record<string, string>;
+  cwd: string;
+  /** stdout and stderr of the job go here (appended). */
+  logFile: string;
+  /** Cluster shape for launchers that allocate (slurm). Local ignores these. */
+  nodes?: number;
+  gpusPerNode?: number;
+  /** No output for this long → the job is ended and reported as `hang`. */
+  watchdogMs?: number;
+}
+
+/** What is stored in state.json about a job, enough to reattach to it from another process. */
+export interface JobRecord {
+  launcher: LauncherName;
+  /** pid for local, job id for slurm and ray. */
+  id: string;
+  logFile: string;
+  /** Local: the process start time (from /proc) so a reused pid is not mistaken for our job. */
+  startTime?: string;
+  submittedAt: string;
+  /** Launcher-specific extras (slurm: script path, cluster). Must be JSON-serializable. */
+  extra?: Record<string, unknown>;
+}
+
+export type JobState =
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "timeout"
+  | "hang"
+  | "node-fail"
+  | "preempted"
+  | "out-of-memory"
+  | "interrupted"
+  /** The job ended while nobody watched and its exit status cannot be known (local reattach). */
+  | "ended-unobserved"
+  | "unknown";
+
+export interface JobOutcome {
+  state: JobState;
+  exitCode: number | null;
+  signal: string | null;
+  /** Launcher's words for why (e.g. Slurm's Reason field). */
+  reason?: string;
+}
+
+export interface WaitOptions {
+  /** Called with each complete line of job output as it streams (already written to the log file). */
+  onLine?: (line: string) => void;
+  /** Called every poll interval while the job runs (stages use it to read progress files). */
+  onTick?: () => void | Promise<void>;
+  /** Aborting ends the job (whole process tree / scancel) and resolves with state `interrupted`. */
+  signal?: AbortSignal;
+}
+
+export interface Job {
+  readonly record: JobRecord;
+  wait(options?: WaitOptions): Promise<JobOutcome>;
+  cancel(): Promise<void>;
+}
+
+export interface Launcher {
+  readonly name: LauncherName;
+  submit(spec: JobSpec): Promise<Job>;
+  /** A Job for a recorded, still-running job; undefined when it is gone. */
+  reattach(record: JobRecord): Promise<Job | undefined>;
+}
