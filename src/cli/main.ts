@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The dianjin-train CLI. Commands are thin: parse arguments, call the library, print. Heavy modules load lazily.
+import { Command } from "commander";
+import { withConfigOptions, type CommonOptions } from "./options.js";
+import { reportError } from "./errors.js";
+
+const STAGE_COMMANDS: Record<string, string> = {
+  data: "build the SFT and RL data",
+  sft: "supervised fine-tuning with LLaMA-Factory",
+  grpo: "GRPO reinforcement learning with verl",
+  merge: "merge the GRPO checkpoint into a Hugging Face model",
+  deploy: "serve the model with vLLM",
+  eval: "evaluate the model",
+};
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("dianjin-train")
+    .description("Plan, run, resume and evaluate the DianJin-R1 recipe from one experiment file.")
+    .version((await import("../pipeline/manifest.js")).PACKAGE_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  withConfigOptions(program.command("plan <config>").description("validate, render every file, and say what would run and why"))
+    .option("--json", "print the plan as JSON")
+    .option("--out <dir>", "also write every rendered file under DIR/<stage>/")
+    .action(async (config: string, options: CommonOptions & { json?: boolean; out?: string }) => {
+      exitCode = await (await import("./plan.js")).planCommand(config, options);
+    });
+
+  withConfigOptions(program.command("run <config>").description("run the pipeline; a rerun resumes or skips what is up to date"))
+    .option("--json", "print the result as JSON")
+    .action(async (config: string, options: CommonOptions & { json?: boolean }) => {
+      exitCode = await (await import("./run.js")).runCommand(config, options);
+    });
+
+  for (const [stage, description] of Object.entries(STAGE_COMMANDS)) {
+    withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false)
+      .addHelpText("after", "\nAdd --force to run it even when it is up to date.")
+      .option("--force", "run even when up to date")
+      .option("--json", "print the result as JSON")
+      .action(async (config: string, options: { set: string[]; force?: boolean; json?: boolean }) => {
+        exitCode = await (await import("./run.js")).runCommand(config, { ...options, only: [stage], force: options.force ? [stage] : [] });
+      });
+  }
+
+  withConfigOptions(program.command("status <config>").description("what each stage last did"), false)
+    .option("--json", "print state.json")
+    .action(async (config: string, options: { set: string[]; json?: boolean }) => {
+      exitCode = await (await import("./status.js")).statusCommand(config, options);
+    });
+
+  withConfigOptions(program.command("logs <config> [stage]").description("print (or follow) a stage's log"), false)
+    .option("-f, --follow", "keep printing as the log grows")
+    .option("-n, --lines <n>", "how many lines", "50")
+    .action(async (config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }) => {
+      exitCode = await (await import("./status.js")).logsCommand(config, stage, options);
+    });
+
+  withConfigOptions(program.command("cancel <config>").description("end the jobs a run left running"), false).action(
+    async (config: string, options: { set: string[] }) => {
+      exitCode = await (await import("./status.js")).cancelCommand(config, options);
+    },
+  );
+
+  program
+    .command("schema")
+    .description("print the experiment file's JSON Schema (for editor completion)")
+    .action(async () => {
+      exitCode = await (await import("./schema.js")).schemaCommand();
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (typeof code === "string" && code.startsWith("commander.")) {
+      if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
+      return 2;
+    }
+    return reportError(error);
+  }
+  return exitCode;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);

@@ -1,0 +1,40 @@
+// Which config values are file paths, so relative ones are resolved against the file that wrote them.
+import { isAbsolute, resolve } from "node:path";
+import { isPlainObject } from "./merge.js";
+
+/** Always paths. `*` matches one key. */
+const PATH_FIELDS = ["workdir", "stages.sft.dataset_files.*.path", "stages.sft.deepspeed.path"];
+/** Paths only when written as one (./x, ../x, /x, ~/x); otherwise a hub id or a name on PATH. */
+const PATH_OR_NAME_FIELDS = ["model.base", "tools.*.command.0"];
+
+function matches(pattern: string, path: string[]): boolean {
+  const parts = pattern.split(".");
+  return parts.length === path.length && parts.every((p, i) => p === "*" || p === path[i]);
+}
+
+function looksLikePath(value: string): boolean {
+  return value.startsWith("./") || value.startsWith("../") || value === "." || value === "..";
+}
+
+/** Resolves relative path values in a raw (not yet validated) tree against `baseDir`. */
+export function resolvePaths(tree: unknown, baseDir: string, path: string[] = []): unknown {
+  if (typeof tree === "string") {
+    if (PATH_FIELDS.some((p) => matches(p, path)) && !isAbsolute(tree) && !tree.includes("${")) return resolve(baseDir, tree);
+    if (PATH_OR_NAME_FIELDS.some((p) => matches(p, path)) && looksLikePath(tree)) return resolve(baseDir, tree);
+    return tree;
+  }
+  if (Array.isArray(tree)) {
+    // A command given as one string is still a path-or-name in position 0.
+    return tree.map((v, i) => resolvePaths(v, baseDir, [...path, String(i)]));
+  }
+  if (isPlainObject(tree)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(tree)) {
+      const child = [...path, k];
+      out[k] =
+        k === "command" && typeof v === "string" && path[0] === "tools" ? resolvePaths([v], baseDir, child) : resolvePaths(v, baseDir, child);
+    }
+    return out;
+  }
+  return tree;
+}

@@ -1,0 +1,40 @@
+// Cross-field rules the schema cannot express. Each rule is named and returns every problem it finds.
+import type { Problem } from "../errors.js";
+import type { Experiment } from "./schema.js";
+
+type Rule = (config: Experiment) => Problem[];
+
+const sftDatasetsHaveFiles: Rule = (config) => {
+  const sft = config.stages.sft;
+  if (!sft) return [];
+  return sft.datasets
+    .filter((name) => !sft.dataset_files[name])
+    .map((name) => ({
+      path: `stages.sft.dataset_files.${name}`,
+      message: `dataset "${name}" is listed in stages.sft.datasets but has no file; add stages.sft.dataset_files.${name}.path`,
+    }));
+};
+
+const gpuListMatchesCount: Rule = (config) => {
+  const { gpus, gpus_per_node } = config.cluster;
+  if (!gpus || gpus.length === gpus_per_node) return [];
+  return [{ path: "cluster.gpus", message: `lists ${gpus.length} GPU(s) but cluster.gpus_per_node is ${gpus_per_node}` }];
+};
+
+const launcherHasItsSettings: Rule = (config) => {
+  if (config.cluster.launcher === "ray" && !config.cluster.ray) {
+    return [{ path: "cluster.ray.address", message: "launcher ray needs the address of the Ray cluster" }];
+  }
+  return [];
+};
+
+const multiNodeNeedsACluster: Rule = (config) =>
+  config.cluster.launcher === "local" && config.cluster.nodes > 1
+    ? [{ path: "cluster.nodes", message: `${config.cluster.nodes} nodes need launcher slurm or ray; the local launcher runs on this machine only` }]
+    : [];
+
+export const RULES: Record<string, Rule> = { sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
+
+export function checkRules(config: Experiment): Problem[] {
+  return Object.values(RULES).flatMap((rule) => rule(config));
+}

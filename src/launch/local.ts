@@ -1,0 +1,132 @@
+// The local launcher: the tool runs as a child in its own process group, writing straight into the log file (so it
+// survives this CLI being killed and can be reattached), and the log is tailed by byte offset like a cluster job's.
+import { openSync, closeSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { LaunchError } from "../errors.js";
+import { LineReader } from "../util/line-reader.js";
+import type { Job, JobOutcome, JobRecord, JobSpec, Launcher, WaitOptions } from "./types.js";
+import { endProcessGroup, groupAlive, isOurProcess, processStartTime } from "./process-tree.js";
+
+export interface LocalLauncherOptions {
+  /** Base environment; the job's own variables go on top. */
+  env?: NodeJS.ProcessEnv;
+  pollMs?: number;
+  /** Time between SIGTERM and SIGKILL when a job is ended. */
+  graceMs?: number;
+}
+
+const DEFAULTS = { pollMs: 500, graceMs: 10_000 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class LocalJob implements Job {
+  private exited: Promise<{ exitCode: number | null; signal: string | null }> | undefined;
+  private ended = false;
+
+  constructor(
+    readonly record: JobRecord,
+    private readonly options: Required<Omit<LocalLauncherOptions, "env">>,
+    private readonly watchdogMs: number | undefined,
+    exited: Promise<{ exitCode: number | null; signal: string | null }> | undefined,
+  ) {
+    this.exited = exited;
+    void exited?.then(() => (this.ended = true));
+  }
+
+  private get pid(): number {
+    return Number(this.record.id);
+  }
+
+  async cancel(): Promise<void> {
+    await endProcessGroup(this.pid, this.options.graceMs);
+  }
+
+  private async running(): Promise<boolean> {
+    if (this.exited) return !this.ended || groupAlive(this.pid);
+    return isOurProcess(this.pid, this.record.startTime);
+  }
+
+  async wait(options: WaitOptions = {}): Promise<JobOutcome> {
+    const reader = new LineReader(this.record.logFile);
+    const onLine = options.onLine ?? (() => undefined);
+    let lastOutputAt = Date.now();
+    let abortRequested = false;
+    const onAbort = () => (abortRequested = true);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) abortRequested = true;
+    try {
+      for (;;) {
+        if ((await reader.poll(onLine)) > 0) lastOutputAt = Date.now();
+        await options.onTick?.();
+        if (abortRequested) {
+          await this.cancel();
+          await reader.poll(onLine);
+          reader.flush(onLine);
+          return { state: "interrupted", exitCode: null, signal: "SIGTERM" };
+        }
+        if (this.watchdogMs && Date.now() - lastOutputAt > this.watchdogMs) {
+          await this.cancel();
+          reader.flush(onLine);
+          return { state: "hang", exitCode: null, signal: "SIGTERM", reason: `no output for ${Math.round(this.watchdogMs / 60000)} min` };
+        }
+        if (!(await this.running())) break;
+        await sleep(this.options.pollMs);
+      }
+      await reader.poll(onLine);
+      reader.flush(onLine);
+      await options.onTick?.();
+      if (!this.exited) return { state: "ended-unobserved", exitCode: null, signal: null };
+      const { exitCode, signal } = await this.exited;
+      return { state: exitCode === 0 ? "completed" : "failed", exitCode, signal };
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+}
+
+export function createLocalLauncher(options: LocalLauncherOptions = {}): Launcher {
+  const settings = { pollMs: options.pollMs ?? DEFAULTS.pollMs, graceMs: options.graceMs ?? DEFAULTS.graceMs };
+  return {
+    name: "local",
+    async submit(spec: JobSpec): Promise<Job> {
+      mkdirSync(dirname(spec.logFile), { recursive: true });
+      const fd = openSync(spec.logFile, "a");
+      // node's spawn, not execa: the tool must get the raw log descriptor (no pipe through this process), so it
+      // keeps running and logging if this CLI dies, and a later CLI can reattach. argv array, no shell.
+      let child: ChildProcess;
+      try {
+        child = spawn(spec.argv[0]!, spec.argv.slice(1), {
+          cwd: spec.cwd,
+          env: { ...(options.env ?? process.env), ...spec.env },
+          stdio: ["ignore", fd, fd],
+          detached: true, // own process group: the whole tree is ended together, and Ctrl-C is ours to handle
+        });
+      } finally {
+        closeSync(fd);
+      }
+      const exited = new Promise<{ exitCode: number | null; signal: string | null; error?: Error }>((resolve) => {
+        child.once("error", (error) => resolve({ exitCode: null, signal: null, error }));
+        child.once("exit", (exitCode, signal) => resolve({ exitCode, signal }));
+      });
+      const pid = child.pid;
+      if (pid === undefined) {
+        const result = await exited;
+        throw new LaunchError(`could not start ${spec.argv[0]}: ${result.error?.message ?? "unknown error"}`);
+      }
+      const record: JobRecord = {
+        launcher: "local",
+        id: String(pid),
+        logFile: spec.logFile,
+        startTime: await processStartTime(pid),
+        submittedAt: new Date().toISOString(),
+      };
+      return new LocalJob(record, settings, spec.watchdogMs, exited);
+    },
+    async reattach(record: JobRecord): Promise<Job | undefined> {
+      if (record.launcher !== "local") return undefined;
+      if (!(await isOurProcess(Number(record.id), record.startTime))) return undefined;
+      return new LocalJob(record, settings, undefined, undefined);
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// Process-group helpers. Jobs start in their own group so the whole tree (torchrun and its ranks) ends together.
+import { readFile } from "node:fs/promises";
+
+/** Field 22 of /proc/<pid>/stat: start time in clock ticks since boot. Tells a reused pid from ours. */
+export async function processStartTime(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may contain spaces and parentheses; fields after it are plain.
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function isZombie(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+/** Is any process of group `pgid` still running? */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export async function isOurProcess(pid: number, startTime: string | undefined): Promise<boolean> {
+  if (!isAlive(pid) || (await isZombie(pid))) return false;
+  if (!startTime) return true;
+  return (await processStartTime(pid)) === startTime;
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** SIGTERM to the whole group, then SIGKILL to whatever is left after `graceMs`. */
+export async function endProcessGroup(pgid: number, graceMs: number): Promise<void> {
+  signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!groupAlive(pgid)) return;
+    await sleep(100);
+  }
+  signalGroup(pgid, "SIGKILL");
+  for (let i = 0; i < 50 && groupAlive(pgid); i++) await sleep(100);
+}

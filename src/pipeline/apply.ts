@@ -1,0 +1,179 @@
+// runPipeline: the only code that writes rendered files, launches tools and records what happened.
+import { mkdir, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { InterruptedError, PreflightError, StageError, type FailureCause } from "../errors.js";
+import type { Job, JobOutcome, Launcher } from "../launch/types.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { tailLines } from "../util/line-reader.js";
+import type { EventSink } from "./events.js";
+import { acquireLock } from "./lock.js";
+import { writeManifest } from "./manifest.js";
+import { planFromLoaded, type Plan, type PlannedStage, type PlanOptions } from "./plan.js";
+import { loadExperiment } from "../config/load.js";
+import { StateStore, type StageState } from "./state.js";
+import { probeVersion, requireTool } from "./tools.js";
+import { launcherFor } from "./launchers.js";
+import { describeOutcome } from "./outcome.js";
+import { moveAside } from "./aside.js";
+
+export interface RunOptions extends PlanOptions {
+  signal?: AbortSignal;
+  onEvent?: EventSink;
+  /** Use this launcher instead of the one cluster.launcher names (tests, embedding). */
+  launcher?: Launcher;
+  /** Environment the tools see (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface StageResult {
+  name: string;
+  action: PlannedStage["action"];
+  status: "completed" | "skipped" | "not-selected";
+  key: string;
+  reason: string;
+  seconds: number;
+  outputs: Record<string, string>;
+}
+
+export interface RunResult {
+  experiment: string;
+  workdir: string;
+  stages: StageResult[];
+}
+
+/** Everything from an older config is moved aside (kept), so the tool starts clean and cannot auto-resume it. */
+async function setAsideOutput(stage: PlannedStage): Promise<void> {
+  const { output, aside } = stage.context.paths;
+  if ((await readdir(output).catch(() => [])).length) await moveAside([output], aside, "superseded");
+}
+
+async function writeRendered(stage: PlannedStage): Promise<void> {
+  for (const file of Object.values(stage.render.files)) await writeFileAtomic(file.path, file.content);
+}
+
+async function failureFromLog(stage: PlannedStage, outcome: JobOutcome, logFile: string): Promise<StageError> {
+  const tail = await tailLines(logFile, 400);
+  const cause: FailureCause =
+    outcome.state === "hang"
+      ? { id: "hang", summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`, hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow" }
+      : (stage.definition.classify(tail.join("\n")) ?? describeOutcome(outcome));
+  return new StageError(stage.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
+}
+
+async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, launcher: Launcher, options: RunOptions): Promise<StageResult> {
+  const started = Date.now();
+  const emit = options.onEvent ?? (() => undefined);
+  const env = options.env ?? process.env;
+  const prior = store.state.stages[stage.name];
+  const attempt = (prior?.attempts ?? 0) + (stage.action === "reattach" ? 0 : 1);
+  const logFile = join(stage.context.paths.logs, `attempt-${attempt}.log`);
+  let job: Job | undefined;
+
+  if (stage.action === "reattach" && stage.job) {
+    job = await launcher.reattach(stage.job);
+    if (!job) {
+      // It ended while nobody watched: judge it by its outputs.
+      if (await stage.definition.outputsComplete(stage.context)) return finish(store, stage, started, emit, "completed");
+      stage = (await planFromLoaded(plan.loaded, { only: [stage.name] })).stages.find((s) => s.name === stage.name)!;
+      if (stage.action === "reattach") stage.action = "run";
+    }
+  }
+
+  if (!job) {
+    await requireTool(plan.loaded.config, stage.definition, env);
+    const problems = await stage.definition.preflight(stage.context, stage.render);
+    if (problems.length) throw new PreflightError(stage.name, problems);
+    const version = await probeVersion(plan.loaded.config, stage.definition, env);
+    await store.recordTool(stage.definition.tool, { command: stage.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
+    if (stage.action === "run") await setAsideOutput(stage);
+    await moveAside(stage.incomplete.map((c) => c.path), stage.context.paths.aside, "incomplete");
+    await writeRendered(stage);
+    await mkdir(stage.context.paths.output, { recursive: true });
+    emit({ type: "stage-start", stage: stage.name, action: stage.action === "resume" ? "resume" : "run", reason: stage.reason, attempt });
+    job = await launcher.submit({
+      stage: stage.name,
+      argv: stage.render.argv,
+      env: stage.render.env,
+      cwd: stage.context.paths.root,
+      logFile: join(stage.context.paths.logs, `attempt-${attempt}.log`),
+      nodes: plan.loaded.config.cluster.nodes,
+      gpusPerNode: plan.loaded.config.cluster.gpus_per_node,
+      watchdogMs: stage.render.watchdogMs,
+    });
+  } else {
+    emit({ type: "stage-start", stage: stage.name, action: "resume", reason: stage.reason, attempt });
+  }
+
+  // The job is recorded before waiting, so a CLI that dies now can reattach to it.
+  const running = job;
+  await store.updateStage(stage.name, (p) => ({
+    status: "running",
+    key: stage.key,
+    keyInputs: stage.keyInputs,
+    attempts: attempt,
+    startedAt: stage.action === "reattach" ? (p?.startedAt ?? new Date().toISOString()) : new Date().toISOString(),
+    job: running.record,
+    ...(stage.resumeFrom ? { resumedFrom: stage.resumeFrom } : {}),
+  }));
+
+  const observer = stage.definition.observe(stage.context, emit);
+  const outcome = await running.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: options.signal });
+  await observer.finish?.();
+
+  if (outcome.state === "interrupted") {
+    await store.updateStage(stage.name, (p) => ({ ...p!, status: "interrupted", endedAt: new Date().toISOString() }));
+    emit({ type: "stage-end", stage: stage.name, status: "interrupted", seconds: (Date.now() - started) / 1000 });
+    throw new InterruptedError(stage.name);
+  }
+  const whole = await stage.definition.outputsComplete(stage.context);
+  if ((outcome.state === "completed" || outcome.state === "ended-unobserved") && whole) return finish(store, stage, started, emit, "completed");
+
+  const error =
+    outcome.state === "completed"
+      ? new StageError(stage.name, { id: "outputs-incomplete", summary: "the tool exited 0 but its outputs are missing or incomplete", hint: "look at the log; the tool may have skipped training" }, { exitCode: 0, logFile: running.record.logFile, logTail: await tailLines(running.record.logFile, 20) })
+      : await failureFromLog(stage, outcome, running.record.logFile);
+  await store.updateStage(stage.name, (p) => ({
+    ...p!,
+    status: "failed",
+    endedAt: new Date().toISOString(),
+    failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal },
+  }));
+  emit({ type: "stage-end", stage: stage.name, status: "failed", seconds: (Date.now() - started) / 1000 });
+  throw error;
+}
+
+async function finish(store: StateStore, stage: PlannedStage, started: number, emit: EventSink, status: "completed"): Promise<StageResult> {
+  const outputs = stage.definition.outputs(stage.context);
+  await store.updateStage(stage.name, (p): StageState => {
+    const { failure: _failure, ...rest } = p ?? ({} as StageState);
+    return { ...rest, status, key: stage.key, keyInputs: stage.keyInputs, attempts: p?.attempts ?? 1, endedAt: new Date().toISOString(), outputs };
+  });
+  const seconds = (Date.now() - started) / 1000;
+  emit({ type: "stage-end", stage: stage.name, status, seconds });
+  return { name: stage.name, action: stage.action, status, key: stage.key, reason: stage.reason, seconds, outputs };
+}
+
+export async function runPipeline(configPath: string, options: RunOptions = {}): Promise<RunResult> {
+  const loaded = await loadExperiment(configPath, options);
+  const lock = await acquireLock(loaded.config.workdir, `dianjin-train ${process.argv.slice(2).join(" ")}`.trim());
+  try {
+    const plan = await planFromLoaded(loaded, options);
+    const store = await StateStore.open(plan.workdir, plan.experiment);
+    await writeManifest(plan.workdir, loaded, store.state.tools);
+    const launcher = options.launcher ?? (await launcherFor(loaded.config, options.env));
+    const results: StageResult[] = [];
+    for (const stage of plan.stages) {
+      if (options.signal?.aborted) throw new InterruptedError(stage.name);
+      if (stage.action === "not-selected" || stage.action === "skip") {
+        if (stage.action === "skip") options.onEvent?.({ type: "stage-skip", stage: stage.name, reason: stage.reason });
+        results.push({ name: stage.name, action: stage.action, status: stage.action === "skip" ? "skipped" : "not-selected", key: stage.key, reason: stage.reason, seconds: 0, outputs: stage.definition.outputs(stage.context) });
+        continue;
+      }
+      results.push(await runStage(plan, stage, store, launcher, options));
+    }
+    await writeManifest(plan.workdir, loaded, store.state.tools);
+    return { experiment: plan.experiment, workdir: plan.workdir, stages: results };
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,67 @@
+// Stage keys: a hash of everything that decides what a stage produces, and the words for what changed.
+import { createReadStream } from "node:fs";
+import { stat, readdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { sha256, stableStringify } from "../util/stable-json.js";
+import { isPlainObject } from "../config/merge.js";
+
+export function stageKey(name: string, version: number, keyInputs: Record<string, unknown>): string {
+  return sha256(stableStringify({ stage: name, version, inputs: keyInputs })).slice(0, 16);
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Fingerprint of a file or folder: size+mtime (cheap) or content hash. */
+export async function fingerprint(path: string, mode: "mtime" | "content"): Promise<string> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    return "missing";
+  }
+  if (info.isDirectory()) {
+    const names = (await readdir(path)).sort();
+    const parts = await Promise.all(names.map(async (n) => `${n}=${await fingerprint(join(path, n), mode)}`));
+    return sha256(parts.join("\n")).slice(0, 16);
+  }
+  return mode === "content" ? `sha256:${await hashFile(path)}` : `${info.size}:${Math.round(info.mtimeMs)}`;
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (isPlainObject(value) && Object.keys(value).length) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    return;
+  }
+  out.set(prefix, value);
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "(unset)";
+  if (typeof value === "number" && !Number.isInteger(value) && Math.abs(value) < 1e-3) return value.toExponential();
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** "stages.sft.args.learning_rate 1e-5 → 2e-5" for every leaf that differs. `files` entries are named by path. */
+export function describeChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const a = new Map<string, unknown>();
+  const b = new Map<string, unknown>();
+  const { files: filesBefore, ...restBefore } = before;
+  const { files: filesAfter, ...restAfter } = after;
+  flatten(restBefore, "", a);
+  flatten(restAfter, "", b);
+  const changes: string[] = [];
+  for (const path of new Set([...a.keys(), ...b.keys()])) {
+    if (stableStringify(a.get(path)) !== stableStringify(b.get(path))) changes.push(`${path} ${show(a.get(path))} → ${show(b.get(path))}`);
+  }
+  const fa = (filesBefore ?? {}) as Record<string, string>;
+  const fb = (filesAfter ?? {}) as Record<string, string>;
+  for (const path of new Set([...Object.keys(fa), ...Object.keys(fb)])) {
+    if (fa[path] !== fb[path]) changes.push(fb[path] === undefined ? `input ${path} no longer used` : fa[path] === undefined ? `new input ${path}` : `input ${path} changed`);
+  }
+  return changes.sort();
+}

@@ -1,0 +1,158 @@
+// planPipeline: config + state on disk → what would run and why. It reads (state, checkpoints, input files) but never
+// writes, launches or asks a tool anything, so `plan` works on any machine.
+import { join } from "node:path";
+import { loadExperiment, type LoadOptions, type LoadedExperiment } from "../config/load.js";
+import { UsageError } from "../errors.js";
+import { STAGES } from "../stages/registry.js";
+import { isOurProcess } from "../launch/process-tree.js";
+import type { JobRecord } from "../launch/types.js";
+import { describeChanges, fingerprint, stageKey } from "./keys.js";
+import { readState, type RunState, type StageState } from "./state.js";
+import { STAGE_ORDER, isStageName, type StageName } from "./stages.js";
+import type { ResumePoint, StageContext, StageDefinition, StagePaths, StageRender, UpstreamInfo } from "./stage.js";
+
+export type StageAction = "run" | "resume" | "reattach" | "skip" | "not-selected";
+
+export interface PlannedStage {
+  name: StageName;
+  title: string;
+  action: StageAction;
+  reason: string;
+  key: string;
+  keyInputs: Record<string, unknown>;
+  render: StageRender;
+  resumeFrom?: ResumePoint;
+  /** Incomplete checkpoints newer than the resume point; apply moves them aside. */
+  incomplete: ResumePoint[];
+  /** An earlier job still running, for reattach. */
+  job?: JobRecord;
+  context: StageContext;
+  definition: StageDefinition;
+}
+
+export interface Plan {
+  experiment: string;
+  workdir: string;
+  configFile: string;
+  stages: PlannedStage[];
+  loaded: LoadedExperiment;
+  state: RunState;
+}
+
+export interface SelectOptions {
+  from?: string;
+  until?: string;
+  only?: string[];
+  /** Stages to run even when up to date. */
+  force?: string[];
+}
+
+export interface PlanOptions extends LoadOptions, SelectOptions {}
+
+function checkNames(names: Array<string | undefined>, enabled: StageName[]): void {
+  for (const name of names) {
+    if (name === undefined) continue;
+    if (!isStageName(name)) throw new UsageError(`unknown stage "${name}"; stages are ${STAGE_ORDER.join(", ")}`);
+    if (!enabled.includes(name)) throw new UsageError(`stage "${name}" is not in this experiment (its stages: ${enabled.join(", ") || "none"})`);
+  }
+}
+
+export function selectStages(enabled: StageName[], options: SelectOptions): Set<StageName> {
+  checkNames([options.from, options.until, ...(options.only ?? []), ...(options.force ?? [])], enabled);
+  if (options.only?.length) return new Set(options.only as StageName[]);
+  const from = options.from ? enabled.indexOf(options.from as StageName) : 0;
+  const until = options.until ? enabled.indexOf(options.until as StageName) : enabled.length - 1;
+  return new Set(enabled.slice(from, until + 1));
+}
+
+export function stagePaths(workdir: string, name: string): StagePaths {
+  const root = join(workdir, name);
+  return { root, rendered: join(root, "rendered"), logs: join(root, "logs"), output: join(root, "output"), aside: join(root, "set-aside") };
+}
+
+function shortReason(changes: string[]): string {
+  const shown = changes.slice(0, 3).join("; ");
+  return changes.length > 3 ? `${shown}; and ${changes.length - 3} more` : shown;
+}
+
+async function decide(
+  def: StageDefinition,
+  ctx: StageContext,
+  key: string,
+  keyInputs: Record<string, unknown>,
+  prior: StageState | undefined,
+  forced: boolean,
+): Promise<Pick<PlannedStage, "action" | "reason" | "resumeFrom" | "incomplete" | "job">> {
+  if (prior?.status === "running" && prior.job?.launcher === "local" && (await isOurProcess(Number(prior.job.id), prior.job.startTime))) {
+    return { action: "reattach", reason: `a job started earlier is still running (pid ${prior.job.id}); watching it instead of starting another`, incomplete: [], job: prior.job };
+  }
+  if (prior?.status === "running" && prior.job && prior.job.launcher !== "local") {
+    return { action: "reattach", reason: `job ${prior.job.id} (${prior.job.launcher}) was running when the last CLI stopped; checking on it`, incomplete: [], job: prior.job };
+  }
+  if (forced) return { action: "run", reason: "forced (--force)", incomplete: [] };
+  if (!prior) return { action: "run", reason: "never run in this workdir", incomplete: [] };
+  if (prior.key !== key) {
+    const changes = describeChanges(prior.keyInputs ?? {}, keyInputs);
+    return { action: "run", reason: changes.length ? `changed since the last run: ${shortReason(changes)}` : "stage definition changed", incomplete: [] };
+  }
+  if (prior.status === "completed") {
+    if (await def.outputsComplete(ctx)) return { action: "skip", reason: `up to date (key ${key}, finished ${prior.endedAt ?? "earlier"})`, incomplete: [] };
+    return { action: "run", reason: "finished before, but its outputs are missing or incomplete", incomplete: [] };
+  }
+  const { point, incomplete } = await def.findResume(ctx);
+  const aside = incomplete.length ? `; setting aside incomplete ${incomplete.map((c) => `checkpoint ${c.step}`).join(", ")}` : "";
+  if (point) return { action: "resume", reason: `${prior.status} last time; resuming from the newest complete checkpoint (step ${point.step})${aside}`, resumeFrom: point, incomplete };
+  return { action: "run", reason: `${prior.status} last time before any complete checkpoint; starting again${aside}`, incomplete };
+}
+
+export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions = {}): Promise<Plan> {
+  const config = loaded.config;
+  const workdir = config.workdir;
+  const state = await readState(workdir, config.name);
+  const enabled = STAGE_ORDER.filter((name) => STAGES[name]?.enabled(config));
+  const selected = selectStages(enabled, options);
+  const force = new Set(options.force ?? []);
+  const upstream: Partial<Record<StageName, UpstreamInfo>> = {};
+  const stages: PlannedStage[] = [];
+
+  for (const name of enabled) {
+    const def = STAGES[name]!;
+    const ctx: StageContext = { experiment: loaded, config, workdir, paths: stagePaths(workdir, name), upstream: { ...upstream } };
+    const base = def.render(ctx, undefined);
+    const files: Record<string, string> = {};
+    for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);
+    const consumed = Object.fromEntries(def.consumes.filter((u) => upstream[u]).map((u) => [u, upstream[u]!.key]));
+    const keyInputs = { ...base.keyInputs, files, ...(Object.keys(consumed).length ? { upstream: consumed } : {}) };
+    const key = stageKey(name, def.version, keyInputs);
+    const prior = state.stages[name];
+    const decision = selected.has(name)
+      ? await decide(def, ctx, key, keyInputs, prior, force.has(name))
+      : { action: "not-selected" as const, reason: "not selected (--from/--until/--only)", incomplete: [] };
+    const render = decision.resumeFrom ? def.render(ctx, decision.resumeFrom) : base;
+    stages.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision });
+    upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
+  }
+  return { experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state };
+}
+
+export async function planPipeline(configPath: string, options: PlanOptions = {}): Promise<Plan> {
+  return planFromLoaded(await loadExperiment(configPath, options), options);
+}
+
+/** The serializable view printed by `plan --json`. */
+export function planToJson(plan: Plan) {
+  return {
+    experiment: plan.experiment,
+    workdir: plan.workdir,
+    stages: plan.stages.map((s) => ({
+      name: s.name,
+      action: s.action,
+      reason: s.reason,
+      key: s.key,
+      command: s.render.argv,
+      env: s.render.env,
+      files: Object.fromEntries(Object.entries(s.render.files).map(([name, f]) => [name, f.path])),
+      ...(s.resumeFrom ? { resumeFrom: s.resumeFrom } : {}),
+    })),
+  };
+}

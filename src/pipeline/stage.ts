@@ -1,0 +1,96 @@
+// What every stage provides to the pipeline. A stage glues its config to a tool adapter and a launcher; the pipeline
+// decides run/skip/resume from the stage key and does all writing and launching.
+import type { FailureCause, Problem } from "../errors.js";
+import type { Experiment } from "../config/schema.js";
+import type { LoadedExperiment } from "../config/load.js";
+import type { StageName } from "./stages.js";
+import type { PipelineEvent } from "./events.js";
+
+export interface StagePaths {
+  /** <workdir>/<stage> */
+  root: string;
+  /** Files rendered for the tool (YAML, JSON). */
+  rendered: string;
+  logs: string;
+  /** What the tool writes (LLaMA-Factory output_dir, verl default_local_dir...). */
+  output: string;
+  /** Outputs of an older config and incomplete checkpoints are moved here, never deleted. */
+  aside: string;
+}
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
+
+/** Where an interrupted stage can continue from. */
+export interface ResumePoint {
+  step: number;
+  path: string;
+}
+
+export interface StageRender {
+  /** name → file, all written before launch. */
+  files: Record<string, RenderedFile>;
+  argv: string[];
+  /** Added to the environment of the tool (never secrets). */
+  env: Record<string, string>;
+  /** What the stage key is computed from, as a tree whose dotted paths name the experiment keys. */
+  keyInputs: Record<string, unknown>;
+  /** Files the stage reads; their fingerprints enter the key. */
+  inputFiles: string[];
+  fingerprint: "mtime" | "content";
+  watchdogMs?: number;
+}
+
+export interface UpstreamInfo {
+  key: string;
+  outputs: Record<string, string>;
+}
+
+export interface StageContext {
+  experiment: LoadedExperiment;
+  config: Experiment;
+  workdir: string;
+  paths: StagePaths;
+  /** Keys and outputs of the stages this one consumes (from the plan, or from state). */
+  upstream: Partial<Record<StageName, UpstreamInfo>>;
+  /** Version of the stage's tool, when known (probed before or stated in config). */
+  toolVersion?: string;
+}
+
+export interface Observer {
+  onLine?(line: string): void;
+  onTick?(): Promise<void>;
+  /** Called once the job ended, before deciding success (reads remaining progress). */
+  finish?(): Promise<void>;
+}
+
+export interface StageDefinition {
+  name: StageName;
+  /** Bumped when the stage's rendering changes meaning, so old keys no longer match. */
+  version: number;
+  title: string;
+  /** Which entry of `tools` runs this stage. */
+  tool: keyof Experiment["tools"];
+  /** Default command when tools.<tool>.command is not set. */
+  defaultCommand: string[];
+  install: string;
+  /** Stages whose outputs this one reads. */
+  consumes: StageName[];
+  enabled(config: Experiment): boolean;
+  render(ctx: StageContext, resume: ResumePoint | undefined): StageRender;
+  /** Checks that need the file system but run nothing: data files, key inventory, tool rules. */
+  preflight(ctx: StageContext, render: StageRender): Promise<Problem[]>;
+  /** The newest point this stage can continue from, plus incomplete ones to set aside. */
+  findResume(ctx: StageContext): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
+  /** Whether the stage's outputs are there and whole (skip needs this, and so does success). */
+  outputsComplete(ctx: StageContext): Promise<boolean>;
+  /** Named outputs later stages consume. */
+  outputs(ctx: StageContext): Record<string, string>;
+  observe(ctx: StageContext, emit: (e: PipelineEvent) => void): Observer;
+  classify(logText: string): FailureCause | undefined;
+  /** Parses the tool's own version report (`<command> version` output). */
+  versionArgs?: string[];
+  parseVersion?(output: string): string | undefined;
+}

@@ -1,0 +1,77 @@
+// state.json: what each stage last did, under the experiment's workdir. Written atomically after every change.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { JobRecord } from "../launch/types.js";
+import { writeJsonAtomic } from "../util/atomic-write.js";
+import { redactValue } from "../util/secrets.js";
+
+export type StageStatus = "running" | "completed" | "failed" | "interrupted";
+
+export interface StageState {
+  status: StageStatus;
+  key: string;
+  /** What the key was computed from, to say which setting changed next time. */
+  keyInputs: Record<string, unknown>;
+  attempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  job?: JobRecord;
+  resumedFrom?: { step: number; path: string };
+  outputs?: Record<string, string>;
+  failure?: { id: string; summary: string; hint: string; exitCode?: number | null; signal?: string | null };
+}
+
+export interface ToolState {
+  command: string[];
+  version?: string;
+  probedAt: string;
+}
+
+export interface RunState {
+  version: 1;
+  experiment: string;
+  stages: Partial<Record<string, StageState>>;
+  tools: Partial<Record<string, ToolState>>;
+}
+
+export function statePath(workdir: string): string {
+  return join(workdir, "state.json");
+}
+
+export async function readState(workdir: string, experiment: string): Promise<RunState> {
+  try {
+    const parsed = JSON.parse(await readFile(statePath(workdir), "utf8")) as RunState;
+    if (parsed.version === 1 && parsed.stages) return { ...parsed, tools: parsed.tools ?? {} };
+  } catch {
+    // missing or unreadable: a fresh workdir
+  }
+  return { version: 1, experiment, stages: {}, tools: {} };
+}
+
+/** Holds the state in memory and writes every change through to disk. */
+export class StateStore {
+  constructor(
+    readonly workdir: string,
+    public state: RunState,
+  ) {}
+
+  static async open(workdir: string, experiment: string): Promise<StateStore> {
+    return new StateStore(workdir, await readState(workdir, experiment));
+  }
+
+  async updateStage(name: string, change: (prior: StageState | undefined) => StageState): Promise<StageState> {
+    const next = change(this.state.stages[name]);
+    this.state.stages[name] = next;
+    await this.save();
+    return next;
+  }
+
+  async recordTool(name: string, tool: ToolState): Promise<void> {
+    this.state.tools[name] = tool;
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    await writeJsonAtomic(statePath(this.workdir), redactValue(this.state));
+  }
+}

@@ -1,0 +1,8 @@
+// Every stage the pipeline knows, by name. Adding a stage = one file in this folder + one line here.
+import type { StageDefinition } from "../pipeline/stage.js";
+import type { StageName } from "../pipeline/stages.js";
+import { sftStage } from "./sft.js";
+
+export const STAGES: Partial<Record<StageName, StageDefinition>> = {
+  sft: sftStage,
+};

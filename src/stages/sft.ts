@@ -1,0 +1,166 @@
+// The SFT stage: LLaMA-Factory full fine-tuning with the recipe's settings, resumable from its newest whole checkpoint.
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Problem } from "../errors.js";
+import type { SftStageConfig } from "../config/stages/sft.js";
+import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
+import { toolCommand } from "../pipeline/tools.js";
+import { renderSft, MANAGED_KEYS } from "../tools/llamafactory/render.js";
+import { checkLlamaFactoryArgs } from "../tools/llamafactory/keys.js";
+import { checkLlamaFactoryRules } from "../tools/llamafactory/rules.js";
+import { checkDatasetFile } from "../tools/llamafactory/datasets.js";
+import { TEMPLATES, OLD_TEMPLATES } from "../tools/llamafactory/templates.js";
+import { findResumePoint } from "../tools/llamafactory/checkpoints.js";
+import { TrainerLogReader, estimateRemaining } from "../tools/llamafactory/progress.js";
+import { classifyLlamaFactoryFailure } from "../tools/llamafactory/failures.js";
+import { suggestion } from "../util/did-you-mean.js";
+
+const FINAL_WEIGHTS = ["model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors", "pytorch_model.bin"];
+
+function sftConfig(ctx: StageContext): SftStageConfig {
+  return ctx.config.stages.sft!;
+}
+
+function usesDeepspeed(sft: SftStageConfig): boolean {
+  return sft.deepspeed !== "none";
+}
+
+function deepspeedStage(sft: SftStageConfig): number | undefined {
+  if (typeof sft.deepspeed !== "string") return undefined;
+  return sft.deepspeed.startsWith("zero3") ? 3 : sft.deepspeed.startsWith("zero2") ? 2 : undefined;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function looksLocal(path: string): boolean {
+  return path.startsWith("/") || path.startsWith("./") || path.startsWith("../");
+}
+
+export const sftStage: StageDefinition = {
+  name: "sft",
+  version: 1,
+  title: "SFT (LLaMA-Factory)",
+  tool: "llamafactory",
+  defaultCommand: ["llamafactory-cli"],
+  install: "pip install llamafactory, or git clone LLaMA-Factory and pip install -e '.[torch,metrics,deepspeed]'",
+  consumes: ["data"],
+  versionArgs: ["version"],
+  parseVersion: (output) => /version\s*:?\s*v?(\d+\.\d+\.\d+[\w.+-]*)/i.exec(output)?.[1],
+
+  enabled: (config) => config.stages.sft !== undefined,
+
+  render(ctx, resume): StageRender {
+    const sft = sftConfig(ctx);
+    const rendered = renderSft({
+      config: ctx.config,
+      sft,
+      renderedDir: ctx.paths.rendered,
+      outputDir: ctx.paths.output,
+      modelPath: ctx.config.model.base,
+      command: toolCommand(ctx.config, sftStage),
+      toolEnv: ctx.config.tools.llamafactory.env,
+      resumeFrom: resume?.path,
+    });
+    const { resume_from_checkpoint: _ignored, ...keyedArgs } = rendered.trainArgs;
+    const deepspeed = rendered.files.deepspeed;
+    return {
+      files: Object.fromEntries(Object.entries(rendered.files).filter(([, f]) => f !== undefined)) as StageRender["files"],
+      argv: rendered.argv,
+      env: rendered.env,
+      keyInputs: {
+        model: { base: ctx.config.model.base, template: ctx.config.model.template },
+        stages: { sft: { ...sft, args: keyedArgs, dataset_files: sft.dataset_files } },
+        cluster: { nodes: ctx.config.cluster.nodes, gpus_per_node: ctx.config.cluster.gpus_per_node },
+        tracking: ctx.config.tracking,
+        tools: { llamafactory: { command: toolCommand(ctx.config, sftStage), version: ctx.config.tools.llamafactory.version } },
+        ...(deepspeed ? { deepspeed: deepspeed.content } : {}),
+      },
+      inputFiles: [
+        ...sft.datasets.map((d) => sft.dataset_files[d]?.path).filter((p): p is string => !!p),
+        ...(typeof sft.deepspeed === "object" ? [sft.deepspeed.path] : []),
+        ...(looksLocal(ctx.config.model.base) ? [join(ctx.config.model.base, "config.json")] : []),
+      ],
+      fingerprint: sft.fingerprint,
+      watchdogMs: sft.watchdog_minutes ? sft.watchdog_minutes * 60_000 : undefined,
+    };
+  },
+
+  async preflight(ctx): Promise<Problem[]> {
+    const sft = sftConfig(ctx);
+    const problems: Problem[] = [];
+    for (const key of Object.keys(sft.args)) {
+      if (MANAGED_KEYS[key]) problems.push({ path: `stages.sft.args.${key}`, message: `set by dianjin-train: ${MANAGED_KEYS[key]}` });
+    }
+    const unmanaged = Object.fromEntries(Object.entries(sft.args).filter(([k]) => !MANAGED_KEYS[k]));
+    problems.push(...checkLlamaFactoryArgs(unmanaged, "stages.sft.args"));
+    problems.push(...checkLlamaFactoryRules(sft.args, deepspeedStage(sft), "stages.sft.args"));
+
+    const template = ctx.config.model.template;
+    if (OLD_TEMPLATES.has(template)) {
+      problems.push({ path: "model.template", message: `template "${template}" was removed from LLaMA-Factory; pick a current one` });
+    } else if (!TEMPLATES.has(template)) {
+      problems.push({ path: "model.template", message: `LLaMA-Factory has no template "${template}"${suggestion(template, TEMPLATES)}` });
+    }
+    for (const name of sft.datasets) {
+      const file = sft.dataset_files[name];
+      if (file) problems.push(...(await checkDatasetFile(name, file, `stages.sft.dataset_files.${name}.path`)));
+    }
+    if (typeof sft.deepspeed === "object") {
+      try {
+        JSON.parse(await readFile(sft.deepspeed.path, "utf8"));
+      } catch (error) {
+        problems.push({ path: "stages.sft.deepspeed.path", message: `cannot read a DeepSpeed JSON there: ${(error as Error).message}` });
+      }
+    }
+    const base = ctx.config.model.base;
+    if (looksLocal(base) && !(await exists(join(base, "config.json")))) {
+      problems.push({ path: "model.base", message: `${base} is not a model folder (no config.json)` });
+    }
+    if (usesDeepspeed(sft) && ctx.config.cluster.gpus_per_node === 0) {
+      problems.push({ path: "cluster.gpus_per_node", message: "DeepSpeed training needs at least one GPU" });
+    }
+    return problems;
+  },
+
+  async findResume(ctx) {
+    const { checkpoint, incomplete } = await findResumePoint(ctx.paths.output, usesDeepspeed(sftConfig(ctx)));
+    return { point: checkpoint, incomplete: incomplete.map((c) => ({ step: c.step, path: c.path })) };
+  },
+
+  async outputsComplete(ctx) {
+    for (const name of FINAL_WEIGHTS) if (await exists(join(ctx.paths.output, name))) return exists(join(ctx.paths.output, "train_results.json"));
+    return false;
+  },
+
+  outputs: (ctx) => ({ model: ctx.paths.output }),
+
+  observe(ctx, emit): Observer {
+    const reader = new TrainerLogReader(join(ctx.paths.output, "trainer_log.jsonl"));
+    let first: { step: number; at: number } | undefined;
+    const read = () =>
+      reader.poll((entry) => {
+        const now = Date.now();
+        if (!first || entry.replay) first = { step: entry.step, at: now };
+        const metrics: Record<string, number> = {};
+        if (entry.loss !== undefined) metrics.loss = entry.loss;
+        if (entry.lr !== undefined) metrics.lr = entry.lr;
+        if (entry.epoch !== undefined) metrics.epoch = entry.epoch;
+        emit({
+          type: "progress",
+          stage: "sft",
+          step: entry.step,
+          total: entry.total,
+          etaSeconds: estimateRemaining(entry, { firstStep: first.step, firstAt: first.at, now }),
+          metrics,
+        });
+      });
+    return { onTick: read, finish: read };
+  },
+
+  classify: classifyLlamaFactoryFailure,
+};

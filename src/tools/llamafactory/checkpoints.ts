@@ -1,0 +1,90 @@
+// Finds the newest *complete* checkpoint-N. transformers' own get_last_checkpoint takes the highest number even when
+// the save was cut short, and the resumed run then dies; so completeness is checked here, file by file.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+
+export interface Checkpoint {
+  step: number;
+  path: string;
+}
+
+export interface CheckpointCheck extends Checkpoint {
+  complete: boolean;
+  /** Why it is not complete. */
+  missing: string[];
+}
+
+const CHECKPOINT_DIR = /^checkpoint-(\d+)$/;
+const SINGLE_WEIGHTS = ["model.safetensors", "pytorch_model.bin", "adapter_model.safetensors", "adapter_model.bin"];
+const SHARD_INDEXES = ["model.safetensors.index.json", "pytorch_model.bin.index.json"];
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+async function weightsMissing(dir: string): Promise<string[]> {
+  for (const name of SINGLE_WEIGHTS) if (await exists(join(dir, name))) return [];
+  for (const name of SHARD_INDEXES) {
+    const index = (await readJson(join(dir, name))) as { weight_map?: Record<string, string> } | undefined;
+    if (!index) continue;
+    const shards = [...new Set(Object.values(index.weight_map ?? {}))];
+    const absent: string[] = [];
+    for (const shard of shards) if (!(await exists(join(dir, shard)))) absent.push(shard);
+    return absent.length ? absent.map((s) => `weight shard ${s}`) : [];
+  }
+  return ["model weights"];
+}
+
+async function optimizerMissing(dir: string, deepspeed: boolean): Promise<string[]> {
+  if (!deepspeed) return (await exists(join(dir, "optimizer.pt"))) ? [] : ["optimizer.pt"];
+  let tag: string;
+  try {
+    tag = (await readFile(join(dir, "latest"), "utf8")).trim();
+  } catch {
+    return ["DeepSpeed `latest` file"];
+  }
+  const files = await readdir(join(dir, tag)).catch(() => undefined);
+  if (!files) return [`DeepSpeed state folder ${tag}/`];
+  return files.some((f) => f.endsWith("_optim_states.pt")) ? [] : [`optimizer shards in ${tag}/`];
+}
+
+export async function checkCheckpoint(path: string, step: number, deepspeed: boolean): Promise<CheckpointCheck> {
+  const missing: string[] = [];
+  const state = (await readJson(join(path, "trainer_state.json"))) as { global_step?: unknown } | undefined;
+  if (!state || typeof state.global_step !== "number") missing.push("trainer_state.json");
+  missing.push(...(await weightsMissing(path)), ...(await optimizerMissing(path, deepspeed)));
+  return { step, path, complete: missing.length === 0, missing };
+}
+
+export async function listCheckpoints(outputDir: string, deepspeed: boolean): Promise<CheckpointCheck[]> {
+  const entries = await readdir(outputDir, { withFileTypes: true }).catch(() => []);
+  const found = entries
+    .filter((e) => e.isDirectory() && CHECKPOINT_DIR.test(e.name))
+    .map((e) => ({ step: Number(CHECKPOINT_DIR.exec(e.name)![1]), path: join(outputDir, e.name) }))
+    .sort((a, b) => b.step - a.step);
+  return Promise.all(found.map((c) => checkCheckpoint(c.path, c.step, deepspeed)));
+}
+
+export interface ResumePoint {
+  checkpoint?: Checkpoint;
+  /** Checkpoints newer than the resume point that are incomplete: they must be moved out of the way. */
+  incomplete: CheckpointCheck[];
+}
+
+export async function findResumePoint(outputDir: string, deepspeed: boolean): Promise<ResumePoint> {
+  const all = await listCheckpoints(outputDir, deepspeed);
+  const newestComplete = all.find((c) => c.complete);
+  const incomplete = all.filter((c) => !c.complete && (!newestComplete || c.step > newestComplete.step));
+  return { checkpoint: newestComplete && { step: newestComplete.step, path: newestComplete.path }, incomplete };
+}

@@ -1,0 +1,71 @@
+// LLaMA-Factory's key inventory (the project's own copy, see keys.json) and the checks made against it.
+import inventory from "./keys.json" with { type: "json" };
+import type { Problem } from "../../errors.js";
+import { suggestion } from "../../util/did-you-mean.js";
+
+export interface KeyInfo {
+  type: string;
+  group: string;
+  choices?: string[];
+  /** Added after the April-2025 build the DianJin-R1 seed used. */
+  newerThanSeed?: boolean;
+}
+
+export const LLAMAFACTORY_KEYS: Readonly<Record<string, KeyInfo>> = inventory.keys as Record<string, KeyInfo>;
+export const REMOVED_KEYS: Readonly<Record<string, string>> = inventory.removed;
+
+function typeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+function typeAccepts(declared: string, value: unknown): boolean {
+  const allowed = declared.split("|");
+  const actual = typeOf(value);
+  if (allowed.includes(actual)) return true;
+  // Python accepts an int where a float is declared; YAML's 3 for num_train_epochs is fine.
+  return actual === "integer" && allowed.includes("number");
+}
+
+/** Checks every key and value against the inventory; `pathPrefix` is where the keys sit in the experiment file. */
+export function checkLlamaFactoryArgs(args: Record<string, unknown>, pathPrefix: string): Problem[] {
+  const problems: Problem[] = [];
+  const names = Object.keys(LLAMAFACTORY_KEYS);
+  for (const [key, value] of Object.entries(args)) {
+    const path = `${pathPrefix}.${key}`;
+    const info = LLAMAFACTORY_KEYS[key];
+    if (!info) {
+      const removed = REMOVED_KEYS[key];
+      problems.push({
+        path,
+        message: removed
+          ? `LLaMA-Factory no longer accepts this key: ${removed}`
+          : `not a key llamafactory-cli train accepts (it would stop with "Some keys are not used by the HfArgumentParser")${suggestion(key, names)}`,
+      });
+      continue;
+    }
+    if (!typeAccepts(info.type, value)) {
+      const shown = typeof value === "string" ? `"${value}"` : JSON.stringify(value);
+      problems.push({ path, message: `expected ${info.type.replaceAll("|", " or ")}, got ${typeOf(value)} ${shown} (LLaMA-Factory does not convert types)` });
+      continue;
+    }
+    if (info.choices && typeof value === "string" && !info.choices.includes(value)) {
+      problems.push({ path, message: `"${value}" is not one of ${info.choices.join(", ")}${suggestion(value, info.choices)}` });
+    }
+    if (info.choices && Array.isArray(value)) {
+      for (const item of value) {
+        if (typeof item === "string" && !info.choices.includes(item)) {
+          problems.push({ path, message: `"${item}" is not one of ${info.choices.join(", ")}${suggestion(item, info.choices)}` });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+export function isFloatKey(key: string): boolean {
+  const info = LLAMAFACTORY_KEYS[key];
+  return !!info && info.type.split("|").includes("number");
+}
