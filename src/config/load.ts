@@ -40,7 +40,8 @@ async function readTree(file: string, env: NodeJS.ProcessEnv, seen: string[]): P
   if (doc.errors.length) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "", message: e.message.split("\n")[0]! })),
+      // The first few are the useful ones; a YAML error cascades into many.
+      doc.errors.slice(0, 3).map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "", message: e.message.split("\n")[0]! })),
     );
   }
   const parsed: unknown = doc.toJS();

@@ -64,8 +64,3 @@ export function checkLlamaFactoryArgs(args: Record<string, unknown>, pathPrefix:
   }
   return problems;
 }
-
-export function isFloatKey(key: string): boolean {
-  const info = LLAMAFACTORY_KEYS[key];
-  return !!info && info.type.split("|").includes("number");
-}

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import type { Experiment } from "../../config/schema.js";
 import type { SftStageConfig } from "../../config/stages/sft.js";
 import { emitFlatYaml } from "./yaml-emit.js";
-import { isFloatKey } from "./keys.js";
 import { deepspeedConfig, deepspeedFileName } from "./deepspeed.js";
 
 /** Tool-neutral defaults under every SFT run; the recipe (experiment file) goes over these. */
@@ -117,7 +116,7 @@ export function renderSft(input: SftRenderInput): SftRendered {
 
   const trainPath = join(renderedDir, "train.yaml");
   const files: SftRendered["files"] = {
-    train: { path: trainPath, content: emitFlatYaml(trainArgs, isFloatKey, `Rendered by dianjin-train for experiment ${config.name}; edit the experiment file, not this.`) },
+    train: { path: trainPath, content: emitFlatYaml(trainArgs, `Rendered by dianjin-train for experiment ${config.name}; edit the experiment file, not this.`) },
     datasetInfo: { path: join(renderedDir, "dataset_info.json"), content: `${JSON.stringify(datasetInfo(sft), null, 2)}\n` },
   };
   if (preset && preset !== "none" && deepspeedPath) {

@@ -22,21 +22,22 @@ function formatString(s: string): string {
   return JSON.stringify(s);
 }
 
-function formatScalar(value: unknown, float: boolean): string {
+function formatScalar(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
-  if (typeof value === "number") return float || !Number.isInteger(value) ? formatFloat(value) : String(value);
+  // Integers stay integers (Python takes an int where a float is declared); everything else gets a float form.
+  if (typeof value === "number") return Number.isSafeInteger(value) ? String(value) : formatFloat(value);
   if (typeof value === "string") return formatString(value);
   // Lists and mappings as flow JSON, which YAML reads as the same structure.
   return JSON.stringify(value);
 }
 
-/** Flat mapping → YAML, one key per line, in the given order. `isFloat` says which keys are declared floats. */
-export function emitFlatYaml(entries: Record<string, unknown>, isFloat: (key: string) => boolean, header?: string): string {
+/** Flat mapping → YAML, one key per line, in the given order. */
+export function emitFlatYaml(entries: Record<string, unknown>, header?: string): string {
   const lines = header ? header.split("\n").map((l) => `# ${l}`) : [];
   for (const [key, value] of Object.entries(entries)) {
     if (value === undefined) continue;
-    lines.push(`${key}: ${formatScalar(value, isFloat(key))}`);
+    lines.push(`${key}: ${formatScalar(value)}`);
   }
   return `${lines.join("\n")}\n`;
 }

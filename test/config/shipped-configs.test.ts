@@ -1,0 +1,58 @@
+// The shipped experiment files load, carry the seed recipe's SFT values, and the JSON Schema file is current.
+import { describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { loadExperiment } from "../../src/config/load.js";
+import { experimentJsonSchema } from "../../src/cli/schema.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+// The DianJin-R1 seed's qwen2.5_sft.yaml values (minus overwrite_output_dir, which breaks resume).
+const SEED_SFT = {
+  stage: "sft",
+  do_train: true,
+  finetuning_type: "full",
+  cutoff_len: 16384,
+  max_samples: 1000000,
+  preprocessing_num_workers: 128,
+  logging_steps: 10,
+  save_strategy: "epoch",
+  plot_loss: true,
+  per_device_train_batch_size: 1,
+  gradient_accumulation_steps: 16,
+  learning_rate: 1e-5,
+  num_train_epochs: 3,
+  lr_scheduler_type: "linear",
+  warmup_ratio: 0.03,
+  bf16: true,
+  ddp_timeout: 180000000,
+};
+
+describe("shipped configs", () => {
+  for (const [file, base] of [
+    ["configs/dianjin-r1-7b.yaml", "Qwen/Qwen2.5-7B-Instruct"],
+    ["configs/dianjin-r1-32b.yaml", "Qwen/Qwen2.5-32B-Instruct"],
+  ] as const) {
+    it(`${file} carries the seed SFT recipe`, async () => {
+      const { config } = await loadExperiment(root + file, { env: {} });
+      const sft = config.stages.sft!;
+      expect(config.model).toEqual({ base, template: "qwen" });
+      expect(sft.datasets).toEqual(["cflue_oe_r1", "cflue_mcq_r1", "fin_qa_r1", "ccc_r1"]);
+      expect(sft.deepspeed).toBe("zero3");
+      expect(sft.args).toMatchObject(SEED_SFT);
+      expect(sft.args.overwrite_output_dir).toBeUndefined();
+      expect(config.cluster.gpus_per_node).toBe(8);
+    });
+  }
+
+  it("quickstart loads and its data ships with the repository", async () => {
+    const { config } = await loadExperiment(`${root}configs/quickstart.yaml`);
+    const data = JSON.parse(await readFile(config.stages.sft!.dataset_files.quickstart_sft!.path, "utf8")) as unknown[];
+    expect(data.length).toBeGreaterThan(5);
+  });
+
+  it("schema/experiment.schema.json matches the schema in the code (run `dianjin-train schema > schema/experiment.schema.json`)", async () => {
+    const committed = JSON.parse(await readFile(`${root}schema/experiment.schema.json`, "utf8")) as unknown;
+    expect(committed).toEqual(experimentJsonSchema());
+  });
+});
