@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 // real Slurm, Chromium, large generated inputs). `npm test` runs both.
 export default defineConfig({
   test: {
+    globalSetup: ["test/global-setup.ts"],
     projects: [
       { test: { name: "quick", include: ["test/**/*.test.ts"], exclude: ["test/**/*.slow.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: "slow", include: ["test/**/*.slow.test.ts"], testTimeout: 300_000, hookTimeout: 300_000, fileParallelism: false } },

@@ -1,0 +1,6 @@
+// Builds dist/ once before the tests: integration tests run the real CLI (`node dist/cli/main.js`) as a user would.
+import { execa } from "execa";
+
+export default async function setup(): Promise<void> {
+  await execa("npm", ["run", "--silent", "build"], { cwd: new URL("..", import.meta.url), stdio: "inherit" });
+}
