@@ -3,6 +3,11 @@
 import { Command } from "commander";
 import { withConfigOptions, type CommonOptions } from "./options.js";
 import { reportError } from "./errors.js";
+import { readFileSync } from "node:fs";
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
 
 const STAGE_COMMANDS: Record<string, string> = {
   data: "build the SFT and RL data",
@@ -17,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("dianjin-train")
     .description("Plan, run, resume and evaluate the DianJin-R1 recipe from one experiment file.")
-    .version((await import("../pipeline/manifest.js")).PACKAGE_VERSION)
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
 

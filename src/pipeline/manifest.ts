@@ -2,7 +2,6 @@
 import { readFileSync } from "node:fs";
 import { hostname, platform, release } from "node:os";
 import { dirname, join } from "node:path";
-import { execa } from "execa";
 import type { LoadedExperiment } from "../config/load.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { redactValue } from "../util/secrets.js";
@@ -46,6 +45,7 @@ function dependencyVersions(): Record<string, string> {
 }
 
 export async function gitInfo(dir: string): Promise<{ sha: string; dirty: boolean } | null> {
+  const { execa } = await import("execa");
   const sha = await execa("git", ["-C", dir, "rev-parse", "HEAD"], { reject: false });
   if (sha.exitCode !== 0) return null;
   const status = await execa("git", ["-C", dir, "status", "--porcelain"], { reject: false });

@@ -1,5 +1,4 @@
 // How a stage's tool is invoked: the command from `tools.<name>`, found on PATH, and its version as it reports it.
-import { execa } from "execa";
 import type { Experiment } from "../config/schema.js";
 import { ToolMissingError } from "../errors.js";
 import { which } from "../util/which.js";
@@ -22,6 +21,7 @@ export async function probeVersion(config: Experiment, stage: StageDefinition, e
   if (stated) return stated;
   if (!stage.versionArgs || !stage.parseVersion) return undefined;
   const command = toolCommand(config, stage);
+  const { execa } = await import("execa"); // loaded only when a tool is asked (keeps `plan` start-up fast)
   const result = await execa(command[0]!, [...command.slice(1), ...stage.versionArgs], {
     env: { ...env, ...config.tools[stage.tool].env },
     extendEnv: false,

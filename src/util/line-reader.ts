@@ -24,6 +24,11 @@ export class LineReader {
 
   /** Reads what was appended since the last call; returns the number of new bytes seen. */
   async poll(onLine: (line: string) => void): Promise<number> {
+    return this.pollRaw((data, start, end) => onLine(data.toString("utf8", start, end)));
+  }
+
+  /** Like poll, but hands out byte ranges (no string made), for callers that look at only some lines. */
+  async pollRaw(onLine: (data: Buffer, start: number, end: number) => void): Promise<number> {
     let handle;
     try {
       handle = await open(this.file, "r");
@@ -57,7 +62,7 @@ export class LineReader {
     this.pending = Buffer.alloc(0);
   }
 
-  private consume(chunk: Buffer, onLine: (line: string) => void): void {
+  private consume(chunk: Buffer, onLine: (data: Buffer, start: number, end: number) => void): void {
     let data = chunk;
     if (this.pending.length) {
       data = Buffer.concat([this.pending, chunk]);
@@ -66,7 +71,7 @@ export class LineReader {
     let start = 0;
     for (let nl = data.indexOf(NEWLINE, start); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
       const end = nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl;
-      onLine(data.toString("utf8", start, end));
+      onLine(data, start, end);
       start = nl + 1;
     }
     // Copy: `data` may be the reusable read buffer.

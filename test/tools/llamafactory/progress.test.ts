@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LossCurve, TrainerLogReader, parseTimedelta, type TrainerProgress } from "../../../src/tools/llamafactory/progress.js";
+import { LossCurve, TrainerLogReader, parseTimedelta, stepOf, type TrainerProgress } from "../../../src/tools/llamafactory/progress.js";
 import { tempDir } from "../../helpers/tmp.js";
 
 const line = (step: number, total = 100, extra: Record<string, unknown> = {}) =>
@@ -22,12 +22,12 @@ describe("TrainerLogReader", () => {
     const file = join(await tempDir(), "trainer_log.jsonl");
     const reader = new TrainerLogReader(file);
     const seen: TrainerProgress[] = [];
-    await reader.poll((e) => seen.push(e)); // file not there yet
+    await reader.pollAll((e) => seen.push(e)); // file not there yet
     await writeFile(file, line(10) + line(20).slice(0, 15));
-    await reader.poll((e) => seen.push(e));
+    await reader.pollAll((e) => seen.push(e));
     expect(seen.map((e) => e.step)).toEqual([10]);
     await appendFile(file, line(20).slice(15));
-    await reader.poll((e) => seen.push(e));
+    await reader.pollAll((e) => seen.push(e));
     expect(seen.map((e) => e.step)).toEqual([10, 20]);
     expect(seen[1]!.remainingSeconds).toBe(93784);
     expect(seen[1]!.lr).toBe(1e-5);
@@ -40,7 +40,7 @@ describe("TrainerLogReader", () => {
     const reader = new TrainerLogReader(file);
     const seen: TrainerProgress[] = [];
     const curve = new LossCurve();
-    await reader.poll((e) => {
+    await reader.pollAll((e) => {
       seen.push(e);
       curve.add(e);
     });
@@ -60,10 +60,35 @@ describe("TrainerLogReader", () => {
     const file = join(await tempDir(), "trainer_log.jsonl");
     await writeFile(file, line(10) + line(20) + line(30));
     const reader = new TrainerLogReader(file);
-    await reader.poll(() => undefined);
+    await reader.pollAll(() => undefined);
     await writeFile(file, line(1));
     const seen: number[] = [];
-    await reader.poll((e) => seen.push(e.step));
+    await reader.pollAll((e) => seen.push(e.step));
     expect(seen).toEqual([1]);
+  });
+
+  it("poll reports only the newest entry, and flags a replay anywhere in what it read", async () => {
+    const file = join(await tempDir(), "trainer_log.jsonl");
+    await writeFile(file, line(10) + line(20) + line(30));
+    const reader = new TrainerLogReader(file);
+    const seen: TrainerProgress[] = [];
+    await reader.poll((e) => seen.push(e));
+    expect(seen.map((e) => [e.step, e.replay])).toEqual([[30, false]]);
+    await appendFile(file, line(25) + line(26, 100, { current_steps: 26 }) + line(35));
+    await reader.poll((e) => seen.push(e));
+    expect(seen.map((e) => [e.step, e.replay])).toEqual([
+      [30, false],
+      [35, true],
+    ]);
+    await reader.poll((e) => seen.push(e)); // nothing new
+    expect(seen).toHaveLength(2);
+  });
+
+  it("reads the step from bytes with or without a space after the colon", () => {
+    const a = Buffer.from('{"current_steps":123,"total_steps":5}');
+    const b = Buffer.from('{"loss": 1, "current_steps": 7}');
+    expect(stepOf(a, 0, a.length)).toBe(123);
+    expect(stepOf(b, 0, b.length)).toBe(7);
+    expect(stepOf(b, 0, 10)).toBe(-1);
   });
 });

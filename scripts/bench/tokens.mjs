@@ -1,0 +1,75 @@
+// Benchmark: Qwen2.5 token counting (countTokens / countChatTokens) throughput.
+// Usage: npm run build && node scripts/bench/tokens.mjs [megabytes=1] [runs=5]
+// Each run is a fresh process so the one-time tokenizer load is measured too.
+import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
+import { stats as summary } from "./lib.mjs";
+
+/** Run this script with --child `times` times, each in a fresh process, and collect its last JSON line. */
+function runChildren(script, args, times) {
+  const results = [];
+  for (let i = 0; i < times; i++) {
+    const out = execFileSync(process.execPath, [script, "--child", ...args], { encoding: "utf8", maxBuffer: 16 << 20 });
+    results.push(JSON.parse(out.trim().split("\n").pop()));
+  }
+  return results;
+}
+
+const fmt = (s, digits = 0) => `${s.median.toFixed(digits)} (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)})`;
+
+function documents(megabytes) {
+  // Mixed Chinese/English finance-like text in ~2 KB documents, deterministic.
+  let a = 7;
+  const rand = () => ((a = (Math.imul(a ^ (a >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296);
+  const en = ["the", "bank", "interest", "rate", "equity", "liability", "bond", "yield", "capital", "ratio", "risk", "of", "and", "in"];
+  const zh = ["商业银行", "资本充足率", "货币政策", "公开市场", "再贴现", "利率", "风险", "资产", "负债", "的", "是", "和", "根据", "规定", "选项"];
+  const docs = [];
+  let total = 0;
+  while (total < megabytes * 1e6) {
+    let d = "";
+    while (Buffer.byteLength(d) < 2000) {
+      d += rand() < 0.5 ? zh[Math.floor(rand() * zh.length)] : " " + en[Math.floor(rand() * en.length)];
+      if (rand() < 0.08) d += rand() < 0.5 ? "，" : `. ${Math.floor(rand() * 10000) / 100}% `;
+    }
+    docs.push(d);
+    total += Buffer.byteLength(d);
+  }
+  return { docs, bytes: total };
+}
+
+async function child(megabytes) {
+  const t0 = performance.now();
+  const tokens = await import("../../dist/data/tokens.js");
+  tokens.countTokens("warm-up");
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const { docs, bytes } = documents(megabytes);
+  const cpu0 = process.cpuUsage();
+  const t1 = performance.now();
+  let count = 0;
+  for (const d of docs) count += tokens.countTokens(d);
+  const seconds = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const t2 = performance.now();
+  let chats = 0;
+  for (const d of docs.slice(0, 200)) chats += tokens.countChatTokens([{ role: "user", content: d }]);
+  const chatSeconds = (performance.now() - t2) / 1000;
+  console.log(JSON.stringify({ docs: docs.length, bytes, count, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadSeconds, chatPerS: 200 / chatSeconds, chats, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+const [flag, ...rest] = process.argv.slice(2);
+if (flag === "--child") {
+  await child(Number(rest[0]));
+} else {
+  const mb = Number(flag ?? 1);
+  const runs = Number(rest[0] ?? 5);
+  const results = runChildren(fileURLToPath(import.meta.url), [String(mb)], runs);
+  const r0 = results[0];
+  console.log(`countTokens: ${r0.docs} documents, ${(r0.bytes / 1e6).toFixed(2)} MB, ${r0.count} tokens, ${runs} runs`);
+  console.log(`  tokenizer load (first call): ${fmt(summary(results.map((r) => r.loadSeconds)), 2)} s`);
+  console.log(`  tokens/s (wall):             ${fmt(summary(results.map((r) => r.count / r.seconds)))}`);
+  console.log(`  tokens per CPU-second:       ${fmt(summary(results.map((r) => r.count / r.cpuSeconds)))}`);
+  console.log(`  MB/s (wall):                 ${fmt(summary(results.map((r) => r.bytes / 1e6 / r.seconds)), 2)}`);
+  console.log(`  countChatTokens calls/s (2 KB user message): ${fmt(summary(results.map((r) => r.chatPerS)))}`);
+  console.log(`  peak RSS:                    ${fmt(summary(results.map((r) => r.peakRssMb)))} MB`);
+  console.log(`  load average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+}
