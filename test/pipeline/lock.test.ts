@@ -19,7 +19,8 @@ describe("workdir lock", () => {
 
   it("takes over a lock whose process is dead on this host", async () => {
     const dir = await tempDir();
-    const dead = await execa("true");
+    const dead = execa("true");
+    await dead;
     await writeFile(lockPath(dir), JSON.stringify({ pid: dead.pid, host: hostname(), startedAt: "then", command: "old" }));
     await (await acquireLock(dir, "new")).release();
   });
