@@ -1,0 +1,48 @@
+// The Markdown twin of the HTML report: same table, charts described and linked into report.html.
+
+import type { ChartSpec } from "./charts.js";
+import { escapeMarkdownCell } from "./escape.js";
+import { formatScore, MISSING } from "./format.js";
+import { averageNote, formatDelta } from "./html.js";
+import { PAPER_SOURCE } from "./source.js";
+import type { ResultsTable, TableRow } from "./table.js";
+import type { ReportInput } from "./types.js";
+
+export const HTML_FILE_NAME = "report.html";
+
+export function renderMarkdown(input: ReportInput, table: ResultsTable, charts: readonly ChartSpec[]): string {
+  const lines: string[] = [];
+  lines.push(`# DianJin-R1 run report: ${escapeMarkdownCell(input.experiment)}`, "");
+  lines.push(`- Model size: ${escapeMarkdownCell(input.modelSize)}`);
+  lines.push(`- Git commit: \`${input.meta.gitSha.replace(/`/g, "")}\``);
+  lines.push(`- Created: ${escapeMarkdownCell(input.meta.created)}`, "");
+  lines.push("## Evaluation", "");
+  lines.push(`| Model | ${table.columns.map((c) => c.label).join(" | ")} | Avg |`);
+  lines.push(`|---|${table.columns.map(() => "---:").join("|")}|---:|`);
+  for (const row of table.rows) lines.push(markdownRow(row, table));
+  lines.push("", `Scores in %. ${averageNote(table)} Paper rows: ${PAPER_SOURCE}.`, "");
+  lines.push("## Charts", "", `The charts are drawn in [${HTML_FILE_NAME}](${HTML_FILE_NAME}):`, "");
+  for (const c of charts) lines.push(`- [${c.title}](${HTML_FILE_NAME}#${c.id}): ${c.summary}`);
+  lines.push("", "## Configuration", "");
+  const summary = input.meta.configSummary;
+  if (typeof summary === "string") lines.push("```text", summary.replace(/```/g, "'''"), "```");
+  else {
+    const entries = Object.entries(summary);
+    if (entries.length === 0) lines.push("No configuration summary.");
+    else {
+      lines.push("| Key | Value |", "|---|---|");
+      for (const [k, v] of entries) lines.push(`| ${escapeMarkdownCell(k)} | ${escapeMarkdownCell(v === null ? "null" : String(v))} |`);
+    }
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+function markdownRow(row: TableRow, table: ResultsTable): string {
+  const value = (v: number | undefined) => (row.kind === "delta" ? (v === undefined ? MISSING : formatDelta(v)) : formatScore(v));
+  const cells = table.columns.map((c) => value(row.scores[c.key as keyof TableRow["scores"]]));
+  let avg = value(row.average);
+  if (row.kind === "run" && row.average !== undefined && row.averagedOver < table.columns.length) avg += ` (${row.averagedOver}/${table.columns.length})`;
+  const label = row.kind === "run" ? `**${escapeMarkdownCell(row.label)}**` : escapeMarkdownCell(row.label);
+  return `| ${label} | ${cells.join(" | ")} | ${avg} |`;
+}

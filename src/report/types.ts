@@ -1,0 +1,40 @@
+// What a report is built from. Filled by the pipeline from the run's logs and eval results.
+
+import type { BenchmarkScores } from "./benchmarks.js";
+
+export interface SftLossPoint {
+  step: number;
+  loss: number;
+}
+
+export interface GrpoPoint {
+  step: number;
+  /** Mean reward over the step's rollouts (verl's critic/score/mean). */
+  score?: number;
+  /** Mean response length in tokens (verl's response_length/mean). */
+  responseLength?: number;
+}
+
+export interface ReportMeta {
+  gitSha: string;
+  /** When the run was created (ISO 8601 is best; shown as given). */
+  created: string;
+  /** Free text, or key/value pairs shown as a table. */
+  configSummary: string | Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface ReportInput {
+  experiment: string;
+  /** "7b" and "32b" match the paper's rows; any other size is compared with both DianJin-R1 models. */
+  modelSize: "7b" | "32b" | (string & {});
+  /** Percentages 0-100 like the paper (EvalScope fractions must be multiplied by 100 first). */
+  evalScores: BenchmarkScores;
+  sftLoss: readonly SftLossPoint[];
+  grpo: readonly GrpoPoint[];
+  meta: ReportMeta;
+}
+
+export interface BuiltReport {
+  markdown: string;
+  html: string;
+}

@@ -1,0 +1,75 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/errors.js";
+import { buildReport } from "../../src/report/index.js";
+import { sampleInput } from "./sample-input.js";
+
+const GOLDEN = new URL("../fixtures/report/report-7b.md", import.meta.url);
+
+describe("buildReport", () => {
+  it("Markdown matches the reviewed golden file", async () => {
+    const { markdown } = buildReport(sampleInput());
+    if (process.env.UPDATE_GOLDEN) await (await import("node:fs/promises")).writeFile(GOLDEN, markdown);
+    expect(markdown).toBe(await readFile(GOLDEN, "utf8"));
+  });
+
+  it("puts this run's row, the paper rows and a delta row in the table", () => {
+    const { markdown, html } = buildReport(sampleInput());
+    expect(markdown).toContain('| **dj-7b &lt;repro&gt; &amp; "test" (this run)** | 79.10 | 76.25 | — | 75.20 | — | 76.85 (3/5) |');
+    expect(markdown).toContain("| DianJin-R1-7B (paper) | 80.32 | 77.72 | 94.50 | 76.60 | 37.54 | 73.34 |");
+    expect(html).toContain("<td>76.85 <small>(3/5)</small></td>");
+    expect(html).toContain('<td class="neg">−1.22</td>');
+  });
+
+  it("shows — everywhere and no average when nothing is scored", () => {
+    const { markdown } = buildReport(sampleInput({ evalScores: {} }));
+    expect(markdown).toContain("(this run)** | — | — | — | — | — | — |");
+    expect(markdown).toContain("no scores yet");
+    expect(markdown).not.toContain("Δ vs");
+  });
+
+  it("compares a 32B run with the 32B rows and an unknown size with both DianJin models", () => {
+    expect(buildReport(sampleInput({ modelSize: "32b" })).markdown).toContain("| QwQ-32B (paper) | 83.49 |");
+    const other = buildReport(sampleInput({ modelSize: "1.5b" })).markdown;
+    expect(other).toContain("DianJin-R1-7B (paper)");
+    expect(other).toContain("DianJin-R1-32B (paper)");
+    expect(other).not.toContain("Δ vs");
+  });
+
+  it("HTML is self-contained: no script, no external URL, a CSP that forbids loading anything", () => {
+    const { html } = buildReport(sampleInput());
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    // The only absolute URL is the SVG namespace identifier, which is never fetched.
+    expect(html.match(/https?:\/\/[^\s"')<]+/g)?.filter((u) => u !== "http://www.w3.org/2000/svg") ?? []).toEqual([]);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    expect((html.match(/<svg /g) ?? []).length).toBe(4);
+  });
+
+  it("escapes the experiment name and config text in HTML", () => {
+    const { html } = buildReport(sampleInput());
+    expect(html).not.toContain("<repro>");
+    expect(html).toContain("dj-7b &lt;repro&gt; &amp; &quot;test&quot;");
+    expect(html).toContain("&lt;b&gt;not bold&lt;/b&gt;");
+  });
+
+  it("shows empty-chart messages when no curves were logged", () => {
+    const { html, markdown } = buildReport(sampleInput({ sftLoss: [], grpo: [] }));
+    expect(html).toContain("No SFT loss logged");
+    expect(html).toContain("No GRPO score logged");
+    expect(markdown).toContain("(report.html#sft-loss): no data");
+  });
+
+  it("rejects scores that are fractions or out of range, and unknown benchmarks", () => {
+    expect(() => buildReport(sampleInput({ evalScores: { cflue: 150 } }))).toThrow(ConfigError);
+    expect(() => buildReport(sampleInput({ evalScores: { cflue: NaN } }))).toThrow(/percentage between 0 and 100/);
+    expect(() => buildReport(sampleInput({ evalScores: { mmlu: 50 } as never }))).toThrow(/unknown benchmark/);
+  });
+
+  it("accepts a plain-text config summary", () => {
+    const { markdown, html } = buildReport(sampleInput({ meta: { gitSha: "abc", created: "now", configSummary: "sft: lr=1e-5\ngrpo: n=8" } }));
+    expect(markdown).toContain("```text\nsft: lr=1e-5\ngrpo: n=8\n```");
+    expect(html).toContain("<pre>sft: lr=1e-5\ngrpo: n=8</pre>");
+  });
+});
