@@ -35,7 +35,8 @@ async function main(argv: string[]): Promise<number> {
 
   withConfigOptions(program.command("run <config>").description("run the pipeline; a rerun resumes or skips what is up to date"))
     .option("--json", "print the result as JSON")
-    .action(async (config: string, options: CommonOptions & { json?: boolean }) => {
+    .option("--detach", "leave servers (deploy) running after the run; `stop` ends them")
+    .action(async (config: string, options: CommonOptions & { json?: boolean; detach?: boolean }) => {
       exitCode = await (await import("./run.js")).runCommand(config, options);
     });
 
@@ -43,10 +44,11 @@ async function main(argv: string[]): Promise<number> {
     withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false)
       .addHelpText("after", "\nAdd --force to run it even when it is up to date.")
       .option("--force", "run even when up to date")
-      .option("--json", "print the result as JSON")
-      .action(async (config: string, options: { set: string[]; force?: boolean; json?: boolean }) => {
-        exitCode = await (await import("./run.js")).runCommand(config, { ...options, only: [stage], force: options.force ? [stage] : [] });
-      });
+      .option("--json", "print the result as JSON");
+    if (stage === "deploy") program.commands.at(-1)!.option("--detach", "return once the server answers and leave it running (`stop` ends it)");
+    program.commands.at(-1)!.action(async (config: string, options: { set: string[]; force?: boolean; json?: boolean; detach?: boolean }) => {
+      exitCode = await (await import("./run.js")).runCommand(config, { ...options, only: [stage], force: options.force ? [stage] : [] });
+    });
   }
 
   withConfigOptions(program.command("status <config>").description("what each stage last did"), false)
@@ -65,6 +67,12 @@ async function main(argv: string[]): Promise<number> {
   withConfigOptions(program.command("cancel <config>").description("end the jobs a run left running"), false).action(
     async (config: string, options: { set: string[] }) => {
       exitCode = await (await import("./status.js")).cancelCommand(config, options);
+    },
+  );
+
+  withConfigOptions(program.command("stop <config>").description("stop the servers `deploy --detach` (or keep: true) left running"), false).action(
+    async (config: string, options: { set: string[] }) => {
+      exitCode = await (await import("./status.js")).cancelCommand(config, { ...options, services: true });
     },
   );
 

@@ -3,7 +3,7 @@ import { runPipeline } from "../pipeline/apply.js";
 import { createDisplay } from "./display.js";
 import type { CommonOptions } from "./options.js";
 
-export async function runCommand(config: string, options: CommonOptions & { json?: boolean }): Promise<number> {
+export async function runCommand(config: string, options: CommonOptions & { json?: boolean; detach?: boolean }): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {

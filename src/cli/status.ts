@@ -1,6 +1,6 @@
 // `status`, `logs`, `cancel`: read state.json; cancel reattaches to recorded jobs and ends them.
 import { loadExperiment } from "../config/load.js";
-import { readState } from "../pipeline/state.js";
+import { readState, StateStore } from "../pipeline/state.js";
 import { launcherFor } from "../pipeline/launchers.js";
 import { STAGE_ORDER } from "../pipeline/stages.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
@@ -43,19 +43,21 @@ export async function logsCommand(config: string, stage: string | undefined, opt
   }
 }
 
-export async function cancelCommand(config: string, options: { set: string[] }): Promise<number> {
+/** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
+export async function cancelCommand(config: string, options: { set: string[]; services?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
-  const state = await readState(experiment.workdir, experiment.name);
+  const store = await StateStore.open(experiment.workdir, experiment.name);
   const launcher = await launcherFor(experiment);
-  let cancelled = 0;
-  for (const [name, s] of Object.entries(state.stages)) {
-    if (s?.status !== "running" || !s.job) continue;
+  const wanted = options.services ? ["serving", "running"] : ["running"];
+  let ended = 0;
+  for (const [name, s] of Object.entries(store.state.stages)) {
+    if (!s?.job || !wanted.includes(s.status)) continue;
     const job = await launcher.reattach(s.job);
-    if (!job) continue;
-    await job.cancel();
-    process.stderr.write(`cancelled ${name} (${s.job.launcher} job ${s.job.id})\n`);
-    cancelled++;
+    if (job) await job.cancel();
+    await store.updateStage(name, (p) => ({ ...p!, status: s.status === "serving" ? "stopped" : "interrupted", endedAt: new Date().toISOString() }));
+    process.stderr.write(`${s.status === "serving" ? "stopped" : "cancelled"} ${name} (${s.job.launcher} job ${s.job.id})\n`);
+    ended++;
   }
-  if (!cancelled) process.stderr.write("nothing is running\n");
+  if (!ended) process.stderr.write(options.services ? "no server is running\n" : "nothing is running\n");
   return 0;
 }

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { isPlainObject } from "./merge.js";
 
 /** Always paths. `*` matches one key. */
-const PATH_FIELDS = ["workdir", "stages.sft.dataset_files.*.path", "stages.sft.deepspeed.path"];
+const PATH_FIELDS = ["workdir", "stages.sft.dataset_files.*.path", "stages.sft.deepspeed.path", "stages.merge.checkpoint_dir", "stages.deploy.model"];
 /** Paths only when written as one (./x, ../x, /x, ~/x); otherwise a hub id or a name on PATH. */
 const PATH_OR_NAME_FIELDS = ["model.base", "tools.*.command.0"];
 

@@ -1,6 +1,8 @@
 // The experiment file: one file fully determines a run. Strict everywhere: an unknown key is an error.
 import { z } from "zod";
 import { sftStageSchema } from "./stages/sft.js";
+import { mergeStageSchema } from "./stages/merge.js";
+import { deployStageSchema } from "./stages/deploy.js";
 
 const commandSchema = z.union([z.string().min(1).transform((s) => [s]), z.array(z.string().min(1)).min(1)]);
 
@@ -56,6 +58,8 @@ const trackingSchema = z
 export const stagesSchema = z
   .object({
     sft: sftStageSchema.optional(),
+    merge: mergeStageSchema.optional(),
+    deploy: deployStageSchema.optional(),
   })
   .strict();
 
@@ -78,10 +82,11 @@ export const experimentSchema = z
         verl: toolSchema.default(toolSchema.parse({})),
         vllm: toolSchema.default(toolSchema.parse({})),
         evalscope: toolSchema.default(toolSchema.parse({})),
+        verl_merger: toolSchema.default(toolSchema.parse({})),
         python: toolSchema.default(toolSchema.parse({})),
       })
       .strict()
-      .default({ llamafactory: { env: {} }, verl: { env: {} }, vllm: { env: {} }, evalscope: { env: {} }, python: { env: {} } }),
+      .default({ llamafactory: { env: {} }, verl: { env: {} }, verl_merger: { env: {} }, vllm: { env: {} }, evalscope: { env: {} }, python: { env: {} } }),
     tracking: trackingSchema.default(trackingSchema.parse({})),
     stages: stagesSchema.default({}),
   })

@@ -105,6 +105,8 @@ export function createLocalLauncher(options: LocalLauncherOptions = {}): Launche
       } finally {
         closeSync(fd);
       }
+      // The wait loop's timers keep this process alive while it watches; a job left running (deploy --detach) must not.
+      child.unref();
       const exited = new Promise<{ exitCode: number | null; signal: string | null; error?: Error }>((resolve) => {
         child.once("error", (error) => resolve({ exitCode: null, signal: null, error }));
         child.once("exit", (exitCode, signal) => resolve({ exitCode, signal }));

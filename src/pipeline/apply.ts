@@ -17,6 +17,8 @@ import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
 
 export interface RunOptions extends PlanOptions {
+  /** Leave services (deploy) running after the run, and return as soon as they are ready. */
+  detach?: boolean;
   signal?: AbortSignal;
   onEvent?: EventSink;
   /** Use this launcher instead of the one cluster.launcher names (tests, embedding). */
@@ -28,7 +30,7 @@ export interface RunOptions extends PlanOptions {
 export interface StageResult {
   name: string;
   action: PlannedStage["action"];
-  status: "completed" | "skipped" | "not-selected";
+  status: "completed" | "skipped" | "not-selected" | "serving" | "stopped";
   key: string;
   reason: string;
   seconds: number;
@@ -86,6 +88,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     const version = await probeVersion(plan.loaded.config, stage.definition, env);
     await store.recordTool(stage.definition.tool, { command: stage.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
     if (stage.action === "run") await setAsideOutput(stage);
+    await stopRecordedService(stage, prior, launcher);
     await moveAside(stage.incomplete.map((c) => c.path), stage.context.paths.aside, "incomplete");
     await writeRendered(stage);
     await mkdir(stage.context.paths.output, { recursive: true });
@@ -93,7 +96,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     job = await launcher.submit({
       stage: stage.name,
       argv: stage.render.argv,
-      env: stage.render.env,
+      env: { ...stage.render.env, ...resolveSecretEnv(stage.render.secretEnv, env) },
       cwd: stage.context.paths.root,
       logFile: join(stage.context.paths.logs, `attempt-${attempt}.log`),
       nodes: plan.loaded.config.cluster.nodes,
@@ -116,6 +119,8 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     ...(stage.resumeFrom ? { resumedFrom: stage.resumeFrom } : {}),
   }));
 
+  if (stage.definition.service) return serviceReady(stage, running, store, started, emit, options);
+
   const observer = stage.definition.observe(stage.context, emit);
   const outcome = await running.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: options.signal });
   await observer.finish?.();
@@ -125,13 +130,13 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     emit({ type: "stage-end", stage: stage.name, status: "interrupted", seconds: (Date.now() - started) / 1000 });
     throw new InterruptedError(stage.name);
   }
-  const whole = await stage.definition.outputsComplete(stage.context);
-  if ((outcome.state === "completed" || outcome.state === "ended-unobserved") && whole) return finish(store, stage, started, emit, "completed");
+  const exitedWell = outcome.state === "completed" || outcome.state === "ended-unobserved";
+  const notWhole = exitedWell ? await outputsProblem(stage) : undefined;
+  if (exitedWell && !notWhole) return finish(store, stage, started, emit, "completed");
 
-  const error =
-    outcome.state === "completed"
-      ? new StageError(stage.name, { id: "outputs-incomplete", summary: "the tool exited 0 but its outputs are missing or incomplete", hint: "look at the log; the tool may have skipped training" }, { exitCode: 0, logFile: running.record.logFile, logTail: await tailLines(running.record.logFile, 20) })
-      : await failureFromLog(stage, outcome, running.record.logFile);
+  const error = notWhole
+    ? new StageError(stage.name, notWhole, { exitCode: outcome.exitCode, logFile: running.record.logFile, logTail: await tailLines(running.record.logFile, 20) })
+    : await failureFromLog(stage, outcome, running.record.logFile);
   await store.updateStage(stage.name, (p) => ({
     ...p!,
     status: "failed",
@@ -140,6 +145,81 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
   }));
   emit({ type: "stage-end", stage: stage.name, status: "failed", seconds: (Date.now() - started) / 1000 });
   throw error;
+}
+
+/** Why a stage whose tool exited 0 still did not produce what it should; undefined when all is well. */
+async function outputsProblem(stage: PlannedStage): Promise<FailureCause | undefined> {
+  const verified = await stage.definition.verifyOutputs?.(stage.context);
+  if (verified) return verified;
+  if (await stage.definition.outputsComplete(stage.context)) return undefined;
+  return { id: "outputs-incomplete", summary: "the tool exited 0 but its outputs are missing or incomplete", hint: "look at the log; the tool may have skipped its work" };
+}
+
+function resolveSecretEnv(mapping: Record<string, string> | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [target, source] of Object.entries(mapping ?? {})) if (env[source] !== undefined) out[target] = env[source]!;
+  return out;
+}
+
+/** A service recorded as serving (older settings, or not answering) is ended before its replacement starts. */
+async function stopRecordedService(stage: PlannedStage, prior: StageState | undefined, launcher: Launcher): Promise<void> {
+  if (!stage.definition.service || prior?.status !== "serving" || !prior.job) return;
+  const old = await launcher.reattach(prior.job);
+  await old?.cancel();
+}
+
+interface StartedService {
+  stage: PlannedStage;
+  job: Job;
+}
+
+const startedServices = new WeakMap<StateStore, StartedService[]>();
+
+async function serviceReady(stage: PlannedStage, job: Job, store: StateStore, started: number, emit: EventSink, options: RunOptions): Promise<StageResult> {
+  let outputs: Record<string, string>;
+  try {
+    outputs = await stage.definition.service!.ready(stage.context, stage.render, { pid: job.record.launcher === "local" ? Number(job.record.id) : undefined, logFile: job.record.logFile }, options.signal);
+  } catch (error) {
+    await job.cancel();
+    const interrupted = error instanceof InterruptedError || options.signal?.aborted;
+    await store.updateStage(stage.name, (p) => ({
+      ...p!,
+      status: interrupted ? "interrupted" : "failed",
+      endedAt: new Date().toISOString(),
+      ...(error instanceof StageError ? { failure: { ...error.failure, exitCode: error.detail.exitCode, signal: error.detail.signal } } : {}),
+    }));
+    emit({ type: "stage-end", stage: stage.name, status: interrupted ? "interrupted" : "failed", seconds: (Date.now() - started) / 1000 });
+    throw interrupted && !(error instanceof InterruptedError) ? new InterruptedError(stage.name) : error;
+  }
+  await store.updateStage(stage.name, (p) => {
+    const { failure: _failure, ...rest } = p!;
+    return { ...rest, status: "serving", outputs };
+  });
+  const list = startedServices.get(store) ?? [];
+  list.push({ stage, job });
+  startedServices.set(store, list);
+  const seconds = (Date.now() - started) / 1000;
+  emit({ type: "log", stage: stage.name, level: "info", message: `serving at ${outputs.baseUrls ?? outputs.baseUrl} (model "${outputs.model}")` });
+  emit({ type: "stage-end", stage: stage.name, status: "completed", seconds });
+  return { name: stage.name, action: stage.action, status: "serving", key: stage.key, reason: stage.reason, seconds, outputs };
+}
+
+/** Services this run started: kept (detach / keep), watched in the foreground (a lone `deploy`), or stopped. */
+async function settleServices(plan: Plan, store: StateStore, options: RunOptions, results: StageResult[]): Promise<void> {
+  const services = startedServices.get(store) ?? [];
+  const ran = results.filter((r) => r.status !== "not-selected" && r.status !== "skipped");
+  for (const { stage, job } of services) {
+    if (options.detach || stage.definition.service!.keep(plan.loaded.config)) continue;
+    const alone = ran.length === 1 && ran[0]!.name === stage.name;
+    if (alone) {
+      options.onEvent?.({ type: "log", stage: stage.name, level: "info", message: "running in the foreground; Ctrl-C stops it (use --detach to leave it running)" });
+      await job.wait({ signal: options.signal });
+    }
+    await job.cancel();
+    await store.updateStage(stage.name, (p) => ({ ...p!, status: "stopped", endedAt: new Date().toISOString() }));
+    const result = results.find((r) => r.name === stage.name);
+    if (result) result.status = "stopped";
+  }
 }
 
 async function finish(store: StateStore, stage: PlannedStage, started: number, emit: EventSink, status: "completed"): Promise<StageResult> {
@@ -162,14 +242,24 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
     await writeManifest(plan.workdir, loaded, store.state.tools);
     const launcher = options.launcher ?? (await launcherFor(loaded.config, options.env));
     const results: StageResult[] = [];
-    for (const stage of plan.stages) {
-      if (options.signal?.aborted) throw new InterruptedError(stage.name);
-      if (stage.action === "not-selected" || stage.action === "skip") {
-        if (stage.action === "skip") options.onEvent?.({ type: "stage-skip", stage: stage.name, reason: stage.reason });
-        results.push({ name: stage.name, action: stage.action, status: stage.action === "skip" ? "skipped" : "not-selected", key: stage.key, reason: stage.reason, seconds: 0, outputs: stage.definition.outputs(stage.context) });
-        continue;
+    try {
+      for (const stage of plan.stages) {
+        if (options.signal?.aborted) throw new InterruptedError(stage.name);
+        let result: StageResult;
+        if (stage.action === "not-selected" || stage.action === "skip") {
+          if (stage.action === "skip") options.onEvent?.({ type: "stage-skip", stage: stage.name, reason: stage.reason });
+          const recorded = store.state.stages[stage.name]?.outputs;
+          const outputs = stage.definition.service && recorded ? recorded : stage.definition.outputs(stage.context);
+          result = { name: stage.name, action: stage.action, status: stage.action === "skip" ? "skipped" : "not-selected", key: stage.key, reason: stage.reason, seconds: 0, outputs };
+        } else {
+          result = await runStage(plan, stage, store, launcher, options);
+        }
+        results.push(result);
+        // Later stages see what this one actually produced (a service's endpoint is known only now).
+        for (const later of plan.stages) if (later.context.upstream[stage.name]) later.context.upstream[stage.name] = { key: stage.key, outputs: result.outputs };
       }
-      results.push(await runStage(plan, stage, store, launcher, options));
+    } finally {
+      await settleServices(plan, store, { ...options, signal: options.signal }, results).catch(() => undefined);
     }
     await writeManifest(plan.workdir, loaded, store.state.tools);
     return { experiment: plan.experiment, workdir: plan.workdir, stages: results };

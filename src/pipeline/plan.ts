@@ -89,6 +89,14 @@ async function decide(
   if (prior?.status === "running" && prior.job && prior.job.launcher !== "local") {
     return { action: "reattach", reason: `job ${prior.job.id} (${prior.job.launcher}) was running when the last CLI stopped; checking on it`, incomplete: [], job: prior.job };
   }
+  if (def.service && prior?.status === "serving") {
+    const url = prior.outputs?.baseUrl ?? "?";
+    if (prior.key === key && !forced && (await def.service.alive(prior.outputs ?? {}))) {
+      return { action: "skip", reason: `already serving at ${url} (same settings)`, incomplete: [] };
+    }
+    const why = forced ? "forced (--force)" : prior.key !== key ? "settings changed" : "it no longer answers";
+    return { action: "run", reason: `${why}; the server at ${url} is replaced`, incomplete: [] };
+  }
   if (forced) return { action: "run", reason: "forced (--force)", incomplete: [] };
   if (!prior) return { action: "run", reason: "never run in this workdir", incomplete: [] };
   if (prior.key !== key) {
@@ -118,7 +126,7 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
   for (const name of enabled) {
     const def = STAGES[name]!;
     const ctx: StageContext = { experiment: loaded, config, workdir, paths: stagePaths(workdir, name), upstream: { ...upstream } };
-    const base = def.render(ctx, undefined);
+    const base = await def.render(ctx, undefined);
     const files: Record<string, string> = {};
     for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);
     const consumed = Object.fromEntries(def.consumes.filter((u) => upstream[u]).map((u) => [u, upstream[u]!.key]));
@@ -128,7 +136,7 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
     const decision = selected.has(name)
       ? await decide(def, ctx, key, keyInputs, prior, force.has(name))
       : { action: "not-selected" as const, reason: "not selected (--from/--until/--only)", incomplete: [] };
-    const render = decision.resumeFrom ? def.render(ctx, decision.resumeFrom) : base;
+    const render = decision.resumeFrom ? await def.render(ctx, decision.resumeFrom) : base;
     stages.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision });
     upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
   }

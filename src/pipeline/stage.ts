@@ -41,6 +41,10 @@ export interface StageRender {
   inputFiles: string[];
   fingerprint: "mtime" | "content";
   watchdogMs?: number;
+  /** Variables set from other variables at launch (target → source name), so a secret's value is never rendered. */
+  secretEnv?: Record<string, string>;
+  /** Where a service answers once ready. */
+  serviceEndpoints?: string[];
 }
 
 export interface UpstreamInfo {
@@ -79,7 +83,7 @@ export interface StageDefinition {
   /** Stages whose outputs this one reads. */
   consumes: StageName[];
   enabled(config: Experiment): boolean;
-  render(ctx: StageContext, resume: ResumePoint | undefined): StageRender;
+  render(ctx: StageContext, resume: ResumePoint | undefined): StageRender | Promise<StageRender>;
   /** Checks that need the file system but run nothing: data files, key inventory, tool rules. */
   preflight(ctx: StageContext, render: StageRender): Promise<Problem[]>;
   /** The newest point this stage can continue from, plus incomplete ones to set aside. */
@@ -90,6 +94,18 @@ export interface StageDefinition {
   outputs(ctx: StageContext): Record<string, string>;
   observe(ctx: StageContext, emit: (e: PipelineEvent) => void): Observer;
   classify(logText: string): FailureCause | undefined;
+  /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */
+  verifyOutputs?(ctx: StageContext): Promise<FailureCause | undefined>;
+  /**
+   * Services (deploy) keep running after they start: the pipeline waits for `ready` instead of the job's end,
+   * records the outputs it returns (the endpoint), and stops the service at the end of the run unless kept.
+   */
+  service?: {
+    ready(ctx: StageContext, render: StageRender, job: { pid?: number; logFile: string }, signal?: AbortSignal): Promise<Record<string, string>>;
+    /** Is a recorded, running service still answering? */
+    alive(outputs: Record<string, string>): Promise<boolean>;
+    keep(config: Experiment): boolean;
+  };
   /** Parses the tool's own version report (`<command> version` output). */
   versionArgs?: string[];
   parseVersion?(output: string): string | undefined;

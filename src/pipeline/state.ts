@@ -5,7 +5,8 @@ import type { JobRecord } from "../launch/types.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { redactValue } from "../util/secrets.js";
 
-export type StageStatus = "running" | "completed" | "failed" | "interrupted";
+/** serving: a service (deploy) that is up and answering; stopped: a service that was ended on purpose. */
+export type StageStatus = "running" | "completed" | "failed" | "interrupted" | "serving" | "stopped";
 
 export interface StageState {
   status: StageStatus;

@@ -2,7 +2,11 @@
 import type { StageDefinition } from "../pipeline/stage.js";
 import type { StageName } from "../pipeline/stages.js";
 import { sftStage } from "./sft.js";
+import { mergeStage } from "./merge.js";
+import { deployStage } from "./deploy.js";
 
 export const STAGES: Partial<Record<StageName, StageDefinition>> = {
   sft: sftStage,
+  merge: mergeStage,
+  deploy: deployStage,
 };

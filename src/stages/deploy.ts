@@ -1,0 +1,154 @@
+// The deploy stage: vLLM's OpenAI-compatible server(s) on the merged model. A service: the pipeline waits until it
+// really answers, records the endpoint, and later stages (eval) use it; it is stopped at the end unless kept.
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Problem } from "../errors.js";
+import { PreflightError } from "../errors.js";
+import type { DeployStageConfig } from "../config/stages/deploy.js";
+import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
+import { toolCommand } from "../pipeline/tools.js";
+import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../tools/vllm/index.js";
+
+const SUPERVISOR = fileURLToPath(new URL("../assets/node/replicas.mjs", import.meta.url));
+
+function deployConfig(ctx: StageContext): DeployStageConfig {
+  return ctx.config.stages.deploy!;
+}
+
+function modelPath(ctx: StageContext): string {
+  return deployConfig(ctx).model ?? ctx.upstream.merge?.outputs.model ?? ctx.config.model.base;
+}
+
+function servedName(ctx: StageContext): string {
+  return deployConfig(ctx).served_model_name ?? (ctx.upstream.merge || deployConfig(ctx).model ? ctx.config.name : basename(modelPath(ctx)));
+}
+
+async function serveCommands(ctx: StageContext): Promise<ServeCommand[]> {
+  const deploy = deployConfig(ctx);
+  const gpus = ctx.config.cluster.gpus ?? Array.from({ length: ctx.config.cluster.gpus_per_node }, (_, i) => i);
+  const plan = await planReplicas({ gpus, tensorParallelSize: deploy.tensor_parallel_size, replicas: deploy.replicas, host: deploy.host, basePort: deploy.port, configKey: "stages.deploy" });
+  return renderReplicas(
+    {
+      model: modelPath(ctx),
+      servedModelName: servedName(ctx),
+      maxModelLen: deploy.max_model_len,
+      gpuMemoryUtilization: deploy.gpu_memory_utilization,
+      host: deploy.host,
+      extraArgs: deploy.extra_args,
+      command: toolCommand(ctx.config, deployStage),
+      configKey: "stages.deploy",
+      // The key's *value* never enters argv, env files or state: the server reads it from the inherited environment.
+      apiKey: undefined,
+    },
+    plan,
+  );
+}
+
+function baseUrls(commands: ServeCommand[]): string[] {
+  return commands.map((c) => c.baseUrl);
+}
+
+export const deployStage: StageDefinition = {
+  name: "deploy",
+  version: 1,
+  title: "deploy (vLLM)",
+  tool: "vllm",
+  defaultCommand: ["vllm"],
+  install: "pip install vllm",
+  consumes: ["merge"],
+  versionArgs: ["--version"],
+  parseVersion: (output) => /(\d+\.\d+\.\d+[\w.+-]*)/.exec(output)?.[1],
+
+  enabled: (config) => config.stages.deploy !== undefined,
+
+  async render(ctx): Promise<StageRender> {
+    const deploy = deployConfig(ctx);
+    let commands: ServeCommand[];
+    try {
+      commands = await serveCommands(ctx);
+    } catch (error) {
+      if (error instanceof PreflightError) {
+        // Still show something in `plan`; pre-flight reports the problem.
+        commands = [];
+      } else throw error;
+    }
+    const single = commands.length === 1 ? commands[0]! : undefined;
+    const specFile = join(ctx.paths.rendered, "replicas.json");
+    return {
+      files: single ? {} : { replicas: { path: specFile, content: `${JSON.stringify(commands.map((c) => ({ argv: c.argv, env: c.env })), null, 2)}\n` } },
+      argv: single ? single.argv : [process.execPath, SUPERVISOR, specFile],
+      env: { ...(single?.env ?? {}), ...ctx.config.tools.vllm.env },
+      ...(deploy.api_key_env ? { secretEnv: { VLLM_API_KEY: deploy.api_key_env } } : {}),
+      keyInputs: {
+        stages: { deploy: { ...deploy, port: undefined, model: modelPath(ctx), served_model_name: servedName(ctx) } },
+        tools: { vllm: { command: toolCommand(ctx.config, deployStage) } },
+        endpoints: baseUrls(commands).length,
+      },
+      inputFiles: [],
+      fingerprint: "mtime",
+      serviceEndpoints: baseUrls(commands),
+    };
+  },
+
+  async preflight(ctx): Promise<Problem[]> {
+    const deploy = deployConfig(ctx);
+    const problems: Problem[] = [];
+    try {
+      await serveCommands(ctx);
+    } catch (error) {
+      if (error instanceof PreflightError) problems.push(...error.problems);
+      else throw error;
+    }
+    problems.push(...(await serveConfigProblems({ model: modelPath(ctx), tensorParallelSize: deploy.tensor_parallel_size, maxModelLen: deploy.max_model_len })));
+    if (deploy.api_key_env && !process.env[deploy.api_key_env]) {
+      problems.push({ path: "stages.deploy.api_key_env", message: `environment variable ${deploy.api_key_env} is not set` });
+    }
+    return problems;
+  },
+
+  async findResume() {
+    return { incomplete: [] };
+  },
+
+  async outputsComplete() {
+    return false; // a server is never "done"; skipping is decided by service.alive
+  },
+
+  outputs: () => ({}),
+
+  observe: () => ({}),
+
+  classify: (logText) => {
+    const cause = classifyVllmLog(logText.split("\n"));
+    return cause.id === "unknown" ? undefined : cause;
+  },
+
+  service: {
+    async ready(ctx, render, job, signal) {
+      const deploy = deployConfig(ctx);
+      const urls = render.serviceEndpoints ?? [];
+      const model = servedName(ctx);
+      const apiKey = deploy.api_key_env ? process.env[deploy.api_key_env] : undefined;
+      await Promise.all(
+        urls.map((baseUrl) =>
+          waitUntilReady({ baseUrl, model, pid: job.pid }, { timeoutMs: deploy.startup_timeout_minutes * 60_000, signal, logFile: job.logFile, apiKey, stage: "deploy" }),
+        ),
+      );
+      return { baseUrl: urls[0]!, baseUrls: urls.join(","), model, ...(deploy.api_key_env ? { apiKeyEnv: deploy.api_key_env } : {}) };
+    },
+    async alive(outputs) {
+      const urls = (outputs.baseUrls ?? outputs.baseUrl ?? "").split(",").filter(Boolean);
+      if (!urls.length) return false;
+      const checks = await Promise.all(
+        urls.map((u) =>
+          fetch(`${u}/health`, { signal: AbortSignal.timeout(3000) }).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
+      );
+      return checks.every(Boolean);
+    },
+    keep: (config) => config.stages.deploy?.keep ?? false,
+  },
+};
