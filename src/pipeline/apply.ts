@@ -1,5 +1,7 @@
 // runPipeline: the only code that writes rendered files, launches tools and records what happened.
 import { mkdir, readdir } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { redactText, secretValues } from "../util/secrets.js";
 import { join } from "node:path";
 import { InterruptedError, PreflightError, StageError, type FailureCause } from "../errors.js";
 import type { Job, JobOutcome, Launcher } from "../launch/types.js";
@@ -81,6 +83,8 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     }
   }
 
+  if (!job && stage.definition.runInProcess) return runInProcessStage(stage, store, attempt, logFile, options);
+
   if (!job) {
     await requireTool(plan.loaded.config, stage.definition, env);
     const problems = await stage.definition.preflight(stage.context, stage.render);
@@ -145,6 +149,45 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
   }));
   emit({ type: "stage-end", stage: stage.name, status: "failed", seconds: (Date.now() - started) / 1000 });
   throw error;
+}
+
+/** A stage done here (data build, evaluation): no job, its own journals make it resumable. */
+async function runInProcessStage(stage: PlannedStage, store: StateStore, attempt: number, logFile: string, options: RunOptions): Promise<StageResult> {
+  const started = Date.now();
+  const emit = options.onEvent ?? (() => undefined);
+  const problems = await stage.definition.preflight(stage.context, stage.render);
+  if (problems.length) throw new PreflightError(stage.name, problems);
+  await writeRendered(stage);
+  await mkdir(stage.context.paths.output, { recursive: true });
+  await mkdir(stage.context.paths.logs, { recursive: true });
+  const log = createWriteStream(logFile, { flags: "a" });
+  const secrets = secretValues(options.env ?? process.env);
+  emit({ type: "stage-start", stage: stage.name, action: stage.action === "resume" ? "resume" : "run", reason: stage.reason, attempt });
+  await store.updateStage(stage.name, () => ({ status: "running", key: stage.key, keyInputs: stage.keyInputs, attempts: attempt, startedAt: new Date().toISOString() }));
+  try {
+    await stage.definition.runInProcess!(stage.context, stage.render, {
+      signal: options.signal,
+      emit,
+      logFile,
+      log: (line) => log.write(`${redactText(line, secrets)}\n`),
+      env: options.env ?? process.env,
+    });
+  } catch (error) {
+    const interrupted = error instanceof InterruptedError || options.signal?.aborted;
+    await store.updateStage(stage.name, (p) => ({
+      ...p!,
+      status: interrupted ? "interrupted" : "failed",
+      endedAt: new Date().toISOString(),
+      ...(error instanceof StageError ? { failure: { ...error.failure, exitCode: error.detail.exitCode, signal: error.detail.signal } } : {}),
+    }));
+    emit({ type: "stage-end", stage: stage.name, status: interrupted ? "interrupted" : "failed", seconds: (Date.now() - started) / 1000 });
+    throw interrupted && !(error instanceof InterruptedError) ? new InterruptedError(stage.name) : error;
+  } finally {
+    await new Promise((r) => log.end(r));
+  }
+  const problem = await outputsProblem(stage);
+  if (problem) throw new StageError(stage.name, problem, { logFile, logTail: await tailLines(logFile, 20) });
+  return finish(store, stage, started, emit, "completed");
 }
 
 /** Why a stage whose tool exited 0 still did not produce what it should; undefined when all is well. */

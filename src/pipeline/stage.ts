@@ -70,6 +70,15 @@ export interface Observer {
   finish?(): Promise<void>;
 }
 
+export interface InProcessIO {
+  signal?: AbortSignal;
+  emit: (e: PipelineEvent) => void;
+  /** This stage's log file; write a line with `log`. */
+  logFile: string;
+  log(line: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
 export interface StageDefinition {
   name: StageName;
   /** Bumped when the stage's rendering changes meaning, so old keys no longer match. */
@@ -96,6 +105,12 @@ export interface StageDefinition {
   classify(logText: string): FailureCause | undefined;
   /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */
   verifyOutputs?(ctx: StageContext): Promise<FailureCause | undefined>;
+  /**
+   * Stages whose work is done here, not by an external tool (data build, evaluation's request loop). Instead of a
+   * job, the pipeline calls this; it resumes itself (per-item journals) and throws StageError/InterruptedError.
+   * `argv` may then be empty; a subprocess it needs is its own business (through `launch`).
+   */
+  runInProcess?(ctx: StageContext, render: StageRender, io: InProcessIO): Promise<void>;
   /**
    * Services (deploy) keep running after they start: the pipeline waits for `ready` instead of the job's end,
    * records the outputs it returns (the endpoint), and stops the service at the end of the run unless kept.
