@@ -151,6 +151,19 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
   throw error;
 }
 
+/** Records a stage that threw as failed (or interrupted) and returns the error to throw. */
+async function recordFailure(stage: PlannedStage, store: StateStore, error: unknown, started: number, emit: EventSink, signal?: AbortSignal): Promise<unknown> {
+  const interrupted = error instanceof InterruptedError || signal?.aborted === true;
+  await store.updateStage(stage.name, (p) => ({
+    ...p!,
+    status: interrupted ? "interrupted" : "failed",
+    endedAt: new Date().toISOString(),
+    ...(error instanceof StageError ? { failure: { ...error.failure, exitCode: error.detail.exitCode, signal: error.detail.signal } } : {}),
+  }));
+  emit({ type: "stage-end", stage: stage.name, status: interrupted ? "interrupted" : "failed", seconds: (Date.now() - started) / 1000 });
+  return interrupted && !(error instanceof InterruptedError) ? new InterruptedError(stage.name) : error;
+}
+
 /** A stage done here (data build, evaluation): no job, its own journals make it resumable. */
 async function runInProcessStage(stage: PlannedStage, store: StateStore, attempt: number, logFile: string, options: RunOptions): Promise<StageResult> {
   const started = Date.now();
@@ -173,15 +186,7 @@ async function runInProcessStage(stage: PlannedStage, store: StateStore, attempt
       env: options.env ?? process.env,
     });
   } catch (error) {
-    const interrupted = error instanceof InterruptedError || options.signal?.aborted;
-    await store.updateStage(stage.name, (p) => ({
-      ...p!,
-      status: interrupted ? "interrupted" : "failed",
-      endedAt: new Date().toISOString(),
-      ...(error instanceof StageError ? { failure: { ...error.failure, exitCode: error.detail.exitCode, signal: error.detail.signal } } : {}),
-    }));
-    emit({ type: "stage-end", stage: stage.name, status: interrupted ? "interrupted" : "failed", seconds: (Date.now() - started) / 1000 });
-    throw interrupted && !(error instanceof InterruptedError) ? new InterruptedError(stage.name) : error;
+    throw await recordFailure(stage, store, error, started, emit, options.signal);
   } finally {
     await new Promise((r) => log.end(r));
   }
@@ -224,15 +229,7 @@ async function serviceReady(stage: PlannedStage, job: Job, store: StateStore, st
     outputs = await stage.definition.service!.ready(stage.context, stage.render, { pid: job.record.launcher === "local" ? Number(job.record.id) : undefined, logFile: job.record.logFile }, options.signal);
   } catch (error) {
     await job.cancel();
-    const interrupted = error instanceof InterruptedError || options.signal?.aborted;
-    await store.updateStage(stage.name, (p) => ({
-      ...p!,
-      status: interrupted ? "interrupted" : "failed",
-      endedAt: new Date().toISOString(),
-      ...(error instanceof StageError ? { failure: { ...error.failure, exitCode: error.detail.exitCode, signal: error.detail.signal } } : {}),
-    }));
-    emit({ type: "stage-end", stage: stage.name, status: interrupted ? "interrupted" : "failed", seconds: (Date.now() - started) / 1000 });
-    throw interrupted && !(error instanceof InterruptedError) ? new InterruptedError(stage.name) : error;
+    throw await recordFailure(stage, store, error, started, emit, options.signal);
   }
   await store.updateStage(stage.name, (p) => {
     const { failure: _failure, ...rest } = p!;
