@@ -1,7 +1,7 @@
-// Picks the launcher named by cluster.launcher.
+// Picks the launcher named by cluster.launcher, built from the experiment's cluster settings.
+import { join } from "node:path";
 import type { Experiment } from "../config/schema.js";
-import { UsageError } from "../errors.js";
-import type { Launcher } from "../launch/types.js";
+import type { Launcher, JobSpec } from "../launch/types.js";
 import { createLocalLauncher } from "../launch/local.js";
 
 /** DIANJIN_POLL_MS and DIANJIN_KILL_GRACE_MS tune how often jobs are polled and how long SIGTERM gets before SIGKILL. */
@@ -10,11 +10,51 @@ function pollingFromEnv(env: NodeJS.ProcessEnv): { pollMs?: number; graceMs?: nu
   return { pollMs: num(env.DIANJIN_POLL_MS), graceMs: num(env.DIANJIN_KILL_GRACE_MS) };
 }
 
-export async function launcherFor(config: Experiment, env?: NodeJS.ProcessEnv): Promise<Launcher> {
-  switch (config.cluster.launcher) {
+/** verl trains on a Ray cluster; on Slurm it is started inside the allocation. */
+const NEEDS_RAY = new Set(["grpo"]);
+/** Stages that use one node whatever the cluster shape. */
+const SINGLE_NODE = new Set(["merge", "deploy", "eval", "data"]);
+
+export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = process.env): Promise<Launcher> {
+  const polling = pollingFromEnv(env);
+  const { cluster } = config;
+  switch (cluster.launcher) {
     case "local":
-      return createLocalLauncher({ env, ...pollingFromEnv(env ?? process.env) });
-    default:
-      throw new UsageError(`cluster.launcher ${config.cluster.launcher} is not available in this build`);
+      return createLocalLauncher({ env, ...polling });
+    case "slurm": {
+      const { createSlurmLauncher } = await import("../launch/slurm/index.js");
+      const slurm = cluster.slurm;
+      return createSlurmLauncher({
+        jobDir: join(config.workdir, "slurm"),
+        resources: (spec: JobSpec) => ({
+          nodes: SINGLE_NODE.has(spec.stage) ? 1 : cluster.nodes,
+          gpusPerNode: cluster.gpus_per_node,
+          cpusPerTask: slurm?.cpus_per_task,
+          mem: slurm?.mem,
+          time: slurm?.time,
+          partition: slurm?.partition,
+          account: slurm?.account,
+          qos: slurm?.qos,
+          exclusive: slurm?.exclusive,
+          requeue: slurm?.requeue,
+          extraDirectives: slurm?.extra_directives,
+        }),
+        setup: slurm?.setup,
+        container: slurm?.container_image ? { image: slurm.container_image } : undefined,
+        masterPort: cluster.master_port,
+        useRay: (spec: JobSpec) => NEEDS_RAY.has(spec.stage),
+        ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}),
+        env: pickSlurmEnv(env),
+      });
+    }
+    case "ray": {
+      const { createRayLauncher } = await import("../launch/ray/index.js");
+      return createRayLauncher({ address: cluster.ray!.address, env: env as Record<string, string>, ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}) });
+    }
   }
+}
+
+/** What the Slurm commands themselves need from our environment (SLURM_CONF for a non-default cluster). */
+function pickSlurmEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("SLURM_") && v !== undefined)) as Record<string, string>;
 }

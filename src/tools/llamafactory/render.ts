@@ -76,17 +76,18 @@ function trackingArgs(config: Experiment): { args: Record<string, unknown>; env:
 }
 
 export function distributedEnv(config: Experiment, useTorchrun: boolean): Record<string, string> {
-  const { gpus, gpus_per_node, nodes, master_addr, master_port } = config.cluster;
-  const devices = gpus ?? Array.from({ length: gpus_per_node }, (_, i) => i);
+  const { gpus, gpus_per_node, nodes, master_addr, master_port, launcher } = config.cluster;
+  // On a cluster the job computes the per-node values (NODE_RANK, MASTER_ADDR) and the scheduler picks the GPUs.
+  const local = launcher === "local";
+  const devices = gpus ?? (local ? Array.from({ length: gpus_per_node }, (_, i) => i) : []);
   const env: Record<string, string> = {};
   if (devices.length) env.CUDA_VISIBLE_DEVICES = devices.join(",");
   if (useTorchrun) {
     Object.assign(env, {
       FORCE_TORCHRUN: "1",
       NNODES: String(nodes),
-      NODE_RANK: "0",
+      ...(local ? { NODE_RANK: "0", MASTER_ADDR: master_addr } : {}),
       NPROC_PER_NODE: String(Math.max(1, gpus_per_node)),
-      MASTER_ADDR: master_addr,
       MASTER_PORT: String(master_port),
     });
   }

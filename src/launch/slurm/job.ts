@@ -1,0 +1,61 @@
+// A typed Slurm batch job: everything the script renderers need, nothing Slurm-version specific.
+
+export interface SlurmResources {
+  nodes?: number;
+  gpusPerNode?: number;
+  cpusPerTask?: number;
+  /** Slurm memory string per node, e.g. "200G". */
+  mem?: string;
+  /** Slurm time string: minutes, "HH:MM:SS" or "D-HH:MM:SS". */
+  time?: string;
+  partition?: string;
+  account?: string;
+  qos?: string;
+  exclusive?: boolean;
+  /** true → `--requeue` (Slurm may restart the job after a node failure or preemption), false → `--no-requeue`. */
+  requeue?: boolean;
+  /** Raw extra directives, each `--key=value` or `--flag`, written as given after the typed ones. */
+  extraDirectives?: string[];
+}
+
+/** Pyxis/enroot container for the srun steps. */
+export interface SlurmContainer {
+  image: string;
+  /** `src:dst[:flags]` entries. */
+  mounts?: string[];
+  workdir?: string;
+}
+
+export interface SlurmBatchJob {
+  jobName: string;
+  /** The command run once per node (torchrun style) or, for the Ray variant, on the head node. */
+  argv: string[];
+  cwd: string;
+  /** Exported in the script. Secret values must not be put here (the script is a file). */
+  env: Record<string, string>;
+  /** Combined log of every attempt; the job appends to it. */
+  logFile: string;
+  /** Folder for Slurm's own output (`%x-%j.out`) and the per-attempt logs (`<name>-<id>-<restart>.log`). */
+  outputDir: string;
+  resources: SlurmResources;
+  /** Raw bash lines run before the command (module loads, venv activation). */
+  setup?: string[];
+  container?: SlurmContainer;
+  /** Extra srun arguments, each one argv word. */
+  srunArgs?: string[];
+  masterPort?: number;
+}
+
+/** Ray head + workers inside the allocation, then the trainer on the head (verl). */
+export interface RaySlurmJob extends SlurmBatchJob {
+  ray?: {
+    port?: number;
+    readyTimeoutSeconds?: number;
+    /** Seconds between readiness checks. */
+    readyCheckSeconds?: number;
+    /** `ray` executable on the nodes. */
+    executable?: string;
+    /** Per-node CPUs for `ray start --num-cpus` (verl's FAQ: set it under Slurm). */
+    cpusPerNode?: number;
+  };
+}

@@ -1,0 +1,132 @@
+// The Slurm launcher: render a batch script for a stage, submit it with sbatch, and watch it
+// (state, log lines, watchdog, cancellation) until Slurm says it has ended.
+import { mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { LaunchError } from "../../errors.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import { isSecretName } from "../../util/secrets.js";
+import type { Job, JobRecord, JobSpec, Launcher } from "../types.js";
+import { createSlurmCommands, type SlurmCommandOptions, type SlurmCommands } from "./commands.js";
+import { SLURM_DEFAULTS } from "./defaults.js";
+import type { RaySlurmJob, SlurmBatchJob, SlurmContainer, SlurmResources } from "./job.js";
+import { SlurmStatusQuery } from "./poll.js";
+import { SlurmPoller } from "./poller.js";
+import { renderRaySlurmScript } from "./ray-script.js";
+import { sbatch } from "./sbatch.js";
+import { renderSlurmScript } from "./script.js";
+import { SlurmJob, type SlurmJobContext } from "./slurm-job.js";
+import { LogTail } from "./tail.js";
+
+export interface SlurmLauncherOptions extends SlurmCommandOptions {
+  /** Where scripts and Slurm's own output files go; must be on storage every node sees. */
+  jobDir: string;
+  /** Allocation for every stage, or per stage. JobSpec.nodes / gpusPerNode win over these. */
+  resources?: SlurmResources | ((spec: JobSpec) => SlurmResources);
+  /** Raw bash lines run in the batch script before the command. */
+  setup?: string[];
+  container?: SlurmContainer;
+  srunArgs?: string[];
+  masterPort?: number;
+  /** Stages that need a Ray cluster inside the allocation (verl); others get the per-node script. */
+  useRay?: (spec: JobSpec) => boolean;
+  ray?: RaySlurmJob["ray"];
+  pollIntervalMs?: number;
+  jobNamePrefix?: string;
+  /** Replaces the real Slurm programs (tests). */
+  commands?: SlurmCommands;
+}
+
+export interface SlurmRecordExtra {
+  script: string;
+  jobName: string;
+  outputDir: string;
+  cluster?: string;
+  watchdogMs?: number;
+}
+
+function jobNameFor(prefix: string, stage: string): string {
+  return `${prefix}${stage.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+}
+
+/** Secrets never go into the script file; sbatch passes them on from its own environment. */
+function splitSecrets(env: Record<string, string>): { visible: Record<string, string>; secret: Record<string, string> } {
+  const visible: Record<string, string> = {};
+  const secret: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) (isSecretName(name) ? secret : visible)[name] = value;
+  return { visible, secret };
+}
+
+export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
+  const commands = options.commands ?? createSlurmCommands(options);
+  const poller = new SlurmPoller(new SlurmStatusQuery(commands), options.pollIntervalMs ?? SLURM_DEFAULTS.pollIntervalMs);
+  const context: SlurmJobContext = { commands, poller };
+  const jobDir = resolve(options.jobDir);
+
+  function batchJob(spec: JobSpec, jobName: string, env: Record<string, string>): RaySlurmJob {
+    const base = typeof options.resources === "function" ? options.resources(spec) : (options.resources ?? {});
+    const resources: SlurmResources = {
+      ...base,
+      ...(spec.nodes !== undefined ? { nodes: spec.nodes } : {}),
+      ...(spec.gpusPerNode !== undefined ? { gpusPerNode: spec.gpusPerNode } : {}),
+    };
+    const job: SlurmBatchJob = {
+      jobName,
+      argv: spec.argv,
+      cwd: resolve(spec.cwd),
+      env,
+      logFile: resolve(spec.logFile),
+      outputDir: jobDir,
+      resources,
+      ...(options.setup ? { setup: options.setup } : {}),
+      ...(options.container ? { container: options.container } : {}),
+      ...(options.srunArgs ? { srunArgs: options.srunArgs } : {}),
+      ...(options.masterPort ? { masterPort: options.masterPort } : {}),
+    };
+    return options.ray ? { ...job, ray: options.ray } : job;
+  }
+
+  return {
+    name: "slurm",
+
+    async submit(spec: JobSpec): Promise<Job> {
+      const jobName = jobNameFor(options.jobNamePrefix ?? SLURM_DEFAULTS.jobNamePrefix, spec.stage);
+      const { visible, secret } = splitSecrets(spec.env);
+      const job = batchJob(spec, jobName, visible);
+      const script = (options.useRay?.(spec) ? renderRaySlurmScript : renderSlurmScript)(job);
+      const scriptPath = join(jobDir, `${jobName}-${stamp()}-${process.pid}.sbatch`);
+      await mkdir(dirname(job.logFile), { recursive: true });
+      await writeFileAtomic(scriptPath, script);
+      // Lines already in the stage log (an earlier attempt, the pipeline's header) are not this job's.
+      const tail = await LogTail.fromEnd(job.logFile);
+      const submitted = await sbatch(commands, scriptPath, secret);
+      const extra: SlurmRecordExtra = {
+        script: scriptPath,
+        jobName,
+        outputDir: jobDir,
+        ...(submitted.cluster ? { cluster: submitted.cluster } : {}),
+        ...(spec.watchdogMs ? { watchdogMs: spec.watchdogMs } : {}),
+      };
+      const record: JobRecord = {
+        launcher: "slurm",
+        id: submitted.jobId,
+        logFile: job.logFile,
+        submittedAt: new Date().toISOString(),
+        extra: { ...extra },
+      };
+      return new SlurmJob(record, context, tail);
+    },
+
+    async reattach(record: JobRecord): Promise<Job | undefined> {
+      if (record.launcher !== "slurm") throw new LaunchError(`cannot reattach a ${record.launcher} job with the Slurm launcher`);
+      const cluster = typeof record.extra?.cluster === "string" ? record.extra.cluster : undefined;
+      const round = await poller.next(record.id, cluster);
+      if (!round.ok) throw new LaunchError(`could not ask Slurm about job ${record.id}: ${String(round.error)}`);
+      if (!round.status) return undefined;
+      return new SlurmJob(record, context, await LogTail.fromEnd(record.logFile));
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Every tunable default of the scorers, in one place.
+
+export const SCORING_DEFAULTS = {
+  /** CFLUE evaluation mode: "seed" reproduces eval.py's letter rule; "strict" rejects prose in the box. */
+  cflueMode: "seed" as "seed" | "strict",
+  finqa: {
+    /**
+     * Relative tolerance for FinQA numeric answers. 1% accepts the usual display rounding of a 5-decimal
+     * gold ("9.4%" for 0.09371 is 0.3% off) while still separating different answers; public FinQA scorers
+     * use 0.15%–4%.
+     */
+    relTol: 0.01,
+    /** Absolute floor so golds at or near 0 are not held to an impossible relative bound. */
+    absTol: 1e-4,
+    /** Accept prediction = gold×100 or gold/100 (FinQA golds are fractions, models usually print "9.37%"). */
+    percentEither: true,
+    /** Accept answers that differ from the gold by exactly 10^3, 10^6 or 10^9 (units mismatch). Off: lenient. */
+    scaleEither: false,
+  },
+} as const;

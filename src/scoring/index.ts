@@ -1,0 +1,38 @@
+// Scorers: pure functions, no I/O.
+export {
+  boxedContents,
+  countOccurrences,
+  lastBoxed,
+  optionLetterSet,
+  reasoningLayout,
+  tagContent,
+  OPTION_LETTERS,
+  type LayoutProblem,
+  type ReasoningLayout,
+} from "./answer.js";
+export {
+  cflueReward,
+  cflueRewardDetail,
+  scoreCflue,
+  strictOptionSet,
+  type CflueMode,
+  type CflueRewardDetail,
+  type CflueScore,
+} from "./cflue.js";
+export {
+  extractFinalAnswer,
+  finqaNumericMatch,
+  parseBooleanAnswer,
+  parseJudgeVerdict,
+  parseNumericAnswer,
+  plainAnswerText,
+  scoreFinqa,
+  type FinqaGold,
+  type FinqaMatchOptions,
+  type FinqaScore,
+  type JudgeVerdict,
+  type NumericReading,
+} from "./finqa.js";
+export { cccVerdict, normalizeLabel, scoreCcc, type CccScore, type CccVerdict } from "./ccc.js";
+export { checkFormat, formatComplianceRate, type FormatCheck, type FormatProblem, type FormatReport } from "./format.js";
+export { SCORING_DEFAULTS } from "./defaults.js";

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { ENTRY_VARIABLE, rayEntrypoint, raySubmitArgs } from "../../../src/launch/ray/index.js";
+
+describe("rayEntrypoint", () => {
+  it("passes plain argv as words, changing into the job's directory first", () => {
+    expect(rayEntrypoint(["python3", "-m", "verl.trainer.main_ppo", "trainer.nnodes=2"], "/runs/exp", "python3")).toEqual({
+      words: ["cd", "/runs/exp", "&&", "exec", "python3", "-m", "verl.trainer.main_ppo", "trainer.nnodes=2"],
+      env: {},
+    });
+  });
+
+  it("sends argv that the shell would change as JSON, with a decoder as the entrypoint", () => {
+    const argv = ["python3", "-m", "verl.trainer.main_ppo", "trainer.logger=['console','wandb']", "a b", "$HOME"];
+    const entry = rayEntrypoint(argv, "/runs/exp 1", "python3");
+    expect(entry.words.slice(0, 2)).toEqual(["python3", "-c"]);
+    expect(entry.words[2]).not.toMatch(/[$`]/);
+    expect(JSON.parse(entry.env[ENTRY_VARIABLE]!)).toEqual({ argv, cwd: "/runs/exp 1" });
+  });
+
+  it("refuses an empty argv", () => {
+    expect(() => rayEntrypoint([], "/", "python3")).toThrow(/empty/);
+  });
+});
+
+describe("raySubmitArgs", () => {
+  it("builds the exact command line, env in runtime_env.env_vars", () => {
+    const args = raySubmitArgs({
+      address: "http://head:8265",
+      submissionId: "dianjin-grpo-1",
+      entrypoint: { words: ["cd", "/w", "&&", "exec", "python3", "x.py"], env: {} },
+      env: { VLLM_USE_V1: "1" },
+      runtimeEnv: { pip: ["math-verify"], env_vars: { NCCL_DEBUG: "WARN", VLLM_USE_V1: "0" } },
+      entrypointNumGpus: 0,
+    });
+    expect(args).toEqual([
+      "job",
+      "submit",
+      "--address",
+      "http://head:8265",
+      "--submission-id",
+      "dianjin-grpo-1",
+      "--runtime-env-json",
+      JSON.stringify({ pip: ["math-verify"], env_vars: { NCCL_DEBUG: "WARN", VLLM_USE_V1: "1" } }),
+      "--entrypoint-num-gpus",
+      "0",
+      "--no-wait",
+      "--",
+      "cd",
+      "/w",
+      "&&",
+      "exec",
+      "python3",
+      "x.py",
+    ]);
+  });
+});
