@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { isPlainObject } from "./merge.js";
 
 /** Always paths. `*` matches one key. */
-const PATH_FIELDS = ["workdir", "stages.sft.dataset_files.*.path", "stages.sft.deepspeed.path", "stages.merge.checkpoint_dir", "stages.deploy.model"];
+const PATH_FIELDS = ["workdir", "stages.data.sources.cflue_mcq", "stages.data.sources.cflue_open", "stages.data.sources.finqa", "stages.data.sources.compliance", "stages.data.released", "stages.data.prompts.*", "stages.data.rl_prompt", "stages.sft.dataset_files.*.path", "stages.sft.deepspeed.path", "stages.merge.checkpoint_dir", "stages.grpo.rl_data.train", "stages.grpo.rl_data.val", "stages.grpo.rl_data.cflue_mcq", "stages.grpo.rl_data.prompt_template", "stages.grpo.model", "stages.grpo.reward.path", "stages.deploy.model", "stages.eval.benchmarks.*.path"];
 /** Paths only when written as one (./x, ../x, /x, ~/x); otherwise a hub id or a name on PATH. */
 const PATH_OR_NAME_FIELDS = ["model.base", "tools.*.command.0"];
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { sftStageSchema } from "./stages/sft.js";
 import { mergeStageSchema } from "./stages/merge.js";
+import { grpoStageSchema } from "./stages/grpo.js";
 import { deployStageSchema } from "./stages/deploy.js";
 
 const commandSchema = z.union([z.string().min(1).transform((s) => [s]), z.array(z.string().min(1)).min(1)]);
@@ -58,6 +59,7 @@ const trackingSchema = z
 export const stagesSchema = z
   .object({
     sft: sftStageSchema.optional(),
+    grpo: grpoStageSchema.optional(),
     merge: mergeStageSchema.optional(),
     deploy: deployStageSchema.optional(),
   })

@@ -95,6 +95,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     await stopRecordedService(stage, prior, launcher);
     await moveAside(stage.incomplete.map((c) => c.path), stage.context.paths.aside, "incomplete");
     await writeRendered(stage);
+    await stage.definition.prepare?.(stage.context, stage.render, emit);
     await mkdir(stage.context.paths.output, { recursive: true });
     emit({ type: "stage-start", stage: stage.name, action: stage.action === "resume" ? "resume" : "run", reason: stage.reason, attempt });
     job = await launcher.submit({

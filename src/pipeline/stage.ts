@@ -106,6 +106,11 @@ export interface StageDefinition {
   /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */
   verifyOutputs?(ctx: StageContext): Promise<FailureCause | undefined>;
   /**
+   * Work done here right before launch (after pre-flight): files too large or too slow for `plan` to make, such as
+   * the RL Parquet. May throw PreflightError for problems only found then (too few rows left).
+   */
+  prepare?(ctx: StageContext, render: StageRender, emit: (e: PipelineEvent) => void): Promise<void>;
+  /**
    * Stages whose work is done here, not by an external tool (data build, evaluation's request loop). Instead of a
    * job, the pipeline calls this; it resumes itself (per-item journals) and throws StageError/InterruptedError.
    * `argv` may then be empty; a subprocess it needs is its own business (through `launch`).

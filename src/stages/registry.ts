@@ -3,10 +3,12 @@ import type { StageDefinition } from "../pipeline/stage.js";
 import type { StageName } from "../pipeline/stages.js";
 import { sftStage } from "./sft.js";
 import { mergeStage } from "./merge.js";
+import { grpoStage } from "./grpo.js";
 import { deployStage } from "./deploy.js";
 
 export const STAGES: Partial<Record<StageName, StageDefinition>> = {
   sft: sftStage,
+  grpo: grpoStage,
   merge: mergeStage,
   deploy: deployStage,
 };

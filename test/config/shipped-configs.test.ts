@@ -42,8 +42,24 @@ describe("shipped configs", () => {
       expect(sft.args).toMatchObject(SEED_SFT);
       expect(sft.args.overwrite_output_dir).toBeUndefined();
       expect(config.cluster.gpus_per_node).toBe(8);
+      expect(config.stages.grpo).toMatchObject({
+        adv_estimator: "grpo",
+        data: { train_batch_size: 1024, max_prompt_length: 1024, max_response_length: 4096, filter_overlong_prompts: true },
+        actor: { lr: 1e-6, ppo_mini_batch_size: 256, ppo_micro_batch_size_per_gpu: 8, use_kl_loss: true, kl_loss_coef: 0.001, kl_loss_type: "low_var_kl", entropy_coeff: 0, param_offload: true, optimizer_offload: true },
+        rollout: { name: "vllm", tensor_model_parallel_size: 4, gpu_memory_utilization: 0.6, temperature: 0.6, top_p: 0.95, n: 8 },
+        trainer: { save_freq: 50, test_freq: 10, total_epochs: 15 },
+      });
     });
   }
+
+  it("plan of the 7B recipe shows the GRPO argv with the reward file", async () => {
+    const { planPipeline } = await import("../../src/pipeline/plan.js");
+    const plan = await planPipeline(`${root}configs/dianjin-r1-7b.yaml`, { env: {} });
+    const grpo = plan.stages.find((s) => s.name === "grpo")!;
+    expect(grpo.render.argv).toContain("actor_rollout_ref.rollout.n=8");
+    expect(grpo.render.argv.some((a) => a.startsWith("custom_reward_function.path=") && a.endsWith("grpo/rendered/reward.py"))).toBe(true);
+    expect(plan.stages.map((s) => s.name)).toEqual(["sft", "grpo", "merge", "deploy"]);
+  });
 
   it("quickstart loads and its data ships with the repository", async () => {
     const { config } = await loadExperiment(`${root}configs/quickstart.yaml`);

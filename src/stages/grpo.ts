@@ -1,0 +1,240 @@
+// The GRPO stage: verl's PPO trainer with the GRPO estimator, the DianJin-R1 reward, and RL data in verl's Parquet
+// schema. Every override is checked against verl's config tree and its start-up arithmetic before anything starts.
+import { stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Problem } from "../errors.js";
+import { PreflightError } from "../errors.js";
+import type { GrpoStageConfig } from "../config/stages/grpo.js";
+import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
+import { toolCommand } from "../pipeline/tools.js";
+import {
+  renderVerlOverrides,
+  renderVerlEnv,
+  preflightGrpo,
+  detectVerlEra,
+  verlHasFileLogger,
+  createVerlProgressParser,
+  findLatestCheckpoint,
+  pruneCheckpoints,
+  classifyVerlFailure,
+  VERL_DEFAULTS,
+  type GrpoOptions,
+  type VerlEra,
+} from "../tools/verl/index.js";
+
+export const REWARD_FILE = fileURLToPath(new URL("../assets/python/dianjin_reward.py", import.meta.url));
+
+function grpoConfig(ctx: StageContext): GrpoStageConfig {
+  return ctx.config.stages.grpo!;
+}
+
+function era(ctx: StageContext): VerlEra {
+  const stated = ctx.config.tools.verl.version;
+  return (stated && detectVerlEra(stated)) || "current";
+}
+
+/** The verl options with the GPU shape taken from `cluster`. */
+function verlOptions(ctx: StageContext): GrpoOptions {
+  const { rl_data: _d, model: _m, reward: _r, keep_checkpoints: _k, vllm_attention_backend: _v, watchdog_minutes: _w, ...options } = grpoConfig(ctx);
+  return { ...options, trainer: { ...options.trainer, n_gpus_per_node: ctx.config.cluster.gpus_per_node, nnodes: ctx.config.cluster.nodes } };
+}
+
+interface RlFiles {
+  train: string;
+  val: string;
+  /** Set when the Parquet is built here from a CFLUE file. */
+  build?: { cflue: string; seed: number; valFraction: number; template?: string };
+}
+
+function rlFiles(ctx: StageContext): RlFiles | undefined {
+  const data = grpoConfig(ctx).rl_data;
+  if (data && "train" in data) return { train: data.train, val: data.val };
+  if (data) {
+    return {
+      train: join(ctx.paths.rendered, "train.parquet"),
+      val: join(ctx.paths.rendered, "val.parquet"),
+      build: { cflue: data.cflue_mcq, seed: data.seed, valFraction: data.val_fraction, template: data.prompt_template },
+    };
+  }
+  const upstream = ctx.upstream.data?.outputs;
+  if (upstream?.rl_train && upstream.rl_val) return { train: upstream.rl_train, val: upstream.rl_val };
+  return undefined;
+}
+
+function modelPath(ctx: StageContext): string {
+  return grpoConfig(ctx).model ?? ctx.upstream.sft?.outputs.model ?? ctx.config.model.base;
+}
+
+/** verl's Ray workers import the reward file by path: it is placed in the stage folder, on the shared workdir. */
+function placedReward(ctx: StageContext): string {
+  return join(ctx.paths.rendered, "reward.py");
+}
+
+function rewardSource(ctx: StageContext): string {
+  return grpoConfig(ctx).reward.path ?? REWARD_FILE;
+}
+
+/** The reward file's text, rendered like any other file (so `plan --out` shows it); pre-flight reports a missing one. */
+function readReward(ctx: StageContext): string {
+  try {
+    return readFileSync(rewardSource(ctx), "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function render(ctx: StageContext, resumePath: string | undefined): StageRender {
+  const grpo = grpoConfig(ctx);
+  const files = rlFiles(ctx) ?? { train: "<rl_data.train>", val: "<rl_data.val>" };
+  const verlEra = era(ctx);
+  const fileLogger = ctx.config.tools.verl.version ? verlHasFileLogger(ctx.config.tools.verl.version) : verlEra === "current";
+  const metricsFile = join(ctx.paths.logs, "metrics.jsonl");
+  const options = verlOptions(ctx);
+  const overrides = renderVerlOverrides({
+    options,
+    era: verlEra,
+    paths: { trainFiles: files.train, valFiles: files.val, modelPath: modelPath(ctx), rewardFile: placedReward(ctx), checkpointDir: ctx.paths.output },
+    rewardFunction: grpo.reward.name,
+    projectName: ctx.config.tracking.project ?? "dianjin-train",
+    experimentName: ctx.config.tracking.run_name ?? ctx.config.name,
+    trackers: ctx.config.tracking.backends,
+    fileLogger,
+    resume: resumePath ? { mode: "resume_path", path: resumePath } : { mode: "auto" },
+  });
+  const env = renderVerlEnv({ fileLoggerPath: fileLogger ? metricsFile : undefined, vllmAttentionBackend: grpo.vllm_attention_backend, extra: ctx.config.tools.verl.env });
+  return {
+    files: { reward: { path: placedReward(ctx), content: readReward(ctx) } },
+    argv: [...toolCommand(ctx.config, grpoStage), ...overrides],
+    env,
+    keyInputs: {
+      stages: { grpo: { ...grpo, ...options, model: modelPath(ctx), rl_data: grpo.rl_data ?? files } },
+      cluster: { nodes: ctx.config.cluster.nodes, gpus_per_node: ctx.config.cluster.gpus_per_node },
+      tracking: ctx.config.tracking,
+      tools: { verl: { command: toolCommand(ctx.config, grpoStage), version: ctx.config.tools.verl.version, era: verlEra } },
+    },
+    inputFiles: [rewardSource(ctx), ...(files.build ? [files.build.cflue, ...(files.build.template ? [files.build.template] : [])] : [files.train, files.val])],
+    fingerprint: "content",
+    watchdogMs: grpo.watchdog_minutes ? grpo.watchdog_minutes * 60_000 : undefined,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Writes the train/val Parquet from the CFLUE file, dropping prompts over max_prompt_length (exact Qwen2.5 count). */
+async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameters<NonNullable<StageDefinition["prepare"]>>[2]): Promise<{ train: number; val: number; dropped: number }> {
+  const build = files.build!;
+  const { readCflueMcq } = await import("../data/sources/index.js");
+  const { cflueItemToRlRow, assignSplit, cflueSplitKey, loadPromptTemplate } = await import("../data/rl-rows.js");
+  const { countChatTokens } = await import("../data/tokens.js");
+  const { writeRlParquet } = await import("../data/parquet.js");
+  const template = loadPromptTemplate(build.template);
+  const limit = grpoConfig(ctx).data.max_prompt_length;
+  const counts = { train: 0, val: 0, dropped: 0 };
+  // One streaming pass per split: memory does not grow with the number of rows.
+  async function* rows(split: "train" | "val") {
+    let index = 0;
+    for await (const item of readCflueMcq(build.cflue)) {
+      if (assignSplit(cflueSplitKey(item), build.seed, build.valFraction) !== split) continue;
+      const row = cflueItemToRlRow(item, { split, index }, { template });
+      if (!row) continue;
+      if (countChatTokens(row.prompt) > limit) {
+        if (split === "train") counts.dropped++;
+        continue;
+      }
+      index++;
+      counts[split]++;
+      yield row;
+    }
+  }
+  await writeRlParquet(files.train, rows("train"));
+  await writeRlParquet(files.val, rows("val"));
+  emit({ type: "log", stage: "grpo", level: "info", message: `RL data: ${counts.train} train, ${counts.val} val rows; ${counts.dropped} dropped as longer than ${limit} prompt tokens` });
+  return counts;
+}
+
+export const grpoStage: StageDefinition = {
+  name: "grpo",
+  version: 1,
+  title: "GRPO (verl)",
+  tool: "verl",
+  defaultCommand: [...VERL_DEFAULTS.command],
+  install: "pip install verl (with vllm and flash-attn), or point tools.verl.command at your environment's python3 -m verl.trainer.main_ppo",
+  consumes: ["data", "sft"],
+
+  enabled: (config) => config.stages.grpo !== undefined,
+
+  render: (ctx, resume) => render(ctx, resume?.path),
+
+  async preflight(ctx): Promise<Problem[]> {
+    const problems: Problem[] = [];
+    const files = rlFiles(ctx);
+    if (!files) problems.push({ path: "stages.grpo.rl_data", message: "no RL data: set rl_data (train/val Parquet, or cflue_mcq to build it), or add a data stage" });
+    else if (files.build) {
+      if (!(await exists(files.build.cflue))) problems.push({ path: "stages.grpo.rl_data.cflue_mcq", message: `file not found: ${files.build.cflue}` });
+    } else {
+      for (const split of ["train", "val"] as const) if (!(await exists(files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
+    }
+    if (!(await exists(rewardSource(ctx)))) problems.push({ path: "stages.grpo.reward.path", message: `file not found: ${rewardSource(ctx)}` });
+    const latest = await findLatestCheckpoint(ctx.paths.output);
+    const resuming = latest.checkpoint !== undefined;
+    problems.push(...preflightGrpo(verlOptions(ctx), { checkpointWorldSize: latest.checkpoint?.worldSize, resuming }, era(ctx), "stages.grpo"));
+    return problems;
+  },
+
+  async prepare(ctx, _render, emit) {
+    const files = rlFiles(ctx);
+    if (!files?.build) return;
+    const counts = await buildRlParquet(ctx, files, emit);
+    const problems = preflightGrpo(verlOptions(ctx), { trainRows: counts.train }, era(ctx), "stages.grpo");
+    if (problems.length) throw new PreflightError("grpo", problems);
+  },
+
+  async findResume(ctx) {
+    const latest = await findLatestCheckpoint(ctx.paths.output);
+    return { point: latest.checkpoint ? { step: latest.checkpoint.step, path: latest.checkpoint.dir } : undefined, incomplete: [] };
+  },
+
+  async outputsComplete(ctx) {
+    return (await findLatestCheckpoint(ctx.paths.output)).checkpoint !== undefined;
+  },
+
+  outputs: (ctx) => ({ checkpoints: ctx.paths.output }),
+
+  observe(ctx, emit): Observer {
+    const parser = createVerlProgressParser();
+    const keep = grpoConfig(ctx).keep_checkpoints;
+    let lastCheckpoint = -1;
+    return {
+      onLine(line) {
+        for (const event of parser.push(line)) {
+          if (event.kind === "progress" && !event.validationOnly) {
+            const metrics: Record<string, number> = {};
+            for (const [k, v] of Object.entries(event.metrics)) if (typeof v === "number" && /score\/mean|response_length\/mean|timing_s\/step$/.test(k)) metrics[k] = v;
+            const total = event.total ?? parser.total ?? event.step;
+            const stepSeconds = event.metrics["timing_s/step"];
+            emit({ type: "progress", stage: "grpo", step: event.step, total, metrics, etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined });
+          }
+          if (event.kind === "checkpoint" && event.step > lastCheckpoint) {
+            lastCheckpoint = event.step;
+            emit({ type: "checkpoint", stage: "grpo", step: event.step, path: join(ctx.paths.output, `global_step_${event.step}`) });
+          }
+        }
+      },
+      async onTick() {
+        if (keep) await pruneCheckpoints(ctx.paths.output, keep);
+      },
+    };
+  },
+
+  classify: (logText) => {
+    const cause = classifyVerlFailure(logText);
+    return cause.id === "unknown" ? undefined : cause;
+  },
+};

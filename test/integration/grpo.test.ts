@@ -1,0 +1,85 @@
+// GRPO through the CLI: RL Parquet built from CFLUE items, the shipped reward placed for Ray workers, Hydra
+// overrides checked before launch, the stand-in verl trains/crashes/resumes, and SFT changes make GRPO stale.
+import { describe, expect, it } from "vitest";
+import { readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { cli, makeExperiment, stageState, STANDIN_BIN } from "../helpers/cli.js";
+
+const VERL = join(STANDIN_BIN, "verl-standin");
+
+async function grpoExperiment(grpoExtra = "", items = 64) {
+  const options = ["A", "B", "C", "D"];
+  const records = Array.from({ length: items }, (_, i) => ({
+    名称: "证券从业资格",
+    task: "单项选择题",
+    question: `虚构题目 ${i}：下列哪一项正确？`,
+    choices: `{${options.map((o, j) => `'${o}': '选项${o}${i}${j}'`).join(", ")}}`,
+    answer: options[i % 4],
+    analysis: "示例解析。",
+  }));
+  const exp = await makeExperiment({
+    cluster: "{ gpus_per_node: 2 }",
+    top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}] }`,
+    sft: `  grpo:
+    rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
+    data: { train_batch_size: 8, max_prompt_length: 1024 }
+    actor: { ppo_mini_batch_size: 4, ppo_micro_batch_size_per_gpu: 1 }
+    rollout: { n: 2, tensor_model_parallel_size: 1 }
+    trainer: { total_epochs: 2, save_freq: 2, test_freq: -1 }
+${grpoExtra}`,
+  });
+  await writeFile(join(exp.dir, "data/cflue_mcq.json"), JSON.stringify(records));
+  return exp;
+}
+
+describe("grpo through the CLI", () => {
+  it("plan shows the verl argv with absolute paths, the SFT output as model and the placed reward file", async () => {
+    const exp = await grpoExperiment();
+    const plan = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as { stages: Array<{ name: string; command: string[]; action: string }> };
+    const grpo = plan.stages.find((s) => s.name === "grpo")!;
+    expect(grpo.command[0]).toBe(VERL);
+    expect(grpo.command).toContain(`actor_rollout_ref.model.path=${join(exp.workdir, "sft/output")}`);
+    expect(grpo.command).toContain(`custom_reward_function.path=${join(exp.workdir, "grpo/rendered/reward.py")}`);
+    expect(grpo.command).toContain(`trainer.default_local_dir=${join(exp.workdir, "grpo/output")}`);
+    expect(grpo.command).toContain("algorithm.adv_estimator=grpo");
+  });
+
+  it("runs after SFT, resumes after a crash from verl's latest checkpoint, and goes stale when SFT changes", async () => {
+    const exp = await grpoExperiment();
+    const crashed = await cli(["run", exp.file], { env: { VERL_STANDIN_CRASH_AT_STEP: "5", VERL_STANDIN_STEP_MS: "10" } });
+    expect(crashed.exitCode, crashed.all).toBe(1);
+    expect(crashed.stderr).toMatch(/RL data: \d+ train, \d+ val rows; 0 dropped/);
+    expect((await stageState(exp)).status).toBe("completed");
+    expect((await stageState(exp, "grpo")).status).toBe("failed");
+
+    const plan = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as { stages: Array<{ name: string; action: string; command: string[] }> };
+    const grpo = plan.stages.find((s) => s.name === "grpo")!;
+    expect(grpo.action).toBe("resume");
+    expect(grpo.command).toContain("trainer.resume_mode=resume_path");
+
+    const resumed = await cli(["run", exp.file], { env: { VERL_STANDIN_STEP_MS: "10" } });
+    expect(resumed.exitCode, resumed.all).toBe(0);
+    expect(resumed.stderr).toMatch(/sft: skipped — up to date/);
+    expect(resumed.stderr).toMatch(/grpo: resuming/);
+    expect((await readdir(join(exp.workdir, "grpo/output"))).filter((n) => n.startsWith("global_step_")).length).toBeGreaterThan(1);
+
+    const stale = JSON.parse((await cli(["plan", exp.file, "--json", "--set", "stages.sft.args.learning_rate=3e-5"])).stdout) as { stages: Array<{ name: string; action: string; reason: string }> };
+    expect(stale.stages.find((s) => s.name === "grpo")).toMatchObject({ action: "run", reason: expect.stringMatching(/upstream\.sft/) });
+  });
+
+  it("verl's batch arithmetic fails pre-flight with our keys and the numbers (exit 3)", async () => {
+    const exp = await grpoExperiment();
+    const bad = await cli(["grpo", exp.file, "--set", "stages.grpo.data.train_batch_size=5", "--set", "stages.grpo.rollout.n=3"]);
+    expect(bad.exitCode).toBe(3);
+    expect(bad.stderr).toMatch(/stages\.grpo\.data\.train_batch_size/);
+    expect(bad.stderr).toMatch(/15/);
+  });
+
+  it("an unknown verl override key fails pre-flight with a suggestion", async () => {
+    const exp = await grpoExperiment('    overrides: { "actor_rollout_ref.actor.optim.lrr": 1.0e-6 }\n');
+    const bad = await cli(["grpo", exp.file]);
+    expect(bad.exitCode).toBe(3);
+    expect(bad.stderr).toMatch(/stages\.grpo\.overrides\.actor_rollout_ref\.actor\.optim\.lrr/);
+    expect(bad.stderr).toMatch(/did you mean/);
+  });
+});
