@@ -85,7 +85,7 @@ function readReward(ctx: StageContext): string {
   }
 }
 
-function render(ctx: StageContext, resumePath: string | undefined): StageRender {
+function render(ctx: StageContext): StageRender {
   const grpo = grpoConfig(ctx);
   const files = rlFiles(ctx) ?? { train: "<rl_data.train>", val: "<rl_data.val>" };
   const verlEra = era(ctx);
@@ -101,7 +101,9 @@ function render(ctx: StageContext, resumePath: string | undefined): StageRender 
     experimentName: ctx.config.tracking.run_name ?? ctx.config.name,
     trackers: ctx.config.tracking.backends,
     fileLogger,
-    resume: resumePath ? { mode: "resume_path", path: resumePath } : { mode: "auto" },
+    // verl writes latest_checkpointed_iteration.txt only after a checkpoint is whole, so `auto` always finds the newest
+    // complete one: after our own resume, and after Slurm requeues the same script.
+    resume: { mode: "auto" },
   });
   const env = renderVerlEnv({ fileLoggerPath: fileLogger ? metricsFile : undefined, vllmAttentionBackend: grpo.vllm_attention_backend, extra: ctx.config.tools.verl.env });
   return {
@@ -170,7 +172,7 @@ export const grpoStage: StageDefinition = {
 
   enabled: (config) => config.stages.grpo !== undefined,
 
-  render: (ctx, resume) => render(ctx, resume?.path),
+  render: (ctx) => render(ctx),
 
   async preflight(ctx): Promise<Problem[]> {
     const problems: Problem[] = [];

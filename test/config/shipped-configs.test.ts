@@ -61,6 +61,12 @@ describe("shipped configs", () => {
     expect(plan.stages.map((s) => s.name)).toEqual(["sft", "grpo", "merge", "deploy"]);
   });
 
+  it("the Slurm example extends the 7B recipe and runs SFT on two nodes", async () => {
+    const { config } = await loadExperiment(`${root}configs/dianjin-r1-7b-slurm.yaml`, { env: {} });
+    expect(config.cluster).toMatchObject({ launcher: "slurm", nodes: 2, gpus_per_node: 8, slurm: { partition: "gpu", requeue: true } });
+    expect(config.stages.sft!.args).toMatchObject(SEED_SFT);
+  });
+
   it("quickstart loads and its data ships with the repository", async () => {
     const { config } = await loadExperiment(`${root}configs/quickstart.yaml`);
     const data = JSON.parse(await readFile(config.stages.sft!.dataset_files.quickstart_sft!.path, "utf8")) as unknown[];

@@ -55,7 +55,8 @@ describe("grpo through the CLI", () => {
     const plan = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as { stages: Array<{ name: string; action: string; command: string[] }> };
     const grpo = plan.stages.find((s) => s.name === "grpo")!;
     expect(grpo.action).toBe("resume");
-    expect(grpo.command).toContain("trainer.resume_mode=resume_path");
+    expect(grpo.command).toContain("trainer.resume_mode=auto");
+    expect(grpo.command).toContain(`trainer.default_local_dir=${join(exp.workdir, "grpo/output")}`);
 
     const resumed = await cli(["run", exp.file], { env: { VERL_STANDIN_STEP_MS: "10" } });
     expect(resumed.exitCode, resumed.all).toBe(0);
