@@ -84,3 +84,27 @@ describe("grpo through the CLI", () => {
     expect(bad.stderr).toMatch(/did you mean/);
   });
 });
+
+describe("grpo after kill -9", () => {
+  it("kill -9 of the trainer mid-run → the rerun resumes from verl's latest checkpoint", async () => {
+    const { execa } = await import("execa");
+    const { CLI, cliEnv, waitFor } = await import("../helpers/cli.js");
+    const { readFile } = await import("node:fs/promises");
+    const exp = await grpoExperiment();
+    expect((await cli(["sft", exp.file])).exitCode).toBe(0);
+    const run = execa(process.execPath, [CLI, "grpo", exp.file], { env: cliEnv({ VERL_STANDIN_STEP_MS: "150" }), extendEnv: false, reject: false });
+    const tracker = join(exp.workdir, "grpo/output/latest_checkpointed_iteration.txt");
+    await waitFor(async () => (await readFile(tracker, "utf8").catch(() => "0")).trim() === "4", 30_000, "checkpoint 4");
+    const pid = Number((await stageState(exp, "grpo")).job.id);
+    process.kill(-pid, "SIGKILL");
+    const killed = await run;
+    expect(killed.exitCode).toBe(1);
+    expect(killed.stderr).toMatch(/killed|SIGKILL/);
+
+    const resumed = await cli(["grpo", exp.file], { env: { VERL_STANDIN_STEP_MS: "10" } });
+    expect(resumed.exitCode, resumed.all).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming from the newest complete checkpoint \(step [4-9]\)/);
+    const log = await readFile(join(exp.workdir, "grpo/logs/attempt-2.log"), "utf8");
+    expect(log).toMatch(/[Rr]esum/);
+  });
+});

@@ -82,3 +82,22 @@ describe("merge and deploy", () => {
     expect((await stageState(exp as never, "deploy")).status).toBe("failed");
   });
 });
+
+describe("deploy in the foreground", () => {
+  it("serves until Ctrl-C, then stops the servers and leaves no process behind", async () => {
+    const { execa } = await import("execa");
+    const { CLI, cliEnv, waitFor } = await import("../helpers/cli.js");
+    const exp = await experiment();
+    const merge = await cli(["merge", exp.file]);
+    expect(merge.exitCode).toBe(0);
+    const run = execa(process.execPath, [CLI, "deploy", exp.file], { env: cliEnv(), extendEnv: false, reject: false });
+    await waitFor(async () => (await stageState(exp as never, "deploy").catch(() => undefined))?.status === "serving", 30_000, "serving");
+    const { baseUrl } = (await stageState(exp as never, "deploy")).outputs as { baseUrl: string };
+    expect((await fetch(`${baseUrl}/health`)).ok).toBe(true);
+    run.kill("SIGINT");
+    const result = await run;
+    expect(result.exitCode, result.all).toBe(0);
+    expect((await stageState(exp as never, "deploy")).status).toBe("stopped");
+    expect(await processesMentioning(join(exp.workdir, "deploy"))).toEqual([]);
+  });
+});
