@@ -20,8 +20,9 @@ export async function statusCommand(config: string, options: { set: string[]; js
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
     const job = s.job && s.status === "running" ? ` (${s.job.launcher} job ${s.job.id})` : "";
+    const serving = s.status === "serving" && s.outputs ? ` at ${s.outputs.baseUrls ?? s.outputs.baseUrl} (model ${s.outputs.model})` : "";
     const why = s.failure ? ` — ${s.failure.summary}` : "";
-    process.stdout.write(`  ${name.padEnd(7)} ${s.status}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
+    process.stdout.write(`  ${name.padEnd(7)} ${s.status}${serving}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 // The SFT stage: LLaMA-Factory full fine-tuning with the recipe's settings, resumable from its newest whole checkpoint.
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Problem } from "../errors.js";
 import type { SftStageConfig } from "../config/stages/sft.js";
@@ -159,7 +159,23 @@ export const sftStage: StageDefinition = {
           metrics,
         });
       });
-    return { onTick: read, finish: read };
+    // A checkpoint counts once trainer_state.json is in it (the trainer writes it last).
+    let newestCheckpoint = -1;
+    const checkpoints = async () => {
+      const names = await readdir(ctx.paths.output).catch(() => [] as string[]);
+      for (const step of names.map((n) => /^checkpoint-(\d+)$/.exec(n)?.[1]).filter(Boolean).map(Number).sort((a, b) => a - b)) {
+        const path = join(ctx.paths.output, `checkpoint-${step}`);
+        if (step > newestCheckpoint && (await exists(join(path, "trainer_state.json")))) {
+          newestCheckpoint = step;
+          emit({ type: "checkpoint", stage: "sft", step, path });
+        }
+      }
+    };
+    const tick = async () => {
+      await read();
+      await checkpoints();
+    };
+    return { onTick: tick, finish: tick };
   },
 
   classify: classifyLlamaFactoryFailure,

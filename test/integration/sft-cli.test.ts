@@ -159,3 +159,15 @@ describe("sft through the CLI", () => {
     expect(manifest.config.name).toBe("int-test");
   });
 });
+
+describe("status and progress output", () => {
+  it("prints checkpoints as they complete and a status line per stage", async () => {
+    const exp = await makeExperiment();
+    const run = await cli(["run", exp.file]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toMatch(/\[sft\] checkpoint at step 5: .*checkpoint-5/);
+    expect(run.stderr).toMatch(/\[sft\] step \d+\/40 \(\d+\.\d%\)\s+loss \d/);
+    const status = await cli(["status", exp.file]);
+    expect(status.stdout).toMatch(/sft\s+completed in \d+s, attempt 1, key [0-9a-f]{16}/);
+  });
+});
