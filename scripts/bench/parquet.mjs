@@ -5,20 +5,8 @@ import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
-import { stats as summary } from "./lib.mjs";
+import { stats as summary, runChildren, fmt } from "./lib.mjs";
 
-/** Run this script with --child `times` times, each in a fresh process, and collect its last JSON line. */
-function runChildren(script, args, times) {
-  const results = [];
-  for (let i = 0; i < times; i++) {
-    const out = execFileSync(process.execPath, [script, "--child", ...args], { encoding: "utf8", maxBuffer: 16 << 20 });
-    results.push(JSON.parse(out.trim().split("\n").pop()));
-  }
-  return results;
-}
-
-const fmt = (s, digits = 0) => `${s.median.toFixed(digits)} (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)})`;
 
 const TARGET_ROWS_PER_S = 15_000;
 const TARGET_PEAK_RSS_MB = 400;

@@ -2,20 +2,8 @@
 // Usage: npm run build && node scripts/bench/tokens.mjs [megabytes=1] [runs=5]
 // Each run is a fresh process so the one-time tokenizer load is measured too.
 import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
-import { stats as summary } from "./lib.mjs";
+import { stats as summary, runChildren, fmt } from "./lib.mjs";
 
-/** Run this script with --child `times` times, each in a fresh process, and collect its last JSON line. */
-function runChildren(script, args, times) {
-  const results = [];
-  for (let i = 0; i < times; i++) {
-    const out = execFileSync(process.execPath, [script, "--child", ...args], { encoding: "utf8", maxBuffer: 16 << 20 });
-    results.push(JSON.parse(out.trim().split("\n").pop()));
-  }
-  return results;
-}
-
-const fmt = (s, digits = 0) => `${s.median.toFixed(digits)} (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)})`;
 
 function documents(megabytes, seed) {
   // ~2 KB documents of mixed text with a large vocabulary (runs of common-range CJK characters, made-up

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// Eval runner throughput against the stand-in OpenAI server with a fixed per-request latency: achieved requests/s
+// and concurrency vs the theoretical limit (concurrency ÷ latency). Everything the eval stage does per item is in
+// the loop: replica choice, the HTTP request, the fsync'ed journal append, scoring, the results file.
+// Target: achieved ≥ 90 % of the limit. Reports median and spread over several runs.
+//
+// usage: node scripts/bench/eval-throughput.mjs [--runs 5] [--items 1280] [--concurrency 64] [--latency-ms 100] [--replicas 2] [--json out.json]
+import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const args = parseArgs(process.argv.slice(2));
+const RUNS = Number(args.runs ?? 5);
+const ITEMS = Number(args.items ?? 1280);
+const CONCURRENCY = Number(args.concurrency ?? 64);
+const LATENCY_MS = Number(args["latency-ms"] ?? 100);
+const REPLICAS = Number(args.replicas ?? 2);
+
+const work = await compile();
+try {
+  const { startOpenAIServer } = await import(pathToFileURL(join(work, "test/fixtures/openai-server.js")).href);
+  const { runBenchmark } = await import(pathToFileURL(join(work, "src/eval/runner.js")).href);
+  const limit = CONCURRENCY / (LATENCY_MS / 1000);
+  const items = Array.from({ length: ITEMS }, (_, i) => ({ benchmark: "cflue", id: `q${i}`, messages: [{ role: "user", content: `示例问题 ${i}：请选择。A. 甲 B. 乙` }], gold: "A" }));
+  const runs = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const servers = await Promise.all(Array.from({ length: REPLICAS }, () => startOpenAIServer({ latencyMs: LATENCY_MS })));
+    const dir = await mkdtemp(join(tmpdir(), "bench-eval-run-"));
+    try {
+      const started = process.hrtime.bigint();
+      const result = await runBenchmark("cflue", items, {
+        endpoint: { baseUrls: servers.map((s) => s.baseUrl), model: "standin" },
+        modelIdentity: "bench",
+        sampling: { temperature: 0.6, top_p: 0.95, max_tokens: 64, n: 1, seed: 1 },
+        concurrency: CONCURRENCY,
+        journalFile: join(dir, "journal.jsonl"),
+        resultsFile: join(dir, "results.jsonl"),
+      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (result.sent !== ITEMS) throw new Error(`sent ${result.sent} of ${ITEMS}`);
+      const rps = ITEMS / seconds;
+      const perReplica = servers.map((s) => s.stats.completed);
+      runs.push({
+        seconds,
+        rps,
+        ratio: rps / limit,
+        // Little's law: mean requests in flight = throughput × time each one spends at the server.
+        meanConcurrency: rps * (LATENCY_MS / 1000),
+        peakConcurrency: servers.reduce((n, s) => n + s.stats.maxInFlight, 0),
+        perReplica,
+      });
+      const r = runs.at(-1);
+      console.error(`run ${run}/${RUNS}: ${r.rps.toFixed(1)} req/s = ${(r.ratio * 100).toFixed(1)}% of ${limit.toFixed(0)}; mean in flight ${r.meanConcurrency.toFixed(1)}, peak ${r.peakConcurrency}; per replica ${perReplica.join("/")}`);
+    } finally {
+      for (const s of servers) await s.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const result = {
+    items: ITEMS,
+    concurrency: CONCURRENCY,
+    latencyMs: LATENCY_MS,
+    replicas: REPLICAS,
+    limitRps: limit,
+    rps: stats(runs.map((r) => r.rps)),
+    ratioPct: stats(runs.map((r) => r.ratio * 100)),
+    meanConcurrency: stats(runs.map((r) => r.meanConcurrency)),
+    peakConcurrency: stats(runs.map((r) => r.peakConcurrency)),
+    target: "ratio ≥ 90%",
+    pass: stats(runs.map((r) => r.ratio * 100)).median >= 90,
+  };
+  console.log(
+    `eval runner: ${result.rps.median.toFixed(1)} req/s median (min ${result.rps.min.toFixed(1)}, max ${result.rps.max.toFixed(1)}, n=${RUNS}) vs limit ${limit.toFixed(0)} req/s ` +
+      `(${CONCURRENCY} in flight ÷ ${LATENCY_MS} ms) = ${result.ratioPct.median.toFixed(1)}% (spread ${result.ratioPct.min.toFixed(1)}–${result.ratioPct.max.toFixed(1)}%); ` +
+      `mean in flight ${result.meanConcurrency.median.toFixed(1)}, peak ${result.peakConcurrency.median} → ${result.pass ? "PASS" : "FAIL"} (target ≥ 90%)`,
+  );
+  if (args.json) await writeFile(args.json, `${JSON.stringify(result, null, 2)}\n`);
+  process.exitCode = result.pass ? 0 : 1;
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+/** Transpiles src/ and the stand-in server into a temp folder, so the benchmark needs no build. */
+async function compile() {
+  const out = await mkdtemp(join(tmpdir(), "bench-eval-"));
+  const files = [...(await listFiles(join(REPO, "src"))), join(REPO, "test/fixtures/openai-server.ts")];
+  for (const file of files) {
+    const target = join(out, relative(REPO, file)).replace(/\.ts$/, ".js");
+    await mkdir(dirname(target), { recursive: true });
+    if (!file.endsWith(".ts")) {
+      await writeFile(target, await readFile(file));
+      continue;
+    }
+    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    await writeFile(target, outputText);
+  }
+  await writeFile(join(out, "package.json"), '{"type":"module"}\n');
+  await symlink(join(REPO, "node_modules"), join(out, "node_modules"));
+  // src/pipeline/manifest.ts reads ../../package.json relative to itself.
+  await writeFile(join(out, "src", "package.json"), '{"type":"module"}\n');
+  return out;
+}
+
+async function listFiles(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && (e.name.endsWith(".ts") || e.name.endsWith(".json"))).map((e) => join(e.parentPath, e.name));
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const round = (x) => Math.round(x * 100) / 100;
+  return { median: round(median), min: round(sorted[0]), max: round(sorted.at(-1)), spreadPct: round(((sorted.at(-1) - sorted[0]) / median) * 100), n: sorted.length };
+}
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) if (argv[i].startsWith("--")) out[argv[i].slice(2)] = argv[i + 1]?.startsWith("--") || argv[i + 1] === undefined ? "true" : argv[++i];
+  return out;
+}
