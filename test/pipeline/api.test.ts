@@ -35,3 +35,28 @@ describe("library API", () => {
     expect((error as PreflightError).problems[0]!.path).toBe("stages.sft.args.not_a_key");
   });
 });
+
+describe("manifest", () => {
+  it("records the git sha and dirty flag of the experiment's repository, versions and host", async () => {
+    const { execa } = await import("execa");
+    const { readFile, appendFile } = await import("node:fs/promises");
+    const exp = await makeExperiment();
+    const git = (...args: string[]) => execa("git", ["-C", exp.dir, ...args]);
+    await git("init", "-q");
+    await git("-c", "user.email=t@t", "-c", "user.name=t", "add", ".");
+    await git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "exp");
+    const sha = (await git("rev-parse", "HEAD")).stdout.trim();
+    const env = cliEnv();
+    await runPipeline(exp.file, { env, launcher: createLocalLauncher({ env, pollMs: 50 }) });
+    const manifest = JSON.parse(await readFile(join(exp.workdir, "manifest.json"), "utf8")) as Record<string, any>;
+    expect(manifest.git).toEqual({ sha, dirty: true }); // runs/ is untracked, so the tree is dirty
+    expect(manifest.package.name).toBe("dianjin-train");
+    expect(manifest.dependencies.zod).toMatch(/^4\./);
+    expect(manifest.tools.llamafactory).toMatchObject({ version: "0.9.3.dev0" });
+    expect(manifest.host.name).toBeTruthy();
+    await appendFile(join(exp.dir, ".gitignore"), "runs/\n.gitignore\n");
+    await runPipeline(exp.file, { env, launcher: createLocalLauncher({ env, pollMs: 50 }), force: ["sft"] });
+    const again = JSON.parse(await readFile(join(exp.workdir, "manifest.json"), "utf8")) as Record<string, any>;
+    expect(again.git).toEqual({ sha, dirty: false });
+  });
+});
