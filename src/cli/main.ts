@@ -57,6 +57,13 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./status.js")).statusCommand(config, options);
     });
 
+  withConfigOptions(program.command("report <config>").description("write the run's report (scores table, training curves) as report.md and report.html"), false)
+    .option("--out <dir>", "write into DIR instead of <workdir>/report")
+    .option("--json", "print the written paths, sources and scores as JSON")
+    .action(async (config: string, options: { set: string[]; out?: string; json?: boolean }) => {
+      exitCode = await (await import("./report.js")).reportCommand(config, options);
+    });
+
   withConfigOptions(program.command("logs <config> [stage]").description("print (or follow) a stage's log"), false)
     .option("-f, --follow", "keep printing as the log grows")
     .option("-n, --lines <n>", "how many lines", "50")

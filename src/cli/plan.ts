@@ -10,7 +10,7 @@ function describePlan(plan: Plan): string {
     lines.push(`  ${s.name.padEnd(7)} ${s.action.padEnd(12)} ${s.reason}`);
     if (s.action === "not-selected" || s.action === "skip") continue;
     lines.push(`           key ${s.key}`);
-    lines.push(`           $ ${s.render.argv.map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`);
+    if (s.render.argv.length) lines.push(`           $ ${s.render.argv.map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`);
     const env = Object.entries(s.render.env).map(([k, v]) => `${k}=${v}`);
     if (env.length) lines.push(`           env ${env.join(" ")}`);
     for (const [name, file] of Object.entries(s.render.files)) lines.push(`           ${name}: ${file.path}`);

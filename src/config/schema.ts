@@ -4,6 +4,7 @@ import { sftStageSchema } from "./stages/sft.js";
 import { mergeStageSchema } from "./stages/merge.js";
 import { grpoStageSchema } from "./stages/grpo.js";
 import { deployStageSchema } from "./stages/deploy.js";
+import { evalStageSchema } from "./stages/eval.js";
 
 const commandSchema = z.union([z.string().min(1).transform((s) => [s]), z.array(z.string().min(1)).min(1)]);
 
@@ -62,6 +63,7 @@ export const stagesSchema = z
     grpo: grpoStageSchema.optional(),
     merge: mergeStageSchema.optional(),
     deploy: deployStageSchema.optional(),
+    eval: evalStageSchema.optional(),
   })
   .strict();
 

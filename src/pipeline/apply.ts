@@ -248,10 +248,12 @@ async function serviceReady(stage: PlannedStage, job: Job, store: StateStore, st
 /** Services this run started: kept (detach / keep), watched in the foreground (a lone `deploy`), or stopped. */
 async function settleServices(plan: Plan, store: StateStore, options: RunOptions, results: StageResult[]): Promise<void> {
   const services = startedServices.get(store) ?? [];
-  const ran = results.filter((r) => r.status !== "not-selected" && r.status !== "skipped");
+  // Decided from what the plan selected, not from what finished: a later stage that failed must not turn this
+  // into a foreground server.
+  const selected = plan.stages.filter((s) => s.action !== "not-selected");
   for (const { stage, job } of services) {
     if (options.detach || stage.definition.service!.keep(plan.loaded.config)) continue;
-    const alone = ran.length === 1 && ran[0]!.name === stage.name;
+    const alone = selected.length === 1 && selected[0]!.name === stage.name;
     if (alone) {
       options.onEvent?.({ type: "log", stage: stage.name, level: "info", message: "running in the foreground; Ctrl-C stops it (use --detach to leave it running)" });
       await job.wait({ signal: options.signal });

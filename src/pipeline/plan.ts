@@ -97,6 +97,7 @@ async function decide(
     const why = forced ? "forced (--force)" : prior.key !== key ? "settings changed" : "it no longer answers";
     return { action: "run", reason: `${why}; the server at ${url} is replaced`, incomplete: [] };
   }
+  if (def.service) return { action: "run", reason: forced ? "forced (--force)" : "no server is running; starting one", incomplete: [] };
   if (forced) return { action: "run", reason: "forced (--force)", incomplete: [] };
   if (!prior) return { action: "run", reason: "never run in this workdir", incomplete: [] };
   if (prior.key !== key) {
@@ -133,6 +134,9 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
     const keyInputs = { ...base.keyInputs, files, ...(Object.keys(consumed).length ? { upstream: consumed } : {}) };
     const key = stageKey(name, def.version, keyInputs);
     const prior = state.stages[name];
+    // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
+    const neededBy = def.service ? enabled.find((later) => selected.has(later) && STAGES[later]!.consumes.includes(name)) : undefined;
+    if (neededBy && !selected.has(name)) selected.add(name);
     const decision = selected.has(name)
       ? await decide(def, ctx, key, keyInputs, prior, force.has(name))
       : { action: "not-selected" as const, reason: "not selected (--from/--until/--only)", incomplete: [] };

@@ -149,6 +149,6 @@ export const deployStage: StageDefinition = {
       );
       return checks.every(Boolean);
     },
-    keep: (config) => config.stages.deploy?.keep ?? false,
+    keep: (config) => (config.stages.deploy?.keep ?? false) || (config.stages.eval?.keep_server ?? false),
   },
 };

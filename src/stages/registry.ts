@@ -5,10 +5,12 @@ import { sftStage } from "./sft.js";
 import { mergeStage } from "./merge.js";
 import { grpoStage } from "./grpo.js";
 import { deployStage } from "./deploy.js";
+import { evalStage } from "./eval.js";
 
 export const STAGES: Partial<Record<StageName, StageDefinition>> = {
   sft: sftStage,
   grpo: grpoStage,
   merge: mergeStage,
   deploy: deployStage,
+  eval: evalStage,
 };

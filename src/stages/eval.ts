@@ -1,0 +1,146 @@
+// The eval stage: done in-process (our request loop), against the deploy stage's server or a configured endpoint.
+// Resumable item by item through per-benchmark journals; EvalScope runs for MATH-500 / GPQA-Diamond.
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Problem } from "../errors.js";
+import { StageError } from "../errors.js";
+import type { EvalStageConfig } from "../config/stages/eval.js";
+import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
+import { toolCommand } from "../pipeline/tools.js";
+import { EVAL_DEFAULTS, EVAL_FILES } from "../eval/defaults.js";
+import { PROMPT_VERSION } from "../eval/prompts.js";
+import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling } from "../eval/settings.js";
+
+function evalConfig(ctx: StageContext): EvalStageConfig {
+  return ctx.config.stages.eval!;
+}
+
+function benchmarkFiles(cfg: EvalStageConfig): string[] {
+  return EVAL_DEFAULTS.fileBenchmarks.flatMap((b) => (cfg.benchmarks[b] ? [cfg.benchmarks[b]!.path] : []));
+}
+
+function wantedBenchmarks(cfg: EvalStageConfig): string[] {
+  return [...EVAL_DEFAULTS.fileBenchmarks, ...EVAL_DEFAULTS.evalscopeBenchmarks].filter((b) => cfg.benchmarks[b]);
+}
+
+async function journalLines(ctx: StageContext): Promise<number> {
+  let n = 0;
+  for (const b of EVAL_DEFAULTS.fileBenchmarks) {
+    const text = await readFile(join(ctx.paths.output, EVAL_FILES.journal, `${b}.jsonl`), "utf8").catch(() => "");
+    n += text.split("\n").filter((l) => l.trim()).length;
+  }
+  return n;
+}
+
+export const evalStage: StageDefinition = {
+  name: "eval",
+  version: 1,
+  title: "eval (CFLUE, FinQA, CCC; MATH-500, GPQA-Diamond via EvalScope)",
+  tool: "evalscope",
+  defaultCommand: ["evalscope"],
+  install: "pip install evalscope (only needed for MATH-500 / GPQA-Diamond)",
+  consumes: ["deploy"],
+
+  enabled: (config) => config.stages.eval !== undefined,
+
+  render(ctx): StageRender {
+    const cfg = evalConfig(ctx);
+    // Only what changes the numbers enters the key: not where the server listens, how hard we push it, or keep_server.
+    const { endpoint, concurrency: _c, max_attempts: _m, keep_server: _k, ...rest } = cfg;
+    return {
+      files: {},
+      argv: [],
+      env: {},
+      keyInputs: {
+        stages: { eval: { ...rest, sampling: resolveSampling(cfg), ...(endpoint ? { endpoint: { model: endpoint.model } } : {}), prompt_version: PROMPT_VERSION } },
+        tools: wantedBenchmarks(cfg).some((b) => (EVAL_DEFAULTS.evalscopeBenchmarks as readonly string[]).includes(b)) ? { evalscope: { command: toolCommand(ctx.config, evalStage), version: ctx.config.tools.evalscope.version } } : {},
+      },
+      inputFiles: benchmarkFiles(cfg),
+      fingerprint: "mtime",
+    };
+  },
+
+  async preflight(ctx): Promise<Problem[]> {
+    const cfg = evalConfig(ctx);
+    const problems: Problem[] = [];
+    for (const b of EVAL_DEFAULTS.fileBenchmarks) {
+      const spec = cfg.benchmarks[b];
+      if (spec && !(await access(spec.path).then(() => true, () => false))) problems.push({ path: `stages.eval.benchmarks.${b}.path`, message: `file not found: ${spec.path}` });
+    }
+    if (!cfg.endpoint && !ctx.config.stages.deploy) problems.push({ path: "stages.eval", message: "nothing to evaluate against: add stages.deploy (our vLLM server) or stages.eval.endpoint" });
+    for (const [path, name] of [
+      ["stages.eval.endpoint.api_key_env", cfg.endpoint?.api_key_env],
+      ["stages.eval.scoring.judge.api_key_env", cfg.scoring.judge?.api_key_env],
+    ] as const) {
+      if (name && !process.env[name]) problems.push({ path, message: `environment variable ${name} is not set` });
+    }
+    const maxLen = cfg.endpoint ? undefined : ctx.config.stages.deploy?.max_model_len;
+    const maxTokens = resolveSampling(cfg).max_tokens as number;
+    if (maxLen !== undefined && maxTokens >= maxLen) {
+      problems.push({ path: "stages.eval.sampling.max_tokens", message: `${maxTokens} leaves no room for the prompt under stages.deploy.max_model_len ${maxLen}; vLLM would refuse every request` });
+    }
+    return problems;
+  },
+
+  async findResume(ctx) {
+    // The journals are the resume point: answered items are never sent again.
+    const done = await journalLines(ctx);
+    return done > 0 ? { point: { step: done, path: join(ctx.paths.output, EVAL_FILES.journal) }, incomplete: [] } : { incomplete: [] };
+  },
+
+  async outputsComplete(ctx) {
+    const cfg = evalConfig(ctx);
+    try {
+      const scores = JSON.parse(await readFile(join(ctx.paths.output, EVAL_FILES.scores), "utf8")) as Record<string, unknown>;
+      return wantedBenchmarks(cfg).every((b) => typeof scores[b] === "number");
+    } catch {
+      return false;
+    }
+  },
+
+  outputs: (ctx) => ({ scores: join(ctx.paths.output, EVAL_FILES.scores), results: join(ctx.paths.output, EVAL_FILES.results) }),
+
+  observe: () => ({}),
+
+  classify: () => undefined,
+
+  async runInProcess(ctx, _render, io) {
+    const cfg = evalConfig(ctx);
+    const deploy = ctx.upstream.deploy;
+    const endpoint = resolveEndpoint(cfg, deploy?.outputs);
+    if (!endpoint) {
+      throw new StageError(
+        "eval",
+        { id: "endpoint-unknown", summary: "no endpoint to evaluate: the deploy stage has not recorded a running server", hint: "run the deploy stage in the same command (`dianjin-train run <config>`), or set stages.eval.endpoint" },
+        {},
+      );
+    }
+    const concurrency = resolveConcurrency(cfg, ctx.config.stages.deploy, endpoint.baseUrls.length);
+    const backoff = io.env.DIANJIN_EVAL_BACKOFF_MS !== undefined ? Number(io.env.DIANJIN_EVAL_BACKOFF_MS) : undefined;
+    // Loaded only when evaluating: the HTTP client stack is not needed to plan.
+    const { evaluate } = await import("../eval/evaluate.js");
+    const result = await evaluate({
+      config: cfg,
+      endpoint,
+      modelIdentity: modelIdentity(cfg, deploy?.key),
+      sampling: resolveSampling(cfg),
+      concurrency,
+      outputDir: ctx.paths.output,
+      evalscope: {
+        command: ctx.config.tools.evalscope.command,
+        python: ctx.config.tools.python.command?.[0],
+        version: ctx.config.tools.evalscope.version,
+      },
+      signal: io.signal,
+      env: { ...io.env, ...ctx.config.tools.evalscope.env },
+      logFile: io.logFile,
+      log: io.log,
+      emit: io.emit,
+      ...(backoff !== undefined && Number.isFinite(backoff) ? { backoffBaseMs: backoff } : {}),
+    });
+    const line = Object.entries(result.scores)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    io.emit({ type: "log", stage: "eval", level: "info", message: `scores (%): ${line}` });
+  },
+};
