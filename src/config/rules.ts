@@ -7,11 +7,13 @@ type Rule = (config: Experiment) => Problem[];
 const sftDatasetsHaveFiles: Rule = (config) => {
   const sft = config.stages.sft;
   if (!sft) return [];
+  // Names the data stage registers come from it.
+  const built = new Set(Object.values(config.stages.data?.outputs ?? {}));
   return sft.datasets
-    .filter((name) => !sft.dataset_files[name])
+    .filter((name) => !sft.dataset_files[name] && !built.has(name))
     .map((name) => ({
       path: `stages.sft.dataset_files.${name}`,
-      message: `dataset "${name}" is listed in stages.sft.datasets but has no file; add stages.sft.dataset_files.${name}.path`,
+      message: `dataset "${name}" is listed in stages.sft.datasets but has no file; add stages.sft.dataset_files.${name}.path${config.stages.data ? " (or build it in the data stage)" : ""}`,
     }));
 };
 

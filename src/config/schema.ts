@@ -1,6 +1,7 @@
 // The experiment file: one file fully determines a run. Strict everywhere: an unknown key is an error.
 import { z } from "zod";
 import { sftStageSchema } from "./stages/sft.js";
+import { dataStageSchema } from "./stages/data.js";
 import { mergeStageSchema } from "./stages/merge.js";
 import { grpoStageSchema } from "./stages/grpo.js";
 import { deployStageSchema } from "./stages/deploy.js";
@@ -59,6 +60,7 @@ const trackingSchema = z
 
 export const stagesSchema = z
   .object({
+    data: dataStageSchema.optional(),
     sft: sftStageSchema.optional(),
     grpo: grpoStageSchema.optional(),
     merge: mergeStageSchema.optional(),

@@ -17,6 +17,7 @@ import { probeVersion, requireTool } from "./tools.js";
 import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
+import { fingerprint, stageKey } from "./keys.js";
 
 export interface RunOptions extends PlanOptions {
   /** Leave services (deploy) running after the run, and return as soon as they are ready. */
@@ -64,7 +65,19 @@ async function failureFromLog(stage: PlannedStage, outcome: JobOutcome, logFile:
   return new StageError(stage.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
 }
 
+/**
+ * Input files made by an earlier stage of this same run (the data stage's SFT files) did not exist when the plan
+ * fingerprinted them; the key recorded for this run must describe what the tool really reads.
+ */
+async function refreshKey(stage: PlannedStage): Promise<void> {
+  const files: Record<string, string> = {};
+  for (const path of stage.render.inputFiles) files[path] = await fingerprint(path, stage.render.fingerprint);
+  stage.keyInputs = { ...stage.keyInputs, files };
+  stage.key = stageKey(stage.name, stage.definition.version, stage.keyInputs);
+}
+
 async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, launcher: Launcher, options: RunOptions): Promise<StageResult> {
+  if (stage.action !== "reattach") await refreshKey(stage);
   const started = Date.now();
   const emit = options.onEvent ?? (() => undefined);
   const env = options.env ?? process.env;
@@ -299,7 +312,14 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
         }
         results.push(result);
         // Later stages see what this one actually produced (a service's endpoint is known only now).
-        for (const later of plan.stages) if (later.context.upstream[stage.name]) later.context.upstream[stage.name] = { key: stage.key, outputs: result.outputs };
+        for (const later of plan.stages) {
+          if (later.context.upstream[stage.name]) later.context.upstream[stage.name] = { key: stage.key, outputs: result.outputs };
+          const consumed = later.keyInputs.upstream as Record<string, string> | undefined;
+          if (consumed?.[stage.name] !== undefined && consumed[stage.name] !== stage.key) {
+            later.keyInputs = { ...later.keyInputs, upstream: { ...consumed, [stage.name]: stage.key } };
+            later.key = stageKey(later.name, later.definition.version, later.keyInputs);
+          }
+        }
       }
     } finally {
       await settleServices(plan, store, { ...options, signal: options.signal }, results).catch(() => undefined);

@@ -2,12 +2,14 @@
 import type { StageDefinition } from "../pipeline/stage.js";
 import type { StageName } from "../pipeline/stages.js";
 import { sftStage } from "./sft.js";
+import { dataStage } from "./data.js";
 import { mergeStage } from "./merge.js";
 import { grpoStage } from "./grpo.js";
 import { deployStage } from "./deploy.js";
 import { evalStage } from "./eval.js";
 
 export const STAGES: Partial<Record<StageName, StageDefinition>> = {
+  data: dataStage,
   sft: sftStage,
   grpo: grpoStage,
   merge: mergeStage,

@@ -17,8 +17,14 @@ import { suggestion } from "../util/did-you-mean.js";
 
 const FINAL_WEIGHTS = ["model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors", "pytorch_model.bin"];
 
+/** The SFT options, with the files of datasets the data stage builds filled in from its outputs. */
 function sftConfig(ctx: StageContext): SftStageConfig {
-  return ctx.config.stages.sft!;
+  const sft = ctx.config.stages.sft!;
+  const built = ctx.upstream.data?.outputs ?? {};
+  const missing = sft.datasets.filter((name) => !sft.dataset_files[name] && built[name]);
+  if (!missing.length) return sft;
+  const fromData = Object.fromEntries(missing.map((name) => [name, { path: built[name]!, formatting: "alpaca" as const }]));
+  return { ...sft, dataset_files: { ...sft.dataset_files, ...fromData } };
 }
 
 function usesDeepspeed(sft: SftStageConfig): boolean {
