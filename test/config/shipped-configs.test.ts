@@ -58,13 +58,23 @@ describe("shipped configs", () => {
     const grpo = plan.stages.find((s) => s.name === "grpo")!;
     expect(grpo.render.argv).toContain("actor_rollout_ref.rollout.n=8");
     expect(grpo.render.argv.some((a) => a.startsWith("custom_reward_function.path=") && a.endsWith("grpo/rendered/reward.py"))).toBe(true);
-    expect(plan.stages.map((s) => s.name)).toEqual(["sft", "grpo", "merge", "deploy"]);
+    expect(plan.stages.map((s) => s.name)).toEqual(["sft", "grpo", "merge", "deploy", "eval"]);
   });
 
   it("the Slurm example extends the 7B recipe and runs SFT on two nodes", async () => {
     const { config } = await loadExperiment(`${root}configs/dianjin-r1-7b-slurm.yaml`, { env: {} });
     expect(config.cluster).toMatchObject({ launcher: "slurm", nodes: 2, gpus_per_node: 8, slurm: { partition: "gpu", requeue: true } });
     expect(config.stages.sft!.args).toMatchObject(SEED_SFT);
+  });
+
+  it("the data example feeds SFT from the data stage and GRPO from its RL Parquet", async () => {
+    const { planPipeline } = await import("../../src/pipeline/plan.js");
+    const plan = await planPipeline(`${root}configs/dianjin-r1-7b-data.yaml`, { env: {} });
+    expect(plan.stages.map((s) => s.name)).toEqual(["data", "sft", "grpo"]);
+    const info = JSON.parse(plan.stages[1]!.render.files.datasetInfo!.content) as Record<string, { file_name: string }>;
+    expect(Object.keys(info).sort()).toEqual(["ccc_r1", "cflue_mcq_r1", "cflue_oe_r1", "fin_qa_r1"]);
+    expect(info.ccc_r1!.file_name).toContain("/data/output/");
+    expect(plan.stages[2]!.render.argv.some((a) => a.startsWith("data.train_files=") && a.includes("/data/output/rl/"))).toBe(true);
   });
 
   it("quickstart loads and its data ships with the repository", async () => {
