@@ -1,6 +1,4 @@
 // What is kept per item (journal value and results line) and how a benchmark's score is computed from it.
-import { mkdir, open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import type { SampleScore } from "./score.js";
 
 /** What the journal records for one request: the raw answer(s) as the server sent them. */
@@ -87,26 +85,6 @@ export function summarize(benchmark: string, results: readonly ItemResult[], met
   };
 }
 
-/**
- * Writes one JSON line per row, atomically (temp file, fsync, rename), in chunks: a benchmark with thousands of long
- * reasoning outputs would exceed V8's maximum string length as one string.
- */
-export async function writeJsonlAtomic(path: string, rows: readonly unknown[]): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(tmp, "w");
-  try {
-    for (let i = 0; i < rows.length; i += JSONL_CHUNK_ROWS) {
-      await handle.write(rows.slice(i, i + JSONL_CHUNK_ROWS).map((r) => `${JSON.stringify(r)}\n`).join(""));
-    }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  await rename(tmp, path);
-}
-
-const JSONL_CHUNK_ROWS = 256;
+// A benchmark with thousands of long reasoning outputs would exceed V8's maximum string length as one string, so
+// results are written through the chunked atomic writer.
+export { writeJsonlAtomic } from "../util/atomic-write.js";

@@ -1,5 +1,6 @@
 // The SFT stage: LLaMA-Factory full fine-tuning with the recipe's settings, resumable from its newest whole checkpoint.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { pathExists } from "../util/path-exists.js";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Problem } from "../errors.js";
 import type { SftStageConfig } from "../config/stages/sft.js";
@@ -34,13 +35,6 @@ function usesDeepspeed(sft: SftStageConfig): boolean {
 function deepspeedStage(sft: SftStageConfig): number | undefined {
   if (typeof sft.deepspeed !== "string") return undefined;
   return sft.deepspeed.startsWith("zero3") ? 3 : sft.deepspeed.startsWith("zero2") ? 2 : undefined;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 function looksLocal(path: string): boolean {
@@ -124,7 +118,7 @@ export const sftStage: StageDefinition = {
       }
     }
     const base = ctx.config.model.base;
-    if (looksLocal(base) && !(await exists(join(base, "config.json")))) {
+    if (looksLocal(base) && !(await pathExists(join(base, "config.json")))) {
       problems.push({ path: "model.base", message: `${base} is not a model folder (no config.json)` });
     }
     if (usesDeepspeed(sft) && ctx.config.cluster.gpus_per_node === 0) {
@@ -139,7 +133,7 @@ export const sftStage: StageDefinition = {
   },
 
   async outputsComplete(ctx) {
-    for (const name of FINAL_WEIGHTS) if (await exists(join(ctx.paths.output, name))) return exists(join(ctx.paths.output, "train_results.json"));
+    for (const name of FINAL_WEIGHTS) if (await pathExists(join(ctx.paths.output, name))) return pathExists(join(ctx.paths.output, "train_results.json"));
     return false;
   },
 
@@ -171,7 +165,7 @@ export const sftStage: StageDefinition = {
       const names = await readdir(ctx.paths.output).catch(() => [] as string[]);
       for (const step of names.map((n) => /^checkpoint-(\d+)$/.exec(n)?.[1]).filter(Boolean).map(Number).sort((a, b) => a - b)) {
         const path = join(ctx.paths.output, `checkpoint-${step}`);
-        if (step > newestCheckpoint && (await exists(join(path, "trainer_state.json")))) {
+        if (step > newestCheckpoint && (await pathExists(join(path, "trainer_state.json")))) {
           newestCheckpoint = step;
           emit({ type: "checkpoint", stage: "sft", step, path });
         }
