@@ -100,10 +100,16 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
 
   if (!job) {
     await requireTool(plan.loaded.config, stage.definition, env);
-    const problems = await stage.definition.preflight(stage.context, stage.render);
-    if (problems.length) throw new PreflightError(stage.name, problems);
     const version = await probeVersion(plan.loaded.config, stage.definition, env);
     await store.recordTool(stage.definition.tool, { command: stage.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
+    if (version && version !== stage.context.toolVersion) {
+      // The installed tool says which dialect it speaks (verl's config layout): render again for it.
+      stage.context.toolVersion = version;
+      stage.render = await stage.definition.render(stage.context, stage.resumeFrom);
+      await refreshKey(stage);
+    }
+    const problems = await stage.definition.preflight(stage.context, stage.render);
+    if (problems.length) throw new PreflightError(stage.name, problems);
     if (stage.action === "run") await setAsideOutput(stage);
     await stopRecordedService(stage, prior, launcher);
     await moveAside(stage.incomplete.map((c) => c.path), stage.context.paths.aside, "incomplete");

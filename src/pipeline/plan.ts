@@ -126,7 +126,8 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
 
   for (const name of enabled) {
     const def = STAGES[name]!;
-    const ctx: StageContext = { experiment: loaded, config, workdir, paths: stagePaths(workdir, name), upstream: { ...upstream } };
+    const toolVersion = config.tools[def.tool].version ?? state.tools[def.tool]?.version;
+    const ctx: StageContext = { experiment: loaded, config, workdir, paths: stagePaths(workdir, name), upstream: { ...upstream }, ...(toolVersion ? { toolVersion } : {}) };
     const base = await def.render(ctx, undefined);
     const files: Record<string, string> = {};
     for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);

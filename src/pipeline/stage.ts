@@ -59,7 +59,7 @@ export interface StageContext {
   paths: StagePaths;
   /** Keys and outputs of the stages this one consumes (from the plan, or from state). */
   upstream: Partial<Record<StageName, UpstreamInfo>>;
-  /** Version of the stage's tool, when known (probed before or stated in config). */
+  /** Version of the stage's tool: stated in config, else as the tool reported it last time (state.json). */
   toolVersion?: string;
 }
 
@@ -128,5 +128,7 @@ export interface StageDefinition {
   };
   /** Parses the tool's own version report (`<command> version` output). */
   versionArgs?: string[];
+  /** A whole command that prints the version, when the tool's own command cannot (python3 -m verl...). */
+  versionCommand?(config: Experiment): string[];
   parseVersion?(output: string): string | undefined;
 }

@@ -19,10 +19,10 @@ export async function requireTool(config: Experiment, stage: StageDefinition, en
 export async function probeVersion(config: Experiment, stage: StageDefinition, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const stated = config.tools[stage.tool].version;
   if (stated) return stated;
-  if (!stage.versionArgs || !stage.parseVersion) return undefined;
-  const command = toolCommand(config, stage);
+  if (!stage.parseVersion || !(stage.versionArgs || stage.versionCommand)) return undefined;
+  const argv = stage.versionCommand ? stage.versionCommand(config) : [...toolCommand(config, stage), ...stage.versionArgs!];
   const { execa } = await import("execa"); // loaded only when a tool is asked (keeps `plan` start-up fast)
-  const result = await execa(command[0]!, [...command.slice(1), ...stage.versionArgs], {
+  const result = await execa(argv[0]!, argv.slice(1), {
     env: { ...env, ...config.tools[stage.tool].env },
     extendEnv: false,
     reject: false,

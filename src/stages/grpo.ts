@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Problem } from "../errors.js";
 import { PreflightError } from "../errors.js";
 import type { GrpoStageConfig } from "../config/stages/grpo.js";
+import type { Experiment } from "../config/schema.js";
 import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
 import {
@@ -30,9 +31,16 @@ function grpoConfig(ctx: StageContext): GrpoStageConfig {
   return ctx.config.stages.grpo!;
 }
 
+/** The verl era: from tools.verl.version, else the version the installed verl reported (probed before launch). */
 function era(ctx: StageContext): VerlEra {
-  const stated = ctx.config.tools.verl.version;
-  return (stated && detectVerlEra(stated)) || "current";
+  return (ctx.toolVersion && detectVerlEra(ctx.toolVersion)) || "current";
+}
+
+/** The python that runs verl: the tool command's interpreter when it is one, else tools.python, else python3. */
+function verlPython(config: Experiment): string {
+  const first = config.tools.verl.command?.[0];
+  if (first && /(^|\/)python[\d.]*$/.test(first)) return first;
+  return config.tools.python.command?.[0] ?? "python3";
 }
 
 /** The verl options with the GPU shape taken from `cluster`. */
@@ -89,7 +97,7 @@ function render(ctx: StageContext): StageRender {
   const grpo = grpoConfig(ctx);
   const files = rlFiles(ctx) ?? { train: "<rl_data.train>", val: "<rl_data.val>" };
   const verlEra = era(ctx);
-  const fileLogger = ctx.config.tools.verl.version ? verlHasFileLogger(ctx.config.tools.verl.version) : verlEra === "current";
+  const fileLogger = ctx.toolVersion ? verlHasFileLogger(ctx.toolVersion) : verlEra === "current";
   const metricsFile = join(ctx.paths.logs, "metrics.jsonl");
   const options = verlOptions(ctx);
   const overrides = renderVerlOverrides({
@@ -114,7 +122,7 @@ function render(ctx: StageContext): StageRender {
       stages: { grpo: { ...grpo, ...options, model: modelPath(ctx), rl_data: grpo.rl_data ?? files } },
       cluster: { nodes: ctx.config.cluster.nodes, gpus_per_node: ctx.config.cluster.gpus_per_node },
       tracking: ctx.config.tracking,
-      tools: { verl: { command: toolCommand(ctx.config, grpoStage), version: ctx.config.tools.verl.version, era: verlEra } },
+      tools: { verl: { command: toolCommand(ctx.config, grpoStage), version: ctx.toolVersion, era: verlEra } },
     },
     inputFiles: [rewardSource(ctx), ...(files.build ? [files.build.cflue, ...(files.build.template ? [files.build.template] : [])] : [files.train, files.val])],
     fingerprint: "content",
@@ -162,6 +170,9 @@ export const grpoStage: StageDefinition = {
   defaultCommand: [...VERL_DEFAULTS.command],
   install: "pip install verl (with vllm and flash-attn), or point tools.verl.command at your environment's python3 -m verl.trainer.main_ppo",
   consumes: ["data", "sft"],
+
+  versionCommand: (config) => [verlPython(config), "-c", "import verl; print(verl.__version__)"],
+  parseVersion: (output) => /^\s*v?(\d+\.\d+(?:\.\d+)?[\w.+-]*)\s*$/m.exec(output)?.[1],
 
   enabled: (config) => config.stages.grpo !== undefined,
 
