@@ -66,18 +66,21 @@ async function failureFromLog(stage: PlannedStage, outcome: JobOutcome, logFile:
 }
 
 /**
- * Input files made by an earlier stage of this same run (the data stage's SFT files) did not exist when the plan
- * fingerprinted them; the key recorded for this run must describe what the tool really reads.
+ * Renders the stage again now that the stages before it have run: the plan rendered it before their outputs existed
+ * (GRPO's newest checkpoint for merge, the data stage's files for SFT). The key recorded for this run must describe
+ * what the tool really reads.
  */
-async function refreshKey(stage: PlannedStage): Promise<void> {
+async function refreshRender(stage: PlannedStage): Promise<void> {
+  stage.render = await stage.definition.render(stage.context, stage.resumeFrom);
   const files: Record<string, string> = {};
   for (const path of stage.render.inputFiles) files[path] = await fingerprint(path, stage.render.fingerprint);
-  stage.keyInputs = { ...stage.keyInputs, files };
+  const upstream = stage.keyInputs.upstream;
+  stage.keyInputs = { ...stage.render.keyInputs, files, ...(upstream ? { upstream } : {}) };
   stage.key = stageKey(stage.name, stage.definition.version, stage.keyInputs);
 }
 
 async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, launcher: Launcher, options: RunOptions): Promise<StageResult> {
-  if (stage.action !== "reattach") await refreshKey(stage);
+  if (stage.action !== "reattach") await refreshRender(stage);
   const started = Date.now();
   const emit = options.onEvent ?? (() => undefined);
   const env = options.env ?? process.env;
@@ -105,8 +108,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     if (version && version !== stage.context.toolVersion) {
       // The installed tool says which dialect it speaks (verl's config layout): render again for it.
       stage.context.toolVersion = version;
-      stage.render = await stage.definition.render(stage.context, stage.resumeFrom);
-      await refreshKey(stage);
+      await refreshRender(stage);
     }
     const problems = await stage.definition.preflight(stage.context, stage.render);
     if (problems.length) throw new PreflightError(stage.name, problems);
@@ -187,6 +189,7 @@ async function recordFailure(stage: PlannedStage, store: StateStore, error: unkn
 /** A stage done here (data build, evaluation): no job, its own journals make it resumable. */
 async function runInProcessStage(stage: PlannedStage, store: StateStore, attempt: number, logFile: string, options: RunOptions): Promise<StageResult> {
   const started = Date.now();
+  await refreshRender(stage);
   const emit = options.onEvent ?? (() => undefined);
   const problems = await stage.definition.preflight(stage.context, stage.render);
   if (problems.length) throw new PreflightError(stage.name, problems);

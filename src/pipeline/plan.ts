@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { loadExperiment, type LoadOptions, type LoadedExperiment } from "../config/load.js";
 import { UsageError } from "../errors.js";
+import type { Experiment } from "../config/schema.js";
 import { STAGES } from "../stages/registry.js";
 import { isOurProcess } from "../launch/process-tree.js";
 import type { JobRecord } from "../launch/types.js";
@@ -47,7 +48,10 @@ export interface SelectOptions {
   force?: string[];
 }
 
-export interface PlanOptions extends LoadOptions, SelectOptions {}
+export interface PlanOptions extends LoadOptions, SelectOptions {
+  /** Servers are wanted running after the run (`--detach`), even when no stage needs them. */
+  detach?: boolean;
+}
 
 function checkNames(names: Array<string | undefined>, enabled: StageName[]): void {
   for (const name of names) {
@@ -114,7 +118,7 @@ async function decide(
   return { action: "run", reason: `${prior.status} last time before any complete checkpoint; starting again${aside}`, incomplete };
 }
 
-export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions = {}): Promise<Plan> {
+export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions & { detach?: boolean } = {}): Promise<Plan> {
   const config = loaded.config;
   const workdir = config.workdir;
   const state = await readState(workdir, config.name);
@@ -145,7 +149,24 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
     stages.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision });
     upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
   }
+  skipIdleServices(stages, config, options.detach === true);
   return { experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state };
+}
+
+/**
+ * A server is started only for a stage that will use it, or when it is wanted for itself (a lone `deploy`,
+ * `--detach`, keep). Starting GPUs for an up-to-date eval would load a model only to stop it again.
+ */
+function skipIdleServices(stages: PlannedStage[], config: Experiment, detach: boolean): void {
+  for (const s of stages) {
+    if (!s.definition.service || (s.action !== "run" && s.action !== "resume")) continue;
+    const consumers = stages.filter((c) => c.definition.consumes.includes(s.name) && c.action !== "not-selected");
+    if (!consumers.length || detach || s.definition.service.keep(config)) continue;
+    if (consumers.every((c) => c.action === "skip")) {
+      s.action = "skip";
+      s.reason = `not started: ${consumers.map((c) => c.name).join(", ")} up to date`;
+    }
+  }
 }
 
 export async function planPipeline(configPath: string, options: PlanOptions = {}): Promise<Plan> {

@@ -21,6 +21,8 @@ import {
   pruneCheckpoints,
   classifyVerlFailure,
   VERL_DEFAULTS,
+  VerlFileLogReader,
+  type VerlEvent,
   type GrpoOptions,
   type VerlEra,
 } from "../tools/verl/index.js";
@@ -216,17 +218,24 @@ export const grpoStage: StageDefinition = {
   observe(ctx, emit): Observer {
     const parser = createVerlProgressParser();
     const keep = grpoConfig(ctx).keep_checkpoints;
+    // verl >= 0.6 writes every step's metrics as JSONL (the `file` logger): read that when it is on, else the console.
+    const metricsFile = join(ctx.paths.logs, "metrics.jsonl");
+    const fileLog = render(ctx).env.VERL_FILE_LOGGER_PATH ? new VerlFileLogReader(metricsFile) : undefined;
+    let fromFile = false;
     let lastCheckpoint = -1;
+    const progress = (event: Extract<VerlEvent, { kind: "progress" }>) => {
+      if (event.validationOnly) return;
+      const metrics: Record<string, number> = {};
+      for (const [k, v] of Object.entries(event.metrics)) if (typeof v === "number" && /score\/mean|response_length\/mean|timing_s\/step$/.test(k)) metrics[k] = v;
+      const total = event.total ?? parser.total ?? event.step;
+      const stepSeconds = event.metrics["timing_s/step"];
+      emit({ type: "progress", stage: "grpo", step: event.step, total, metrics, etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined });
+    };
     return {
       onLine(line) {
         for (const event of parser.push(line)) {
-          if (event.kind === "progress" && !event.validationOnly) {
-            const metrics: Record<string, number> = {};
-            for (const [k, v] of Object.entries(event.metrics)) if (typeof v === "number" && /score\/mean|response_length\/mean|timing_s\/step$/.test(k)) metrics[k] = v;
-            const total = event.total ?? parser.total ?? event.step;
-            const stepSeconds = event.metrics["timing_s/step"];
-            emit({ type: "progress", stage: "grpo", step: event.step, total, metrics, etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined });
-          }
+          if (event.kind === "total") fileLog?.setTotal(event.total);
+          if (event.kind === "progress" && !fromFile) progress(event);
           if (event.kind === "checkpoint" && event.step > lastCheckpoint) {
             lastCheckpoint = event.step;
             emit({ type: "checkpoint", stage: "grpo", step: event.step, path: join(ctx.paths.output, `global_step_${event.step}`) });
@@ -234,6 +243,10 @@ export const grpoStage: StageDefinition = {
         }
       },
       async onTick() {
+        await fileLog?.poll((event) => {
+          fromFile = true;
+          progress(event);
+        });
         if (keep) await pruneCheckpoints(ctx.paths.output, keep);
       },
     };
