@@ -79,7 +79,7 @@ async function refreshRender(stage: PlannedStage): Promise<void> {
   stage.key = stageKey(stage.name, stage.definition.version, stage.keyInputs);
 }
 
-async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, launcher: Launcher, options: RunOptions): Promise<StageResult> {
+async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, launcher: Launcher, options: RunOptions, services: StartedService[]): Promise<StageResult> {
   if (stage.action !== "reattach") await refreshRender(stage);
   const started = Date.now();
   const emit = options.onEvent ?? (() => undefined);
@@ -124,7 +124,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
       argv: stage.render.argv,
       env: { ...stage.render.env, ...resolveSecretEnv(stage.render.secretEnv, env) },
       cwd: stage.context.paths.root,
-      logFile: join(stage.context.paths.logs, `attempt-${attempt}.log`),
+      logFile,
       nodes: plan.loaded.config.cluster.nodes,
       gpusPerNode: plan.loaded.config.cluster.gpus_per_node,
       watchdogMs: stage.render.watchdogMs,
@@ -145,7 +145,11 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     ...(stage.resumeFrom ? { resumedFrom: stage.resumeFrom } : {}),
   }));
 
-  if (stage.definition.service) return serviceReady(stage, running, store, started, emit, options);
+  if (stage.definition.service) {
+    const result = await serviceReady(stage, running, store, started, emit, options);
+    services.push({ stage, job: running });
+    return result;
+  }
 
   const observer = stage.definition.observe(stage.context, emit);
   const outcome = await running.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: options.signal });
@@ -244,7 +248,6 @@ interface StartedService {
   job: Job;
 }
 
-const startedServices = new WeakMap<StateStore, StartedService[]>();
 
 async function serviceReady(stage: PlannedStage, job: Job, store: StateStore, started: number, emit: EventSink, options: RunOptions): Promise<StageResult> {
   let outputs: Record<string, string>;
@@ -258,9 +261,6 @@ async function serviceReady(stage: PlannedStage, job: Job, store: StateStore, st
     const { failure: _failure, ...rest } = p!;
     return { ...rest, status: "serving", outputs };
   });
-  const list = startedServices.get(store) ?? [];
-  list.push({ stage, job });
-  startedServices.set(store, list);
   const seconds = (Date.now() - started) / 1000;
   emit({ type: "log", stage: stage.name, level: "info", message: `serving at ${outputs.baseUrls ?? outputs.baseUrl} (model "${outputs.model}")` });
   emit({ type: "stage-end", stage: stage.name, status: "completed", seconds });
@@ -268,8 +268,7 @@ async function serviceReady(stage: PlannedStage, job: Job, store: StateStore, st
 }
 
 /** Services this run started: kept (detach / keep), watched in the foreground (a lone `deploy`), or stopped. */
-async function settleServices(plan: Plan, store: StateStore, options: RunOptions, results: StageResult[]): Promise<void> {
-  const services = startedServices.get(store) ?? [];
+async function settleServices(plan: Plan, store: StateStore, options: RunOptions, results: StageResult[], services: StartedService[]): Promise<void> {
   // Decided from what the plan selected, not from what finished: a later stage that failed must not turn this
   // into a foreground server.
   const selected = plan.stages.filter((s) => s.action !== "not-selected");
@@ -307,6 +306,8 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
     await writeManifest(plan.workdir, loaded, store.state.tools);
     const launcher = options.launcher ?? (await launcherFor(loaded.config, options.env));
     const results: StageResult[] = [];
+    // Services this run started: settled (kept, watched in the foreground, or stopped) when the run ends.
+    const services: StartedService[] = [];
     try {
       for (const stage of plan.stages) {
         if (options.signal?.aborted) throw new InterruptedError(stage.name);
@@ -317,7 +318,7 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
           const outputs = stage.definition.service && recorded ? recorded : stage.definition.outputs(stage.context);
           result = { name: stage.name, action: stage.action, status: stage.action === "skip" ? "skipped" : "not-selected", key: stage.key, reason: stage.reason, seconds: 0, outputs };
         } else {
-          result = await runStage(plan, stage, store, launcher, options);
+          result = await runStage(plan, stage, store, launcher, options, services);
         }
         results.push(result);
         // Later stages see what this one actually produced (a service's endpoint is known only now).
@@ -331,7 +332,7 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
         }
       }
     } finally {
-      await settleServices(plan, store, { ...options, signal: options.signal }, results).catch(() => undefined);
+      await settleServices(plan, store, options, results, services).catch(() => undefined);
     }
     await writeManifest(plan.workdir, loaded, store.state.tools);
     return { experiment: plan.experiment, workdir: plan.workdir, stages: results };
