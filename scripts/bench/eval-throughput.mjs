@@ -145,7 +145,7 @@ async function startServers(work, replicas, latencyMs) {
 /** Transpiles src/ and the stand-in server into a temp folder, so the benchmark needs no build. */
 async function compile() {
   const out = await mkdtemp(join(tmpdir(), "bench-eval-"));
-  const files = [...(await listFiles(join(REPO, "src"))), join(REPO, "test/fixtures/openai-server.ts")];
+  const files = [...(await listFiles(join(REPO, "src"))), join(REPO, "test/fixtures/openai-server.ts"), join(REPO, "test/helpers/prng.ts")];
   for (const file of files) {
     const target = join(out, relative(REPO, file)).replace(/\.ts$/, ".js");
     await mkdir(dirname(target), { recursive: true });

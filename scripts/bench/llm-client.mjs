@@ -164,7 +164,7 @@ async function startServer(dir) {
 /** Transpiles src/errors.ts, src/llm/** and the stand-in server to plain ESM in a temp dir. */
 async function compile() {
   const out = await mkdtemp(join(tmpdir(), "bench-llm-"));
-  const files = [join(REPO, "src/errors.ts"), join(REPO, "test/fixtures/openai-server.ts"), ...(await listTs(join(REPO, "src/llm")))];
+  const files = [join(REPO, "src/errors.ts"), join(REPO, "test/fixtures/openai-server.ts"), join(REPO, "test/helpers/prng.ts"), ...(await listTs(join(REPO, "src/llm")))];
   for (const file of files) {
     const { outputText } = ts.transpileModule(await readFile(file, "utf8"), { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
     const target = join(out, relative(REPO, file)).replace(/\.ts$/, ".js");

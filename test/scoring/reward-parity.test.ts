@@ -1,6 +1,7 @@
 // The Python reward shipped to verl and the TypeScript scorer must agree on every response.
 // Edge-case decisions are documented in src/scoring/answer.ts, src/scoring/cflue.ts and
 // src/assets/python/dianjin_reward.py; this file generates responses that exercise each of them.
+import { mulberry32 } from "../helpers/prng.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,17 +23,7 @@ function hasPython(): boolean {
   }
 }
 
-/** mulberry32: tiny seeded PRNG so the cases are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 interface Case {
   kind: string;
