@@ -103,7 +103,13 @@ export class StageError extends DianjinError {
     readonly failure: FailureCause,
     readonly detail: { exitCode?: number | null; signal?: string | null; logFile?: string; logTail?: string[] },
   ) {
-    const how = detail.signal ? `killed by ${detail.signal}` : detail.exitCode != null ? `exit code ${detail.exitCode}` : "failed";
+    const how = detail.signal
+      ? `killed by ${detail.signal}`
+      : detail.exitCode === 0
+        ? "the tool exited 0, but its outputs did not pass the check"
+        : detail.exitCode != null
+          ? `exit code ${detail.exitCode}`
+          : "failed";
     const tail = detail.logTail?.length ? `\nlast lines of ${detail.logFile ?? "the log"}:\n${detail.logTail.map((l) => `  | ${l}`).join("\n")}` : "";
     super(`stage ${stage} failed (${how}): ${failure.summary}\nhint: ${failure.hint}${tail}`);
     this.name = "StageError";

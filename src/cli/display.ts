@@ -36,7 +36,7 @@ export function createDisplay(stream: NodeJS.WriteStream = process.stderr, inter
     switch (e.type) {
       case "stage-start":
         endLine();
-        stream.write(`▶ ${e.stage}: ${e.action === "resume" ? "resuming" : "running"} (attempt ${e.attempt}) — ${e.reason}\n`);
+        stream.write(e.action === "reattach" ? `▶ ${e.stage}: ${e.reason}\n` : `▶ ${e.stage}: ${e.action === "resume" ? "resuming" : "running"} (attempt ${e.attempt}) — ${e.reason}\n`);
         break;
       case "stage-skip":
         endLine();

@@ -1,17 +1,33 @@
 // `status`, `logs`, `cancel`: read state.json; cancel reattaches to recorded jobs and ends them.
 import { loadExperiment } from "../config/load.js";
-import { readState, StateStore } from "../pipeline/state.js";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { readState, StateStore, type StageState } from "../pipeline/state.js";
+import { stagePaths } from "../pipeline/plan.js";
 import { launcherFor } from "../pipeline/launchers.js";
 import { STAGE_ORDER } from "../pipeline/stages.js";
+import { checkLiveness, liveJob, recordUnwatchedEnd } from "../pipeline/liveness.js";
+import { LIVE_STATUSES } from "../pipeline/stage-status.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "./display.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
-  const state = await readState(experiment.workdir, experiment.name);
+  const store = await StateStore.open(experiment.workdir, experiment.name);
+  // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
+  const ended = new Map<string, string>();
+  const launcher = await launcherFor(experiment);
+  for (const name of STAGE_ORDER) {
+    const s = store.state.stages[name];
+    if (!s || !LIVE_STATUSES.includes(s.status) || s.status === "serving") continue;
+    const check = await checkLiveness(launcher, name, s);
+    if (!check.live.alive) ended.set(name, await recordUnwatchedEnd(store, check));
+  }
+  const state = store.state;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
+    const stages = Object.fromEntries(Object.entries(state.stages).map(([n, s]) => [n, ended.has(n) ? { ...s, alive: false, note: ended.get(n) } : s]));
+    process.stdout.write(`${JSON.stringify({ ...state, stages }, null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`experiment ${experiment.name}  (workdir ${experiment.workdir})\n`);
@@ -19,10 +35,12 @@ export async function statusCommand(config: string, options: { set: string[]; js
     const s = state.stages[name];
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
-    const job = s.job && s.status === "running" ? ` (${s.job.launcher} job ${s.job.id})` : "";
+    const job = s.job && (s.status === "running" || s.status === "launching") ? ` (${s.job.launcher} job ${s.job.id})` : "";
     const serving = s.status === "serving" && s.outputs ? ` at ${s.outputs.baseUrls ?? s.outputs.baseUrl} (model ${s.outputs.model})` : "";
+    const note = ended.get(name);
+    const shown = note && (s.status === "running" || s.status === "launching") ? `${s.status === "launching" ? "launched" : "was running"}, ${note}` : s.status;
     const why = s.failure ? ` — ${s.failure.summary}` : "";
-    process.stdout.write(`  ${name.padEnd(7)} ${s.status}${serving}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
+    process.stdout.write(`  ${name.padEnd(7)} ${shown}${serving}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
   }
   return 0;
 }
@@ -31,17 +49,32 @@ export async function logsCommand(config: string, stage: string | undefined, opt
   const { config: experiment } = await loadExperiment(config, options);
   const state = await readState(experiment.workdir, experiment.name);
   const name = stage ?? [...STAGE_ORDER].reverse().find((n) => state.stages[n]);
-  const record = name ? state.stages[name]?.job : undefined;
-  if (!name || !record) throw new UsageError(stage ? `stage ${stage} has no log yet` : "no stage has run yet");
+  const logFile = name ? await stageLogFile(experiment.workdir, name, state.stages[name]) : undefined;
+  if (!name || !logFile) throw new UsageError(stage ? `stage ${stage} has no log yet` : "no stage has run yet");
   if (!options.follow) {
-    for (const line of await tailLines(record.logFile, Number(options.lines))) process.stdout.write(`${line}\n`);
+    for (const line of await tailLines(logFile, Number(options.lines))) process.stdout.write(`${line}\n`);
     return 0;
   }
-  const reader = new LineReader(record.logFile);
+  const reader = new LineReader(logFile);
   for (;;) {
     await reader.poll((line) => process.stdout.write(`${line}\n`));
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * The log of a stage's latest attempt: its job's, its launch intent's, or (in-process stages, which have no job) the
+ * newest attempt log in its logs folder.
+ */
+async function stageLogFile(workdir: string, name: string, s: StageState | undefined): Promise<string | undefined> {
+  if (s?.job?.logFile) return s.job.logFile;
+  if (s?.launch?.logFile) return s.launch.logFile;
+  const dir = stagePaths(workdir, name).logs;
+  const attempts = (await readdir(dir).catch(() => [] as string[]))
+    .map((f) => ({ f, n: Number(/^attempt-(\d+)\.log$/.exec(f)?.[1]) }))
+    .filter((a) => Number.isInteger(a.n))
+    .sort((a, b) => b.n - a.n);
+  return attempts[0] ? join(dir, attempts[0].f) : undefined;
 }
 
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
@@ -49,14 +82,17 @@ export async function cancelCommand(config: string, options: { set: string[]; se
   const { config: experiment } = await loadExperiment(config, options);
   const store = await StateStore.open(experiment.workdir, experiment.name);
   const launcher = await launcherFor(experiment);
-  const wanted = options.services ? ["serving", "running"] : ["running"];
+  const wanted = options.services ? ["serving", "running", "launching"] : ["running", "launching"];
   let ended = 0;
   for (const [name, s] of Object.entries(store.state.stages)) {
-    if (!s?.job || !wanted.includes(s.status)) continue;
-    const job = await launcher.reattach(s.job);
+    if (!s || !wanted.includes(s.status)) continue;
+    // A launch whose job was never recorded is found by its launchId.
+    const job = await liveJob(launcher, name, s);
+    if (!job && !s.job) continue;
     if (job) await job.cancel();
     await store.updateStage(name, (p) => ({ ...p!, status: s.status === "serving" ? "stopped" : "interrupted", endedAt: new Date().toISOString() }));
-    process.stderr.write(`${s.status === "serving" ? "stopped" : "cancelled"} ${name} (${s.job.launcher} job ${s.job.id})\n`);
+    const record = job?.record ?? s.job!;
+    process.stderr.write(`${s.status === "serving" ? "stopped" : "cancelled"} ${name} (${record.launcher} job ${record.id})\n`);
     ended++;
   }
   if (!ended) process.stderr.write(options.services ? "no server is running\n" : "nothing is running\n");

@@ -94,6 +94,8 @@ export const experimentSchema = z
       .strict()
       .default({ llamafactory: { env: {} }, verl: { env: {} }, verl_merger: { env: {} }, vllm: { env: {} }, evalscope: { env: {} }, python: { env: {} } }),
     tracking: trackingSchema.default(trackingSchema.parse({})),
+    /** Set-aside folders (older outputs, incomplete checkpoints) kept per stage; older ones are removed. */
+    keep_set_aside: z.number().int().nonnegative().default(2),
     stages: stagesSchema.default({}),
   })
   .strict();

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { LaunchError } from "../errors.js";
 import { LineReader } from "../util/line-reader.js";
 import type { Job, JobOutcome, JobRecord, JobSpec, Launcher, WaitOptions } from "./types.js";
-import { endProcessGroup, groupAlive, isOurProcess, processStartTime } from "./process-tree.js";
+import { endProcessGroup, groupAlive, isOurProcess, processesWithEnv, processStartTime } from "./process-tree.js";
+import { LAUNCH_ID_ENV } from "./launch-id.js";
 
 export interface LocalLauncherOptions {
   /** Base environment; the job's own variables go on top. */
@@ -44,7 +45,7 @@ class LocalJob implements Job {
 
   private async running(): Promise<boolean> {
     if (this.exited) return !this.ended || groupAlive(this.pid);
-    return isOurProcess(this.pid, this.record.startTime);
+    return localJobAlive(this.record);
   }
 
   async wait(options: WaitOptions = {}): Promise<JobOutcome> {
@@ -85,6 +86,20 @@ class LocalJob implements Job {
   }
 }
 
+function launchIdOf(record: JobRecord): string | undefined {
+  return typeof record.extra?.launchId === "string" ? record.extra.launchId : undefined;
+}
+
+/**
+ * A job we did not start in this process is alive while its leader is (same pid and start time), or while any process
+ * still carries its launchId (the leader exited but ranks it started live on).
+ */
+async function localJobAlive(record: JobRecord): Promise<boolean> {
+  if (await isOurProcess(Number(record.id), record.startTime)) return true;
+  const launchId = launchIdOf(record);
+  return launchId !== undefined && (await processesWithEnv(LAUNCH_ID_ENV, launchId)).length > 0;
+}
+
 export function createLocalLauncher(options: LocalLauncherOptions = {}): Launcher {
   const settings = { pollMs: options.pollMs ?? DEFAULTS.pollMs, graceMs: options.graceMs ?? DEFAULTS.graceMs };
   return {
@@ -98,7 +113,7 @@ export function createLocalLauncher(options: LocalLauncherOptions = {}): Launche
       try {
         child = spawn(spec.argv[0]!, spec.argv.slice(1), {
           cwd: spec.cwd,
-          env: { ...(options.env ?? process.env), ...spec.env },
+          env: { ...(options.env ?? process.env), ...spec.env, ...(spec.launchId ? { [LAUNCH_ID_ENV]: spec.launchId } : {}) },
           stdio: ["ignore", fd, fd],
           detached: true, // own process group: the whole tree is ended together, and Ctrl-C is ours to handle
         });
@@ -122,13 +137,33 @@ export function createLocalLauncher(options: LocalLauncherOptions = {}): Launche
         logFile: spec.logFile,
         startTime: await processStartTime(pid),
         submittedAt: new Date().toISOString(),
+        ...(spec.launchId ? { extra: { launchId: spec.launchId } } : {}),
       };
       return new LocalJob(record, settings, spec.watchdogMs, exited);
     },
     async reattach(record: JobRecord): Promise<Job | undefined> {
       if (record.launcher !== "local") return undefined;
-      if (!(await isOurProcess(Number(record.id), record.startTime))) return undefined;
+      if (!(await localJobAlive(record))) return undefined;
       return new LocalJob(record, settings, undefined, undefined);
+    },
+    async find(launchId, hint): Promise<Job | undefined> {
+      const tagged = await processesWithEnv(LAUNCH_ID_ENV, launchId);
+      if (!tagged.length) return undefined;
+      // The job was started as the leader of its own group; every process of the tree carries the launchId.
+      const pgid = (tagged.find((p) => p.pid === p.pgid) ?? tagged.sort((a, b) => a.pid - b.pid)[0]!).pgid;
+      const startTime = await processStartTime(pgid);
+      const record: JobRecord = {
+        launcher: "local",
+        id: String(pgid),
+        logFile: hint.logFile,
+        ...(startTime ? { startTime } : {}),
+        submittedAt: new Date().toISOString(),
+        extra: { launchId: launchId },
+      };
+      return new LocalJob(record, settings, undefined, undefined);
+    },
+    async liveness(record: JobRecord) {
+      return { alive: await localJobAlive(record) };
     },
   };
 }

@@ -19,6 +19,11 @@ export interface JobSpec {
   gpusPerNode?: number;
   /** No output for this long → the job is ended and reported as `hang`. */
   watchdogMs?: number;
+  /**
+   * The launch launchId already written to state.json (see launchId.ts). The job carries it (environment, Slurm job name,
+   * Ray submission id) so `find` can recognise it later.
+   */
+  launchId?: string;
 }
 
 /** What is stored in state.json about a job, enough to reattach to it from another process. */
@@ -71,9 +76,22 @@ export interface Job {
   cancel(): Promise<void>;
 }
 
+/** What the launcher knows of a recorded job right now. */
+export type Liveness =
+  | { alive: true }
+  /** `outcome` when the launcher can still say how it ended (Slurm's accounting, Ray's job table). */
+  | { alive: false; outcome?: JobOutcome };
+
 export interface Launcher {
   readonly name: LauncherName;
   submit(spec: JobSpec): Promise<Job>;
   /** A Job for a recorded, still-running job; undefined when it is gone. */
   reattach(record: JobRecord): Promise<Job | undefined>;
+  /**
+   * A still-running job that was started with `launchId`, found without its record (the CLI died between starting it
+   * and recording it). `hint` is what the intent recorded.
+   */
+  find(launchId: string, hint: { stage: string; logFile: string }): Promise<Job | undefined>;
+  /** Asks the launcher (process table, sacct, ray job status) whether a recorded job still runs. */
+  liveness(record: JobRecord): Promise<Liveness>;
 }

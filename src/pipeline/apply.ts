@@ -17,7 +17,10 @@ import { probeVersion, requireTool } from "./tools.js";
 import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
+import { formatBytes, freeBytes, pruneSetAside } from "./disk.js";
 import { fingerprint, stageKey } from "./keys.js";
+import { newLaunchId } from "../launch/launch-id.js";
+import { crashPoint } from "../util/crash-point.js";
 
 export interface RunOptions extends PlanOptions {
   /** Leave services (deploy) running after the run, and return as soon as they are ready. */
@@ -46,10 +49,32 @@ export interface RunResult {
   stages: StageResult[];
 }
 
-/** Everything from an older config is moved aside (kept), so the tool starts clean and cannot auto-resume it. */
-async function setAsideOutput(stage: PlannedStage): Promise<void> {
+/**
+ * Before a launch: for `run`, the whole output folder (an older config's, or a restart's with no complete checkpoint)
+ * is moved aside, incomplete checkpoints with it, so the tool starts clean and cannot auto-resume it; for `resume`,
+ * only the incomplete checkpoints newer than the resume point. Nothing is deleted.
+ */
+async function setAsideBeforeLaunch(stage: PlannedStage, emit: EventSink): Promise<void> {
   const { output, aside } = stage.context.paths;
-  if ((await readdir(output).catch(() => [])).length) await moveAside([output], aside, "superseded");
+  if (stage.action === "run") {
+    if ((await readdir(output).catch(() => [])).length) await moveAside([output], aside, stage.setAsideLabel ?? "superseded");
+  } else {
+    await moveAside(stage.incomplete.map((c) => c.path), aside, "incomplete");
+  }
+  const keep = stage.context.config.keep_set_aside;
+  for (const removed of await pruneSetAside(aside, keep)) {
+    emit({ type: "log", stage: stage.name, level: "info", message: `removed set-aside ${removed.path} (${formatBytes(removed.bytes)}; keep_set_aside: ${keep})` });
+  }
+}
+
+/** A warning, not a refusal: the stage may still fit when checkpoints are pruned as it goes. */
+async function warnLowDisk(stage: PlannedStage, emit: EventSink): Promise<void> {
+  const each = await stage.definition.checkpointBytes?.(stage.context);
+  if (!each) return;
+  const free = await freeBytes(stage.context.paths.output);
+  if (free !== undefined && free < 3 * each) {
+    emit({ type: "log", stage: stage.name, level: "warn", message: `only ${formatBytes(free)} free where checkpoints go; one checkpoint is about ${formatBytes(each)} (less than 3 checkpoints' worth)` });
+  }
 }
 
 async function writeRendered(stage: PlannedStage): Promise<void> {
@@ -89,12 +114,12 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
   const logFile = join(stage.context.paths.logs, `attempt-${attempt}.log`);
   let job: Job | undefined;
 
-  if (stage.action === "reattach" && stage.job) {
-    job = await launcher.reattach(stage.job);
+  if (stage.action === "reattach") {
+    job = stage.job ? await launcher.reattach(stage.job) : undefined;
     if (!job) {
       // It ended while nobody watched: judge it by its outputs.
       if (await stage.definition.outputsComplete(stage.context)) return finish(store, stage, started, emit, "completed");
-      stage = (await planFromLoaded(plan.loaded, { only: [stage.name] })).stages.find((s) => s.name === stage.name)!;
+      stage = (await planFromLoaded(plan.loaded, { only: [stage.name], jobs: launcher })).stages.find((s) => s.name === stage.name)!;
       if (stage.action === "reattach") stage.action = "run";
     }
   }
@@ -112,14 +137,29 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     }
     const problems = await stage.definition.preflight(stage.context, stage.render);
     if (problems.length) throw new PreflightError(stage.name, problems);
-    if (stage.action === "run") await setAsideOutput(stage);
+    await setAsideBeforeLaunch(stage, emit);
+    await warnLowDisk(stage, emit);
     await stopRecordedService(stage, prior, launcher);
-    await moveAside(stage.incomplete.map((c) => c.path), stage.context.paths.aside, "incomplete");
     await writeRendered(stage);
     await stage.definition.prepare?.(stage.context, stage.render, emit);
     await mkdir(stage.context.paths.output, { recursive: true });
     emit({ type: "stage-start", stage: stage.name, action: stage.action === "resume" ? "resume" : "run", reason: stage.reason, attempt });
+    // Write-ahead launch record: the intent and its launch id are on disk before the job exists, so a CLI killed in the
+    // moment after the spawn leaves a launch id a later CLI finds the job by (never a second trainer beside an orphan).
+    const launchId = newLaunchId(stage.name);
+    const at = new Date().toISOString();
+    await store.updateStage(stage.name, (p) => ({
+      ...withoutRun(p),
+      status: "launching",
+      key: stage.key,
+      keyInputs: stage.keyInputs,
+      attempts: attempt,
+      startedAt: at,
+      launch: { id: launchId, launcher: launcher.name, logFile, at },
+    }));
+    crashPoint("after-intent");
     job = await launcher.submit({
+      launchId,
       stage: stage.name,
       argv: stage.render.argv,
       env: { ...stage.render.env, ...resolveSecretEnv(stage.render.secretEnv, env) },
@@ -129,13 +169,15 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
       gpusPerNode: plan.loaded.config.cluster.gpus_per_node,
       watchdogMs: stage.render.watchdogMs,
     });
+    crashPoint("after-spawn");
   } else {
-    emit({ type: "stage-start", stage: stage.name, action: "resume", reason: stage.reason, attempt });
+    emit({ type: "stage-start", stage: stage.name, action: "reattach", reason: stage.reason, attempt });
   }
 
   // The job is recorded before waiting, so a CLI that dies now can reattach to it.
   const running = job;
   await store.updateStage(stage.name, (p) => ({
+    ...(p?.launch ? { launch: p.launch } : {}),
     status: "running",
     key: stage.key,
     keyInputs: stage.keyInputs,
@@ -144,6 +186,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     job: running.record,
     ...(stage.resumeFrom ? { resumedFrom: stage.resumeFrom } : {}),
   }));
+  crashPoint("after-record");
 
   if (stage.definition.service) {
     const result = await serviceReady(stage, running, store, started, emit, options);
@@ -228,6 +271,13 @@ async function outputsProblem(stage: PlannedStage): Promise<FailureCause | undef
   if (verified) return verified;
   if (await stage.definition.outputsComplete(stage.context)) return undefined;
   return { id: "outputs-incomplete", summary: "the tool exited 0 but its outputs are missing or incomplete", hint: "look at the log; the tool may have skipped its work" };
+}
+
+/** A new attempt starts without the last one's job, failure and end. */
+function withoutRun(prior: StageState | undefined): Partial<StageState> {
+  if (!prior) return {};
+  const { job: _job, failure: _failure, endedAt: _endedAt, launch: _launch, resumedFrom: _resumedFrom, ...rest } = prior;
+  return rest;
 }
 
 function resolveSecretEnv(mapping: Record<string, string> | undefined, env: NodeJS.ProcessEnv): Record<string, string> {

@@ -12,7 +12,13 @@ export async function moveAside(paths: readonly string[], asideDir: string, labe
   const moved: string[] = [];
   for (const path of paths) {
     const target = join(asideDir, `${basename(path)}.${label}-${stamp()}`);
-    await rename(path, target);
+    try {
+      await rename(path, target);
+    } catch (error) {
+      // Already gone (moved with its folder, or by an earlier attempt): nothing to keep.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw error;
+    }
     moved.push(target);
   }
   return moved;

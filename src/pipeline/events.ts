@@ -1,7 +1,7 @@
 // Typed events that flow back up from a running stage to the CLI display, state and report.
 
 export type PipelineEvent =
-  | { type: "stage-start"; stage: string; action: "run" | "resume"; reason: string; attempt: number }
+  | { type: "stage-start"; stage: string; action: "run" | "resume" | "reattach"; reason: string; attempt: number }
   | { type: "stage-skip"; stage: string; reason: string }
   | { type: "stage-end"; stage: string; status: "completed" | "failed" | "interrupted"; seconds: number }
   | { type: "progress"; stage: string; step: number; total: number; etaSeconds?: number; metrics: Record<string, number> }

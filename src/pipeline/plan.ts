@@ -5,8 +5,8 @@ import { loadExperiment, type LoadOptions, type LoadedExperiment } from "../conf
 import { UsageError } from "../errors.js";
 import type { Experiment } from "../config/schema.js";
 import { STAGES } from "../stages/registry.js";
-import { isOurProcess } from "../launch/process-tree.js";
-import type { JobRecord } from "../launch/types.js";
+import type { JobRecord, Launcher, Liveness } from "../launch/types.js";
+import { launcherFor } from "./launchers.js";
 import { describeChanges, fingerprint, stageKey } from "./keys.js";
 import { readState, type RunState, type StageState } from "./state.js";
 import { STAGE_ORDER, isStageName, type StageName } from "./stages.js";
@@ -25,6 +25,11 @@ export interface PlannedStage {
   resumeFrom?: ResumePoint;
   /** Incomplete checkpoints newer than the resume point; apply moves them aside. */
   incomplete: ResumePoint[];
+  /**
+   * For `run`: why the existing output folder is moved aside as a whole (an older config, or a restart with no
+   * complete checkpoint). Incomplete checkpoints then go with it.
+   */
+  setAsideLabel?: "superseded" | "restart";
   /** An earlier job still running, for reattach. */
   job?: JobRecord;
   context: StageContext;
@@ -48,9 +53,14 @@ export interface SelectOptions {
   force?: string[];
 }
 
+/** What planning asks the launcher: is a recorded job still alive, and is there a job carrying a launch launchId. */
+export type JobProbe = Pick<Launcher, "find" | "liveness">;
+
 export interface PlanOptions extends LoadOptions, SelectOptions {
   /** Servers are wanted running after the run (`--detach`), even when no stage needs them. */
   detach?: boolean;
+  /** Default: the launcher cluster.launcher names. */
+  jobs?: JobProbe;
 }
 
 function checkNames(names: Array<string | undefined>, enabled: StageName[]): void {
@@ -79,6 +89,45 @@ function shortReason(changes: string[]): string {
   return changes.length > 3 ? `${shown}; and ${changes.length - 3} more` : shown;
 }
 
+function clock(iso: string | undefined): string {
+  return iso ? new Date(iso).toTimeString().slice(0, 5) : "earlier";
+}
+
+function jobWords(job: JobRecord): string {
+  return job.launcher === "local" ? `pid ${job.id}` : `${job.launcher} job ${job.id}`;
+}
+
+/** How a job that is no longer alive ended, in words, for the reason of the next action. */
+function endedUnwatched(job: JobRecord, live: Liveness): string {
+  const outcome = live.alive ? undefined : live.outcome;
+  if (outcome?.state === "cancelled") return `${jobWords(job)} was cancelled outside dianjin-train (${outcome.reason ?? "cancelled"})`;
+  if (outcome) return `${jobWords(job)} ended while no CLI watched (${outcome.reason ?? outcome.state})`;
+  return `${jobWords(job)} ended while no CLI watched`;
+}
+
+type Decision = Pick<PlannedStage, "action" | "reason" | "resumeFrom" | "incomplete" | "job" | "setAsideLabel">;
+
+/**
+ * A job an earlier CLI started may still be alive: recorded (running), or only intended (launching: the CLI died
+ * between writing the intent and recording the job). The launcher is asked; a live job is reattached, never
+ * started twice. Returns the decision, or words for how the dead job ended.
+ */
+async function findLiveJob(name: string, prior: StageState | undefined, jobs: JobProbe): Promise<Decision | string | undefined> {
+  if (prior?.status === "launching" && prior.launch) {
+    const found = await jobs.find(prior.launch.id, { stage: name, logFile: prior.launch.logFile });
+    if (found) {
+      return { action: "reattach", reason: `reattaching to ${jobWords(found.record)} (started ${clock(prior.launch.at)}), found by its launch id`, incomplete: [], job: found.record };
+    }
+    return `the last launch (${clock(prior.launch.at)}) left no running job`;
+  }
+  if (prior?.status === "running" && prior.job) {
+    const live = await jobs.liveness(prior.job);
+    if (live.alive) return { action: "reattach", reason: `reattaching to ${jobWords(prior.job)} (started ${clock(prior.startedAt)})`, incomplete: [], job: prior.job };
+    return endedUnwatched(prior.job, live);
+  }
+  return undefined;
+}
+
 async function decide(
   def: StageDefinition,
   ctx: StageContext,
@@ -86,12 +135,14 @@ async function decide(
   keyInputs: Record<string, unknown>,
   prior: StageState | undefined,
   forced: boolean,
-): Promise<Pick<PlannedStage, "action" | "reason" | "resumeFrom" | "incomplete" | "job">> {
-  if (prior?.status === "running" && prior.job?.launcher === "local" && (await isOurProcess(Number(prior.job.id), prior.job.startTime))) {
-    return { action: "reattach", reason: `a job started earlier is still running (pid ${prior.job.id}); watching it instead of starting another`, incomplete: [], job: prior.job };
-  }
-  if (prior?.status === "running" && prior.job && prior.job.launcher !== "local") {
-    return { action: "reattach", reason: `job ${prior.job.id} (${prior.job.launcher}) was running when the last CLI stopped; checking on it`, incomplete: [], job: prior.job };
+  jobs: JobProbe,
+): Promise<Decision> {
+  const live = await findLiveJob(def.name, prior, jobs);
+  if (typeof live === "object") return live;
+  // A job that ended unwatched: judged by its outputs (apply records it), else resumed like an interrupted one.
+  const lastTime = live ?? `${prior?.status} last time`;
+  if (live && prior?.key === key && !forced && !def.service && (await def.outputsComplete(ctx))) {
+    return { action: "reattach", reason: `${live}; its outputs are complete`, incomplete: [], ...(prior.job ? { job: prior.job } : {}) };
   }
   if (def.service && prior?.status === "serving") {
     const url = prior.outputs?.baseUrl ?? "?";
@@ -102,24 +153,28 @@ async function decide(
     return { action: "run", reason: `${why}; the server at ${url} is replaced`, incomplete: [] };
   }
   if (def.service) return { action: "run", reason: forced ? "forced (--force)" : "no server is running; starting one", incomplete: [] };
-  if (forced) return { action: "run", reason: "forced (--force)", incomplete: [] };
-  if (!prior) return { action: "run", reason: "never run in this workdir", incomplete: [] };
+  if (forced) return { action: "run", reason: "forced (--force)", incomplete: [], setAsideLabel: "superseded" };
+  if (!prior) return { action: "run", reason: "never run in this workdir", incomplete: [], setAsideLabel: "superseded" };
   if (prior.key !== key) {
     const changes = describeChanges(prior.keyInputs ?? {}, keyInputs);
-    return { action: "run", reason: changes.length ? `changed since the last run: ${shortReason(changes)}` : "stage definition changed", incomplete: [] };
+    const reason = changes.length ? `changed since the last run: ${shortReason(changes)}` : "stage definition changed";
+    return { action: "run", reason, incomplete: [], setAsideLabel: "superseded" };
   }
   if (prior.status === "completed") {
     if (await def.outputsComplete(ctx)) return { action: "skip", reason: `up to date (key ${key}, finished ${prior.endedAt ?? "earlier"})`, incomplete: [] };
     return { action: "run", reason: "finished before, but its outputs are missing or incomplete", incomplete: [] };
   }
+  // Stages done in-process (data build, evaluation) keep per-request journals instead of checkpoints.
+  if (def.runInProcess) return { action: "resume", reason: `${lastTime}; continuing from its journal (answered requests are not sent again)`, incomplete: [] };
   const { point, incomplete } = await def.findResume(ctx);
   const aside = incomplete.length ? `; setting aside incomplete ${incomplete.map((c) => `checkpoint ${c.step}`).join(", ")}` : "";
-  if (point) return { action: "resume", reason: `${prior.status} last time; resuming from the newest complete checkpoint (step ${point.step})${aside}`, resumeFrom: point, incomplete };
-  return { action: "run", reason: `${prior.status} last time before any complete checkpoint; starting again${aside}`, incomplete };
+  if (point) return { action: "resume", reason: `${lastTime}; resuming from the newest complete checkpoint (step ${point.step})${aside}`, resumeFrom: point, incomplete };
+  return { action: "run", reason: `${lastTime} before any complete checkpoint; starting again${aside}`, incomplete, setAsideLabel: "restart" };
 }
 
-export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions & { detach?: boolean } = {}): Promise<Plan> {
+export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions & { detach?: boolean; jobs?: JobProbe } = {}): Promise<Plan> {
   const config = loaded.config;
+  const jobs = options.jobs ?? (await launcherFor(config));
   const workdir = config.workdir;
   const state = await readState(workdir, config.name);
   const enabled = STAGE_ORDER.filter((name) => STAGES[name]?.enabled(config));
@@ -143,7 +198,7 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
     const neededBy = def.service ? enabled.find((later) => selected.has(later) && STAGES[later]!.consumes.includes(name)) : undefined;
     if (neededBy && !selected.has(name)) selected.add(name);
     const decision = selected.has(name)
-      ? await decide(def, ctx, key, keyInputs, prior, force.has(name))
+      ? await decide(def, ctx, key, keyInputs, prior, force.has(name), jobs)
       : { action: "not-selected" as const, reason: "not selected (--from/--until/--only)", incomplete: [] };
     const render = decision.resumeFrom ? await def.render(ctx, decision.resumeFrom) : base;
     stages.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision });

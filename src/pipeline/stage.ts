@@ -126,6 +126,10 @@ export interface StageDefinition {
     alive(outputs: Record<string, string>): Promise<boolean>;
     keep(config: Experiment): boolean;
   };
+  /** About how many bytes one checkpoint takes (newest on disk, or estimated); low free space is warned about. */
+  checkpointBytes?(ctx: StageContext): Promise<number | undefined>;
+  /** Checkpoints the stage no longer needs (beyond what it is told to keep), for `gc`. */
+  prunable?(ctx: StageContext): Promise<string[]>;
   /** Parses the tool's own version report (`<command> version` output). */
   versionArgs?: string[];
   /** A whole command that prints the version, when the tool's own command cannot (python3 -m verl...). */

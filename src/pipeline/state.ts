@@ -5,8 +5,17 @@ import type { JobRecord } from "../launch/types.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { redactValue } from "../util/secrets.js";
 
-/** serving: a service (deploy) that is up and answering; stopped: a service that was ended on purpose. */
-export type StageStatus = "running" | "completed" | "failed" | "interrupted" | "serving" | "stopped";
+import { canMove, type StageStatus } from "./stage-status.js";
+
+export type { StageStatus } from "./stage-status.js";
+
+/** The write-ahead launch record: written before a job is started, so a later CLI can find the job by its launch id. */
+export interface LaunchIntent {
+  id: string;
+  launcher: JobRecord["launcher"];
+  logFile: string;
+  at: string;
+}
 
 export interface StageState {
   status: StageStatus;
@@ -17,6 +26,7 @@ export interface StageState {
   startedAt?: string;
   endedAt?: string;
   job?: JobRecord;
+  launch?: LaunchIntent;
   resumedFrom?: { step: number; path: string };
   outputs?: Record<string, string>;
   failure?: { id: string; summary: string; hint: string; exitCode?: number | null; signal?: string | null };
@@ -61,7 +71,11 @@ export class StateStore {
   }
 
   async updateStage(name: string, change: (prior: StageState | undefined) => StageState): Promise<StageState> {
-    const next = change(this.state.stages[name]);
+    const prior = this.state.stages[name];
+    const next = change(prior);
+    if (!canMove(prior?.status, next.status)) {
+      throw new Error(`stage ${name}: state change ${prior?.status ?? "(none)"} → ${next.status} is not allowed (see pipeline/stage-status.ts)`);
+    }
     this.state.stages[name] = next;
     await this.save();
     return next;

@@ -10,6 +10,7 @@ import type { GrpoStageConfig } from "../config/stages/grpo.js";
 import type { Experiment } from "../config/schema.js";
 import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
+import { checkpointBytes } from "./checkpoint-size.js";
 import {
   renderVerlOverrides,
   renderVerlEnv,
@@ -19,6 +20,7 @@ import {
   createVerlProgressParser,
   findLatestCheckpoint,
   pruneCheckpoints,
+  prunableCheckpoints,
   classifyVerlFailure,
   VERL_DEFAULTS,
   VerlFileLogReader,
@@ -142,15 +144,22 @@ async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameter
   const template = loadPromptTemplate(build.template);
   const limit = grpoConfig(ctx).data.max_prompt_length;
   const counts = { train: 0, val: 0, dropped: 0 };
+  // Every input is accounted for: input = train + val + dropped (too long) + unusable (no question or answer).
+  const seen = { train: 0, val: 0 };
+  const unusable = { train: 0, val: 0 };
   // One streaming pass per split: memory does not grow with the number of rows.
   async function* rows(split: "train" | "val") {
     let index = 0;
     for await (const item of readCflueMcq(build.cflue)) {
       if (assignSplit(cflueSplitKey(item), build.seed, build.valFraction) !== split) continue;
+      seen[split]++;
       const row = cflueItemToRlRow(item, { split, index }, { template });
-      if (!row) continue;
+      if (!row) {
+        unusable[split]++;
+        continue;
+      }
       if (countChatTokens(row.prompt) > limit) {
-        if (split === "train") counts.dropped++;
+        counts.dropped++;
         continue;
       }
       index++;
@@ -160,7 +169,12 @@ async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameter
   }
   await writeRlParquet(files.train, rows("train"));
   await writeRlParquet(files.val, rows("val"));
-  emit({ type: "log", stage: "grpo", level: "info", message: `RL data: ${counts.train} train, ${counts.val} val rows; ${counts.dropped} dropped as longer than ${limit} prompt tokens` });
+  const skipped = unusable.train + unusable.val;
+  const message =
+    `RL data from ${seen.train + seen.val} items: ${counts.train} train + ${counts.val} val rows, ` +
+    `${counts.dropped} dropped as longer than ${limit} prompt tokens` +
+    (skipped ? `, ${skipped} skipped (no usable question or answer)` : "");
+  emit({ type: "log", stage: "grpo", level: "info", message });
   return counts;
 }
 
@@ -214,6 +228,16 @@ export const grpoStage: StageDefinition = {
   },
 
   outputs: (ctx) => ({ checkpoints: ctx.paths.output }),
+
+  async checkpointBytes(ctx) {
+    const latest = await findLatestCheckpoint(ctx.paths.output);
+    return checkpointBytes(latest.checkpoint?.dir, modelPath(ctx));
+  },
+
+  async prunable(ctx) {
+    const keep = grpoConfig(ctx).keep_checkpoints;
+    return keep ? prunableCheckpoints(ctx.paths.output, keep) : [];
+  },
 
   observe(ctx, emit): Observer {
     const parser = createVerlProgressParser();

@@ -5,6 +5,8 @@ import { PreflightError } from "../errors.js";
 import type { MergeStageConfig } from "../config/stages/merge.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
+import { formatBytes, freeBytes } from "../pipeline/disk.js";
+import { localModelParams } from "./checkpoint-size.js";
 import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../tools/merge/index.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
@@ -37,6 +39,21 @@ function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems
   }
 }
 
+/** The merged bf16 model needs its size × 1.1 free where it is written (2 bytes a parameter, from the checkpoint's config). */
+async function freeSpaceProblems(ctx: StageContext, step: number): Promise<Problem[]> {
+  const params = await localModelParams(join(checkpointDir(ctx), `global_step_${step}`, "actor", "huggingface"));
+  const free = await freeBytes(ctx.paths.output);
+  if (!params || free === undefined) return [];
+  const needed = params * 2 * 1.1;
+  if (free >= needed) return [];
+  return [
+    {
+      path: "stages.merge",
+      message: `not enough free disk for the merged model: it needs about ${formatBytes(needed)} (${(params / 1e9).toFixed(2)}B parameters in bf16, + 10%), ${formatBytes(free)} are free under ${ctx.paths.root}; free space (\`dianjin-train gc <config>\` removes set-aside outputs and pruned checkpoints) or move the workdir`,
+    },
+  ];
+}
+
 export const mergeStage: StageDefinition = {
   name: "merge",
   version: 1,
@@ -62,7 +79,8 @@ export const mergeStage: StageDefinition = {
   },
 
   async preflight(ctx): Promise<Problem[]> {
-    return mergeArgv(ctx).problems;
+    const { problems, step } = mergeArgv(ctx);
+    return step === undefined ? problems : [...problems, ...(await freeSpaceProblems(ctx, step))];
   },
 
   async findResume() {

@@ -12,6 +12,7 @@ import { checkLlamaFactoryRules } from "../tools/llamafactory/rules.js";
 import { checkDatasetFile } from "../tools/llamafactory/datasets.js";
 import { TEMPLATES, OLD_TEMPLATES } from "../tools/llamafactory/templates.js";
 import { findResumePoint } from "../tools/llamafactory/checkpoints.js";
+import { checkpointBytes } from "./checkpoint-size.js";
 import { TrainerLogReader, estimateRemaining } from "../tools/llamafactory/progress.js";
 import { classifyLlamaFactoryFailure } from "../tools/llamafactory/failures.js";
 import { suggestion } from "../util/did-you-mean.js";
@@ -130,6 +131,11 @@ export const sftStage: StageDefinition = {
   async findResume(ctx) {
     const { checkpoint, incomplete } = await findResumePoint(ctx.paths.output, usesDeepspeed(sftConfig(ctx)));
     return { point: checkpoint, incomplete: incomplete.map((c) => ({ step: c.step, path: c.path })) };
+  },
+
+  async checkpointBytes(ctx) {
+    const { checkpoint } = await findResumePoint(ctx.paths.output, usesDeepspeed(sftConfig(ctx)));
+    return checkpointBytes(checkpoint?.path, ctx.config.model.base);
   },
 
   async outputsComplete(ctx) {

@@ -48,7 +48,11 @@ describe("grpo through the CLI", () => {
     const exp = await grpoExperiment();
     const crashed = await cli(["run", exp.file], { env: { VERL_STANDIN_CRASH_AT_STEP: "5", VERL_STANDIN_STEP_MS: "10" } });
     expect(crashed.exitCode, crashed.all).toBe(1);
-    expect(crashed.stderr).toMatch(/RL data: \d+ train, \d+ val rows; 0 dropped/);
+    // Every input is accounted for: train + val + dropped = items read.
+    const counts = /RL data from (\d+) items: (\d+) train \+ (\d+) val rows, 0 dropped/.exec(crashed.stderr);
+    expect(counts).not.toBeNull();
+    expect(Number(counts![1])).toBe(64);
+    expect(Number(counts![2]) + Number(counts![3])).toBe(64);
     expect((await stageState(exp)).status).toBe("completed");
     expect((await stageState(exp, "grpo")).status).toBe("failed");
 

@@ -1,7 +1,7 @@
 // Ctrl-C ends the whole tool process tree; a killed CLI is reattached to the tool still running.
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { readFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { CLI, cli, cliEnv, makeExperiment, processesMentioning, readJson, stageState, waitFor } from "../helpers/cli.js";
 
@@ -28,10 +28,13 @@ describe("signals", () => {
     expect(result.stderr).toMatch(/interrupted during stage sft; run the same command again to resume/);
     expect(await processesMentioning(trainYaml)).toEqual([]);
     expect((await stageState(exp)).status).toBe("interrupted");
+    // On a loaded machine training may have passed more than one save before the SIGINT landed: the newest counts.
+    const saved = (await readdir(join(exp.workdir, "sft/output"))).map((n) => Number(/^checkpoint-(\d+)$/.exec(n)?.[1])).filter((n) => n > 0);
+    expect(saved.length).toBeGreaterThan(0);
 
     const resumed = await cli(["run", exp.file]);
     expect(resumed.exitCode).toBe(0);
-    expect((await readJson<{ resumed_from: number }>(join(exp.workdir, "sft/output/standin-env.json"))).resumed_from).toBe(5);
+    expect((await readJson<{ resumed_from: number }>(join(exp.workdir, "sft/output/standin-env.json"))).resumed_from).toBe(Math.max(...saved));
   });
 
   it("kill -9 of the CLI leaves the tool running; the next CLI reattaches instead of launching again", async () => {
@@ -47,7 +50,7 @@ describe("signals", () => {
     expect(plan.stages[0]!.action).toBe("reattach");
     const again = await cli(["run", exp.file]);
     expect(again.exitCode).toBe(0);
-    expect(again.stderr).toMatch(/still running \(pid \d+\); watching it/);
+    expect(again.stderr).toMatch(/reattaching to pid \d+ \(started \d\d:\d\d\)/);
     const log = await readFile(join(exp.workdir, "sft/logs/attempt-1.log"), "utf8");
     expect(log.match(/Running training/g)).toHaveLength(1); // launched once
     const state = await stageState(exp);

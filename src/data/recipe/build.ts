@@ -122,7 +122,7 @@ async function runRecipe(config: DataStageConfig, items: RecipeItem[], prompts: 
     llm,
     requests,
     prompts,
-    onAttempt: (attempt, passed, failed) => log(`distillation attempt ${attempt}: ${passed} settled, ${failed} to retry`),
+    onAttempt: (attempt, c) => log(`distillation attempt ${attempt}: ${c.passed} passed verification, ${c.retry} failed it${attempt < config.max_attempts ? " (retried)" : " (MCQs go to the RL pool, others are rejected)"}, ${c.unanswered} unanswered (request failed)`),
   });
   absorb(distilled.verdicts);
   stopIfAborted();

@@ -24,8 +24,8 @@ export interface DistillOptions {
   llm: RecipeLlm;
   requests: RequestBuilder;
   prompts: Prompts;
-  /** Called after each attempt with how many items are still pending. */
-  onAttempt?: (attempt: number, passed: number, failed: number) => void;
+  /** Called after each attempt: items that passed verification, failed it (retried), or got no answer at all. */
+  onAttempt?: (attempt: number, counts: { passed: number; retry: number; unanswered: number }) => void;
 }
 
 export function tracesText(d: ComplianceDialogue): string {
@@ -89,9 +89,10 @@ export async function distillStep(items: readonly RecipeItem[], opts: DistillOpt
         else failed.add(id), lastReason.set(id, j.reason);
       }
     }
-    const before = pending.length;
+    const unanswered = pending.filter((i) => verdicts.get(i.id)?.status === "unfinished").length;
+    const passed = pending.filter((i) => verdicts.get(i.id)?.status === "sft").length;
     pending = pending.filter((i) => failed.has(i.id));
-    opts.onAttempt?.(attempt, before - pending.length, pending.length);
+    opts.onAttempt?.(attempt, { passed, retry: pending.length, unanswered });
   }
   for (const item of pending) {
     const reason = lastReason.get(item.id) ?? "failed";

@@ -4,11 +4,12 @@ import { randomBytes } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
-import type { Job, JobRecord, JobSpec, Launcher } from "../types.js";
+import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createRayCommands, type RayCommandOptions, type RayCommands } from "./commands.js";
 import { RAY_DEFAULTS } from "./defaults.js";
 import { rayEntrypoint } from "./entrypoint.js";
 import { RayJob, type RayJobContext } from "./ray-job.js";
+import { mapRayStatus } from "./status.js";
 import { raySubmitArgs } from "./submit-args.js";
 
 export interface RayLauncherOptions extends RayCommandOptions {
@@ -44,7 +45,8 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
     name: "ray",
 
     async submit(spec: JobSpec): Promise<Job> {
-      const id = submissionId(options.submissionIdPrefix ?? RAY_DEFAULTS.submissionIdPrefix, spec.stage);
+      // The launch id is the submission id, so `ray job status <launchId>` finds a job whose submission was not recorded.
+      const id = spec.launchId ?? submissionId(options.submissionIdPrefix ?? RAY_DEFAULTS.submissionIdPrefix, spec.stage);
       const args = raySubmitArgs({
         address: options.address,
         submissionId: id,
@@ -82,6 +84,21 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       await mkdir(dirname(record.logFile), { recursive: true });
       await appendFile(record.logFile, `[dianjin-train] reattached to Ray job ${record.id}; earlier output: ray job logs ${record.id} --address ${address}\n`);
       return new RayJob(record, { ...context, address }, seen);
+    },
+
+    async find(launchId, hint): Promise<Job | undefined> {
+      const record: JobRecord = { launcher: "ray", id: launchId, logFile: resolve(hint.logFile), submittedAt: new Date().toISOString(), extra: { address: options.address } };
+      const alive = await this.liveness(record);
+      return alive.alive ? this.reattach(record) : undefined;
+    },
+
+    async liveness(record: JobRecord): Promise<Liveness> {
+      const address = typeof record.extra?.address === "string" ? record.extra.address : options.address;
+      const reading = await new RayJob(record, { ...context, address }).status();
+      if (!reading.found) return { alive: false };
+      const phase = mapRayStatus(reading.status);
+      if (phase.active) return { alive: true };
+      return { alive: false, outcome: { state: phase.state, exitCode: null, signal: null, ...(reading.message ? { reason: reading.message } : {}) } };
     },
   };
 }

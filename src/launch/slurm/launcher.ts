@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { isSecretName } from "../../util/secrets.js";
-import type { Job, JobRecord, JobSpec, Launcher } from "../types.js";
+import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createSlurmCommands, type SlurmCommandOptions, type SlurmCommands } from "./commands.js";
 import { SLURM_DEFAULTS } from "./defaults.js";
 import type { RaySlurmJob, SlurmBatchJob, SlurmContainer, SlurmResources } from "./job.js";
@@ -14,7 +14,7 @@ import { SlurmPoller } from "./poller.js";
 import { renderRaySlurmScript } from "./ray-script.js";
 import { sbatch } from "./sbatch.js";
 import { renderSlurmScript } from "./script.js";
-import { SlurmJob, type SlurmJobContext } from "./slurm-job.js";
+import { SlurmJob, outcomeOf, type SlurmJobContext } from "./slurm-job.js";
 import { LogTail } from "./tail.js";
 
 export interface SlurmLauncherOptions extends SlurmCommandOptions {
@@ -42,6 +42,7 @@ export interface SlurmRecordExtra {
   outputDir: string;
   cluster?: string;
   watchdogMs?: number;
+  launchId?: string;
 }
 
 function jobNameFor(prefix: string, stage: string): string {
@@ -93,7 +94,8 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
     name: "slurm",
 
     async submit(spec: JobSpec): Promise<Job> {
-      const jobName = jobNameFor(options.jobNamePrefix ?? SLURM_DEFAULTS.jobNamePrefix, spec.stage);
+      // The launch id is the job's name, so `squeue --name` finds a job whose id never reached state.json.
+      const jobName = spec.launchId ?? jobNameFor(options.jobNamePrefix ?? SLURM_DEFAULTS.jobNamePrefix, spec.stage);
       const { visible, secret } = splitSecrets(spec.env);
       const job = batchJob(spec, jobName, visible);
       const script = (options.useRay?.(spec) ? renderRaySlurmScript : renderSlurmScript)(job);
@@ -109,6 +111,7 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
         outputDir: jobDir,
         ...(submitted.cluster ? { cluster: submitted.cluster } : {}),
         ...(spec.watchdogMs ? { watchdogMs: spec.watchdogMs } : {}),
+        ...(spec.launchId ? { launchId: spec.launchId } : {}),
       };
       const record: JobRecord = {
         launcher: "slurm",
@@ -127,6 +130,27 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       if (!round.ok) throw new LaunchError(`could not ask Slurm about job ${record.id}: ${String(round.error)}`);
       if (!round.status) return undefined;
       return new SlurmJob(record, context, await LogTail.fromEnd(record.logFile));
+    },
+
+    async find(launchId, hint): Promise<Job | undefined> {
+      const r = await commands.run("squeue", ["--noheader", "--format=%i|%T", `--name=${launchId}`]);
+      if (r.exitCode !== 0) throw new LaunchError(`could not ask Slurm for job ${launchId}: ${(r.stderr || r.stdout).trim()}`);
+      const active = r.stdout
+        .split("\n")
+        .map((line) => line.trim().split("|"))
+        .find(([id, state]) => id && state && !/^(COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE)/.test(state));
+      if (!active) return undefined;
+      const extra: SlurmRecordExtra = { script: "", jobName: launchId, outputDir: jobDir, launchId };
+      const record: JobRecord = { launcher: "slurm", id: active[0]!, logFile: resolve(hint.logFile), submittedAt: new Date().toISOString(), extra: { ...extra } };
+      return new SlurmJob(record, context, await LogTail.fromEnd(record.logFile));
+    },
+
+    async liveness(record: JobRecord): Promise<Liveness> {
+      const cluster = typeof record.extra?.cluster === "string" ? record.extra.cluster : undefined;
+      const round = await poller.next(record.id, cluster);
+      if (!round.ok) throw new LaunchError(`could not ask Slurm about job ${record.id}: ${String(round.error)}`);
+      if (!round.status) return { alive: false };
+      return round.status.phase.active ? { alive: true } : { alive: false, outcome: outcomeOf(round.status) };
     },
   };
 }

@@ -26,7 +26,7 @@ function untilAborted(signal: AbortSignal | undefined): Promise<typeof ABORTED> 
   });
 }
 
-function outcomeOf(status: SlurmJobStatus): JobOutcome {
+export function outcomeOf(status: SlurmJobStatus): JobOutcome {
   if (status.phase.active) throw new Error("job is still active");
   return {
     state: status.phase.state,

@@ -86,16 +86,17 @@ export async function findLatestCheckpoint(root: string): Promise<LatestCheckpoi
  * Folders newer than the tracked step may be a save in progress and are left alone. Returns the removed folders.
  */
 export async function pruneCheckpoints(root: string, keep: number): Promise<string[]> {
+  const doomed = await prunableCheckpoints(root, keep);
+  for (const dir of doomed) await rm(dir, { recursive: true, force: true });
+  return doomed;
+}
+
+/** The folders pruneCheckpoints would remove (for `gc --dry-run` and `gc`). */
+export async function prunableCheckpoints(root: string, keep: number): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be a positive integer, got ${keep}`);
   const tracked = await readTrackerStep(root);
   if (tracked === undefined) return [];
   const settled = (await listCheckpointSteps(root)).filter((s) => s <= tracked);
   const doomed = settled.slice(0, Math.max(0, settled.length - keep)).filter((s) => s !== tracked);
-  const removed: string[] = [];
-  for (const step of doomed) {
-    const dir = join(root, `global_step_${step}`);
-    await rm(dir, { recursive: true, force: true });
-    removed.push(dir);
-  }
-  return removed;
+  return doomed.map((step) => join(root, `global_step_${step}`));
 }

@@ -61,7 +61,7 @@ export {
   inspectCheckpoint,
   listCheckpointSteps,
   readTrackerStep,
-  pruneCheckpoints,
+  pruneCheckpoints, prunableCheckpoints,
   type VerlCheckpoint,
   type CheckpointInspection,
   type LatestCheckpoint,

@@ -1,7 +1,7 @@
 // The Ray launcher against the stand-in `ray` CLI (test/fixtures/bin/ray), which runs entrypoints
 // the way Ray's job supervisor does (list2cmdline + /bin/sh) and keeps job state in a temp dir.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/errors.js";
@@ -106,13 +106,16 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
 
   it("reattaches from the record: watches the same job, skipping output the old watcher had", async () => {
     // Only the cluster's real address answers, so the reattaching launcher must use the record's.
-    const { options, launcher, spec, rayJobList, rayLogs } = setup({}, { RAY_STANDIN_ADDRESS: ADDRESS });
-    const first = await launcher.submit(spec(["sh", "-c", "echo one; sleep 1; echo two"]));
+    const { options, launcher, spec, rayJobList, rayLogs, dir } = setup({}, { RAY_STANDIN_ADDRESS: ADDRESS });
+    // "two" comes only once the test says so (a file appears), so a loaded machine cannot reorder the steps.
+    const go = join(dir, "go");
+    const first = await launcher.submit(spec(["sh", "-c", `echo one; while [ ! -e ${go} ]; do sleep 0.05; done; echo two`]));
     // The CLI that submitted it dies once "one" is out; a new process reattaches from the saved record.
     while (!rayLogs(first.record.id).includes("one")) await new Promise((r) => setTimeout(r, 50));
     const record = JSON.parse(JSON.stringify(first.record));
     const again = await createRayLauncher({ ...options, address: "http://elsewhere:8265" }).reattach(record);
     expect(again?.record.id).toBe(record.id);
+    writeFileSync(go, "");
     const lines: string[] = [];
     const outcome = await again!.wait({ onLine: (l) => lines.push(l) });
     expect(outcome.state).toBe("completed");
