@@ -83,6 +83,12 @@ async function main(argv: string[]): Promise<number> {
     },
   );
 
+  withConfigOptions(program.command("gc <config>").description("remove set-aside outputs and pruned checkpoints, saying what and how big"), false)
+    .option("--dry-run", "only list what would be removed")
+    .action(async (config: string, options: { set: string[]; dryRun?: boolean }) => {
+      exitCode = await (await import("./gc.js")).gcCommand(config, options);
+    });
+
   program
     .command("schema")
     .description("print the experiment file's JSON Schema (for editor completion)")
