@@ -22,7 +22,8 @@ export async function statusCommand(config: string, options: { set: string[]; js
     const s = store.state.stages[name];
     if (!s || !LIVE_STATUSES.includes(s.status) || s.status === "serving") continue;
     const check = await checkLiveness(launcher, name, s);
-    if (!check.live.alive) ended.set(name, await recordUnwatchedEnd(store, check));
+    const was = s.status === "launching" ? "launched" : "was running";
+    if (!check.live.alive) ended.set(name, `${was}, ${await recordUnwatchedEnd(store, check)}`);
   }
   const state = store.state;
   if (options.json) {
@@ -38,8 +39,8 @@ export async function statusCommand(config: string, options: { set: string[]; js
     const job = s.job && (s.status === "running" || s.status === "launching") ? ` (${s.job.launcher} job ${s.job.id})` : "";
     const serving = s.status === "serving" && s.outputs ? ` at ${s.outputs.baseUrls ?? s.outputs.baseUrl} (model ${s.outputs.model})` : "";
     const note = ended.get(name);
-    const shown = note && (s.status === "running" || s.status === "launching") ? `${s.status === "launching" ? "launched" : "was running"}, ${note}` : s.status;
-    const why = s.failure ? ` — ${s.failure.summary}` : "";
+    const shown = note ?? s.status;
+    const why = s.failure && !note ? ` — ${s.failure.summary}` : "";
     process.stdout.write(`  ${name.padEnd(7)} ${shown}${serving}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
   }
   return 0;

@@ -155,7 +155,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
       keyInputs: stage.keyInputs,
       attempts: attempt,
       startedAt: at,
-      launch: { id: launchId, launcher: launcher.name, logFile, at },
+      launch: { id: launchId, launcher: launcher.name, logFile, at, ...(stage.render.serviceEndpoints ? { endpoints: stage.render.serviceEndpoints } : {}) },
     }));
     crashPoint("after-intent");
     job = await launcher.submit({
@@ -189,6 +189,9 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
   crashPoint("after-record");
 
   if (stage.definition.service) {
+    // A reattached server answers where it was started, not at the ports a fresh render would pick.
+    const endpoints = stage.action === "reattach" ? prior?.launch?.endpoints : undefined;
+    if (endpoints) stage.render = { ...stage.render, serviceEndpoints: endpoints };
     const result = await serviceReady(stage, running, store, started, emit, options);
     services.push({ stage, job: running });
     return result;

@@ -15,6 +15,8 @@ export interface LaunchIntent {
   launcher: JobRecord["launcher"];
   logFile: string;
   at: string;
+  /** Where a service will answer (its ports are chosen at launch): a reattach waits on these, not on new ones. */
+  endpoints?: string[];
 }
 
 export interface StageState {

@@ -48,6 +48,12 @@ function baseUrls(commands: ServeCommand[]): string[] {
   return commands.map((c) => c.baseUrl);
 }
 
+/** DIANJIN_POLL_MS tunes every poll of a run, the readiness checks included. */
+function readyPolling(): { pollIntervalMs?: number } {
+  const ms = Number(process.env.DIANJIN_POLL_MS);
+  return ms > 0 ? { pollIntervalMs: ms } : {};
+}
+
 export const deployStage: StageDefinition = {
   name: "deploy",
   version: 1,
@@ -131,7 +137,7 @@ export const deployStage: StageDefinition = {
       const apiKey = deploy.api_key_env ? process.env[deploy.api_key_env] : undefined;
       await Promise.all(
         urls.map((baseUrl) =>
-          waitUntilReady({ baseUrl, model, pid: job.pid }, { timeoutMs: deploy.startup_timeout_minutes * 60_000, signal, logFile: job.logFile, apiKey, stage: "deploy" }),
+          waitUntilReady({ baseUrl, model, pid: job.pid }, { timeoutMs: deploy.startup_timeout_minutes * 60_000, signal, logFile: job.logFile, apiKey, stage: "deploy", ...readyPolling() }),
         ),
       );
       return { baseUrl: urls[0]!, baseUrls: urls.join(","), model, ...(deploy.api_key_env ? { apiKeyEnv: deploy.api_key_env } : {}) };

@@ -3,8 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ensureLocalCluster, SLURM_ENV, jobIdsNamed } from "../launch/slurm/local-cluster.js";
-import { cli, makeExperiment, readJson, stageState } from "../helpers/cli.js";
+import { existsSync } from "node:fs";
+import { ensureLocalCluster, SLURM_ENV, jobIdsNamed, slurm } from "../launch/slurm/local-cluster.js";
+import { cli, makeExperiment, readJson, stageState, waitFor } from "../helpers/cli.js";
 
 const cluster = ensureLocalCluster();
 const reason = cluster.ready ? "" : ` (skipped: ${cluster.reason})`;
@@ -33,7 +34,39 @@ describe.skipIf(!cluster.ready)(`sft on Slurm${reason}`, () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/a GPU ran out of memory/);
     expect(result.stderr).toMatch(/\| .*CUDA out of memory/);
-    const id = (await stageState(exp)).job.id as string;
-    expect(jobIdsNamed("dianjin-sft").filter((j) => j === id).length).toBeLessThanOrEqual(1);
+    const job = (await stageState(exp)).job;
+    expect(job.extra.jobName).toMatch(/^dianjin-sft-[0-9a-f]{12}$/);
+    expect(jobIdsNamed(job.extra.jobName)).toEqual([job.id]);
+  });
+
+  it("a CLI killed right after sbatch: the rerun finds the job by its name (the launch id) and reattaches; one job only", async () => {
+    const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
+    const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", LF_STANDIN_STEP_MS: "100" };
+    const crashed = await cli(["sft", exp.file], { env: { ...env, DIANJIN_CRASH_AT: "after-spawn" } });
+    expect(crashed.signal).toBe("SIGKILL");
+    const intent = await stageState(exp);
+    expect(intent.status).toBe("launching");
+    expect(intent.job).toBeUndefined();
+    const again = await cli(["sft", exp.file], { env });
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.stderr).toMatch(/reattaching to slurm job \d+ .*found by its launch id/);
+    expect(jobIdsNamed(intent.launch.id)).toHaveLength(1);
+    expect(await stageState(exp)).toMatchObject({ status: "completed", attempts: 1 });
+  });
+
+  it("an outside scancel while no CLI watches is shown and recorded as cancelled; the rerun resumes", async () => {
+    const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
+    const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", LF_STANDIN_STEP_MS: "150" };
+    await cli(["sft", exp.file], { env: { ...env, DIANJIN_CRASH_AT: "after-record" } });
+    const { job } = await stageState(exp);
+    await waitFor(async () => existsSync(join(exp.workdir, "sft/output/checkpoint-5/trainer_state.json")), 120_000, "a first checkpoint");
+    slurm("scancel", [job.id]);
+    await waitFor(async () => !/RUNNING|PENDING|COMPLETING/.test(slurm("squeue", ["-h", "-t", "all", "-j", job.id, "-o", "%T"])), 60_000, "Slurm to end the job");
+    const status = await cli(["status", exp.file], { env });
+    expect(status.stdout).toMatch(/sft\s+was running, cancelled outside dianjin-train \(CANCELLED/);
+    expect((await stageState(exp)).status).toBe("cancelled");
+    const again = await cli(["sft", exp.file], { env: { ...env, LF_STANDIN_STEP_MS: "10" } });
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.stderr).toMatch(/cancelled last time; resuming from the newest complete checkpoint/);
   });
 });
