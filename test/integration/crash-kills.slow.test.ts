@@ -121,7 +121,7 @@ afterAll(async () => {
 });
 
 describe("crash series: SIGKILL of the CLI at random moments", () => {
-  it(`${KILLS} kills across job, service and in-process stages: no second job, nothing lost, same outputs`, async () => {
+  it(`${KILLS} kills across job, service and in-process stages: no second job, nothing lost, same outputs`, { timeout: 1_200_000 }, async () => {
     const reference = await experiment();
     started.push(reference);
     const clean = await cli(["run", reference.file], { env: ENV });
