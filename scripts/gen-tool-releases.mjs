@@ -48,7 +48,11 @@ function history(releases, keysOf) {
 // ---------- LLaMA-Factory ----------
 const lfArgs = readJson(join(upstream, "llamafactory-args.json"));
 const hfKeys = {};
-for (const arg of lfArgs.args.filter((a) => a.group === "hf_training").sort((a, b) => a.name.localeCompare(b.name))) {
+// Keys transformers 4.x had and v5 dropped, which newer LLaMA-Factory re-declares (the note says so): the releases
+// that pin transformers 4.x accept them through transformers.
+const droppedByV5 = (a) => a.group !== "hf_training" && /transformers v5 dropped it/.test(a.note ?? "");
+const inherited = lfArgs.args.filter((a) => a.group === "hf_training" || droppedByV5(a));
+for (const arg of inherited.sort((a, b) => a.name.localeCompare(b.name))) {
   hfKeys[arg.name] = { type: arg.type, group: "hf_training", ...(arg.choices ? { choices: arg.choices } : {}) };
 }
 write(join(root, "src/tools/llamafactory/releases/hf-training.json"), {

@@ -5,6 +5,9 @@ import { PreflightError } from "../errors.js";
 import type { MergeStageConfig } from "../config/stages/merge.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
+import { compareVersions } from "../tools/releases.js";
+import { firstVerlReleaseWith, resolveVerlRelease, verlReleaseFacts, verlReleases } from "../tools/verl/releases.js";
+import type { MergerKind } from "../tools/merge/render.js";
 import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../tools/merge/index.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
@@ -19,18 +22,43 @@ function python(ctx: StageContext): string {
   return (ctx.config.tools.python.command ?? ["python3"])[0]!;
 }
 
+/** The merger for the verl release that wrote the checkpoints: stated, else by release (the module arrived in 0.4.1). */
+function mergerFor(ctx: StageContext): { merger: MergerKind; problems: Problem[]; warnings: string[] } {
+  const stated = mergeConfig(ctx).merger;
+  const version = ctx.toolVersions?.verl_merger ?? ctx.toolVersions?.verl;
+  const resolved = version ? resolveVerlRelease(version) : undefined;
+  const newest = verlReleases().at(-1)!;
+  const facts = resolved && version && compareVersions(version, newest) <= 0 ? verlReleaseFacts(resolved.release) : undefined;
+  if (stated) {
+    const since = firstVerlReleaseWith("modelMerger");
+    const problems =
+      stated === "current" && facts && !facts.modelMerger
+        ? [{ path: "stages.merge.merger", message: `python -m verl.model_merger was added in verl ${since}; verl ${version} has none — use merger: seed (the script shipped here)` }]
+        : [];
+    return { merger: stated, problems, warnings: [] };
+  }
+  if (facts) return { merger: facts.modelMerger ? "current" : "seed", problems: [], warnings: [] };
+  if (version) return { merger: "current", problems: [], warnings: [] };
+  return {
+    merger: "current",
+    problems: [],
+    warnings: ["the verl version is not known (tools.verl.version not stated, not probed yet): using python -m verl.model_merger, which verl has from 0.4.1; state tools.verl.version or stages.merge.merger"],
+  };
+}
+
 /** The argv when the checkpoint is there; before GRPO has run, a readable placeholder for `plan`. */
 function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems: Problem[] } {
   const merge = mergeConfig(ctx);
+  const { merger } = mergerFor(ctx);
   const prefix = toolCommand(ctx.config, mergeStage);
   try {
-    const command = renderMerge({ checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger: merge.merger, commandPrefix: prefix, python: python(ctx) });
+    const command = renderMerge({ checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger, commandPrefix: prefix, python: python(ctx) });
     return { argv: command.argv, step: command.checkpoint.step, problems: [] };
   } catch (error) {
     if (!(error instanceof PreflightError)) throw error;
     const actor = join(checkpointDir(ctx), `global_step_${merge.step === "latest" ? "<latest>" : merge.step}`, "actor");
     const argv =
-      merge.merger === "current"
+      merger === "current"
         ? [...prefix, "merge", "--backend", MERGE_DEFAULTS.backend, "--local_dir", actor, "--target_dir", ctx.paths.output]
         : [python(ctx), seedMergeScriptPath(), "--local_dir", actor, "--target_dir", ctx.paths.output];
     return { argv, problems: error.problems };
@@ -51,18 +79,22 @@ export const mergeStage: StageDefinition = {
   render(ctx): StageRender {
     const merge = mergeConfig(ctx);
     const { argv, step } = mergeArgv(ctx);
+    const { merger, warnings } = mergerFor(ctx);
     return {
       files: {},
       argv,
       env: ctx.config.tools.verl_merger.env,
-      keyInputs: { stages: { merge: { ...merge, checkpoint_dir: checkpointDir(ctx), resolved_step: step } }, tools: { verl_merger: { command: argv.slice(0, 3) } } },
+      keyInputs: { stages: { merge: { ...merge, merger, checkpoint_dir: checkpointDir(ctx), resolved_step: step } }, tools: { verl_merger: { command: argv.slice(0, 3) } } },
       inputFiles: step !== undefined ? [join(checkpointDir(ctx), MERGE_DEFAULTS.trackerFile)] : [],
       fingerprint: "mtime",
+      ...(warnings.length ? { warnings } : {}),
     };
   },
 
+  contract: (ctx) => mergerFor(ctx).problems,
+
   async preflight(ctx): Promise<Problem[]> {
-    return mergeArgv(ctx).problems;
+    return [...mergerFor(ctx).problems, ...mergeArgv(ctx).problems];
   },
 
   async findResume() {
