@@ -2,11 +2,11 @@
 import { cp, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 
-const folders = ["assets/", "tools/llamafactory/releases/", "tools/verl/releases/"];
-for (const folder of folders) {
-  const from = new URL(`../src/${folder}`, import.meta.url);
-  const to = new URL(`../dist/${folder}`, import.meta.url);
+const entries = ["assets/", "tools/llamafactory/releases/", "tools/verl/releases/", "tools/verl/config-tree.current.json", "tools/verl/config-tree.seed.json"];
+for (const entry of entries) {
+  const from = new URL(`../src/${entry}`, import.meta.url);
+  const to = new URL(`../dist/${entry}`, import.meta.url);
   if (!existsSync(from)) continue;
-  await mkdir(to, { recursive: true });
+  await mkdir(new URL(".", to), { recursive: true });
   await cp(from, to, { recursive: true, filter: (p) => !p.endsWith(".ts") });
 }

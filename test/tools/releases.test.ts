@@ -75,7 +75,8 @@ describe("README compatibility matrix", () => {
       matrixSection(readme: string): string | undefined;
     };
     const read = async (path: string) => JSON.parse(await readFile(new URL(path, root), "utf8")) as unknown;
-    const expected = lib.compatibilityMatrix(await read("src/tools/llamafactory/releases/index.json"), await read("src/tools/verl/releases/index.json"));
+    const indexOf = async (tool: string) => ({ ...(await read(`src/tools/${tool}/releases/index.json`) as object), ...(await read(`src/tools/${tool}/releases/history.json`) as object) });
+    const expected = lib.compatibilityMatrix(await indexOf("llamafactory"), await indexOf("verl"));
     const readme = await readFile(new URL("README.md", root), "utf8");
     expect(lib.matrixSection(readme)).toBe(expected);
     // What differs is visible: verl 0.3.0.post1 has neither the file logger nor the merger module.

@@ -5,8 +5,6 @@ import type { KeyInfo } from "./keys.js";
 
 interface ReleaseIndex {
   releases: Array<{ release: string; date: string; keyCount: number; transformers: string | null }>;
-  /** LLaMA-Factory's own keys missing from some releases → the releases that have them. */
-  history: Record<string, string[]>;
 }
 
 interface ReleaseFile {
@@ -18,6 +16,8 @@ interface ReleaseFile {
 
 const folder = new URL("./releases/", import.meta.url);
 const index = () => readReleaseJson<ReleaseIndex>(new URL("index.json", folder));
+/** Keys missing from some releases → the releases that have them (read only for messages and unknown versions). */
+const history = () => readReleaseJson<{ history: Record<string, string[]> }>(new URL("history.json", folder)).history;
 
 export function llamafactoryReleases(): string[] {
   return index().releases.map((r) => r.release);
@@ -44,11 +44,11 @@ export function llamafactoryReleaseKeys(release: string): Readonly<Record<string
 
 /** "added in 0.9.3" / "removed in 0.9.5" for a key `release` lacks but another listed release has. */
 export function llamafactoryKeyNote(key: string, release: string): string | undefined {
-  const present = index().history[key];
+  const present = history()[key];
   return present ? keyPresenceNote(release, present, llamafactoryReleases()) : undefined;
 }
 
 /** For a key only some listed releases have: which ones (undefined when all or none have it). */
 export function llamafactoryKeyReleases(key: string): readonly string[] | undefined {
-  return index().history[key];
+  return history()[key];
 }

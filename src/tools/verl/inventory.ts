@@ -1,6 +1,5 @@
 // verl's trainer config keys per era (the project's own generated copies, see config-tree.*.json) and lookups on them.
-import current from "./config-tree.current.json" with { type: "json" };
-import seed from "./config-tree.seed.json" with { type: "json" };
+import { readReleaseJson } from "../releases.js";
 import { verlReleaseInventory } from "./releases.js";
 
 /**
@@ -28,18 +27,21 @@ export interface VerlInventory {
   keys: Readonly<Record<string, VerlKeyInfo>>;
 }
 
-const INVENTORIES: Record<VerlEra, VerlInventory> = {
-  current: { era: "current", source: current.source, keys: current.keys as Record<string, VerlKeyInfo> },
-  seed: { era: "seed", source: seed.source, keys: seed.keys as Record<string, VerlKeyInfo> },
-};
+/** The two snapshots, read on first use like the releases (a stated release never needs them). */
+function snapshot(era: "seed" | "current"): VerlInventory {
+  const file = readReleaseJson<{ source: string; keys: Record<string, VerlKeyInfo> }>(new URL(`./config-tree.${era}.json`, import.meta.url));
+  return { era, source: file.source, keys: file.keys };
+}
 
 /** The inventory of `era`; a release's file is read the first time it is asked for. */
 export function verlInventory(era: VerlEra): VerlInventory {
-  if (era === "seed" || era === "current") return INVENTORIES[era]!;
   let inventory = RELEASES.get(era);
   if (!inventory) {
-    const file = verlReleaseInventory(era);
-    inventory = { era, source: file.source, keys: file.keys };
+    if (era === "seed" || era === "current") inventory = snapshot(era);
+    else {
+      const file = verlReleaseInventory(era);
+      inventory = { era, source: file.source, keys: file.keys };
+    }
     RELEASES.set(era, inventory);
   }
   return inventory;

@@ -20,8 +20,6 @@ export interface VerlReleaseFacts {
 
 interface ReleaseIndex {
   releases: VerlReleaseFacts[];
-  /** Keys missing from some releases → the releases that have them. */
-  history: Record<string, string[]>;
 }
 
 interface ReleaseFile {
@@ -31,6 +29,8 @@ interface ReleaseFile {
 
 const folder = new URL("./releases/", import.meta.url);
 const index = () => readReleaseJson<ReleaseIndex>(new URL("index.json", folder));
+/** Keys missing from some releases → the releases that have them (read only for messages and unknown versions). */
+const history = () => readReleaseJson<{ history: Record<string, string[]> }>(new URL("history.json", folder)).history;
 
 export function verlReleases(): string[] {
   return index().releases.map((r) => r.release);
@@ -56,7 +56,7 @@ export function verlReleaseInventory(release: string): ReleaseFile {
 
 /** "added in 0.4.0" / "removed in 0.4.1" for a key `release` lacks but another listed release has. */
 export function verlKeyNote(key: string, release: string): string | undefined {
-  const present = index().history[key];
+  const present = history()[key];
   return present ? keyPresenceNote(release, present, verlReleases()) : undefined;
 }
 
