@@ -10,14 +10,13 @@ import type { GrpoStageConfig } from "../config/stages/grpo.js";
 import type { Experiment } from "../config/schema.js";
 import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
-import { compareVersions, versionUnknownNote } from "../tools/releases.js";
-import { resolveVerlRelease, verlReleaseFacts, verlReleases } from "../tools/verl/releases.js";
+import { versionUnknownNote } from "../tools/releases.js";
+import { verlTarget, type VerlTarget } from "../tools/verl/target.js";
 import { trackerProblems, verlChoicesNeedingVersion } from "../tools/verl/release-checks.js";
 import {
   renderVerlOverrides,
   renderVerlEnv,
   preflightGrpo,
-  detectVerlEra,
   validateOverrides,
   createVerlProgressParser,
   findLatestCheckpoint,
@@ -36,47 +35,20 @@ function grpoConfig(ctx: StageContext): GrpoStageConfig {
   return ctx.config.stages.grpo!;
 }
 
-interface VerlTarget {
-  /** The config tree the checks and the renderer use. */
-  era: VerlEra;
-  /** The listed release, when the version is known and listed (or nearest-listed). */
-  release?: string;
-  fileLogger: boolean;
-  warnings: string[];
-}
-
-/**
- * Which verl the stage is rendered and checked for: tools.verl.version, else the version the installed verl reported
- * (probed before launch, recorded for later plans). Unknown: the newest layout, without the `file` logger (verl
- * before 0.6.0 refuses it at start-up; console progress works everywhere).
- */
-function verlTarget(ctx: StageContext): VerlTarget {
-  const version = ctx.toolVersion;
-  if (!version) {
-    const why = versionUnknownNote("verl", ctx.versionSource ?? "unknown");
-    return { era: "current", fileLogger: false, warnings: [`${why}; rendered for the newest layout without the file logger (progress from console lines); settings that differ between verl releases fail pre-flight at launch unless the version is known — state tools.verl.version`] };
-  }
-  const resolved = resolveVerlRelease(version);
-  const newest = verlReleases().at(-1)!;
-  if (!resolved) {
-    return { era: detectVerlEra(version) ?? "current", fileLogger: false, warnings: [`tools.verl.version "${version}" is not a version number; rendered for the newest layout without the file logger`] };
-  }
-  if (resolved.warning && compareVersions(version, newest) > 0) {
-    // Newer than every listed release: the kept main snapshot (0.8.0.dev, January 2026) is the closer tree.
-    return { era: "current", fileLogger: true, warnings: [`verl ${version} is newer than the listed releases (newest ${newest}); checked against verl main of January 2026 (0.8.0.dev) — its keys may differ`] };
-  }
-  return { era: resolved.release, release: resolved.release, fileLogger: verlReleaseFacts(resolved.release).fileLogger, warnings: resolved.warning ? [resolved.warning] : [] };
+/** tools.verl.version, else the version the installed verl reported (probed before launch, recorded for later plans). */
+function target(ctx: StageContext): VerlTarget {
+  return verlTarget(ctx.toolVersion, ctx.versionSource);
 }
 
 function era(ctx: StageContext): VerlEra {
-  return verlTarget(ctx).era;
+  return target(ctx).era;
 }
 
 /** Release-dependent checks beyond the override keys: tracking backends, and asking for an unknown version. */
 function releaseProblems(ctx: StageContext): Problem[] {
-  const target = verlTarget(ctx);
+  const { release } = target(ctx);
   const trackers = ctx.config.tracking.backends;
-  if (target.release) return trackerProblems(target.release, trackers);
+  if (release) return trackerProblems(release, trackers);
   if (!ctx.toolVersion && ctx.versionSource === "probe-failed") {
     return verlChoicesNeedingVersion(verlOptions(ctx), trackers, versionUnknownNote("verl", "probe-failed"), "stages.grpo");
   }
@@ -143,9 +115,9 @@ function readReward(ctx: StageContext): string {
 function render(ctx: StageContext): StageRender {
   const grpo = grpoConfig(ctx);
   const files = rlFiles(ctx) ?? { train: "<rl_data.train>", val: "<rl_data.val>" };
-  const target = verlTarget(ctx);
-  const verlEra = target.era;
-  const fileLogger = target.fileLogger;
+  const verl = target(ctx);
+  const verlEra = verl.era;
+  const fileLogger = verl.fileLogger;
   const metricsFile = join(ctx.paths.logs, "metrics.jsonl");
   const options = verlOptions(ctx);
   const overrides = renderVerlOverrides({
@@ -175,7 +147,7 @@ function render(ctx: StageContext): StageRender {
     inputFiles: [rewardSource(ctx), ...(files.build ? [files.build.cflue, ...(files.build.template ? [files.build.template] : [])] : [files.train, files.val])],
     fingerprint: "content",
     watchdogMs: grpo.watchdog_minutes ? grpo.watchdog_minutes * 60_000 : undefined,
-    ...(target.warnings.length ? { warnings: target.warnings } : {}),
+    ...(verl.warnings.length ? { warnings: verl.warnings } : {}),
   };
 }
 

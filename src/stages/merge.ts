@@ -5,8 +5,8 @@ import { PreflightError } from "../errors.js";
 import type { MergeStageConfig } from "../config/stages/merge.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
-import { compareVersions } from "../tools/releases.js";
-import { firstVerlReleaseWith, resolveVerlRelease, verlReleaseFacts, verlReleases } from "../tools/verl/releases.js";
+import { firstVerlReleaseWith } from "../tools/verl/releases.js";
+import { verlTarget } from "../tools/verl/target.js";
 import type { MergerKind } from "../tools/merge/render.js";
 import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../tools/merge/index.js";
 
@@ -25,25 +25,17 @@ function python(ctx: StageContext): string {
 /** The merger for the verl release that wrote the checkpoints: stated, else by release (the module arrived in 0.4.1). */
 function mergerFor(ctx: StageContext): { merger: MergerKind; problems: Problem[]; warnings: string[] } {
   const stated = mergeConfig(ctx).merger;
-  const version = ctx.toolVersions?.verl_merger ?? ctx.toolVersions?.verl;
-  const resolved = version ? resolveVerlRelease(version) : undefined;
-  const newest = verlReleases().at(-1)!;
-  const facts = resolved && version && compareVersions(version, newest) <= 0 ? verlReleaseFacts(resolved.release) : undefined;
+  const verl = verlTarget(ctx.toolVersions?.verl_merger ?? ctx.toolVersions?.verl);
   if (stated) {
-    const since = firstVerlReleaseWith("modelMerger");
     const problems =
-      stated === "current" && facts && !facts.modelMerger
-        ? [{ path: "stages.merge.merger", message: `python -m verl.model_merger was added in verl ${since}; verl ${version} has none — use merger: seed (the script shipped here)` }]
+      stated === "current" && !verl.modelMerger
+        ? [{ path: "stages.merge.merger", message: `python -m verl.model_merger was added in verl ${firstVerlReleaseWith("modelMerger")}; verl ${verl.release} has none — use merger: seed (the script shipped here)` }]
         : [];
     return { merger: stated, problems, warnings: [] };
   }
-  if (facts) return { merger: facts.modelMerger ? "current" : "seed", problems: [], warnings: [] };
-  if (version) return { merger: "current", problems: [], warnings: [] };
-  return {
-    merger: "current",
-    problems: [],
-    warnings: ["the verl version is not known (tools.verl.version not stated, not probed yet): using python -m verl.model_merger, which verl has from 0.4.1; state tools.verl.version or stages.merge.merger"],
-  };
+  if (verl.known) return { merger: verl.modelMerger ? "current" : "seed", problems: [], warnings: [] };
+  const warning = "the verl version is not known (tools.verl.version not stated, not probed yet): using python -m verl.model_merger, which verl has from 0.4.1; state tools.verl.version or stages.merge.merger";
+  return { merger: "current", problems: [], warnings: [warning] };
 }
 
 /** The argv when the checkpoint is there; before GRPO has run, a readable placeholder for `plan`. */

@@ -8,7 +8,7 @@ import { cli, makeExperiment, stageState, STANDIN_BIN } from "../helpers/cli.js"
 const VERL = join(STANDIN_BIN, "verl-standin");
 
 // The stand-in speaks current verl; stating a release keeps the run from asking this machine's python3 for verl.
-async function grpoExperiment(grpoExtra = "", items = 64, verlVersion: string | undefined = "0.7.0") {
+async function grpoExperiment(grpoExtra = "", items = 64, verlVersion: string | null = "0.7.0") {
   const options = ["A", "B", "C", "D"];
   const records = Array.from({ length: items }, (_, i) => ({
     名称: "证券从业资格",
@@ -112,7 +112,7 @@ describe("grpo after kill -9", () => {
 
 describe("verl version detection", () => {
   it("asks the installed verl for its version and renders the overrides in that era's spelling", async () => {
-    const exp = await grpoExperiment("", 64, undefined);
+    const exp = await grpoExperiment("", 64, null);
     const oldPython = join(STANDIN_BIN, "old-verl", "python3");
     const { readFile } = await import("node:fs/promises");
     const text = (await readFile(exp.file, "utf8")).replace("tools:\n", `tools:\n  python: { command: [${JSON.stringify(oldPython)}] }\n`);
