@@ -3,6 +3,10 @@
 // (src/tools/<tool>/releases/), and rewrites the README's compatibility matrix from them.
 //
 //   node scripts/gen-tool-releases.mjs <upstream-folder> [--generated YYYY-MM-DD]
+//   node scripts/gen-tool-releases.mjs --snapshot <seed|current> <trainer.yaml> "<source description>"
+//
+// The second form rewrites one of the two kept verl snapshots (src/tools/verl/config-tree.<era>.json) from a composed
+// trainer YAML of a verl commit; they serve versions no listed release covers.
 //
 // <upstream-folder> holds versions/llamafactory/v*.json, versions/verl/v*.json and llamafactory-args.json (group
 // hf_training: the keys LLaMA-Factory inherits from transformers). Only names, types, choices and defaults are kept.
@@ -10,8 +14,21 @@ import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { compareReleases, llamafactoryType, verlKeyTable } from "./lib/release-inventory.mjs";
 import { compatibilityMatrix, replaceMatrixSection } from "./lib/compat-matrix.mjs";
+import { flattenTrainerYaml, SNAPSHOT_ABOUT } from "./lib/verl-yaml-tree.mjs";
 
 const args = process.argv.slice(2);
+if (args[0] === "--snapshot") {
+  const [, era, yamlPath, source] = args;
+  if (!era || !yamlPath || !source) {
+    process.stderr.write("usage: gen-tool-releases.mjs --snapshot <seed|current> <trainer.yaml> <source description>\n");
+    process.exit(2);
+  }
+  const keys = flattenTrainerYaml(readFileSync(yamlPath, "utf8"));
+  const out = new URL(`../src/tools/verl/config-tree.${era}.json`, import.meta.url);
+  writeFileSync(out, `${JSON.stringify({ about: SNAPSHOT_ABOUT, era, source, keys }, null, 1)}\n`);
+  process.stdout.write(`wrote ${out.pathname}\n`);
+  process.exit(0);
+}
 const upstream = args.find((a) => !a.startsWith("--"));
 const generatedFlag = args.indexOf("--generated");
 const generated = generatedFlag >= 0 ? args[generatedFlag + 1] : new Date().toISOString().slice(0, 10);
