@@ -1,10 +1,12 @@
-// Copies non-TypeScript assets (Python files, prompt templates) next to the compiled code.
+// Copies non-TypeScript assets (Python files, prompt templates, per-release tool inventories) next to the compiled code.
 import { cp, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 
-const from = new URL("../src/assets/", import.meta.url);
-const to = new URL("../dist/assets/", import.meta.url);
-if (existsSync(from)) {
-  await mkdir(to, { recursive: true });
+const entries = ["assets/", "tools/llamafactory/releases/", "tools/verl/releases/", "tools/verl/config-tree.current.json", "tools/verl/config-tree.seed.json"];
+for (const entry of entries) {
+  const from = new URL(`../src/${entry}`, import.meta.url);
+  const to = new URL(`../dist/${entry}`, import.meta.url);
+  if (!existsSync(from)) continue;
+  await mkdir(new URL(".", to), { recursive: true });
   await cp(from, to, { recursive: true, filter: (p) => !p.endsWith(".ts") });
 }

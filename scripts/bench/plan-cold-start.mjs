@@ -19,4 +19,10 @@ function time(args) {
 
 show("node -e 0 (baseline)", time(["-e", "0"]), "ms");
 show("dianjin-train plan configs/dianjin-r1-7b.yaml", time(["dist/cli/main.js", "plan", "configs/dianjin-r1-7b.yaml"]), "ms");
+// Stated releases: each tool's index plus one release file is read (lazily), instead of the kept snapshots.
+show(
+  "plan with tools.verl.version=0.3.0.post1, tools.llamafactory.version=0.9.3",
+  time(["dist/cli/main.js", "plan", "configs/dianjin-r1-7b.yaml", "--set", "tools.verl.version=0.3.0.post1", "--set", "tools.llamafactory.version=0.9.3"]),
+  "ms",
+);
 show("dianjin-train --help", time(["dist/cli/main.js", "--help"]), "ms");

@@ -8,6 +8,7 @@ function describePlan(plan: Plan): string {
   const lines = [`experiment ${plan.experiment}  (workdir ${plan.workdir})`];
   for (const s of plan.stages) {
     lines.push(`  ${s.name.padEnd(7)} ${s.action.padEnd(12)} ${s.reason}`);
+    if (s.action !== "not-selected") for (const warning of s.render.warnings ?? []) lines.push(`           warning: ${warning}`);
     if (s.action === "not-selected" || s.action === "skip") continue;
     lines.push(`           key ${s.key}`);
     if (s.render.argv.length) lines.push(`           $ ${s.render.argv.map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`);
@@ -19,7 +20,7 @@ function describePlan(plan: Plan): string {
 }
 
 export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {
-  const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined });
+  const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined, contract: true });
   if (options.out) {
     for (const stage of plan.stages) {
       for (const file of Object.values(stage.render.files)) {

@@ -13,7 +13,7 @@ import { writeManifest } from "./manifest.js";
 import { planFromLoaded, type Plan, type PlannedStage, type PlanOptions } from "./plan.js";
 import { loadExperiment } from "../config/load.js";
 import { StateStore, type StageState } from "./state.js";
-import { probeVersion, requireTool } from "./tools.js";
+import { hasVersionProbe, probeVersion, requireTool } from "./tools.js";
 import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
@@ -131,10 +131,17 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     const version = await probeVersion(plan.loaded.config, stage.definition, env);
     await store.recordTool(stage.definition.tool, { command: stage.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
     if (version && version !== stage.context.toolVersion) {
-      // The installed tool says which dialect it speaks (verl's config layout): render again for it.
+      // The installed tool says which release it is (keys, verl's config layout): render again for it, and let later
+      // stages that depend on this tool's release (merge on verl) know too.
       stage.context.toolVersion = version;
+      if (stage.context.versionSource !== "stated") stage.context.versionSource = "probed";
+      for (const other of plan.stages) if (other.context.toolVersions) other.context.toolVersions[stage.definition.tool] = version;
+      await refreshRender(stage);
+    } else if (!version && !stage.context.toolVersion && hasVersionProbe(stage.definition)) {
+      stage.context.versionSource = "probe-failed";
       await refreshRender(stage);
     }
+    for (const warning of stage.render.warnings ?? []) emit({ type: "log", stage: stage.name, level: "warn", message: warning });
     const problems = await stage.definition.preflight(stage.context, stage.render);
     if (problems.length) throw new PreflightError(stage.name, problems);
     await setAsideBeforeLaunch(stage, emit);

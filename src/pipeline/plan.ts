@@ -2,7 +2,7 @@
 // writes, launches or asks a tool anything, so `plan` works on any machine.
 import { join } from "node:path";
 import { loadExperiment, type LoadOptions, type LoadedExperiment } from "../config/load.js";
-import { UsageError } from "../errors.js";
+import { PreflightError, UsageError, type Problem } from "../errors.js";
 import type { Experiment } from "../config/schema.js";
 import { STAGES } from "../stages/registry.js";
 import type { JobRecord, Launcher, Liveness } from "../launch/types.js";
@@ -61,6 +61,11 @@ export interface PlanOptions extends LoadOptions, SelectOptions {
   detach?: boolean;
   /** Default: the launcher cluster.launcher names. */
   jobs?: JobProbe;
+  /**
+   * Check each stage that would run against its tool release's contract and throw PreflightError (exit 3) with every
+   * problem. `plan` does; `run` checks the same in pre-flight, after asking the tool for its version.
+   */
+  contract?: boolean;
 }
 
 function checkNames(names: Array<string | undefined>, enabled: StageName[]): void {
@@ -172,7 +177,17 @@ async function decide(
   return { action: "run", reason: `${lastTime} before any complete checkpoint; starting again${aside}`, incomplete, setAsideLabel: "restart" };
 }
 
-export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions & { detach?: boolean; jobs?: JobProbe } = {}): Promise<Plan> {
+/** Every tool's version as known without running anything: stated in the experiment, else recorded by a probe. */
+function knownVersions(config: Experiment, state: RunState): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
+  for (const [tool, settings] of Object.entries(config.tools)) {
+    const version = settings.version ?? state.tools[tool]?.version;
+    if (version) out[tool] = version;
+  }
+  return out;
+}
+
+export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions & { detach?: boolean; jobs?: JobProbe; contract?: boolean } = {}): Promise<Plan> {
   const config = loaded.config;
   const jobs = options.jobs ?? (await launcherFor(config));
   const workdir = config.workdir;
@@ -182,11 +197,13 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
   const force = new Set(options.force ?? []);
   const upstream: Partial<Record<StageName, UpstreamInfo>> = {};
   const stages: PlannedStage[] = [];
+  const toolVersions = knownVersions(config, state);
 
   for (const name of enabled) {
     const def = STAGES[name]!;
-    const toolVersion = config.tools[def.tool].version ?? state.tools[def.tool]?.version;
-    const ctx: StageContext = { experiment: loaded, config, workdir, paths: stagePaths(workdir, name), upstream: { ...upstream }, ...(toolVersion ? { toolVersion } : {}) };
+    const toolVersion = toolVersions[def.tool];
+    const versionSource = config.tools[def.tool].version ? "stated" : toolVersion ? "probed" : "unknown";
+    const ctx: StageContext = { experiment: loaded, config, workdir, paths: stagePaths(workdir, name), upstream: { ...upstream }, versionSource, toolVersions, ...(toolVersion ? { toolVersion } : {}) };
     const base = await def.render(ctx, undefined);
     const files: Record<string, string> = {};
     for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);
@@ -205,6 +222,7 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
     upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
   }
   skipIdleServices(stages, config, options.detach === true);
+  if (options.contract) checkContracts(stages);
   return { experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state };
 }
 
@@ -224,6 +242,19 @@ function skipIdleServices(stages: PlannedStage[], config: Experiment, detach: bo
   }
 }
 
+/** The tool-release contract of every stage that would run; all problems at once, the first failing stage named. */
+function checkContracts(stages: PlannedStage[]): void {
+  const failing: Array<{ stage: string; problems: Problem[] }> = [];
+  for (const s of stages) {
+    if (s.action !== "run" && s.action !== "resume") continue;
+    const problems = s.definition.contract?.(s.context) ?? [];
+    if (problems.length) failing.push({ stage: s.name, problems });
+  }
+  if (!failing.length) return;
+  const stageNames = failing.map((f) => f.stage).join(", ");
+  throw new PreflightError(stageNames, failing.flatMap((f) => f.problems));
+}
+
 export async function planPipeline(configPath: string, options: PlanOptions = {}): Promise<Plan> {
   return planFromLoaded(await loadExperiment(configPath, options), options);
 }
@@ -241,6 +272,7 @@ export function planToJson(plan: Plan) {
       command: s.render.argv,
       env: s.render.env,
       files: Object.fromEntries(Object.entries(s.render.files).map(([name, f]) => [name, f.path])),
+      ...(s.render.warnings?.length ? { warnings: s.render.warnings } : {}),
       ...(s.resumeFrom ? { resumeFrom: s.resumeFrom } : {}),
     })),
   };

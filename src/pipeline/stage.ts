@@ -5,6 +5,7 @@ import type { Experiment } from "../config/schema.js";
 import type { LoadedExperiment } from "../config/load.js";
 import type { StageName } from "./stages.js";
 import type { PipelineEvent } from "./events.js";
+import type { VersionSource } from "../tools/releases.js";
 
 export interface StagePaths {
   /** <workdir>/<stage> */
@@ -45,6 +46,8 @@ export interface StageRender {
   secretEnv?: Record<string, string>;
   /** Where a service answers once ready. */
   serviceEndpoints?: string[];
+  /** Said before anything runs (plan output, run log): e.g. the tool version is not known. */
+  warnings?: string[];
 }
 
 export interface UpstreamInfo {
@@ -61,6 +64,10 @@ export interface StageContext {
   upstream: Partial<Record<StageName, UpstreamInfo>>;
   /** Version of the stage's tool: stated in config, else as the tool reported it last time (state.json). */
   toolVersion?: string;
+  /** How toolVersion became known; "probe-failed" when the tool was asked right before launch and did not say. */
+  versionSource?: VersionSource;
+  /** Every tool's version as known now (stated, else recorded), for stages that depend on another tool's release. */
+  toolVersions?: Partial<Record<string, string>>;
 }
 
 export interface Observer {
@@ -93,6 +100,11 @@ export interface StageDefinition {
   consumes: StageName[];
   enabled(config: Experiment): boolean;
   render(ctx: StageContext, resume: ResumePoint | undefined): StageRender | Promise<StageRender>;
+  /**
+   * The tool release's contract, from the config alone (keys the stated/recorded release refuses): `plan` runs it and
+   * fails with exit 3; `preflight` includes it.
+   */
+  contract?(ctx: StageContext): Problem[];
   /** Checks that need the file system but run nothing: data files, key inventory, tool rules. */
   preflight(ctx: StageContext, render: StageRender): Promise<Problem[]>;
   /** The newest point this stage can continue from, plus incomplete ones to set aside. */

@@ -15,11 +15,15 @@ export async function requireTool(config: Experiment, stage: StageDefinition, en
   return found;
 }
 
+export function hasVersionProbe(stage: StageDefinition): boolean {
+  return stage.parseVersion !== undefined && (stage.versionArgs !== undefined || stage.versionCommand !== undefined);
+}
+
 /** Asks the tool for its version; undefined when it does not say within the time limit. */
 export async function probeVersion(config: Experiment, stage: StageDefinition, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const stated = config.tools[stage.tool].version;
   if (stated) return stated;
-  if (!stage.parseVersion || !(stage.versionArgs || stage.versionCommand)) return undefined;
+  if (!hasVersionProbe(stage)) return undefined;
   const argv = stage.versionCommand ? stage.versionCommand(config) : [...toolCommand(config, stage), ...stage.versionArgs!];
   const { execa } = await import("execa"); // loaded only when a tool is asked (keeps `plan` start-up fast)
   const result = await execa(argv[0]!, argv.slice(1), {
@@ -29,5 +33,5 @@ export async function probeVersion(config: Experiment, stage: StageDefinition, e
     timeout: 120_000,
     stdin: "ignore",
   });
-  return stage.parseVersion(`${String(result.stdout)}\n${String(result.stderr)}`);
+  return stage.parseVersion!(`${String(result.stdout)}\n${String(result.stderr)}`);
 }

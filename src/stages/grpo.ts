@@ -11,12 +11,14 @@ import type { Experiment } from "../config/schema.js";
 import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
 import { checkpointBytes } from "./checkpoint-size.js";
+import { versionUnknownNote } from "../tools/releases.js";
+import { verlTarget, type VerlTarget } from "../tools/verl/target.js";
+import { trackerProblems, verlChoicesNeedingVersion } from "../tools/verl/release-checks.js";
 import {
   renderVerlOverrides,
   renderVerlEnv,
   preflightGrpo,
-  detectVerlEra,
-  verlHasFileLogger,
+  validateOverrides,
   createVerlProgressParser,
   findLatestCheckpoint,
   pruneCheckpoints,
@@ -35,9 +37,24 @@ function grpoConfig(ctx: StageContext): GrpoStageConfig {
   return ctx.config.stages.grpo!;
 }
 
-/** The verl era: from tools.verl.version, else the version the installed verl reported (probed before launch). */
+/** tools.verl.version, else the version the installed verl reported (probed before launch, recorded for later plans). */
+function target(ctx: StageContext): VerlTarget {
+  return verlTarget(ctx.toolVersion, ctx.versionSource);
+}
+
 function era(ctx: StageContext): VerlEra {
-  return (ctx.toolVersion && detectVerlEra(ctx.toolVersion)) || "current";
+  return target(ctx).era;
+}
+
+/** Release-dependent checks beyond the override keys: tracking backends, and asking for an unknown version. */
+function releaseProblems(ctx: StageContext): Problem[] {
+  const { release } = target(ctx);
+  const trackers = ctx.config.tracking.backends;
+  if (release) return trackerProblems(release, trackers);
+  if (!ctx.toolVersion && ctx.versionSource === "probe-failed") {
+    return verlChoicesNeedingVersion(verlOptions(ctx), trackers, versionUnknownNote("verl", "probe-failed"), "stages.grpo");
+  }
+  return [];
 }
 
 /** The python that runs verl: the tool command's interpreter when it is one, else tools.python, else python3. */
@@ -100,8 +117,9 @@ function readReward(ctx: StageContext): string {
 function render(ctx: StageContext): StageRender {
   const grpo = grpoConfig(ctx);
   const files = rlFiles(ctx) ?? { train: "<rl_data.train>", val: "<rl_data.val>" };
-  const verlEra = era(ctx);
-  const fileLogger = ctx.toolVersion ? verlHasFileLogger(ctx.toolVersion) : verlEra === "current";
+  const verl = target(ctx);
+  const verlEra = verl.era;
+  const fileLogger = verl.fileLogger;
   const metricsFile = join(ctx.paths.logs, "metrics.jsonl");
   const options = verlOptions(ctx);
   const overrides = renderVerlOverrides({
@@ -131,6 +149,7 @@ function render(ctx: StageContext): StageRender {
     inputFiles: [rewardSource(ctx), ...(files.build ? [files.build.cflue, ...(files.build.template ? [files.build.template] : [])] : [files.train, files.val])],
     fingerprint: "content",
     watchdogMs: grpo.watchdog_minutes ? grpo.watchdog_minutes * 60_000 : undefined,
+    ...(verl.warnings.length ? { warnings: verl.warnings } : {}),
   };
 }
 
@@ -194,6 +213,8 @@ export const grpoStage: StageDefinition = {
 
   render: (ctx) => render(ctx),
 
+  contract: (ctx) => [...validateOverrides(verlOptions(ctx).overrides, era(ctx), "stages.grpo"), ...releaseProblems(ctx)],
+
   async preflight(ctx): Promise<Problem[]> {
     const problems: Problem[] = [];
     const files = rlFiles(ctx);
@@ -207,6 +228,7 @@ export const grpoStage: StageDefinition = {
     const latest = await findLatestCheckpoint(ctx.paths.output);
     const resuming = latest.checkpoint !== undefined;
     problems.push(...preflightGrpo(verlOptions(ctx), { checkpointWorldSize: latest.checkpoint?.worldSize, resuming }, era(ctx), "stages.grpo"));
+    problems.push(...releaseProblems(ctx));
     return problems;
   },
 

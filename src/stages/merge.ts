@@ -7,6 +7,9 @@ import type { StageContext, StageDefinition, StageRender } from "../pipeline/sta
 import { toolCommand } from "../pipeline/tools.js";
 import { formatBytes, freeBytes } from "../pipeline/disk.js";
 import { localModelParams } from "./checkpoint-size.js";
+import { firstVerlReleaseWith } from "../tools/verl/releases.js";
+import { verlTarget } from "../tools/verl/target.js";
+import type { MergerKind } from "../tools/merge/render.js";
 import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../tools/merge/index.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
@@ -21,18 +24,35 @@ function python(ctx: StageContext): string {
   return (ctx.config.tools.python.command ?? ["python3"])[0]!;
 }
 
+/** The merger for the verl release that wrote the checkpoints: stated, else by release (the module arrived in 0.4.1). */
+function mergerFor(ctx: StageContext): { merger: MergerKind; problems: Problem[]; warnings: string[] } {
+  const stated = mergeConfig(ctx).merger;
+  const verl = verlTarget(ctx.toolVersions?.verl_merger ?? ctx.toolVersions?.verl);
+  if (stated) {
+    const problems =
+      stated === "current" && !verl.modelMerger
+        ? [{ path: "stages.merge.merger", message: `python -m verl.model_merger was added in verl ${firstVerlReleaseWith("modelMerger")}; verl ${verl.release} has none — use merger: seed (the script shipped here)` }]
+        : [];
+    return { merger: stated, problems, warnings: [] };
+  }
+  if (verl.known) return { merger: verl.modelMerger ? "current" : "seed", problems: [], warnings: [] };
+  const warning = "the verl version is not known (tools.verl.version not stated, not probed yet): using python -m verl.model_merger, which verl has from 0.4.1; state tools.verl.version or stages.merge.merger";
+  return { merger: "current", problems: [], warnings: [warning] };
+}
+
 /** The argv when the checkpoint is there; before GRPO has run, a readable placeholder for `plan`. */
 function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems: Problem[] } {
   const merge = mergeConfig(ctx);
+  const { merger } = mergerFor(ctx);
   const prefix = toolCommand(ctx.config, mergeStage);
   try {
-    const command = renderMerge({ checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger: merge.merger, commandPrefix: prefix, python: python(ctx) });
+    const command = renderMerge({ checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger, commandPrefix: prefix, python: python(ctx) });
     return { argv: command.argv, step: command.checkpoint.step, problems: [] };
   } catch (error) {
     if (!(error instanceof PreflightError)) throw error;
     const actor = join(checkpointDir(ctx), `global_step_${merge.step === "latest" ? "<latest>" : merge.step}`, "actor");
     const argv =
-      merge.merger === "current"
+      merger === "current"
         ? [...prefix, "merge", "--backend", MERGE_DEFAULTS.backend, "--local_dir", actor, "--target_dir", ctx.paths.output]
         : [python(ctx), seedMergeScriptPath(), "--local_dir", actor, "--target_dir", ctx.paths.output];
     return { argv, problems: error.problems };
@@ -68,19 +88,24 @@ export const mergeStage: StageDefinition = {
   render(ctx): StageRender {
     const merge = mergeConfig(ctx);
     const { argv, step } = mergeArgv(ctx);
+    const { merger, warnings } = mergerFor(ctx);
     return {
       files: {},
       argv,
       env: ctx.config.tools.verl_merger.env,
-      keyInputs: { stages: { merge: { ...merge, checkpoint_dir: checkpointDir(ctx), resolved_step: step } }, tools: { verl_merger: { command: argv.slice(0, 3) } } },
+      keyInputs: { stages: { merge: { ...merge, merger, checkpoint_dir: checkpointDir(ctx), resolved_step: step } }, tools: { verl_merger: { command: argv.slice(0, 3) } } },
       inputFiles: step !== undefined ? [join(checkpointDir(ctx), MERGE_DEFAULTS.trackerFile)] : [],
       fingerprint: "mtime",
+      ...(warnings.length ? { warnings } : {}),
     };
   },
 
+  contract: (ctx) => mergerFor(ctx).problems,
+
   async preflight(ctx): Promise<Problem[]> {
     const { problems, step } = mergeArgv(ctx);
-    return step === undefined ? problems : [...problems, ...(await freeSpaceProblems(ctx, step))];
+    const disk = step === undefined ? [] : await freeSpaceProblems(ctx, step);
+    return [...mergerFor(ctx).problems, ...problems, ...disk];
   },
 
   async findResume() {

@@ -7,7 +7,9 @@ import type { SftStageConfig } from "../config/stages/sft.js";
 import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
 import { renderSft, MANAGED_KEYS } from "../tools/llamafactory/render.js";
-import { checkLlamaFactoryArgs } from "../tools/llamafactory/keys.js";
+import { checkLlamaFactoryArgs, llamafactoryKeysNeedingVersion } from "../tools/llamafactory/keys.js";
+import { llamafactoryReleaseKeys, resolveLlamafactoryRelease } from "../tools/llamafactory/releases.js";
+import { versionUnknownNote } from "../tools/releases.js";
 import { checkLlamaFactoryRules } from "../tools/llamafactory/rules.js";
 import { checkDatasetFile } from "../tools/llamafactory/datasets.js";
 import { TEMPLATES, OLD_TEMPLATES } from "../tools/llamafactory/templates.js";
@@ -42,6 +44,54 @@ function looksLocal(path: string): boolean {
   return path.startsWith("/") || path.startsWith("./") || path.startsWith("../");
 }
 
+/** The listed LLaMA-Factory release the checks use (undefined when the version is not known), and what to warn about. */
+function lfRelease(ctx: StageContext): { release?: string; warnings: string[] } {
+  const version = ctx.toolVersion;
+  if (!version) {
+    const why = versionUnknownNote("LLaMA-Factory", ctx.versionSource ?? "unknown");
+    return { warnings: [`${why}; keys are checked against the project's current snapshot, and a key only some releases accept fails pre-flight at launch unless the version is known — state tools.llamafactory.version`] };
+  }
+  const resolved = resolveLlamafactoryRelease(version);
+  if (!resolved) return { warnings: [`tools.llamafactory.version "${version}" is not a version number; keys are checked against the project's current snapshot`] };
+  return { release: resolved.release, warnings: resolved.warning ? [resolved.warning] : [] };
+}
+
+function renderFor(ctx: StageContext, resumeFrom?: string) {
+  return renderSft({
+    config: ctx.config,
+    sft: sftConfig(ctx),
+    renderedDir: ctx.paths.rendered,
+    outputDir: ctx.paths.output,
+    modelPath: ctx.config.model.base,
+    command: toolCommand(ctx.config, sftStage),
+    toolEnv: ctx.config.tools.llamafactory.env,
+    resumeFrom,
+  });
+}
+
+/** What the release refuses, from the config alone: args keys and values, and keys dianjin-train renders itself. */
+function contract(ctx: StageContext): Problem[] {
+  const sft = sftConfig(ctx);
+  const problems: Problem[] = [];
+  for (const key of Object.keys(sft.args)) {
+    if (MANAGED_KEYS[key]) problems.push({ path: `stages.sft.args.${key}`, message: `set by dianjin-train: ${MANAGED_KEYS[key]}` });
+  }
+  const unmanaged = Object.fromEntries(Object.entries(sft.args).filter(([k]) => !MANAGED_KEYS[k]));
+  const { release } = lfRelease(ctx);
+  problems.push(...checkLlamaFactoryArgs(unmanaged, "stages.sft.args", release));
+  if (release) {
+    const accepted = llamafactoryReleaseKeys(release);
+    for (const key of Object.keys(renderFor(ctx).trainArgs)) {
+      if (!Object.hasOwn(accepted, key) && !Object.hasOwn(unmanaged, key)) {
+        problems.push({ path: "tools.llamafactory.version", message: `dianjin-train renders ${key}, which LLaMA-Factory ${release} does not accept` });
+      }
+    }
+  } else if (ctx.versionSource === "probe-failed") {
+    problems.push(...llamafactoryKeysNeedingVersion(unmanaged, "stages.sft.args", versionUnknownNote("LLaMA-Factory", "probe-failed")));
+  }
+  return problems;
+}
+
 export const sftStage: StageDefinition = {
   name: "sft",
   version: 1,
@@ -57,16 +107,8 @@ export const sftStage: StageDefinition = {
 
   render(ctx, resume): StageRender {
     const sft = sftConfig(ctx);
-    const rendered = renderSft({
-      config: ctx.config,
-      sft,
-      renderedDir: ctx.paths.rendered,
-      outputDir: ctx.paths.output,
-      modelPath: ctx.config.model.base,
-      command: toolCommand(ctx.config, sftStage),
-      toolEnv: ctx.config.tools.llamafactory.env,
-      resumeFrom: resume?.path,
-    });
+    const rendered = renderFor(ctx, resume?.path);
+    const { warnings } = lfRelease(ctx);
     const { resume_from_checkpoint: _ignored, ...keyedArgs } = rendered.trainArgs;
     const deepspeed = rendered.files.deepspeed;
     return {
@@ -88,17 +130,15 @@ export const sftStage: StageDefinition = {
       ],
       fingerprint: sft.fingerprint,
       watchdogMs: sft.watchdog_minutes ? sft.watchdog_minutes * 60_000 : undefined,
+      ...(warnings.length ? { warnings } : {}),
     };
   },
 
+  contract,
+
   async preflight(ctx): Promise<Problem[]> {
     const sft = sftConfig(ctx);
-    const problems: Problem[] = [];
-    for (const key of Object.keys(sft.args)) {
-      if (MANAGED_KEYS[key]) problems.push({ path: `stages.sft.args.${key}`, message: `set by dianjin-train: ${MANAGED_KEYS[key]}` });
-    }
-    const unmanaged = Object.fromEntries(Object.entries(sft.args).filter(([k]) => !MANAGED_KEYS[k]));
-    problems.push(...checkLlamaFactoryArgs(unmanaged, "stages.sft.args"));
+    const problems = contract(ctx);
     problems.push(...checkLlamaFactoryRules(sft.args, deepspeedStage(sft), "stages.sft.args"));
 
     const template = ctx.config.model.template;

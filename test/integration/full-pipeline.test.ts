@@ -16,7 +16,8 @@ describe("the whole pipeline", () => {
     const mcq = Array.from({ length: 48 }, (_, i) => ({ 名称: "证券从业资格", task: "单项选择题", question: `虚构题目 ${i}？`, choices: `{${options.map((o) => `'${o}': '选项${o}${i}'`).join(", ")}}`, answer: options[i % 4], analysis: "" }));
     const exp = await makeExperiment({
       cluster: "{ gpus_per_node: 2 }",
-      top: `tools:\n  verl: { command: [${JSON.stringify(join(STANDIN_BIN, "verl-standin"))}] }\n  verl_merger: { command: [${JSON.stringify(MERGER_STANDIN)}] }`,
+      // The stand-in speaks current verl; stated, so the run does not ask this machine's python3 for verl.
+      top: `tools:\n  verl: { command: [${JSON.stringify(join(STANDIN_BIN, "verl-standin"))}], version: "0.7.0" }\n  verl_merger: { command: [${JSON.stringify(MERGER_STANDIN)}] }`,
       sft: `  grpo:
     rl_data: { cflue_mcq: data/cflue_mcq.json }
     data: { train_batch_size: 8 }

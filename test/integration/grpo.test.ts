@@ -7,7 +7,8 @@ import { cli, makeExperiment, stageState, STANDIN_BIN } from "../helpers/cli.js"
 
 const VERL = join(STANDIN_BIN, "verl-standin");
 
-async function grpoExperiment(grpoExtra = "", items = 64) {
+// The stand-in speaks current verl; stating a release keeps the run from asking this machine's python3 for verl.
+async function grpoExperiment(grpoExtra = "", items = 64, verlVersion: string | null = "0.7.0") {
   const options = ["A", "B", "C", "D"];
   const records = Array.from({ length: items }, (_, i) => ({
     名称: "证券从业资格",
@@ -19,7 +20,7 @@ async function grpoExperiment(grpoExtra = "", items = 64) {
   }));
   const exp = await makeExperiment({
     cluster: "{ gpus_per_node: 2 }",
-    top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}] }`,
+    top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}]${verlVersion ? `, version: "${verlVersion}"` : ""} }`,
     sft: `  grpo:
     rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
     data: { train_batch_size: 8, max_prompt_length: 1024 }
@@ -115,7 +116,7 @@ describe("grpo after kill -9", () => {
 
 describe("verl version detection", () => {
   it("asks the installed verl for its version and renders the overrides in that era's spelling", async () => {
-    const exp = await grpoExperiment();
+    const exp = await grpoExperiment("", 64, null);
     const oldPython = join(STANDIN_BIN, "old-verl", "python3");
     const { readFile } = await import("node:fs/promises");
     const text = (await readFile(exp.file, "utf8")).replace("tools:\n", `tools:\n  python: { command: [${JSON.stringify(oldPython)}] }\n`);

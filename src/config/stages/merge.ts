@@ -7,8 +7,11 @@ export const mergeStageSchema = z
     checkpoint_dir: z.string().min(1).optional(),
     /** Which global_step_N: the latest complete one, or a number. */
     step: z.union([z.literal("latest"), z.number().int().positive()]).default("latest"),
-    /** current: `python3 -m verl.model_merger`; seed: the merge script shipped here, for seed-era (2025-04) verl. */
-    merger: z.enum(["current", "seed"]).default("current"),
+    /**
+     * current: `python3 -m verl.model_merger` (verl 0.4.1 and later); seed: the merge script shipped here, for verl
+     * before 0.4.1. Default: by the verl release (tools.verl.version or the probed one); current when it is not known.
+     */
+    merger: z.enum(["current", "seed"]).optional(),
     /** dtype every tensor of the merged model must have. */
     expected_dtype: z.enum(["BF16", "F16", "F32"]).default("BF16"),
   })

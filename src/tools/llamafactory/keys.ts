@@ -2,6 +2,7 @@
 import inventory from "./keys.json" with { type: "json" };
 import type { Problem } from "../../errors.js";
 import { suggestion } from "../../util/did-you-mean.js";
+import { llamafactoryKeyNote, llamafactoryKeyReleases, llamafactoryReleaseKeys } from "./releases.js";
 
 export interface KeyInfo {
   type: string;
@@ -29,21 +30,28 @@ function typeAccepts(declared: string, value: unknown): boolean {
   return actual === "integer" && allowed.includes("number");
 }
 
-/** Checks every key and value against the inventory; `pathPrefix` is where the keys sit in the experiment file. */
-export function checkLlamaFactoryArgs(args: Record<string, unknown>, pathPrefix: string): Problem[] {
+function unknownKeyMessage(key: string, names: readonly string[], release: string | undefined): string {
+  const note = release ? llamafactoryKeyNote(key, release) : undefined;
+  if (note) return `not a key of LLaMA-Factory ${release}: ${key} was ${note} (state tools.llamafactory.version if yours differs)`;
+  const removed = REMOVED_KEYS[key];
+  if (removed) return `LLaMA-Factory no longer accepts this key: ${removed}`;
+  const of = release ? ` of LLaMA-Factory ${release}` : "";
+  return `not a key llamafactory-cli train${of} accepts (it would stop with "Some keys are not used by the HfArgumentParser")${suggestion(key, names)}`;
+}
+
+/**
+ * Checks every key and value against the inventory of `release` (a listed LLaMA-Factory release; default: the
+ * project's current snapshot, keys.json); `pathPrefix` is where the keys sit in the experiment file.
+ */
+export function checkLlamaFactoryArgs(args: Record<string, unknown>, pathPrefix: string, release?: string): Problem[] {
   const problems: Problem[] = [];
-  const names = Object.keys(LLAMAFACTORY_KEYS);
+  const inventory = release ? llamafactoryReleaseKeys(release) : LLAMAFACTORY_KEYS;
+  const names = Object.keys(inventory);
   for (const [key, value] of Object.entries(args)) {
     const path = `${pathPrefix}.${key}`;
-    const info = LLAMAFACTORY_KEYS[key];
+    const info = inventory[key];
     if (!info) {
-      const removed = REMOVED_KEYS[key];
-      problems.push({
-        path,
-        message: removed
-          ? `LLaMA-Factory no longer accepts this key: ${removed}`
-          : `not a key llamafactory-cli train accepts (it would stop with "Some keys are not used by the HfArgumentParser")${suggestion(key, names)}`,
-      });
+      problems.push({ path, message: unknownKeyMessage(key, names, release) });
       continue;
     }
     if (!typeAccepts(info.type, value)) {
@@ -61,6 +69,20 @@ export function checkLlamaFactoryArgs(args: Record<string, unknown>, pathPrefix:
         }
       }
     }
+  }
+  return problems;
+}
+
+/**
+ * Keys whose presence differs between the listed releases, for when the version is not known: each is a problem
+ * that asks for the version instead of guessing.
+ */
+export function llamafactoryKeysNeedingVersion(args: Record<string, unknown>, pathPrefix: string, why: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(args)) {
+    const present = llamafactoryKeyReleases(key);
+    if (!present) continue;
+    problems.push({ path: `${pathPrefix}.${key}`, message: `only LLaMA-Factory ${present.join(", ")} accept ${key}, and ${why}; state tools.llamafactory.version` });
   }
   return problems;
 }

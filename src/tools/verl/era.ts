@@ -1,20 +1,12 @@
 // Which key inventory a verl version uses, and the keys that were renamed between the eras.
+import { compareVersions, parseToolVersion, type ToolVersion } from "../releases.js";
 import { verlKeyInfo, type VerlEra } from "./inventory.js";
+import { isVerlRelease } from "./releases.js";
 
-export interface VerlVersion {
-  major: number;
-  minor: number;
-  patch: number;
-  /** What followed the numbers (".post1", ".dev", "+g6a9bef7"), verbatim. */
-  suffix: string;
-}
+export type VerlVersion = ToolVersion;
 
 /** Parses "0.3.0.post1", "v0.7.0", "0.8.0.dev", "verl 0.6.1", "0.4.1+cu124". */
-export function parseVerlVersion(text: string): VerlVersion | undefined {
-  const m = /(?:^|[^\d.])v?(\d+)\.(\d+)(?:\.(\d+))?([^\s]*)/.exec(` ${text.trim()}`);
-  if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), suffix: m[4] ?? "" };
-}
+export const parseVerlVersion = parseToolVersion;
 
 function atLeast(v: VerlVersion, major: number, minor: number, patch: number): boolean {
   if (v.major !== major) return v.major > major;
@@ -31,6 +23,12 @@ export function detectVerlEra(version: string): VerlEra | undefined {
   const v = parseVerlVersion(version);
   if (!v) return undefined;
   return atLeast(v, 0, 4, 1) ? "current" : "seed";
+}
+
+/** The config generation of an era: "seed" before 0.4.1 (checkpoint.contents, top-level ray_init), else "current". */
+export function eraGeneration(era: VerlEra): "seed" | "current" {
+  if (!isVerlRelease(era)) return era as "seed" | "current";
+  return compareVersions(era, "0.4.1") >= 0 ? "current" : "seed";
 }
 
 /** The `file` logger backend (JSONL metrics) exists from verl 0.6.0 on. */
@@ -98,6 +96,15 @@ function placeable(era: VerlEra, key: string): EraKey | undefined {
 
 /** The rename that explains why `key` is unknown in `era`, if any. */
 export function renameFor(key: string, era: VerlEra): { rename: VerlRename; key: string } | undefined {
+  if (isVerlRelease(era)) {
+    // A listed release knows exactly which side of each rename it is on.
+    for (const rename of VERL_RENAMES) {
+      const newer = compareVersions(era, rename.since) >= 0;
+      const translated = newer ? replacePrefix(key, rename.older, rename.newer) : replacePrefix(key, rename.newer, rename.older);
+      if (translated && placeable(era, translated)) return { rename, key: translated };
+    }
+    return undefined;
+  }
   for (const rename of VERL_RENAMES) {
     const [from, to] = era === "current" ? [rename.older, rename.newer] : [rename.newer, rename.older];
     const translated = replacePrefix(key, from, to);

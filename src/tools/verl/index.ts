@@ -7,6 +7,7 @@ export {
   parseVerlVersion,
   detectVerlEra,
   verlHasFileLogger,
+  eraGeneration,
   renameKeyForEra,
   renameFor,
   VERL_RENAMES,
@@ -27,6 +28,9 @@ export { grpoSettings, overrideEntry, type GrpoSettings, type VerlSetting } from
 export { parseOverride, formatHydraValue, formatHydraString, renderOverride, type ParsedOverride, type OverrideKind } from "./hydra-syntax.js";
 export { renderVerlOverrides, renderVerlEnv, isOwnedVerlKey, type RenderVerlInput, type VerlResume, type VerlEnvInput } from "./render.js";
 export { validateOverrides, suggestVerlKey } from "./validate.js";
+export { verlReleases, verlReleaseFacts, resolveVerlRelease, verlKeyNote, firstVerlReleaseWith, isVerlRelease, type VerlReleaseFacts } from "./releases.js";
+export { trackerProblems, verlChoicesNeedingVersion } from "./release-checks.js";
+export { verlTarget, type VerlTarget } from "./target.js";
 export {
   preflightGrpo,
   GRPO_PREFLIGHT_RULES,

@@ -3,6 +3,7 @@
 import type { Problem } from "../../errors.js";
 import { OWNED_VERL_KEYS, VERL_DEFAULTS } from "./defaults.js";
 import type { VerlEra } from "./inventory.js";
+import { eraGeneration } from "./era.js";
 import type { GrpoOptions } from "./options.js";
 import { grpoSettings, overrideEntry, type GrpoSettings } from "./settings.js";
 import { validateOverrides } from "./validate.js";
@@ -56,7 +57,7 @@ export const ruleBatchDivisibleByGpus: GrpoRule = (s) => {
   return [
     {
       path: s.source(K.batch),
-      message: `${s.source(K.batch)} × ${s.source(K.n)} = ${batch} × ${n} = ${batch * n} responses per step must be divisible by the GPU count ${g.text} (verl: "real_train_batch_size (${batch * n}) must be divisible by ${s.era === "seed" ? `total n_gpus (${g.total}).` : `minimal possible batch size (${g.total})`}")`,
+      message: `${s.source(K.batch)} × ${s.source(K.n)} = ${batch} × ${n} = ${batch * n} responses per step must be divisible by the GPU count ${g.text} (verl: "real_train_batch_size (${batch * n}) must be divisible by ${eraGeneration(s.era) === "seed" ? `total n_gpus (${g.total}).` : `minimal possible batch size (${g.total})`}")`,
     },
   ];
 };

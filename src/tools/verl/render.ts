@@ -4,6 +4,7 @@ import { OWNED_VERL_KEYS, VERL_DEFAULTS } from "./defaults.js";
 import { formatHydraValue } from "./hydra-syntax.js";
 import { verlKeyInfo, type VerlEra } from "./inventory.js";
 import type { GrpoOptions } from "./options.js";
+import { isVerlRelease, verlReleaseFacts } from "./releases.js";
 import { grpoSettings, type VerlSetting } from "./settings.js";
 
 export type VerlResume = { mode: "auto" } | { mode: "disable" } | { mode: "resume_path"; path: string };
@@ -26,7 +27,7 @@ export interface RenderVerlInput {
   experimentName: string;
   /** Tracking backends (wandb, swanlab, ...); console is always on. */
   trackers?: readonly string[];
-  /** Add verl's `file` logger (JSONL metrics; verl >= 0.6). Default: true for the current era. */
+  /** Add verl's `file` logger (JSONL metrics; verl >= 0.6.0). Default: whether the release has it (true for "current"). */
   fileLogger?: boolean;
   resume?: VerlResume;
   cwd?: string;
@@ -44,7 +45,7 @@ function fileList(files: string | readonly string[], cwd: string): string | stri
 /** The wrapper-owned settings: paths, logging, run names, resume. */
 function ownedSettings(input: RenderVerlInput, configPath: string): VerlSetting[] {
   const cwd = input.cwd ?? process.cwd();
-  const fileLogger = input.fileLogger ?? input.era === "current";
+  const fileLogger = input.fileLogger ?? (isVerlRelease(input.era) ? verlReleaseFacts(input.era).fileLogger : input.era === "current");
   const logger = [...new Set(["console", ...(fileLogger ? ["file"] : []), ...(input.trackers ?? [])])];
   const resume = input.resume ?? { mode: "auto" };
   const set = (key: string, value: unknown, source: string): VerlSetting => ({ key, value, kind: "set", source });

@@ -7,6 +7,7 @@ import { VERL_DEFAULTS } from "./defaults.js";
 import { renameFor, VERL_REMOVED_KEYS } from "./era.js";
 import { parseOverride, type ParsedOverride } from "./hydra-syntax.js";
 import { childKeys, verlInventory, verlKeyInfo, type VerlEra } from "./inventory.js";
+import { isVerlRelease, verlKeyNote } from "./releases.js";
 import { overrideEntry } from "./settings.js";
 
 interface Entry {
@@ -21,7 +22,7 @@ interface Entry {
   input: string;
 }
 
-const eraLabel = (era: VerlEra) => (era === "current" ? "verl >= 0.4.1" : "the seed-era verl (0.3 / April 2025)");
+const eraLabel = (era: VerlEra) => (isVerlRelease(era) ? `verl ${era}` : era === "current" ? "verl >= 0.4.1" : "the seed-era verl (0.3 / April 2025)");
 
 /** The first dotted prefix that is not in the config: Hydra reports that segment. */
 function firstMissing(era: VerlEra, key: string): { segment: string; fullKey: string; parent: string } {
@@ -70,6 +71,8 @@ function unknownKeyMessage(era: VerlEra, entry: Entry): string {
   if (renamed) {
     return `${hydra}: in ${eraLabel(era)} this key is spelled "${renamed.key}" (${renamed.rename.note}; renamed in verl ${renamed.rename.since})`;
   }
+  const note = isVerlRelease(era) ? verlKeyNote(entry.key, era) : undefined;
+  if (note) return `${hydra}: ${entry.key} is not in verl ${era}'s trainer config — it was ${note} (state tools.verl.version if yours differs)`;
   const near = suggestVerlKey(era, entry.key);
   const hint = near ? `; did you mean "${near}"?` : `; write +${entry.key}=... only if verl's code reads a key its config does not declare`;
   return `${hydra}: not a key of ${eraLabel(era)}'s trainer config${hint}`;
