@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { resourcesTable } from "../resources/table.js";
 import type { CommonOptions } from "./options.js";
 
 function describePlan(plan: Plan): string {
@@ -15,7 +16,8 @@ function describePlan(plan: Plan): string {
     if (env.length) lines.push(`           env ${env.join(" ")}`);
     for (const [name, file] of Object.entries(s.render.files)) lines.push(`           ${name}: ${file.path}`);
   }
-  return `${lines.join("\n")}\n`;
+  const gpuStages = plan.stages.flatMap((s) => (s.resources ? [{ stage: s.name, resources: s.resources }] : []));
+  return `${lines.join("\n")}\n${resourcesTable(gpuStages)}`;
 }
 
 export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {

@@ -5,6 +5,7 @@ import type { Experiment } from "../config/schema.js";
 import type { LoadedExperiment } from "../config/load.js";
 import type { StageName } from "./stages.js";
 import type { PipelineEvent } from "./events.js";
+import type { StageResources } from "../resources/types.js";
 
 export interface StagePaths {
   /** <workdir>/<stage> */
@@ -93,6 +94,11 @@ export interface StageDefinition {
   consumes: StageName[];
   enabled(config: Experiment): boolean;
   render(ctx: StageContext, resume: ResumePoint | undefined): StageRender | Promise<StageRender>;
+  /**
+   * GPU stages: per-GPU memory, fit, time and cost (src/resources). Reads files (model config.json, data statistics)
+   * but runs nothing; undefined when the model's dimensions are unknown.
+   */
+  resources?(ctx: StageContext): Promise<StageResources | undefined>;
   /** Checks that need the file system but run nothing: data files, key inventory, tool rules. */
   preflight(ctx: StageContext, render: StageRender): Promise<Problem[]>;
   /** The newest point this stage can continue from, plus incomplete ones to set aside. */

@@ -26,6 +26,7 @@ import {
   type GrpoOptions,
   type VerlEra,
 } from "../tools/verl/index.js";
+import { estimateGrpo, resolveModel } from "../resources/index.js";
 
 export const REWARD_FILE = fileURLToPath(new URL("../assets/python/dianjin_reward.py", import.meta.url));
 
@@ -179,6 +180,13 @@ export const grpoStage: StageDefinition = {
   enabled: (config) => config.stages.grpo !== undefined,
 
   render: (ctx) => render(ctx),
+
+  async resources(ctx) {
+    // The SFT output does not exist before SFT ran: it has model.base's shape.
+    const model = await resolveModel([modelPath(ctx), ctx.config.model.base]);
+    const files = rlFiles(ctx);
+    return model && estimateGrpo(ctx.config, grpoConfig(ctx), model, files && !files.build ? files.train : undefined);
+  },
 
   async preflight(ctx): Promise<Problem[]> {
     const problems: Problem[] = [];

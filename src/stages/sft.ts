@@ -15,6 +15,7 @@ import { findResumePoint } from "../tools/llamafactory/checkpoints.js";
 import { TrainerLogReader, estimateRemaining } from "../tools/llamafactory/progress.js";
 import { classifyLlamaFactoryFailure } from "../tools/llamafactory/failures.js";
 import { suggestion } from "../util/did-you-mean.js";
+import { estimateSft, resolveModel } from "../resources/index.js";
 
 const FINAL_WEIGHTS = ["model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors", "pytorch_model.bin"];
 
@@ -88,6 +89,11 @@ export const sftStage: StageDefinition = {
       fingerprint: sft.fingerprint,
       watchdogMs: sft.watchdog_minutes ? sft.watchdog_minutes * 60_000 : undefined,
     };
+  },
+
+  async resources(ctx) {
+    const model = await resolveModel([ctx.config.model.base]);
+    return model && estimateSft({ config: ctx.config, sft: sftConfig(ctx), model, statsPath: ctx.upstream.data?.outputs.stats_json });
   },
 
   async preflight(ctx): Promise<Problem[]> {
