@@ -64,7 +64,7 @@ function sftCandidates(shape: SftShape, deepspeed: SftStageConfig["deepspeed"], 
   out.push(
     ...firstFitting(halvings(shape.cutoff, 512), (c) => total({ ...shape, cutoff: c }), limit, (c) => ({
       change: `stages.sft.args.cutoff_len: ${c}`,
-      tradeoff: "longer records are truncated (the reasoning is cut)",
+      tradeoff: "longer records are truncated, cutting their reasoning",
     })),
   );
   out.push(

@@ -14,7 +14,7 @@ export function resourceProblems(stage: string, r: StageResources | undefined): 
   const kvShort = r.kv_cache && r.kv_cache.capacity_tokens < r.kv_cache.min_tokens;
   const figure = kvShort
     ? `the KV cache left per engine holds ${r.kv_cache!.capacity_tokens} tokens, less than one request of ${r.kv_cache!.min_tokens}`
-    : `needs ${r.per_gpu_gb.total} GB per GPU (${partsText(r)}) but ${r.gpu_type} allows ${r.limit_gb} GB (${r.gpu_memory_gb} GB × headroom)`;
+    : `needs ${r.per_gpu_gb.total} GB per GPU (${partsText(r)}) but the limit is ${r.limit_gb} GB (${r.gpu_type} with ${r.gpu_memory_gb} GB × headroom ${Math.round((r.limit_gb / r.gpu_memory_gb) * 100) / 100})`;
   const fixes = r.fixes?.length
     ? ` Cheapest fixes: ${r.fixes.map((f) => `${f.change} → ${f.total_gb} GB (${f.tradeoff})`).join("; ")}.`
     : " No single change found that fits: combine offload, smaller batches and more GPUs, or a larger GPU.";

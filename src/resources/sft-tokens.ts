@@ -16,7 +16,7 @@ export const SAMPLE_RECORDS = 400;
  * (`<|im_start|>system\n…<|im_end|>\n<|im_start|>user\n<|im_end|>\n<|im_start|>assistant\n<|im_end|>\n`);
  * a test checks it against the tokenizer.
  */
-export const QWEN_TEMPLATE_TOKENS = 30;
+export const QWEN_TEMPLATE_TOKENS = 34;
 
 export interface TokenCount {
   /** Tokens of one epoch (each record capped at cutoff_len, when counted from files). */
