@@ -4,7 +4,9 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countChatTokens, countTokens } from "../../src/data/tokens.js";
-import { countRecordTokens, EXACT_CHAR_LIMIT, QWEN_TEMPLATE_TOKENS, recordText, tokensFromFiles, tokensFromStats } from "../../src/resources/sft-tokens.js";
+import { readFile } from "node:fs/promises";
+import { approxTokens, QWEN_TEMPLATE_TOKENS, recordText, tokensFromFiles, tokensFromStats } from "../../src/resources/sft-tokens.js";
+import { parseRecords } from "../../src/tools/llamafactory/datasets.js";
 import { sftStageSchema } from "../../src/config/stages/sft.js";
 
 describe("SFT tokens", () => {
@@ -26,23 +28,27 @@ describe("SFT tokens", () => {
     expect(tokensFromStats(stats, ["a", "c"], 4096)).toBeUndefined();
   });
 
-  it("small files are counted exactly, each record plus the template", async () => {
+  it("files: every record's estimate plus the template, capped at cutoff", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tok-"));
-    const records = [{ instruction: "什么是市盈率？", input: "", output: "<think>\n股价除以每股收益\n</think>\n\n<answer>\\boxed{A}</answer>" }, { instruction: "2+2?", input: "", output: "4" }];
+    // 10 CJK (6) + 3 digits (3) + 5 Latin letters (1.1) + 1 space (0.1) + 2 other (1.6) = 11.8 tokens
+    const records = [{ instruction: "什么是市盈率什么是市", input: "", output: "123 abcde?!" }];
     await writeFile(join(dir, "d.json"), JSON.stringify(records));
+    // recordText joins instruction and output with a newline (one more space-class character): 11.9 + 34.
+    expect(approxTokens(recordText(records[0]))).toBeCloseTo(11.9, 5);
     const sft = sftStageSchema.parse({ datasets: ["d"], dataset_files: { d: { path: join(dir, "d.json") } } });
-    const expected = records.reduce((n, r) => n + countTokens(recordText(r)) + QWEN_TEMPLATE_TOKENS, 0);
-    expect(await tokensFromFiles(sft, 16384)).toMatchObject({ tokens: expected, records: 2 });
+    expect(await tokensFromFiles(sft, 16384)).toMatchObject({ tokens: 46, records: 1 });
+    expect(await tokensFromFiles(sft, 40)).toMatchObject({ tokens: 40 });
     const missing = sftStageSchema.parse({ datasets: ["d"], dataset_files: { d: { path: join(dir, "none.json") } } });
     expect(await tokensFromFiles(missing, 16384)).toBeUndefined();
   });
 
-  it("beyond the exact limit, a sample's tokens per character is scaled to the whole", () => {
-    const counter = (t: string) => Math.ceil(t.length / 4);
-    const texts = Array.from({ length: 5000 }, () => "x".repeat(400)); // 2,000,000 characters
-    expect(texts.join("").length).toBeGreaterThan(EXACT_CHAR_LIMIT);
-    const { tokens, exact } = countRecordTokens(texts, 16384, counter);
-    expect(exact).toBe(false);
-    expect(tokens).toBe(5000 * (100 + QWEN_TEMPLATE_TOKENS));
-  });
+  it.each(["test/fixtures/data/cflue/application_open.json", "test/fixtures/data/cflue/knowledge_mcq.json", "test/fixtures/data/compliance/dialogues.jsonl", "test/fixtures/data/dianjin-r1/train/cflue_mcq.json"])(
+    "the character estimate is within 20 percent of the exact Qwen2.5 tokenizer on %s",
+    async (file) => {
+      const texts = parseRecords(await readFile(file, "utf8"), file).map(recordText);
+      const exact = texts.reduce((n, t) => n + countTokens(t), 0);
+      const approx = texts.reduce((n, t) => n + approxTokens(t), 0);
+      expect(Math.abs(approx - exact) / exact).toBeLessThanOrEqual(0.2);
+    },
+  );
 });
