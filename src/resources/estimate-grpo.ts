@@ -1,7 +1,6 @@
 // The GRPO stage's resources: verl's options (actor/ref offload, micro batch, rollout TP and memory share), the
 // model's dimensions and, when the RL rows can be counted before launch, the steps → time.
 import { readFile } from "node:fs/promises";
-import { asyncBufferFromFile, parquetMetadataAsync } from "hyparquet";
 import type { Experiment } from "../config/schema.js";
 import type { GrpoStageConfig } from "../config/stages/grpo.js";
 import { parseRecords } from "../tools/llamafactory/datasets.js";
@@ -69,6 +68,8 @@ export async function rlTrainRows(grpo: GrpoStageConfig, upstreamTrain?: string)
     }
     const parquet = data && "train" in data ? data.train : upstreamTrain;
     if (!parquet) return undefined;
+    // Loaded only when there is a Parquet to read: keeps it out of `plan`'s start-up.
+    const { asyncBufferFromFile, parquetMetadataAsync } = await import("hyparquet");
     return Number((await parquetMetadataAsync(await asyncBufferFromFile(parquet))).num_rows);
   } catch {
     return undefined;
