@@ -17,7 +17,9 @@ function describePlan(plan: Plan): string {
     for (const [name, file] of Object.entries(s.render.files)) lines.push(`           ${name}: ${file.path}`);
   }
   const gpuStages = plan.stages.flatMap((s) => (s.resources ? [{ stage: s.name, resources: s.resources }] : []));
-  return `${lines.join("\n")}\n${resourcesTable(gpuStages)}`;
+  const unknown = plan.stages.filter((s) => !s.resources && s.definition.resources && s.action !== "not-selected");
+  const why = unknown.map((s) => `  ${s.name}: no resource estimate: the model's dimensions are unknown (give a local folder with config.json, or a Qwen2.5/Qwen3 hub id)\n`);
+  return `${lines.join("\n")}\n${resourcesTable(gpuStages)}${why.join("")}`;
 }
 
 export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {

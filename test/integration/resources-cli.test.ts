@@ -73,3 +73,14 @@ describe("resources in plan and pre-flight", () => {
     expect(result.stderr).toMatch(/cluster\.gpu\.type: "H100-80G" is not in the GPU table \(did you mean "H100-80GB"\?\)/);
   });
 });
+
+describe("resources for a model of unknown shape", () => {
+  it("plan says the estimate is missing and why", async () => {
+    const exp = await makeExperiment();
+    const result = await cli(["plan", exp.file, "--set", "model.base=org/custom-model"], { standins: false });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("sft: no resource estimate: the model's dimensions are unknown");
+    const plan = await planJson(exp.file, "--set", "model.base=org/custom-model");
+    expect(stage(plan, "sft").resources).toBeUndefined();
+  });
+});
