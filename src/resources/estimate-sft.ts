@@ -54,12 +54,14 @@ function sftCandidates(shape: SftShape, deepspeed: SftStageConfig["deepspeed"], 
     })),
   );
   const offloaded: Array<[SftStageConfig["deepspeed"], ZeroShape]> = [
+    ...(shape.zero.stage === 2 && !shape.zero.offloadOptimizer ? [["zero2_offload", { stage: 2, offloadOptimizer: true, offloadParams: false }] as [SftStageConfig["deepspeed"], ZeroShape]] : []),
     ["zero3", { stage: 3, offloadOptimizer: false, offloadParams: false }],
     ["zero3_offload", { stage: 3, offloadOptimizer: true, offloadParams: true }],
   ];
   for (const [preset, zero] of offloaded) {
     if (preset === deepspeed || (shape.zero.stage === 3 && preset === "zero3")) continue;
-    out.push({ change: `stages.sft.deepspeed: ${preset}`, tradeoff: preset === "zero3" ? "shards all model states over the GPUs" : "model states in host RAM: much slower steps, needs host memory", total: () => total({ ...shape, zero }) });
+    const tradeoff = preset === "zero3" ? "shards all model states over the GPUs" : "model states in host RAM: much slower steps, needs host memory";
+    out.push({ change: `stages.sft.deepspeed: ${preset}`, tradeoff, total: () => total({ ...shape, zero }) });
   }
   out.push(
     ...firstFitting(halvings(shape.cutoff, 512), (c) => total({ ...shape, cutoff: c }), limit, (c) => ({

@@ -92,6 +92,7 @@ export const deployStage: StageDefinition = {
   },
 
   async resources(ctx) {
+    if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
     const model = await resolveModel([modelPath(ctx), ctx.config.model.base]);
     return model && estimateServe(ctx.config, deployConfig(ctx), model);
   },

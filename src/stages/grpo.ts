@@ -182,6 +182,7 @@ export const grpoStage: StageDefinition = {
   render: (ctx) => render(ctx),
 
   async resources(ctx) {
+    if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
     // The SFT output does not exist before SFT ran: it has model.base's shape.
     const model = await resolveModel([modelPath(ctx), ctx.config.model.base]);
     const files = rlFiles(ctx);

@@ -92,6 +92,7 @@ export const sftStage: StageDefinition = {
   },
 
   async resources(ctx) {
+    if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
     const model = await resolveModel([ctx.config.model.base]);
     return model && estimateSft({ config: ctx.config, sft: sftConfig(ctx), model, statsPath: ctx.upstream.data?.outputs.stats_json });
   },
