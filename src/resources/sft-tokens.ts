@@ -1,9 +1,10 @@
 // Training tokens of the SFT datasets: from the data stage's statistics when it wrote them (records × mean Q+R+A
-// tokens, exact Qwen2.5 counts), else estimated from the dataset files' characters. Loading the exact tokenizer takes
+// tokens, exact Qwen2.5 counts), else estimated from the dataset files' characters (files over 16 MB: from a 1 MB
+// sample of each, since parsing alone costs seconds per 100 MB). Loading the exact tokenizer takes
 // seconds (and counting real data more), far beyond what `plan` may cost, so the files are counted by character class
 // with rates fitted to the Qwen2.5 tokenizer on CFLUE/FinQA samples (README "Resources": ±3% on long Chinese text,
 // up to ±20% on short tag-heavy records).
-import { readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import type { DataStats } from "../data/recipe/stats.js";
 import type { SftStageConfig } from "../config/stages/sft.js";
 import { filesOf, parseRecords } from "../tools/llamafactory/datasets.js";
@@ -71,21 +72,87 @@ export async function readStats(path: string | undefined): Promise<DataStats | u
   }
 }
 
-/** Counted from the JSON/JSONL files; undefined when a file is missing, unreadable or binary. */
-export async function tokensFromFiles(sft: SftStageConfig, cutoff: number): Promise<TokenCount | undefined> {
-  const texts: string[] = [];
+/** Above this many bytes in all, files are not parsed (seconds per 100 MB) but sampled: see tokensFromBytes. */
+export const PARSE_LIMIT_BYTES = 16 << 20;
+export const SAMPLE_BYTES = 1 << 20;
+
+interface DataFile {
+  path: string;
+  bytes: number;
+  /** The key that appears once per record (alpaca prompt column, sharegpt messages column). */
+  recordKey: string;
+}
+
+async function dataFiles(sft: SftStageConfig): Promise<DataFile[] | undefined> {
+  const out: DataFile[] = [];
   for (const name of sft.datasets) {
     const file = sft.dataset_files[name];
     if (!file) return undefined;
-    try {
-      for (const f of await filesOf(file.path)) {
-        if (!f.endsWith(".json") && !f.endsWith(".jsonl")) return undefined;
-        for (const r of parseRecords(await readFile(f, "utf8"), f)) texts.push(recordText(r));
-      }
-    } catch {
-      return undefined;
+    const recordKey = file.formatting === "sharegpt" ? (file.columns?.messages ?? "conversations") : (file.columns?.prompt ?? "instruction");
+    for (const path of await filesOf(file.path)) {
+      if (!path.endsWith(".json") && !path.endsWith(".jsonl")) return undefined;
+      out.push({ path, bytes: (await stat(path)).size, recordKey });
     }
   }
-  const tokens = texts.reduce((n, t) => n + Math.min(approxTokens(t) + QWEN_TEMPLATE_TOKENS, cutoff), 0);
-  return { tokens: Math.round(tokens), records: texts.length, source: "estimated from the dataset files' characters (Qwen2.5 rates, ±20%)" };
+  return out;
+}
+
+/** Every record parsed and estimated, each capped at cutoff. */
+async function tokensFromRecords(files: DataFile[], cutoff: number): Promise<TokenCount> {
+  let tokens = 0;
+  let records = 0;
+  for (const f of files) {
+    for (const r of parseRecords(await readFile(f.path, "utf8"), f.path)) {
+      tokens += Math.min(approxTokens(recordText(r)) + QWEN_TEMPLATE_TOKENS, cutoff);
+      records++;
+    }
+  }
+  return { tokens: Math.round(tokens), records, source: "estimated from the dataset files' characters (Qwen2.5 rates, ±20%)" };
+}
+
+/** The text inside raw JSON, roughly: keys, escapes and structure removed (a few real commas and quotes go too). */
+export function jsonText(raw: string): string {
+  return raw
+    .replace(/"[A-Za-z_][\w-]*"\s*:/g, "")
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\n/g, "\n")
+    .replace(/\\(.)/g, "$1")
+    .replace(/[{}[\],"]/g, "");
+}
+
+/**
+ * Big files: the first SAMPLE_BYTES of each give tokens per byte (JSON keys, escapes and structure stripped) and records per
+ * byte (occurrences of the record's key), scaled to the file size; the cutoff caps the mean record, not each one.
+ */
+async function tokensFromBytes(files: DataFile[], cutoff: number): Promise<TokenCount> {
+  let tokens = 0;
+  let records = 0;
+  for (const f of files) {
+    const handle = await open(f.path, "r");
+    try {
+      const buffer = Buffer.alloc(Math.min(SAMPLE_BYTES, f.bytes));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      const sample = buffer.subarray(0, bytesRead).toString("utf8");
+      const keys = sample.split(`"${f.recordKey}"`).length - 1;
+      const fileRecords = Math.max(1, Math.round((keys * f.bytes) / bytesRead));
+      const fileTokens = (approxTokens(jsonText(sample)) * f.bytes) / bytesRead + fileRecords * QWEN_TEMPLATE_TOKENS;
+      tokens += fileRecords * Math.min(fileTokens / fileRecords, cutoff);
+      records += fileRecords;
+    } finally {
+      await handle.close();
+    }
+  }
+  return { tokens: Math.round(tokens), records, source: `estimated from the first ${SAMPLE_BYTES >> 20} MB of each dataset file, scaled to its size (±25%)` };
+}
+
+/** From the JSON/JSONL files; undefined when a file is missing, unreadable or binary. */
+export async function tokensFromFiles(sft: SftStageConfig, cutoff: number, parseLimitBytes = PARSE_LIMIT_BYTES): Promise<TokenCount | undefined> {
+  try {
+    const files = await dataFiles(sft);
+    if (!files) return undefined;
+    const bytes = files.reduce((n, f) => n + f.bytes, 0);
+    return bytes <= parseLimitBytes ? await tokensFromRecords(files, cutoff) : await tokensFromBytes(files, cutoff);
+  } catch {
+    return undefined;
+  }
 }

@@ -51,4 +51,16 @@ describe("SFT tokens", () => {
       expect(Math.abs(approx - exact) / exact).toBeLessThanOrEqual(0.2);
     },
   );
+  it("big files are sampled: tokens and records per byte of the first MB, scaled to the size, within 5% of parsing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tok-big-"));
+    const records = Array.from({ length: 3000 }, (_, i) => ({ instruction: `问题 ${i}：某债券面值100元，票面利率5%，年利息为多少？`, input: "", output: `<think>\n${"面值乘以利率。".repeat(30 + (i % 20))}\n</think>\n\n<answer>\\boxed{A}</answer>` }));
+    await writeFile(join(dir, "big.json"), JSON.stringify(records));
+    const sft = sftStageSchema.parse({ datasets: ["d"], dataset_files: { d: { path: join(dir, "big.json") } } });
+    const parsed = (await tokensFromFiles(sft, 16384))!;
+    const sampled = (await tokensFromFiles(sft, 16384, 1000))!;
+    expect(parsed.records).toBe(3000);
+    expect(sampled.source).toMatch(/first 1 MB/);
+    expect(Math.abs(sampled.records - 3000) / 3000).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(sampled.tokens - parsed.tokens) / parsed.tokens).toBeLessThanOrEqual(0.05);
+  });
 });
