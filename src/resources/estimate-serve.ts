@@ -16,16 +16,14 @@ export function estimateServe(config: Experiment, deploy: DeployStageConfig, mod
   const notes = [
     `${deploy.replicas} replica(s) × TP ${shape.tp}; vLLM takes ${memory.limitGb} GB per GPU (gpu_memory_utilization ${shape.utilization}); the KV cache holds ${memory.kv.capacity_tokens} tokens per replica (${Math.floor(memory.kv.capacity_tokens / shape.maxModelLen)} requests of max_model_len ${shape.maxModelLen})`,
   ];
-  const fixes = fits
-    ? []
-    : fittingFixes(
-        [
-          ...firstFitting([2, 4, 8].map((k) => shape.tp * k).filter((tp) => tp <= config.cluster.gpus_per_node && model.dims.heads % tp === 0), (tp) => serveMemory({ ...shape, tp }).perGpu.total, memory.limitGb, (tp) => ({ change: `stages.deploy.tensor_parallel_size: ${tp}`, tradeoff: "fewer replicas on the same GPUs" })),
-          ...[0.95].filter((u) => u > shape.utilization).map((u) => ({ change: `stages.deploy.gpu_memory_utilization: ${u}`, tradeoff: "less slack for other processes", total: () => { const m = serveMemory({ ...shape, utilization: u }); return m.perGpu.total <= m.limitGb ? m.perGpu.total : undefined; } })),
-          ...firstFitting([16384, 8192, 4096].filter((l) => l < shape.maxModelLen), (l) => serveMemory({ ...shape, maxModelLen: l }).perGpu.total, memory.limitGb, (l) => ({ change: `stages.deploy.max_model_len: ${l}`, tradeoff: "longer requests are refused" })),
-        ],
-        memory.limitGb,
-      );
+  const total = (over: Partial<ServeShape>) => serveMemory({ ...shape, ...over }).perGpu.total;
+  const largerTp = [2, 4, 8].map((k) => shape.tp * k).filter((tp) => tp <= config.cluster.gpus_per_node && model.dims.heads % tp === 0);
+  const shorter = [16384, 8192, 4096].filter((l) => l < shape.maxModelLen);
+  const candidates = [
+    ...firstFitting(largerTp, (tp) => total({ tp }), memory.limitGb, (tp) => ({ change: `stages.deploy.tensor_parallel_size: ${tp}`, tradeoff: "fewer replicas on the same GPUs" })),
+    ...firstFitting(shorter, (l) => total({ maxModelLen: l }), memory.limitGb, (l) => ({ change: `stages.deploy.max_model_len: ${l}`, tradeoff: "longer requests are refused" })),
+  ];
+  const fixes = fits ? [] : fittingFixes(candidates, memory.limitGb);
   return {
     gpus: deploy.replicas * shape.tp,
     gpu_type: gpu.type,
