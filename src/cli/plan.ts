@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { resourcesTable } from "../resources/table.js";
 import type { CommonOptions } from "./options.js";
 
 function describePlan(plan: Plan): string {
@@ -16,7 +17,10 @@ function describePlan(plan: Plan): string {
     if (env.length) lines.push(`           env ${env.join(" ")}`);
     for (const [name, file] of Object.entries(s.render.files)) lines.push(`           ${name}: ${file.path}`);
   }
-  return `${lines.join("\n")}\n`;
+  const gpuStages = plan.stages.flatMap((s) => (s.resources ? [{ stage: s.name, resources: s.resources }] : []));
+  const unknown = plan.stages.filter((s) => !s.resources && s.definition.resources && s.action !== "not-selected");
+  const why = unknown.map((s) => `  ${s.name}: no resource estimate: the model's dimensions are unknown (give a local folder with config.json, or a Qwen2.5/Qwen3 hub id)\n`);
+  return `${lines.join("\n")}\n${resourcesTable(gpuStages)}${why.join("")}`;
 }
 
 export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {

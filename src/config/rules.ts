@@ -1,6 +1,8 @@
 // Cross-field rules the schema cannot express. Each rule is named and returns every problem it finds.
 import type { Problem } from "../errors.js";
 import type { Experiment } from "./schema.js";
+import { GPU_TABLE } from "../resources/gpus.js";
+import { suggestion } from "../util/did-you-mean.js";
 
 type Rule = (config: Experiment) => Problem[];
 
@@ -35,7 +37,13 @@ const multiNodeNeedsACluster: Rule = (config) =>
     ? [{ path: "cluster.nodes", message: `${config.cluster.nodes} nodes need launcher slurm or ray; the local launcher runs on this machine only` }]
     : [];
 
-export const RULES: Record<string, Rule> = { sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
+const gpuTypeIsKnown: Rule = (config) => {
+  const gpu = config.cluster.gpu;
+  if (!gpu?.type || GPU_TABLE[gpu.type] || (gpu.memory_gb !== undefined && gpu.tflops_bf16 !== undefined)) return [];
+  return [{ path: "cluster.gpu.type", message: `"${gpu.type}" is not in the GPU table${suggestion(gpu.type, Object.keys(GPU_TABLE))}; known: ${Object.keys(GPU_TABLE).join(", ")} (or state memory_gb and tflops_bf16)` }];
+};
+
+export const RULES: Record<string, Rule> = { gpuTypeIsKnown, sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
 
 export function checkRules(config: Experiment): Problem[] {
   return Object.values(RULES).flatMap((rule) => rule(config));

@@ -36,6 +36,24 @@ const slurmSchema = z
   })
   .strict();
 
+/** The GPU model: a name from the built-in table, any key of which can be stated instead (see src/resources/gpus.ts). */
+const gpuSchema = z
+  .object({
+    /** A100-40GB, A100-80GB (default), A800-80GB, H800-80GB, H100-80GB, H20-96GB, H200-141GB, L40S-48GB, RTX4090-24GB, Ascend910B-64GB; another name needs memory_gb and tflops_bf16. */
+    type: z.string().min(1).optional(),
+    /** Memory per GPU in GiB. */
+    memory_gb: z.number().positive().optional(),
+    /** Dense bf16 peak per GPU, in TFLOP/s. */
+    tflops_bf16: z.number().positive().optional(),
+    /** Price per GPU-hour; the plan then states a cost. */
+    hourly_cost: z.number().nonnegative().optional(),
+    /** Share of memory_gb an estimate may fill before pre-flight refuses (default 0.9). */
+    headroom: z.number().gt(0).max(1).optional(),
+    /** Model FLOPs utilization assumed for training time (default 0.4). */
+    mfu: z.number().gt(0).max(1).optional(),
+  })
+  .strict();
+
 const clusterSchema = z
   .object({
     launcher: z.enum(["local", "slurm", "ray"]).default("local"),
@@ -47,6 +65,7 @@ const clusterSchema = z
     master_port: z.number().int().min(1).max(65535).default(29500),
     slurm: slurmSchema.optional(),
     ray: z.object({ address: z.string().min(1) }).strict().optional(),
+    gpu: gpuSchema.optional(),
   })
   .strict();
 

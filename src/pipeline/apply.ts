@@ -3,6 +3,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import { redactText, secretValues } from "../util/secrets.js";
 import { join } from "node:path";
+import { resourceProblems } from "../resources/problems.js";
 import { InterruptedError, PreflightError, StageError, type FailureCause } from "../errors.js";
 import type { Job, JobOutcome, Launcher } from "../launch/types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -142,7 +143,10 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
       await refreshRender(stage);
     }
     for (const warning of stage.render.warnings ?? []) emit({ type: "log", stage: stage.name, level: "warn", message: warning });
-    const problems = await stage.definition.preflight(stage.context, stage.render);
+    // Upstream outputs (the SFT model's config.json, data statistics) exist now: estimate again before refusing.
+    const resources = (await stage.definition.resources?.(stage.context)) ?? stage.resources;
+    if (resources) stage.resources = resources;
+    const problems = [...resourceProblems(stage.name, resources), ...(await stage.definition.preflight(stage.context, stage.render))];
     if (problems.length) throw new PreflightError(stage.name, problems);
     await setAsideBeforeLaunch(stage, emit);
     await warnLowDisk(stage, emit);

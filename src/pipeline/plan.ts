@@ -10,6 +10,7 @@ import { launcherFor } from "./launchers.js";
 import { describeChanges, fingerprint, stageKey } from "./keys.js";
 import { readState, type RunState, type StageState } from "./state.js";
 import { STAGE_ORDER, isStageName, type StageName } from "./stages.js";
+import type { StageResources } from "../resources/types.js";
 import type { ResumePoint, StageContext, StageDefinition, StagePaths, StageRender, UpstreamInfo } from "./stage.js";
 
 export type StageAction = "run" | "resume" | "reattach" | "skip" | "not-selected";
@@ -34,6 +35,8 @@ export interface PlannedStage {
   job?: JobRecord;
   context: StageContext;
   definition: StageDefinition;
+  /** GPU stages: memory per GPU, fit, time and cost. */
+  resources?: StageResources;
 }
 
 export interface Plan {
@@ -218,7 +221,8 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
       ? await decide(def, ctx, key, keyInputs, prior, force.has(name), jobs)
       : { action: "not-selected" as const, reason: "not selected (--from/--until/--only)", incomplete: [] };
     const render = decision.resumeFrom ? await def.render(ctx, decision.resumeFrom) : base;
-    stages.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision });
+    const resources = decision.action === "not-selected" ? undefined : await def.resources?.(ctx);
+    stages.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision, ...(resources ? { resources } : {}) });
     upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
   }
   skipIdleServices(stages, config, options.detach === true);
@@ -274,6 +278,7 @@ export function planToJson(plan: Plan) {
       files: Object.fromEntries(Object.entries(s.render.files).map(([name, f]) => [name, f.path])),
       ...(s.render.warnings?.length ? { warnings: s.render.warnings } : {}),
       ...(s.resumeFrom ? { resumeFrom: s.resumeFrom } : {}),
+      ...(s.resources ? { resources: s.resources } : {}),
     })),
   };
 }

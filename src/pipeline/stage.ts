@@ -6,6 +6,7 @@ import type { LoadedExperiment } from "../config/load.js";
 import type { StageName } from "./stages.js";
 import type { PipelineEvent } from "./events.js";
 import type { VersionSource } from "../tools/releases.js";
+import type { StageResources } from "../resources/types.js";
 
 export interface StagePaths {
   /** <workdir>/<stage> */
@@ -105,6 +106,11 @@ export interface StageDefinition {
    * fails with exit 3; `preflight` includes it.
    */
   contract?(ctx: StageContext): Problem[];
+  /**
+   * GPU stages: per-GPU memory, fit, time and cost (src/resources). Reads files (model config.json, data statistics)
+   * but runs nothing; undefined when the model's dimensions are unknown.
+   */
+  resources?(ctx: StageContext): Promise<StageResources | undefined>;
   /** Checks that need the file system but run nothing: data files, key inventory, tool rules. */
   preflight(ctx: StageContext, render: StageRender): Promise<Problem[]>;
   /** The newest point this stage can continue from, plus incomplete ones to set aside. */

@@ -7,6 +7,7 @@ import { PreflightError } from "../errors.js";
 import type { DeployStageConfig } from "../config/stages/deploy.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
+import { estimateServe, resolveModel } from "../resources/index.js";
 import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../tools/vllm/index.js";
 
 const SUPERVISOR = fileURLToPath(new URL("../assets/node/replicas.mjs", import.meta.url));
@@ -94,6 +95,12 @@ export const deployStage: StageDefinition = {
       fingerprint: "mtime",
       serviceEndpoints: baseUrls(commands),
     };
+  },
+
+  async resources(ctx) {
+    if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
+    const model = await resolveModel([modelPath(ctx), ctx.config.model.base]);
+    return model && estimateServe(ctx.config, deployConfig(ctx), model);
   },
 
   async preflight(ctx): Promise<Problem[]> {

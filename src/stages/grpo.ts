@@ -30,6 +30,7 @@ import {
   type GrpoOptions,
   type VerlEra,
 } from "../tools/verl/index.js";
+import { estimateGrpo, resolveModel } from "../resources/index.js";
 
 export const REWARD_FILE = fileURLToPath(new URL("../assets/python/dianjin_reward.py", import.meta.url));
 
@@ -214,6 +215,14 @@ export const grpoStage: StageDefinition = {
   render: (ctx) => render(ctx),
 
   contract: (ctx) => [...validateOverrides(verlOptions(ctx).overrides, era(ctx), "stages.grpo"), ...releaseProblems(ctx)],
+
+  async resources(ctx) {
+    if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
+    // The SFT output does not exist before SFT ran: it has model.base's shape.
+    const model = await resolveModel([modelPath(ctx), ctx.config.model.base]);
+    const files = rlFiles(ctx);
+    return model && estimateGrpo(ctx.config, grpoConfig(ctx), model, files && !files.build ? files.train : undefined);
+  },
 
   async preflight(ctx): Promise<Problem[]> {
     const problems: Problem[] = [];

@@ -18,6 +18,7 @@ import { checkpointBytes } from "./checkpoint-size.js";
 import { TrainerLogReader, estimateRemaining } from "../tools/llamafactory/progress.js";
 import { classifyLlamaFactoryFailure } from "../tools/llamafactory/failures.js";
 import { suggestion } from "../util/did-you-mean.js";
+import { estimateSft, resolveModel } from "../resources/index.js";
 
 const FINAL_WEIGHTS = ["model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors", "pytorch_model.bin"];
 
@@ -135,6 +136,12 @@ export const sftStage: StageDefinition = {
   },
 
   contract,
+
+  async resources(ctx) {
+    if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
+    const model = await resolveModel([ctx.config.model.base]);
+    return model && estimateSft({ config: ctx.config, sft: sftConfig(ctx), model, statsPath: ctx.upstream.data?.outputs.stats_json });
+  },
 
   async preflight(ctx): Promise<Problem[]> {
     const sft = sftConfig(ctx);

@@ -10,13 +10,13 @@ const ALLOWED = new Set([".json", ".jsonl", ".csv", ".parquet", ".arrow", ".txt"
 /** How many records are checked field by field; the whole file is still parsed. */
 const RECORDS_CHECKED = 1000;
 
-async function filesOf(path: string): Promise<string[]> {
+export async function filesOf(path: string): Promise<string[]> {
   const info = await stat(path);
   if (!info.isDirectory()) return [path];
   return (await readdir(path)).filter((f) => !f.startsWith(".")).map((f) => join(path, f));
 }
 
-function parseRecords(text: string, file: string): unknown[] {
+export function parseRecords(text: string, file: string): unknown[] {
   if (file.endsWith(".jsonl")) {
     return text
       .split("\n")

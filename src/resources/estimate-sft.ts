@@ -1,0 +1,124 @@
+// The SFT stage's resources from the experiment: LLaMA-Factory's arguments (with its defaults where unset), the
+// DeepSpeed JSON, the model's dimensions and the training tokens.
+import type { Experiment } from "../config/schema.js";
+import type { SftStageConfig } from "../config/stages/sft.js";
+import { SFT_DEFAULT_ARGS } from "../tools/llamafactory/render.js";
+import { sftZeroShape, type ZeroShape } from "./deepspeed-shape.js";
+import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
+import { resolveGpu } from "./gpus.js";
+import type { ModelInfo } from "./model-dims.js";
+import { loraParams, sftMemory, type SftShape } from "./sft-memory.js";
+import { readStats, tokensFromFiles, tokensFromStats, type TokenCount } from "./sft-tokens.js";
+import { hoursFor, trainFlopsPerToken } from "./time.js";
+import type { StageResources } from "./types.js";
+import { round2, toGb } from "./units.js";
+
+/** LLaMA-Factory's (and the HF Trainer's) own defaults for the keys the estimate reads. */
+export const LF_DEFAULTS = { cutoff_len: 2048, per_device_train_batch_size: 8, num_train_epochs: 3, lora_rank: 8, freeze_trainable_layers: 2 } as const;
+
+const numberArg = (args: Record<string, unknown>, key: keyof typeof LF_DEFAULTS) => (typeof args[key] === "number" ? (args[key] as number) : LF_DEFAULTS[key]);
+
+export function sftShape(config: Experiment, sft: SftStageConfig, model: ModelInfo, zero: ZeroShape): SftShape {
+  const args = { ...SFT_DEFAULT_ARGS, ...sft.args };
+  const finetuning = args.finetuning_type === "lora" ? "lora" : args.finetuning_type === "freeze" ? "freeze" : "full";
+  const d = model.dims;
+  const layerParams = (model.params - d.vocab * d.hidden * (d.tied_embeddings ? 1 : 2)) / d.layers;
+  const trainable = finetuning === "lora" ? loraParams(d, numberArg(args, "lora_rank")) : finetuning === "freeze" ? numberArg(args, "freeze_trainable_layers") * layerParams : model.params;
+  const bits = typeof args.quantization_bit === "number" ? args.quantization_bit : 16;
+  return {
+    dims: d,
+    params: model.params,
+    nodes: config.cluster.nodes,
+    gpusPerNode: config.cluster.gpus_per_node,
+    zero,
+    finetuning,
+    trainable,
+    weightBits: bits,
+    cutoff: numberArg(args, "cutoff_len"),
+    microBatch: numberArg(args, "per_device_train_batch_size"),
+    checkpointing: args.disable_gradient_checkpointing !== true,
+    eagerAttention: args.flash_attn === "disabled",
+  };
+}
+
+function sftCandidates(shape: SftShape, deepspeed: SftStageConfig["deepspeed"], limit: number): Candidate[] {
+  const total = (s: SftShape) => sftMemory(s).perGpu.total;
+  const out: Candidate[] = [];
+  if (!shape.checkpointing) {
+    out.push({ change: "stages.sft.args.disable_gradient_checkpointing: false", tradeoff: "recomputes activations: ~30% slower steps", total: () => total({ ...shape, checkpointing: true }) });
+  }
+  out.push(
+    ...firstFitting(halvings(shape.microBatch, 1), (b) => total({ ...shape, microBatch: b }), limit, (b) => ({
+      change: `stages.sft.args.per_device_train_batch_size: ${b}`,
+      tradeoff: `raise gradient_accumulation_steps ×${shape.microBatch / b} to keep the batch; slower steps`,
+    })),
+  );
+  const offloaded: Array<[SftStageConfig["deepspeed"], ZeroShape]> = [
+    ...(shape.zero.stage === 2 && !shape.zero.offloadOptimizer ? [["zero2_offload", { stage: 2, offloadOptimizer: true, offloadParams: false }] as [SftStageConfig["deepspeed"], ZeroShape]] : []),
+    ["zero3", { stage: 3, offloadOptimizer: false, offloadParams: false }],
+    ["zero3_offload", { stage: 3, offloadOptimizer: true, offloadParams: true }],
+  ];
+  for (const [preset, zero] of offloaded) {
+    if (preset === deepspeed || (shape.zero.stage === 3 && preset === "zero3")) continue;
+    const tradeoff = preset === "zero3" ? "shards all model states over the GPUs" : "model states in host RAM: much slower steps, needs host memory";
+    out.push({ change: `stages.sft.deepspeed: ${preset}`, tradeoff, total: () => total({ ...shape, zero }) });
+  }
+  out.push(
+    ...firstFitting(halvings(shape.cutoff, 512), (c) => total({ ...shape, cutoff: c }), limit, (c) => ({
+      change: `stages.sft.args.cutoff_len: ${c}`,
+      tradeoff: "longer records are truncated, cutting their reasoning",
+    })),
+  );
+  out.push(
+    ...firstFitting([2, 4, 8, 16].map((k) => shape.nodes * k), (n) => total({ ...shape, nodes: n }), limit, (n) => ({
+      change: `cluster.nodes: ${n}`,
+      tradeoff: `${n * shape.gpusPerNode} GPUs in all`,
+    })),
+  );
+  return out;
+}
+
+export interface SftInputs {
+  config: Experiment;
+  sft: SftStageConfig;
+  model: ModelInfo;
+  /** The data stage's stats.json, when it wrote one. */
+  statsPath?: string;
+}
+
+export async function estimateSft({ config, sft, model, statsPath }: SftInputs): Promise<StageResources> {
+  const gpu = resolveGpu(config.cluster.gpu);
+  const shape = sftShape(config, sft, model, await sftZeroShape(sft.deepspeed));
+  const memory = sftMemory(shape);
+  const limit = round2(gpu.headroom * gpu.memory_gb);
+  const gpus = shape.nodes * shape.gpusPerNode;
+  const fits = memory.perGpu.total <= limit;
+  const notes = [`${shape.finetuning} fine-tuning, ZeRO-${shape.zero.stage}${shape.zero.offloadOptimizer ? " with CPU offload" : ""}, cutoff ${shape.cutoff} × micro batch ${shape.microBatch}, gradient checkpointing ${shape.checkpointing ? "on" : "off"}`];
+
+  const stats = tokensFromStats((await readStats(statsPath)) ?? { tokenizer: "", rows: [] }, sft.datasets, shape.cutoff);
+  const tokens: TokenCount | undefined = stats ?? (await tokensFromFiles(sft, shape.cutoff));
+  const epochs = typeof sft.args.num_train_epochs === "number" ? sft.args.num_train_epochs : LF_DEFAULTS.num_train_epochs;
+  let hours: ReturnType<typeof hoursFor> | undefined;
+  if (tokens && tokens.records > 0) {
+    const meanSeq = tokens.tokens / tokens.records;
+    hours = hoursFor(tokens.tokens * epochs * trainFlopsPerToken(model.params, model.dims, meanSeq), gpus, gpu);
+  } else {
+    notes.push("time unknown: the dataset files are not readable yet and the data stage has no statistics");
+  }
+  return {
+    gpus,
+    gpu_type: gpu.type,
+    gpu_memory_gb: gpu.memory_gb,
+    limit_gb: limit,
+    per_gpu_gb: memory.perGpu,
+    ...(memory.hostBytes ? { host_ram_gb: toGb(memory.hostBytes) } : {}),
+    fits,
+    model: { params: model.params, source: model.source },
+    ...(tokens ? { tokens: { per_epoch: tokens.tokens, source: tokens.source } } : {}),
+    gpu_hours: hours?.gpu_hours ?? null,
+    wall_hours: hours?.wall_hours ?? null,
+    ...(hours?.cost !== undefined ? { cost: hours.cost } : {}),
+    notes,
+    ...(fits ? {} : { fixes: fittingFixes(sftCandidates(shape, sft.deepspeed, limit), limit) }),
+  };
+}

@@ -1,0 +1,30 @@
+// The resources of the planned GPU stages as a small text table for `plan`.
+import type { StageResources } from "./types.js";
+
+const fmt = (n: number | null | undefined, unit = "") => (n === null || n === undefined ? "?" : `${n.toLocaleString("en-US", { maximumFractionDigits: 1 })}${unit}`);
+
+export function resourcesTable(rows: Array<{ stage: string; resources: StageResources }>): string {
+  if (!rows.length) return "";
+  const header = ["stage", "GPUs", "per GPU (GB)", "limit (GB)", "fits", "GPU-hours", "wall hours", "cost"];
+  const body = rows.map(({ stage, resources: r }) => [
+    stage,
+    `${r.gpus} × ${r.gpu_type}`,
+    fmt(r.per_gpu_gb.total),
+    fmt(r.limit_gb),
+    r.fits ? "yes" : "NO",
+    fmt(r.gpu_hours),
+    fmt(r.wall_hours),
+    r.cost === undefined ? "-" : fmt(r.cost),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join("  ")}`.trimEnd();
+  const lines = ["resources (estimates; error bars in README \"Resources\"):", line(header)];
+  for (const [i, row] of body.entries()) {
+    lines.push(line(row));
+    const r = rows[i]!.resources;
+    lines.push(`    parts: ${Object.entries(r.per_gpu_gb.parts).map(([k, v]) => `${k} ${v}`).join(", ")}${r.host_ram_gb ? `; host RAM per node ${r.host_ram_gb} GB` : ""}`);
+    for (const note of r.notes) lines.push(`    ${note}`);
+    for (const fix of r.fixes ?? []) lines.push(`    fix: ${fix.change} → ${fix.total_gb} GB (${fix.tradeoff})`);
+  }
+  return `${lines.join("\n")}\n`;
+}

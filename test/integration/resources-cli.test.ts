@@ -1,0 +1,86 @@
+// The resource planner through the real CLI: `plan --json` carries the estimates, and a stage that does not fit is
+// refused by pre-flight (exit 3) with the figures and fixes, before anything launches.
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { stat } from "node:fs/promises";
+import { cli, makeExperiment, ROOT } from "../helpers/cli.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const GIB = 2 ** 30;
+const QWEN25_7B_PARAMS = 7_615_616_512;
+const config7b = join(ROOT, "configs/dianjin-r1-7b.yaml");
+const config32b = join(ROOT, "configs/dianjin-r1-32b.yaml");
+
+type Json = { stages: Array<{ name: string; resources?: any }> };
+const stage = (plan: Json, name: string) => plan.stages.find((s) => s.name === name)!;
+
+async function planJson(file: string, ...args: string[]): Promise<Json> {
+  const result = await cli(["plan", file, "--json", ...args], { standins: false });
+  expect(result.exitCode, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as Json;
+}
+
+describe("resources in plan and pre-flight", () => {
+  it("plan --json: each GPU stage of the 7B recipe has resources; ZeRO-3 states within 15% of 16 × params ÷ GPUs", async () => {
+    const plan = await planJson(config7b);
+    const sft = stage(plan, "sft").resources;
+    expect(sft).toMatchObject({ gpus: 8, gpu_type: "A100-80GB", gpu_memory_gb: 80, fits: true, model: { params: QWEN25_7B_PARAMS } });
+    const expected = (16 * QWEN25_7B_PARAMS) / 8 / GIB;
+    expect(Math.abs(sft.per_gpu_gb.parts.model_states - expected) / expected).toBeLessThanOrEqual(0.15);
+    expect(Object.keys(sft.per_gpu_gb.parts)).toEqual(expect.arrayContaining(["model_states", "activations", "logits", "framework"]));
+    expect(stage(plan, "grpo").resources).toMatchObject({ gpus: 8, kv_cache: { min_tokens: 5120 } });
+    expect(stage(plan, "deploy").resources).toMatchObject({ gpus: 8, kv_cache: { min_tokens: 16384 } });
+    expect(stage(plan, "merge").resources).toBeUndefined();
+  });
+
+  it("the 32B estimate exceeds the 7B one", async () => {
+    const [p7, p32] = await Promise.all([planJson(config7b), planJson(config32b)]);
+    for (const name of ["sft", "grpo", "deploy"]) {
+      expect(stage(p32, name).resources.per_gpu_gb.total).toBeGreaterThan(stage(p7, name).resources.per_gpu_gb.total);
+    }
+  });
+
+  it("--set cluster.gpu.memory_gb=24 is refused before launch (exit 3) with the figures and the fixes", async () => {
+    const dir = await tempDir("dianjin-res-");
+    const workdir = join(dir, "w");
+    const result = await cli(["sft", config7b, "--set", "cluster.gpu.memory_gb=24", "--set", `workdir=${workdir}`]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/cluster\.gpu: stage sft will not fit on the GPUs: needs [\d.]+ GB per GPU \(model_states [\d.]+ \+ zero3_gathered_layer [\d.]+ \+ activations [\d.]+ \+ logits [\d.]+ \+ framework [\d.]+\)/);
+    expect(result.stderr).toContain("the limit is 21.6 GB");
+    expect(result.stderr).toMatch(/Cheapest fixes: stages\.sft\.deepspeed: zero3_offload → [\d.]+ GB/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    await expect(stat(join(workdir, "sft/output"))).rejects.toThrow(); // nothing launched
+  });
+
+  it("plan prints a resources table and states time and cost when the data is readable and a price is set", async () => {
+    const exp = await makeExperiment({ records: 40 });
+    const text = await cli(["plan", exp.file, "--set", "cluster.gpu.hourly_cost=2.5"], { standins: false });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/resources \(estimates/);
+    expect(text.stdout).toMatch(/\n {2}sft +1 × A100-80GB +[\d.]+ +72 +yes/);
+    const plan = await planJson(exp.file, "--set", "cluster.gpu.hourly_cost=2.5");
+    const sft = stage(plan, "sft").resources;
+    expect(sft.tokens.per_epoch).toBeGreaterThan(40 * 34);
+    expect(sft.tokens.source).toMatch(/estimated from the dataset files/);
+    expect(sft.gpu_hours).toBeGreaterThanOrEqual(0);
+    expect(sft.cost).toBeCloseTo(sft.gpu_hours * 2.5, 1);
+  });
+
+  it("an unknown GPU type is a config error (exit 2) with a suggestion", async () => {
+    const exp = await makeExperiment({ cluster: "{ gpus_per_node: 1, gpu: { type: H100-80G } }" });
+    const result = await cli(["plan", exp.file], { standins: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/cluster\.gpu\.type: "H100-80G" is not in the GPU table \(did you mean "H100-80GB"\?\)/);
+  });
+});
+
+describe("resources for a model of unknown shape", () => {
+  it("plan says the estimate is missing and why", async () => {
+    const exp = await makeExperiment();
+    const result = await cli(["plan", exp.file, "--set", "model.base=org/custom-model"], { standins: false });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("sft: no resource estimate: the model's dimensions are unknown");
+    const plan = await planJson(exp.file, "--set", "model.base=org/custom-model");
+    expect(stage(plan, "sft").resources).toBeUndefined();
+  });
+});

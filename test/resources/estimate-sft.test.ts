@@ -1,0 +1,44 @@
+// The SFT estimate from an experiment: LLaMA-Factory defaults, the DeepSpeed preset, and time from the data stage's
+// statistics, by hand.
+import { describe, expect, it } from "vitest";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { experimentSchema } from "../../src/config/schema.js";
+import { estimateSft } from "../../src/resources/estimate-sft.js";
+import { resolveModel } from "../../src/resources/model-dims.js";
+
+async function setup(sft: Record<string, unknown>, cluster: Record<string, unknown> = {}) {
+  const config = experimentSchema.parse({ name: "x", workdir: "/tmp/x", model: { base: "Qwen/Qwen2.5-7B-Instruct" }, cluster, stages: { sft: { datasets: ["a"], dataset_files: { a: { path: "/nonexistent/a.json" } }, ...sft } } });
+  return { config, sft: config.stages.sft!, model: (await resolveModel(["Qwen/Qwen2.5-7B-Instruct"]))! };
+}
+
+describe("SFT estimate", () => {
+  it("time from statistics: 1,000 records × (966 + 34 template) tokens × 3 epochs at (6P + attention) FLOPs/token", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sft-est-"));
+    const statsPath = join(dir, "stats.json");
+    await writeFile(statsPath, JSON.stringify({ tokenizer: "q", rows: [{ split: "SFT", set: "A", name: "a", lang: "zh", size: 1000, question: 100, reasoning: 800, answer: 66 }] }));
+    const r = await estimateSft({ ...(await setup({ args: { cutoff_len: 16384, per_device_train_batch_size: 1 } })), statsPath });
+    expect(r.tokens).toEqual({ per_epoch: 1_000_000, source: expect.stringMatching(/statistics/) });
+    // 3e6 tokens × (6 × 7,615,616,512 + 12 × 28 × 28 × 128 × 1000) = 1.40694e17 FLOPs ÷ (312e12 × 0.4) = 1127.4 s.
+    expect(r.gpu_hours).toBe(0.31);
+    expect(r.wall_hours).toBe(0.04);
+  });
+
+  it("unset keys take LLaMA-Factory's defaults (cutoff 2048, micro batch 8, checkpointing on) and no data means no time", async () => {
+    const r = await estimateSft(await setup({ deepspeed: "zero2" }));
+    expect(r.notes[0]).toBe("full fine-tuning, ZeRO-2, cutoff 2048 × micro batch 8, gradient checkpointing on");
+    expect(r.gpu_hours).toBeNull();
+    // ZeRO-2 on 8 GPUs: 4P + 16P/8 = 6 bytes/param = 45,693,699,072 B = 42.56 GiB.
+    expect(r.per_gpu_gb.parts.model_states).toBeCloseTo(42.56, 2);
+  });
+
+  it("too small a GPU: does not fit, and the fixes that fit are listed cheapest first", async () => {
+    const r = await estimateSft(await setup({ args: { cutoff_len: 16384, per_device_train_batch_size: 4 } }, { gpu: { memory_gb: 40 } }));
+    expect(r.fits).toBe(false);
+    expect(r.limit_gb).toBe(36);
+    expect(r.fixes!.length).toBeGreaterThan(0);
+    expect(r.fixes![0]!.change).toMatch(/^stages\.sft\.args\.per_device_train_batch_size: [12]$/);
+    for (const f of r.fixes!) expect(f.total_gb).toBeLessThanOrEqual(36);
+  });
+});
