@@ -5,7 +5,7 @@ import { launcherFor } from "../pipeline/launchers.js";
 import { STAGE_ORDER } from "../pipeline/stages.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
-import { formatDuration } from "./display.js";
+import { formatDuration } from "./stage-meter.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
