@@ -1,6 +1,7 @@
 // Gathers a run's report input from its workdir: eval scores, the SFT loss curve, GRPO curves (when a JSONL metrics
 // file exists), and the git sha from manifest.json. Everything but the experiment itself is optional: a report of a
 // run that has only trained shows the curves, one that has only evaluated shows the table.
+import fse from "fs-extra";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Experiment } from "../config/schema.js";
@@ -149,7 +150,7 @@ function configSummary(config: Experiment, state: RunState, evalSummary: EvalSum
 
 async function readJson<T>(file: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(file, "utf8")) as T;
+    return (await fse.readJson(file)) as T;
   } catch {
     return undefined;
   }

@@ -2,7 +2,8 @@
 // appended and fsync'ed before the item counts as done. A rerun loads it and skips every key present.
 // A kill -9 can leave a torn last line (no trailing newline); it is cut off on open, because that item's result
 // was never acknowledged. Appends from concurrent workers are grouped into one write + one fdatasync.
-import { mkdir, open, type FileHandle } from "node:fs/promises";
+import fse from "fs-extra";
+import { open, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { JournalError } from "./errors.js";
 
@@ -27,7 +28,7 @@ export class Journal<R = unknown> {
 
   /** Opens (creating if needed) and loads a journal. Cuts off a torn last line. */
   static async open<R = unknown>(file: string): Promise<Journal<R>> {
-    await mkdir(dirname(file), { recursive: true });
+    await fse.ensureDir(dirname(file));
     const handle = await open(file, "a+");
     try {
       const data = await handle.readFile();

@@ -1,5 +1,6 @@
 // Set aside, never delete: incomplete checkpoints and outputs of an older config are moved into <stage>/set-aside/.
-import { mkdir, rename } from "node:fs/promises";
+// fs-extra's move renames, and copies then removes when the set-aside folder is on another file system (EXDEV).
+import fse from "fs-extra";
 import { basename, join } from "node:path";
 
 function stamp(): string {
@@ -8,11 +9,11 @@ function stamp(): string {
 
 export async function moveAside(paths: readonly string[], asideDir: string, label: string): Promise<string[]> {
   if (!paths.length) return [];
-  await mkdir(asideDir, { recursive: true });
+  await fse.ensureDir(asideDir);
   const moved: string[] = [];
   for (const path of paths) {
     const target = join(asideDir, `${basename(path)}.${label}-${stamp()}`);
-    await rename(path, target);
+    await fse.move(path, target);
     moved.push(target);
   }
   return moved;

@@ -2,8 +2,9 @@
 // statistics table, the per-item ledger, and last complete.json (sizes and hashes of everything), whose presence
 // means the set is whole. Every file is written atomically and contains no timestamps, so the same inputs and
 // journals give byte-identical files.
+import fse from "fs-extra";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { DataStageConfig } from "../../config/stages/data.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
@@ -66,7 +67,7 @@ async function sha256File(path: string): Promise<{ bytes: number; sha256: string
 export async function writeOutputs(config: DataStageConfig, outputDir: string, built: BuiltData): Promise<Record<string, string>> {
   const paths = dataOutputs(config, outputDir);
   // Gone first: from here until the new one is written, the stage's outputs do not count as complete.
-  await rm(paths.complete!, { force: true });
+  await fse.remove(paths.complete!);
   const sets = (Object.keys(SET_LABELS) as SftSet[]).filter((s) => built.sft[s] !== undefined);
   const written: string[] = [];
   const write = async (path: string, data: string) => {
@@ -82,7 +83,7 @@ export async function writeOutputs(config: DataStageConfig, outputDir: string, b
     const { train, val } = rlRows(config, built.rl, built.rlTemplatePath);
     const names = rlFileNames(config);
     const dir = join(outputDir, RECIPE_LAYOUT.rlDir);
-    await mkdir(dir, { recursive: true });
+    await fse.ensureDir(dir);
     await writeRlParquet(join(dir, names.train), train);
     await writeRlParquet(join(dir, names.val), val);
     written.push(join(dir, names.train), join(dir, names.val));
@@ -102,7 +103,7 @@ export async function writeOutputs(config: DataStageConfig, outputDir: string, b
 export async function outputsWhole(outputDir: string): Promise<boolean> {
   let record: CompleteRecord;
   try {
-    record = JSON.parse(await readFile(join(outputDir, RECIPE_LAYOUT.complete), "utf8")) as CompleteRecord;
+    record = (await fse.readJson(join(outputDir, RECIPE_LAYOUT.complete))) as CompleteRecord;
   } catch {
     return false;
   }

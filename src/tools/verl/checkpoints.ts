@@ -1,6 +1,7 @@
 // verl checkpoints: <default_local_dir>/global_step_N/actor/ with one shard per rank, and
 // latest_checkpointed_iteration.txt written last by the trainer. Finding the resume point and pruning old saves.
-import { readdir, readFile, rm } from "node:fs/promises";
+import fse from "fs-extra";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VERL_DEFAULTS } from "./defaults.js";
 
@@ -94,7 +95,7 @@ export async function pruneCheckpoints(root: string, keep: number): Promise<stri
   const removed: string[] = [];
   for (const step of doomed) {
     const dir = join(root, `global_step_${step}`);
-    await rm(dir, { recursive: true, force: true });
+    await fse.remove(dir);
     removed.push(dir);
   }
   return removed;

@@ -1,7 +1,7 @@
 // Checks a serve plan against the model's config.json before a GPU is touched: the same rules vLLM
 // applies minutes later, after loading.
 
-import { readFile } from "node:fs/promises";
+import fse from "fs-extra";
 import { join } from "node:path";
 import type { Problem } from "../../errors.js";
 
@@ -16,7 +16,7 @@ export async function serveConfigProblems(shape: ServeShape): Promise<Problem[]>
   const key = shape.configKey ?? "deploy.vllm";
   let config: Record<string, unknown>;
   try {
-    config = JSON.parse(await readFile(join(shape.model, "config.json"), "utf8"));
+    config = await fse.readJson(join(shape.model, "config.json"));
   } catch {
     return [{ path: `${key}.model`, message: `${join(shape.model, "config.json")} is missing or not JSON` }];
   }
