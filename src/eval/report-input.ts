@@ -1,7 +1,6 @@
 // Gathers a run's report input from its workdir: eval scores, the SFT loss curve, GRPO curves (when a JSONL metrics
 // file exists), and the git sha from manifest.json. Everything but the experiment itself is optional: a report of a
 // run that has only trained shows the curves, one that has only evaluated shows the table.
-import fse from "fs-extra";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Experiment } from "../config/schema.js";
@@ -9,6 +8,7 @@ import { readState, type RunState } from "../pipeline/state.js";
 import { BENCHMARKS, type BenchmarkScores, type GrpoPoint, type ReportInput, type SftLossPoint } from "../report/index.js";
 import { LossCurve, TrainerLogReader } from "../tools/llamafactory/progress.js";
 import { EVAL_FILES } from "./evaluate.js";
+import { fsExtra } from "../util/fsx.js";
 
 /** verl's metric names for the two GRPO curves (the `file` logger writes {"step", "data": {...}} per line). */
 const GRPO_SCORE_KEYS = ["critic/score/mean", "critic/rewards/mean"];
@@ -150,7 +150,7 @@ function configSummary(config: Experiment, state: RunState, evalSummary: EvalSum
 
 async function readJson<T>(file: string): Promise<T | undefined> {
   try {
-    return (await fse.readJson(file)) as T;
+    return (await (await fsExtra()).readJson(file)) as T;
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 // Set aside, never delete: incomplete checkpoints and outputs of an older config are moved into <stage>/set-aside/.
 // fs-extra's move renames, and copies then removes when the set-aside folder is on another file system (EXDEV).
-import fse from "fs-extra";
 import { basename, join } from "node:path";
+import { fsExtra } from "../util/fsx.js";
 
 function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, "-");
@@ -9,6 +9,7 @@ function stamp(): string {
 
 export async function moveAside(paths: readonly string[], asideDir: string, label: string): Promise<string[]> {
   if (!paths.length) return [];
+  const fse = await fsExtra();
   await fse.ensureDir(asideDir);
   const moved: string[] = [];
   for (const path of paths) {

@@ -1,11 +1,11 @@
 // Writes report.md and report.html so that a reader never sees a half-written file.
 
-import fse from "fs-extra";
 import { join } from "node:path";
 import { buildReport } from "./build.js";
 import { HTML_FILE_NAME } from "./markdown.js";
 import type { ReportInput } from "./types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { fsExtra } from "../util/fsx.js";
 
 export const MARKDOWN_FILE_NAME = "report.md";
 
@@ -17,7 +17,7 @@ export interface WrittenReport {
 export async function writeReport(dir: string, input: ReportInput): Promise<WrittenReport> {
   // Build first: a bad input must not leave one new file next to one old file.
   const report = buildReport(input);
-  await fse.ensureDir(dir);
+  await (await fsExtra()).ensureDir(dir);
   const markdownPath = join(dir, MARKDOWN_FILE_NAME);
   const htmlPath = join(dir, HTML_FILE_NAME);
   await writeAtomically(htmlPath, report.html);

@@ -1,7 +1,7 @@
 // The eval stage: done in-process (our request loop), against the deploy stage's server or a configured endpoint.
 // Resumable item by item through per-benchmark journals; EvalScope runs for MATH-500 / GPQA-Diamond.
-import fse from "fs-extra";
 import { readFile } from "node:fs/promises";
+import { pathExists } from "../util/path-exists.js";
 import { join } from "node:path";
 import type { Problem } from "../errors.js";
 import { StageError } from "../errors.js";
@@ -66,7 +66,7 @@ export const evalStage: StageDefinition = {
     const problems: Problem[] = [];
     for (const b of EVAL_DEFAULTS.fileBenchmarks) {
       const spec = cfg.benchmarks[b];
-      if (spec && !(await fse.pathExists(spec.path))) problems.push({ path: `stages.eval.benchmarks.${b}.path`, message: `file not found: ${spec.path}` });
+      if (spec && !(await pathExists(spec.path))) problems.push({ path: `stages.eval.benchmarks.${b}.path`, message: `file not found: ${spec.path}` });
     }
     if (!cfg.endpoint && !ctx.config.stages.deploy) problems.push({ path: "stages.eval", message: "nothing to evaluate against: add stages.deploy (our vLLM server) or stages.eval.endpoint" });
     for (const [path, name] of [
@@ -92,7 +92,7 @@ export const evalStage: StageDefinition = {
   async outputsComplete(ctx) {
     const cfg = evalConfig(ctx);
     try {
-      const scores = (await fse.readJson(join(ctx.paths.output, EVAL_FILES.scores))) as Record<string, unknown>;
+      const scores = JSON.parse(await readFile(join(ctx.paths.output, EVAL_FILES.scores), "utf8")) as Record<string, unknown>;
       return wantedBenchmarks(cfg).every((b) => typeof scores[b] === "number");
     } catch {
       return false;

@@ -1,6 +1,6 @@
 // The GRPO stage: verl's PPO trainer with the GRPO estimator, the DianJin-R1 reward, and RL data in verl's Parquet
 // schema. Every override is checked against verl's config tree and its start-up arithmetic before anything starts.
-import fse from "fs-extra";
+import { pathExists } from "../util/path-exists.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -185,11 +185,11 @@ export const grpoStage: StageDefinition = {
     const files = rlFiles(ctx);
     if (!files) problems.push({ path: "stages.grpo.rl_data", message: "no RL data: set rl_data (train/val Parquet, or cflue_mcq to build it), or add a data stage" });
     else if (files.build) {
-      if (!(await fse.pathExists(files.build.cflue))) problems.push({ path: "stages.grpo.rl_data.cflue_mcq", message: `file not found: ${files.build.cflue}` });
+      if (!(await pathExists(files.build.cflue))) problems.push({ path: "stages.grpo.rl_data.cflue_mcq", message: `file not found: ${files.build.cflue}` });
     } else {
-      for (const split of ["train", "val"] as const) if (!(await fse.pathExists(files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
+      for (const split of ["train", "val"] as const) if (!(await pathExists(files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
     }
-    if (!(await fse.pathExists(rewardSource(ctx)))) problems.push({ path: "stages.grpo.reward.path", message: `file not found: ${rewardSource(ctx)}` });
+    if (!(await pathExists(rewardSource(ctx)))) problems.push({ path: "stages.grpo.reward.path", message: `file not found: ${rewardSource(ctx)}` });
     const latest = await findLatestCheckpoint(ctx.paths.output);
     const resuming = latest.checkpoint !== undefined;
     problems.push(...preflightGrpo(verlOptions(ctx), { checkpointWorldSize: latest.checkpoint?.worldSize, resuming }, era(ctx), "stages.grpo"));

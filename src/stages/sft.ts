@@ -1,5 +1,5 @@
 // The SFT stage: LLaMA-Factory full fine-tuning with the recipe's settings, resumable from its newest whole checkpoint.
-import fse from "fs-extra";
+import { pathExists } from "../util/path-exists.js";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Problem } from "../errors.js";
@@ -118,7 +118,7 @@ export const sftStage: StageDefinition = {
       }
     }
     const base = ctx.config.model.base;
-    if (looksLocal(base) && !(await fse.pathExists(join(base, "config.json")))) {
+    if (looksLocal(base) && !(await pathExists(join(base, "config.json")))) {
       problems.push({ path: "model.base", message: `${base} is not a model folder (no config.json)` });
     }
     if (usesDeepspeed(sft) && ctx.config.cluster.gpus_per_node === 0) {
@@ -133,7 +133,7 @@ export const sftStage: StageDefinition = {
   },
 
   async outputsComplete(ctx) {
-    for (const name of FINAL_WEIGHTS) if (await fse.pathExists(join(ctx.paths.output, name))) return fse.pathExists(join(ctx.paths.output, "train_results.json"));
+    for (const name of FINAL_WEIGHTS) if (await pathExists(join(ctx.paths.output, name))) return pathExists(join(ctx.paths.output, "train_results.json"));
     return false;
   },
 
@@ -165,7 +165,7 @@ export const sftStage: StageDefinition = {
       const names = await readdir(ctx.paths.output).catch(() => [] as string[]);
       for (const step of names.map((n) => /^checkpoint-(\d+)$/.exec(n)?.[1]).filter(Boolean).map(Number).sort((a, b) => a - b)) {
         const path = join(ctx.paths.output, `checkpoint-${step}`);
-        if (step > newestCheckpoint && (await fse.pathExists(join(path, "trainer_state.json")))) {
+        if (step > newestCheckpoint && (await pathExists(join(path, "trainer_state.json")))) {
           newestCheckpoint = step;
           emit({ type: "checkpoint", stage: "sft", step, path });
         }

@@ -1,6 +1,6 @@
 // Finds the newest *complete* checkpoint-N. transformers' own get_last_checkpoint takes the highest number even when
 // the save was cut short, and the resumed run then dies; so completeness is checked here, file by file.
-import fse from "fs-extra";
+import { pathExists } from "../../util/path-exists.js";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -21,27 +21,27 @@ const SHARD_INDEXES = ["model.safetensors.index.json", "pytorch_model.bin.index.
 
 async function readJson(path: string): Promise<unknown> {
   try {
-    return await fse.readJson(path);
+    return JSON.parse(await readFile(path, "utf8"));
   } catch {
     return undefined;
   }
 }
 
 async function weightsMissing(dir: string): Promise<string[]> {
-  for (const name of SINGLE_WEIGHTS) if (await fse.pathExists(join(dir, name))) return [];
+  for (const name of SINGLE_WEIGHTS) if (await pathExists(join(dir, name))) return [];
   for (const name of SHARD_INDEXES) {
     const index = (await readJson(join(dir, name))) as { weight_map?: Record<string, string> } | undefined;
     if (!index) continue;
     const shards = [...new Set(Object.values(index.weight_map ?? {}))];
     const absent: string[] = [];
-    for (const shard of shards) if (!(await fse.pathExists(join(dir, shard)))) absent.push(shard);
+    for (const shard of shards) if (!(await pathExists(join(dir, shard)))) absent.push(shard);
     return absent.length ? absent.map((s) => `weight shard ${s}`) : [];
   }
   return ["model weights"];
 }
 
 async function optimizerMissing(dir: string, deepspeed: boolean): Promise<string[]> {
-  if (!deepspeed) return (await fse.pathExists(join(dir, "optimizer.pt"))) ? [] : ["optimizer.pt"];
+  if (!deepspeed) return (await pathExists(join(dir, "optimizer.pt"))) ? [] : ["optimizer.pt"];
   let tag: string;
   try {
     tag = (await readFile(join(dir, "latest"), "utf8")).trim();

@@ -1,9 +1,9 @@
 // verl checkpoints: <default_local_dir>/global_step_N/actor/ with one shard per rank, and
 // latest_checkpointed_iteration.txt written last by the trainer. Finding the resume point and pruning old saves.
-import fse from "fs-extra";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VERL_DEFAULTS } from "./defaults.js";
+import { fsExtra } from "../../util/fsx.js";
 
 export const STEP_DIR = /^global_step_(\d+)$/;
 const SHARD = /^(model|optim|extra_state)_world_size_(\d+)_rank_(\d+)\.pt$/;
@@ -95,7 +95,7 @@ export async function pruneCheckpoints(root: string, keep: number): Promise<stri
   const removed: string[] = [];
   for (const step of doomed) {
     const dir = join(root, `global_step_${step}`);
-    await fse.remove(dir);
+    await (await fsExtra()).remove(dir);
     removed.push(dir);
   }
   return removed;
