@@ -75,14 +75,14 @@ async function main(argv: string[]): Promise<number> {
       else exitCode = await (await import("./status.js")).logsCommand(config, stage, options);
     });
 
-  withConfigOptions(program.command("cancel <config>").description("end the jobs a run left running"), false).action(
-    async (config: string, options: { set: string[] }) => {
+  withLogOptions(withConfigOptions(program.command("cancel <config>").description("end the jobs a run left running"), false)).action(
+    async (config: string, options: LogOptions & { set: string[] }) => {
       exitCode = await (await import("./status.js")).cancelCommand(config, options);
     },
   );
 
-  withConfigOptions(program.command("stop <config>").description("stop the servers `deploy --detach` (or keep: true) left running"), false).action(
-    async (config: string, options: { set: string[] }) => {
+  withLogOptions(withConfigOptions(program.command("stop <config>").description("stop the servers `deploy --detach` (or keep: true) left running"), false)).action(
+    async (config: string, options: LogOptions & { set: string[] }) => {
       exitCode = await (await import("./status.js")).cancelCommand(config, { ...options, services: true });
     },
   );

@@ -6,6 +6,7 @@ import { STAGE_ORDER } from "../pipeline/stages.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
+import type { LogOptions } from "./options.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
@@ -45,20 +46,28 @@ export async function logsCommand(config: string, stage: string | undefined, opt
 }
 
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
-export async function cancelCommand(config: string, options: { set: string[]; services?: boolean }): Promise<number> {
+export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; services?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
   const store = await StateStore.open(experiment.workdir, experiment.name);
   const launcher = await launcherFor(experiment);
+  const { openEventLog } = await import("../pipeline/event-log.js");
+  const log = openEventLog({ workdir: experiment.workdir, level: options.logLevel, stdout: options.logFormat === "json" });
   const wanted = options.services ? ["serving", "running"] : ["running"];
   let ended = 0;
-  for (const [name, s] of Object.entries(store.state.stages)) {
-    if (!s?.job || !wanted.includes(s.status)) continue;
-    const job = await launcher.reattach(s.job);
-    if (job) await job.cancel();
-    await store.updateStage(name, (p) => ({ ...p!, status: s.status === "serving" ? "stopped" : "interrupted", endedAt: new Date().toISOString() }));
-    process.stderr.write(`${s.status === "serving" ? "stopped" : "cancelled"} ${name} (${s.job.launcher} job ${s.job.id})\n`);
-    ended++;
+  try {
+    for (const [name, s] of Object.entries(store.state.stages)) {
+      if (!s?.job || !wanted.includes(s.status)) continue;
+      const job = await launcher.reattach(s.job);
+      if (job) await job.cancel();
+      await store.updateStage(name, (p) => ({ ...p!, status: s.status === "serving" ? "stopped" : "interrupted", endedAt: new Date().toISOString() }));
+      const what = s.status === "serving" ? "stopped" : "cancelled";
+      log.record("warn", name, what, { attempt: s.attempts, job: { launcher: s.job.launcher, id: s.job.id } });
+      if (options.logFormat !== "json") process.stderr.write(`${what} ${name} (${s.job.launcher} job ${s.job.id})\n`);
+      ended++;
+    }
+  } finally {
+    await log.close();
   }
-  if (!ended) process.stderr.write(options.services ? "no server is running\n" : "nothing is running\n");
+  if (!ended && options.logFormat !== "json") process.stderr.write(options.services ? "no server is running\n" : "nothing is running\n");
   return 0;
 }
