@@ -1,9 +1,11 @@
 // The run log through the real CLI: --log-format json puts only pino lines on stdout, events.jsonl gets the same
 // lines, every line names its stage, and a secret from the environment never appears.
 import { describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cli, makeExperiment } from "../helpers/cli.js";
+import { tempDir } from "../helpers/tmp.js";
+import { mcqRecords, standIn, writeSources } from "../data/recipe/fixtures.js";
 
 const PLANTED = "sk-planted-9f8e7d6c5b4a3210";
 const TRACKING = "tracking: { backends: [wandb], project: dianjin-test }";
@@ -105,5 +107,33 @@ describe("run log (events.jsonl) through the CLI", () => {
     const result = await cli(["sft", exp.file, "--log-format", "fancy"]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/--log-format/);
+  });
+});
+
+describe("run log of the data stage (LLM calls)", () => {
+  it("retries are logged with their wait, and the API key the config names is never written", async () => {
+    const server = await standIn({ apiKey: PLANTED, faults: { rateLimit429: 0.3 }, retryAfter: "0", seed: 7 });
+    try {
+      const dir = await tempDir("dianjin-data-log-");
+      await writeSources(join(dir, "src"), { cflue_mcq: mcqRecords(Array.from({ length: 12 }, (_, i) => ({ gold: "ABCD"[i % 4]!, tags: "" }))) });
+      const ep = (model: string) => `{ model: ${model}, base_url: "${server.baseUrl}", api_key_env: DIANJIN_LOG_TEST_API_KEY }`;
+      await writeFile(
+        join(dir, "exp.yaml"),
+        `name: data-log\nworkdir: runs\nmodel: { base: Qwen/Qwen2.5-0.5B-Instruct }\nstages:\n  data:\n    sources: { cflue_mcq: src/cflue_mcq.json }\n    endpoints: { convert: ${ep("gpt-4o")}, distill: ${ep("deepseek-r1")}, judge: ${ep("gpt-4o")}, check: ${ep("gpt-4o")} }\n    concurrency: 2\n`,
+      );
+      const result = await cli(["data", join(dir, "exp.yaml"), "--log-format", "json"], { env: { DIANJIN_LOG_TEST_API_KEY: PLANTED } });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(server.stats.requests).toBeGreaterThan(0); // the key was sent, so it was in this process
+      const fileText = await readFile(join(dir, "runs/events.jsonl"), "utf8");
+      for (const text of [result.stdout, result.stderr, fileText]) expect(text).not.toContain(PLANTED);
+      const logged = parsePino(fileText);
+      expect(parsePino(result.stdout)).toEqual(logged);
+      const retries = logged.filter((l) => l.msg === "retry");
+      expect(retries.length).toBeGreaterThan(0);
+      expect(retries[0]).toMatchObject({ stage: "data", attempt: expect.any(Number), level: 40, reason: "rate-limited", status: 429, waitMs: expect.any(Number) });
+      expect(logged.at(-1)).toMatchObject({ msg: "run-end", status: "completed" });
+    } finally {
+      await server.close();
+    }
   });
 });
