@@ -1,11 +1,11 @@
 // `logs <config> --events [--stage S] [-f] [--json]`: the run log (<workdir>/events.jsonl), as readable lines or as is.
-import fse from "fs-extra";
 import { join } from "node:path";
 import { loadExperiment } from "../config/load.js";
 import { UsageError } from "../errors.js";
+import { EVENT_LOG_FILE } from "../pipeline/log-level.js";
 import { LineReader } from "../util/line-reader.js";
+import { pathExists } from "../util/path-exists.js";
 
-const EVENT_LOG_FILE = "events.jsonl"; // = event-log.ts; not imported from there, so reading the log never loads pino
 const LEVEL_NAMES: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
 const SHOWN_ELSEWHERE = new Set(["level", "time", "msg", "run", "stage", "event", "pid", "hostname"]);
 
@@ -27,7 +27,7 @@ export function formatEventLine(record: Record<string, unknown>): string {
 export async function eventsCommand(config: string, options: { set: string[]; stage?: string; follow?: boolean; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
   const file = join(experiment.workdir, EVENT_LOG_FILE);
-  if (!options.follow && !(await fse.pathExists(file))) throw new UsageError(`no run log yet (${file}): nothing has run in this workdir`);
+  if (!options.follow && !(await pathExists(file))) throw new UsageError(`no run log yet (${file}): nothing has run in this workdir`);
   const print = (line: string) => {
     let record: Record<string, unknown>;
     try {

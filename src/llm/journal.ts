@@ -2,10 +2,9 @@
 // appended and fsync'ed before the item counts as done. A rerun loads it and skips every key present.
 // A kill -9 can leave a torn last line (no trailing newline); it is cut off on open, because that item's result
 // was never acknowledged. Appends from concurrent workers are grouped into one write + one fdatasync.
-import { open, type FileHandle } from "node:fs/promises";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { JournalError } from "./errors.js";
-import { fsExtra } from "../util/fsx.js";
 
 interface Pending {
   line: string;
@@ -28,7 +27,7 @@ export class Journal<R = unknown> {
 
   /** Opens (creating if needed) and loads a journal. Cuts off a torn last line. */
   static async open<R = unknown>(file: string): Promise<Journal<R>> {
-    await (await fsExtra()).ensureDir(dirname(file));
+    await mkdir(dirname(file), { recursive: true });
     const handle = await open(file, "a+");
     try {
       const data = await handle.readFile();

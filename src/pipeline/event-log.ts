@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { pino, type Level, type Logger } from "pino";
 import { redactText, redactValue, secretValues } from "../util/secrets.js";
 import type { EventSink, PipelineEvent } from "./events.js";
-import type { LogLevel } from "./log-level.js";
+import { EVENT_LOG_FILE, type LogLevel } from "./log-level.js";
 
-export const EVENT_LOG_FILE = "events.jsonl";
 /** Records about the whole run (start, end, a failure before any stage) carry this in their `stage` field. */
 export const RUN_STAGE = "run";
 

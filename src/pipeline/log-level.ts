@@ -1,4 +1,8 @@
-// Log levels and formats, without pino: the CLI parses these for every command, and `plan` must not load pino.
+// Log levels, formats and the run log's file name, without pino: the CLI parses these for every command, and `plan`
+// (or `logs --events`, which only reads the file) must not load pino.
+/** The run log, in the experiment's workdir. */
+export const EVENT_LOG_FILE = "events.jsonl";
+
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
