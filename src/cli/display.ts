@@ -1,68 +1,60 @@
-// Turns pipeline events into terminal lines: one redrawn progress line on a TTY, a line every few seconds otherwise.
-import type { PipelineEvent } from "../pipeline/events.js";
+// Plain terminal lines for the events (CI, pipes, --log-format plain): a line per stage change, a progress line every
+// few seconds, every retry and message. The live TTY display is live-display.ts.
+import type { EventSink, PipelineEvent } from "../pipeline/events.js";
+import { formatDuration, progressText, StageMeter } from "./stage-meter.js";
 
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h) return `${h}h${String(m).padStart(2, "0")}m`;
-  if (m) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  return `${s}s`;
+/** pino's numbers, so --log-level means the same here and in events.jsonl. */
+const LEVEL_VALUE: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+function levelOf(e: PipelineEvent): number {
+  if (e.type === "stage-end" && e.status !== "completed") return LEVEL_VALUE.error!;
+  if (e.type === "retry" || (e.type === "log" && e.level === "warn")) return LEVEL_VALUE.warn!;
+  return LEVEL_VALUE.info!;
 }
 
-function formatMetric(value: number): string {
-  if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) < 1e-3 ? value.toExponential(2) : value.toFixed(4);
+export interface PlainDisplayOptions {
+  stream?: NodeJS.WritableStream;
+  /** At most one progress line per stage this often (the last step is always printed). */
+  intervalMs?: number;
+  level?: string;
+  now?: () => number;
 }
 
-export function progressLine(e: Extract<PipelineEvent, { type: "progress" }>): string {
-  const pct = e.total ? ` (${((e.step / e.total) * 100).toFixed(1)}%)` : "";
-  const metrics = Object.entries(e.metrics)
-    .map(([k, v]) => `${k} ${formatMetric(v)}`)
-    .join("  ");
-  const eta = e.etaSeconds !== undefined ? `  ETA ${formatDuration(e.etaSeconds)}` : "";
-  return `[${e.stage}] step ${e.step}/${e.total}${pct}  ${metrics}${eta}`.trimEnd();
-}
-
-export function createDisplay(stream: NodeJS.WriteStream = process.stderr, intervalMs = 10_000) {
-  const tty = stream.isTTY === true;
-  let lastPrinted = 0;
-  let onProgressLine = false;
-  const endLine = () => {
-    if (onProgressLine) stream.write("\n");
-    onProgressLine = false;
-  };
-  return (e: PipelineEvent) => {
+export function createDisplay(options: PlainDisplayOptions = {}): EventSink {
+  const stream = options.stream ?? process.stderr;
+  const intervalMs = options.intervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const threshold = LEVEL_VALUE[options.level ?? "info"] ?? LEVEL_VALUE.info!;
+  const meter = new StageMeter(now);
+  const lastPrinted = new Map<string, number>();
+  return (e) => {
+    const view = meter.update(e);
+    if (levelOf(e) < threshold) return;
     switch (e.type) {
       case "stage-start":
-        endLine();
         stream.write(e.action === "reattach" ? `▶ ${e.stage}: ${e.reason}\n` : `▶ ${e.stage}: ${e.action === "resume" ? "resuming" : "running"} (attempt ${e.attempt}) — ${e.reason}\n`);
         break;
       case "stage-skip":
-        endLine();
         stream.write(`✓ ${e.stage}: skipped — ${e.reason}\n`);
         break;
-      case "stage-end":
-        endLine();
-        stream.write(`${e.status === "completed" ? "✓" : "✗"} ${e.stage}: ${e.status} in ${formatDuration(e.seconds)}\n`);
-        break;
-      case "progress": {
-        const line = progressLine(e);
-        if (tty) {
-          stream.write(`\r\x1b[2K${line}`);
-          onProgressLine = true;
-        } else if (Date.now() - lastPrinted >= intervalMs || e.step === e.total) {
-          stream.write(`${line}\n`);
-          lastPrinted = Date.now();
-        }
+      case "stage-end": {
+        const numbers = progressText(view, false);
+        stream.write(`${e.status === "completed" ? "✓" : "✗"} ${e.stage}: ${e.status} in ${formatDuration(e.seconds)}${numbers ? ` (${numbers})` : ""}\n`);
         break;
       }
+      case "progress":
+        if (now() - (lastPrinted.get(e.stage) ?? -Infinity) >= intervalMs || e.step === e.total) {
+          stream.write(`  [${e.stage}] ${progressText(view, false)}\n`);
+          lastPrinted.set(e.stage, now());
+        }
+        break;
       case "checkpoint":
-        endLine();
         stream.write(`  [${e.stage}] checkpoint at step ${e.step}: ${e.path}\n`);
         break;
+      case "retry":
+        stream.write(`  [${e.stage}] retry after attempt ${e.attempt}: ${e.reason}${e.status ? ` (HTTP ${e.status})` : ""}, waiting ${formatDuration(e.waitMs / 1000)}\n`);
+        break;
       case "log":
-        endLine();
         stream.write(`  [${e.stage}] ${e.message}\n`);
         break;
     }

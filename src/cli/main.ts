@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The dianjin-train CLI. Commands are thin: parse arguments, call the library, print. Heavy modules load lazily.
 import { Command } from "commander";
-import { withConfigOptions, type CommonOptions } from "./options.js";
+import { withConfigOptions, withLogOptions, type CommonOptions, type LogOptions } from "./options.js";
 import { reportError } from "./errors.js";
 import { readFileSync } from "node:fs";
 
@@ -33,20 +33,20 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./plan.js")).planCommand(config, options);
     });
 
-  withConfigOptions(program.command("run <config>").description("run the pipeline; a rerun resumes or skips what is up to date"))
+  withLogOptions(withConfigOptions(program.command("run <config>").description("run the pipeline; a rerun resumes or skips what is up to date")))
     .option("--json", "print the result as JSON")
     .option("--detach", "leave servers (deploy) running after the run; `stop` ends them")
-    .action(async (config: string, options: CommonOptions & { json?: boolean; detach?: boolean }) => {
+    .action(async (config: string, options: CommonOptions & LogOptions & { json?: boolean; detach?: boolean }) => {
       exitCode = await (await import("./run.js")).runCommand(config, options);
     });
 
   for (const [stage, description] of Object.entries(STAGE_COMMANDS)) {
-    withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false)
+    withLogOptions(withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false))
       .addHelpText("after", "\nAdd --force to run it even when it is up to date.")
       .option("--force", "run even when up to date")
       .option("--json", "print the result as JSON");
     if (stage === "deploy") program.commands.at(-1)!.option("--detach", "return once the server answers and leave it running (`stop` ends it)");
-    program.commands.at(-1)!.action(async (config: string, options: { set: string[]; force?: boolean; json?: boolean; detach?: boolean }) => {
+    program.commands.at(-1)!.action(async (config: string, options: LogOptions & { set: string[]; force?: boolean; json?: boolean; detach?: boolean }) => {
       exitCode = await (await import("./run.js")).runCommand(config, { ...options, only: [stage], force: options.force ? [stage] : [] });
     });
   }
@@ -64,21 +64,25 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./report.js")).reportCommand(config, options);
     });
 
-  withConfigOptions(program.command("logs <config> [stage]").description("print (or follow) a stage's log"), false)
+  withConfigOptions(program.command("logs <config> [stage]").description("print (or follow) a stage's log, or the run log (--events)"), false)
     .option("-f, --follow", "keep printing as the log grows")
     .option("-n, --lines <n>", "how many lines", "50")
-    .action(async (config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }) => {
-      exitCode = await (await import("./status.js")).logsCommand(config, stage, options);
+    .option("--events", "print the run log (<workdir>/events.jsonl) instead of the tool's log")
+    .option("--stage <stage>", "with --events: only this stage's records")
+    .option("--json", "with --events: the pino JSON lines as they are")
+    .action(async (config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string; events?: boolean; stage?: string; json?: boolean }) => {
+      if (options.events) exitCode = await (await import("./events.js")).eventsCommand(config, { ...options, stage: options.stage ?? stage });
+      else exitCode = await (await import("./status.js")).logsCommand(config, stage, options);
     });
 
-  withConfigOptions(program.command("cancel <config>").description("end the jobs a run left running"), false).action(
-    async (config: string, options: { set: string[] }) => {
+  withLogOptions(withConfigOptions(program.command("cancel <config>").description("end the jobs a run left running"), false)).action(
+    async (config: string, options: LogOptions & { set: string[] }) => {
       exitCode = await (await import("./status.js")).cancelCommand(config, options);
     },
   );
 
-  withConfigOptions(program.command("stop <config>").description("stop the servers `deploy --detach` (or keep: true) left running"), false).action(
-    async (config: string, options: { set: string[] }) => {
+  withLogOptions(withConfigOptions(program.command("stop <config>").description("stop the servers `deploy --detach` (or keep: true) left running"), false)).action(
+    async (config: string, options: LogOptions & { set: string[] }) => {
       exitCode = await (await import("./status.js")).cancelCommand(config, { ...options, services: true });
     },
   );

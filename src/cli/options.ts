@@ -1,5 +1,6 @@
 // Options shared by the commands that load an experiment.
 import { Command, Option } from "commander";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../pipeline/log-level.js";
 
 export interface CommonOptions {
   set: string[];
@@ -7,6 +8,11 @@ export interface CommonOptions {
   until?: string;
   only: string[];
   force: string[];
+}
+
+export interface LogOptions {
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -21,4 +27,11 @@ export function withConfigOptions(command: Command, select = true): Command {
       .addOption(new Option("--force <stage>", "run this stage even when up to date (repeatable)").argParser(collect).default([]));
   }
   return command;
+}
+
+/** --log-level and --log-format, for every command that runs something. */
+export function withLogOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--log-level <level>", "lowest level written to events.jsonl and shown").choices(LOG_LEVELS).default("info"))
+    .addOption(new Option("--log-format <format>", "pretty (live display; default on a terminal), plain (lines; default in CI and pipes), json (only pino lines on stdout)").choices(LOG_FORMATS));
 }

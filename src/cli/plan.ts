@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { resourcesTable } from "../resources/table.js";
+import { fsExtra } from "../util/fsx.js";
 import type { CommonOptions } from "./options.js";
 
 function describePlan(plan: Plan): string {
@@ -26,9 +27,11 @@ function describePlan(plan: Plan): string {
 export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {
   const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined, contract: true });
   if (options.out) {
+    // Copies for the user to read, not state: fs-extra's outputFile (creates the folders), loaded only for --out.
+    const fse = await fsExtra();
     for (const stage of plan.stages) {
       for (const file of Object.values(stage.render.files)) {
-        await writeFileAtomic(join(options.out, stage.name, file.path.split("/").pop()!), file.content);
+        await fse.outputFile(join(options.out, stage.name, file.path.split("/").pop()!), file.content);
       }
     }
   }

@@ -1,33 +1,78 @@
-// `run` (and the per-stage commands): apply the plan, with live progress; Ctrl-C ends the tool's whole process tree.
-import { runPipeline } from "../pipeline/apply.js";
+// `run` (and the per-stage commands): apply the plan with a display and the run log (<workdir>/events.jsonl);
+// Ctrl-C ends the tool's whole process tree.
+import { loadExperiment } from "../config/load.js";
+import { runPipeline, type RunResult } from "../pipeline/apply.js";
+import type { EventSink } from "../pipeline/events.js";
+import { resolveLogFormat } from "../pipeline/log-level.js";
 import { createDisplay } from "./display.js";
-import type { CommonOptions } from "./options.js";
+import { failureFields } from "./failure-fields.js";
+import type { CommonOptions, LogOptions } from "./options.js";
 
-export async function runCommand(config: string, options: CommonOptions & { json?: boolean; detach?: boolean }): Promise<number> {
+interface Display {
+  sink?: EventSink;
+  close(): Promise<void>;
+}
+
+async function openDisplay(options: LogOptions): Promise<Display> {
+  const format = resolveLogFormat(options.logFormat, process.stderr.isTTY === true);
+  if (format === "json") return { close: async () => undefined };
+  // listr2's redrawing renderer needs stdout to be a terminal too; otherwise lines are the better record.
+  if (format === "pretty" && process.stderr.isTTY && process.stdout.isTTY) {
+    const live = (await import("./live-display.js")).createLiveDisplay(process.stderr);
+    return live;
+  }
+  return { sink: createDisplay({ level: options.logLevel }), close: async () => undefined };
+}
+
+const summary = (result: RunResult) => result.stages.map((s) => ({ stage: s.name, action: s.action, status: s.status, seconds: s.seconds }));
+
+export async function runCommand(config: string, options: CommonOptions & Partial<LogOptions> & { json?: boolean; detach?: boolean }): Promise<number> {
+  const logOptions: LogOptions = { logLevel: options.logLevel ?? "info", logFormat: options.logFormat };
+  const json = logOptions.logFormat === "json";
+  // The workdir is needed before the pipeline starts, to open the run log there (a config error stops us here).
+  const { config: experiment, file } = await loadExperiment(config, options);
+  const { openEventLog, RUN_STAGE } = await import("../pipeline/event-log.js");
+  const log = openEventLog({ workdir: experiment.workdir, level: logOptions.logLevel, stdout: json });
+  const display = await openDisplay(logOptions);
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
     process.stderr.write(`\n${signal}: stopping the running stage and its processes (again to quit at once)\n`);
+    log.record("warn", RUN_STAGE, "signal", { signal });
     controller.abort();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   process.on("SIGHUP", onSignal);
+  log.record("info", RUN_STAGE, "run-start", { command: process.argv.slice(2), config: file, workdir: experiment.workdir, experiment: experiment.name });
   try {
     const result = await runPipeline(config, {
       ...options,
       only: options.only.length ? options.only : undefined,
       signal: controller.signal,
-      onEvent: createDisplay(),
+      onEvent: (e) => {
+        log.sink(e);
+        display.sink?.(e);
+      },
     });
+    await display.close();
+    log.record("info", RUN_STAGE, "run-end", { status: "completed", exitCode: 0, stages: summary(result) });
+    if (json) return 0;
     if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stderr.write(`done: ${result.stages.map((s) => `${s.name} ${s.status}`).join(", ")}\n`);
     return 0;
+  } catch (error) {
+    await display.close();
+    const { stage, level, fields } = failureFields(error);
+    log.record(level, stage ?? RUN_STAGE, "failure", fields);
+    log.record(level, RUN_STAGE, "run-end", { status: fields.code === "interrupted" ? "interrupted" : "failed", exitCode: fields.exitCode });
+    throw error;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     process.off("SIGHUP", onSignal);
+    await log.close();
   }
 }

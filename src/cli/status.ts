@@ -10,7 +10,8 @@ import { checkLiveness, liveJob, recordUnwatchedEnd } from "../pipeline/liveness
 import { LIVE_STATUSES } from "../pipeline/stage-status.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
-import { formatDuration } from "./display.js";
+import { formatDuration } from "./stage-meter.js";
+import type { LogOptions } from "./options.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
@@ -79,23 +80,31 @@ async function stageLogFile(workdir: string, name: string, s: StageState | undef
 }
 
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
-export async function cancelCommand(config: string, options: { set: string[]; services?: boolean }): Promise<number> {
+export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; services?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
   const store = await StateStore.open(experiment.workdir, experiment.name);
   const launcher = await launcherFor(experiment);
+  const { openEventLog } = await import("../pipeline/event-log.js");
+  const log = openEventLog({ workdir: experiment.workdir, level: options.logLevel, stdout: options.logFormat === "json" });
   const wanted = options.services ? ["serving", "running", "launching"] : ["running", "launching"];
   let ended = 0;
-  for (const [name, s] of Object.entries(store.state.stages)) {
-    if (!s || !wanted.includes(s.status)) continue;
-    // A launch whose job was never recorded is found by its launchId.
-    const job = await liveJob(launcher, name, s);
-    if (!job && !s.job) continue;
-    if (job) await job.cancel();
-    await store.updateStage(name, (p) => ({ ...p!, status: s.status === "serving" ? "stopped" : "interrupted", endedAt: new Date().toISOString() }));
-    const record = job?.record ?? s.job!;
-    process.stderr.write(`${s.status === "serving" ? "stopped" : "cancelled"} ${name} (${record.launcher} job ${record.id})\n`);
-    ended++;
+  try {
+    for (const [name, s] of Object.entries(store.state.stages)) {
+      if (!s || !wanted.includes(s.status)) continue;
+      // A launch whose job was never recorded is found by its launch id.
+      const job = await liveJob(launcher, name, s);
+      if (!job && !s.job) continue;
+      if (job) await job.cancel();
+      await store.updateStage(name, (p) => ({ ...p!, status: s.status === "serving" ? "stopped" : "interrupted", endedAt: new Date().toISOString() }));
+      const record = job?.record ?? s.job!;
+      const what = s.status === "serving" ? "stopped" : "cancelled";
+      log.record("warn", name, what, { attempt: s.attempts, job: { launcher: record.launcher, id: record.id } });
+      if (options.logFormat !== "json") process.stderr.write(`${what} ${name} (${record.launcher} job ${record.id})\n`);
+      ended++;
+    }
+  } finally {
+    await log.close();
   }
-  if (!ended) process.stderr.write(options.services ? "no server is running\n" : "nothing is running\n");
+  if (!ended && options.logFormat !== "json") process.stderr.write(options.services ? "no server is running\n" : "nothing is running\n");
   return 0;
 }

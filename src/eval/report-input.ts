@@ -8,6 +8,7 @@ import { readState, type RunState } from "../pipeline/state.js";
 import { BENCHMARKS, type BenchmarkScores, type GrpoPoint, type ReportInput, type SftLossPoint } from "../report/index.js";
 import { LossCurve, TrainerLogReader } from "../tools/llamafactory/progress.js";
 import { EVAL_FILES } from "./evaluate.js";
+import { fsExtra } from "../util/fsx.js";
 
 /** verl's metric names for the two GRPO curves (the `file` logger writes {"step", "data": {...}} per line). */
 const GRPO_SCORE_KEYS = ["critic/score/mean", "critic/rewards/mean"];
@@ -149,7 +150,7 @@ function configSummary(config: Experiment, state: RunState, evalSummary: EvalSum
 
 async function readJson<T>(file: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(file, "utf8")) as T;
+    return (await (await fsExtra()).readJson(file)) as T;
   } catch {
     return undefined;
   }

@@ -6,6 +6,8 @@ export type PipelineEvent =
   | { type: "stage-end"; stage: string; status: "completed" | "failed" | "interrupted"; seconds: number }
   | { type: "progress"; stage: string; step: number; total: number; etaSeconds?: number; metrics: Record<string, number> }
   | { type: "checkpoint"; stage: string; step: number; path: string }
-  | { type: "log"; stage: string; level: "info" | "warn"; message: string };
+  | { type: "log"; stage: string; level: "info" | "warn"; message: string }
+  /** A transient failure that will be tried again after `waitMs` (an LLM request answered 429/5xx, a dropped connection). */
+  | { type: "retry"; stage: string; attempt: number; reason: string; waitMs: number; status?: number; model?: string };
 
 export type EventSink = (event: PipelineEvent) => void;

@@ -1,10 +1,11 @@
 // One run per workdir: an exclusive lock file with pid and host. A lock left by a dead process on this host is stale
 // and taken over; a live one (or one from another host) stops the second run before it touches anything.
-import { open, readFile, unlink, mkdir } from "node:fs/promises";
+import { open, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { LockError } from "../errors.js";
 import { isAlive } from "../launch/process-tree.js";
+import { fsExtra } from "../util/fsx.js";
 
 interface LockInfo {
   pid: number;
@@ -36,14 +37,14 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
 
 async function readLock(path: string): Promise<LockInfo | undefined> {
   try {
-    return JSON.parse(await readFile(path, "utf8")) as LockInfo;
+    return (await (await fsExtra()).readJson(path)) as LockInfo;
   } catch {
     return undefined;
   }
 }
 
 export async function acquireLock(workdir: string, command: string): Promise<Lock> {
-  await mkdir(workdir, { recursive: true });
+  await (await fsExtra()).ensureDir(workdir);
   const path = lockPath(workdir);
   const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -1,11 +1,11 @@
 // Writes report.md and report.html so that a reader never sees a half-written file.
 
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildReport } from "./build.js";
 import { HTML_FILE_NAME } from "./markdown.js";
 import type { ReportInput } from "./types.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { fsExtra } from "../util/fsx.js";
 
 export const MARKDOWN_FILE_NAME = "report.md";
 
@@ -17,7 +17,7 @@ export interface WrittenReport {
 export async function writeReport(dir: string, input: ReportInput): Promise<WrittenReport> {
   // Build first: a bad input must not leave one new file next to one old file.
   const report = buildReport(input);
-  await mkdir(dir, { recursive: true });
+  await (await fsExtra()).ensureDir(dir);
   const markdownPath = join(dir, MARKDOWN_FILE_NAME);
   const htmlPath = join(dir, HTML_FILE_NAME);
   await writeAtomically(htmlPath, report.html);
@@ -25,14 +25,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<Writ
   return { markdownPath, htmlPath };
 }
 
-/** Write to a temporary sibling, then rename over the target (rename is atomic within one file system). */
+/** The project's one atomic write (temp file, fsync, rename), kept under this name for the report API. */
 export async function writeAtomically(path: string, content: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  try {
-    await writeFile(tmp, content, { encoding: "utf8", flush: true });
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, content);
 }

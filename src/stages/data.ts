@@ -179,6 +179,7 @@ export const dataStage: StageDefinition = {
         if (!line.startsWith("retry ")) io.emit({ type: "log", stage: "data", level: "info", message: line });
       },
       onProgress: (step, p) => io.emit({ type: "progress", stage: "data", step: p.done, total: p.total, metrics: { [`${step}_failed`]: p.failed } }),
+      onRetry: (e) => io.emit({ type: "retry", stage: "data", attempt: e.attempt, reason: e.reason, waitMs: e.delayMs, model: e.model, ...(e.status ? { status: e.status } : {}) }),
     });
   },
 };

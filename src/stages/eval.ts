@@ -1,6 +1,7 @@
 // The eval stage: done in-process (our request loop), against the deploy stage's server or a configured endpoint.
 // Resumable item by item through per-benchmark journals; EvalScope runs for MATH-500 / GPQA-Diamond.
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { pathExists } from "../util/path-exists.js";
 import { join } from "node:path";
 import type { Problem } from "../errors.js";
 import { StageError } from "../errors.js";
@@ -65,7 +66,7 @@ export const evalStage: StageDefinition = {
     const problems: Problem[] = [];
     for (const b of EVAL_DEFAULTS.fileBenchmarks) {
       const spec = cfg.benchmarks[b];
-      if (spec && !(await access(spec.path).then(() => true, () => false))) problems.push({ path: `stages.eval.benchmarks.${b}.path`, message: `file not found: ${spec.path}` });
+      if (spec && !(await pathExists(spec.path))) problems.push({ path: `stages.eval.benchmarks.${b}.path`, message: `file not found: ${spec.path}` });
     }
     if (!cfg.endpoint && !ctx.config.stages.deploy) problems.push({ path: "stages.eval", message: "nothing to evaluate against: add stages.deploy (our vLLM server) or stages.eval.endpoint" });
     for (const [path, name] of [

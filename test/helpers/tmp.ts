@@ -1,7 +1,8 @@
 // Temporary folders for tests, removed afterwards.
-import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import fse from "fs-extra";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterEach } from "vitest";
 
 const made: string[] = [];
@@ -18,7 +19,6 @@ export async function tempDir(prefix = "dianjin-test-"): Promise<string> {
 
 export async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
   for (const [name, content] of Object.entries(files)) {
-    await mkdir(dirname(join(root, name)), { recursive: true });
-    await writeFile(join(root, name), content);
+    await fse.outputFile(join(root, name), content);
   }
 }

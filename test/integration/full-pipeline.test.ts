@@ -39,7 +39,7 @@ describe("the whole pipeline", () => {
     expect(run.exitCode, run.all).toBe(0);
     for (const stage of ["sft", "grpo", "merge", "eval"]) expect((await stageState(exp, stage)).status, stage).toBe("completed");
     expect((await stageState(exp, "deploy")).status).toBe("stopped");
-    expect(run.stderr).toMatch(/\[grpo\] step \d+\/\d+/);
+    expect(run.stderr).toMatch(/\[grpo\] \d+\/\d+ \d+%/);
     expect(run.stderr).toMatch(/deploy: .*serving at http:\/\/127\.0\.0\.1:\d+,http:\/\/127\.0\.0\.1:\d+/s);
 
     const scores = JSON.parse(await readFile(join(exp.workdir, "eval/output/scores.json"), "utf8")) as Record<string, number>;

@@ -1,7 +1,7 @@
 // merge → deploy through the CLI: the stand-in merger writes real safetensors that are verified; the stand-in vLLM
 // server is started, waited for, recorded, reused, and stopped.
 import { describe, expect, it } from "vitest";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeFakeCheckpoint, MERGER_STANDIN } from "../fixtures/merge/make-checkpoint.js";
 import { cli, processesMentioning, stageState } from "../helpers/cli.js";
@@ -60,7 +60,11 @@ describe("merge and deploy", () => {
     expect(again.exitCode).toBe(0);
     expect(again.stderr).toMatch(/deploy: skipped — already serving at/);
 
-    expect((await cli(["stop", exp.file])).exitCode).toBe(0);
+    const stop = await cli(["stop", exp.file, "--log-format", "json"]);
+    expect(stop.exitCode).toBe(0);
+    const stopped = stop.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(stopped).toEqual([expect.objectContaining({ stage: "deploy", msg: "stopped", level: 40 })]);
+    expect(await readFile(join(exp.workdir, "events.jsonl"), "utf8")).toContain(stop.stdout.trim());
     expect((await stageState(exp as never, "deploy")).status).toBe("stopped");
     for (const url of urls) await expect(fetch(`${url}/health`)).rejects.toThrow();
     expect(await processesMentioning(join(exp.workdir, "deploy"))).toEqual([]);

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { DataStageConfig } from "../../config/stages/data.js";
 import { InterruptedError, StageError } from "../../errors.js";
-import { LlmClient, type LlmClientOptions, type ModelUsage, type RunProgress } from "../../llm/index.js";
+import { LlmClient, type LlmClientOptions, type ModelUsage, type RetryEvent, type RunProgress } from "../../llm/index.js";
 import { ambiguityFilter, ruleFilter } from "./filter.js";
 import { convertStep } from "./convert.js";
 import { distillStep } from "./distill.js";
@@ -32,6 +32,8 @@ export interface BuildDataOptions {
   log?: (line: string) => void;
   /** Per step: requests done / total (journal answers included). */
   onProgress?: (step: RecipeStep, progress: RunProgress) => void;
+  /** Each transient LLM failure that will be retried (for the run log and the display's retry count). */
+  onRetry?: (event: RetryEvent) => void;
   /** Overrides of the LLM client's transport settings (tests shorten the backoff). */
   client?: Partial<Pick<LlmClientOptions, "backoff" | "retryAfterCapMs" | "maxAttempts" | "attemptTimeoutMs" | "random">>;
 }
@@ -69,7 +71,10 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
     concurrency: config.concurrency,
     maxAttempts: RECIPE_DEFAULTS.clientMaxAttempts,
     env: options.env,
-    onRetry: (e) => log(`retry ${e.model} after attempt ${e.attempt}: ${e.reason}${e.status ? ` (HTTP ${e.status})` : ""}, waiting ${e.delayMs} ms`),
+    onRetry: (e) => {
+      log(`retry ${e.model} after attempt ${e.attempt}: ${e.reason}${e.status ? ` (HTTP ${e.status})` : ""}, waiting ${e.delayMs} ms`);
+      options.onRetry?.(e);
+    },
     ...options.client,
   });
   const llm = new RecipeLlm({ client, journalDir: join(options.outputDir, RECIPE_LAYOUT.journals), concurrency: config.concurrency, signal: options.signal, onProgress: options.onProgress });

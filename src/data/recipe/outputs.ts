@@ -3,7 +3,7 @@
 // means the set is whole. Every file is written atomically and contains no timestamps, so the same inputs and
 // journals give byte-identical files.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { DataStageConfig } from "../../config/stages/data.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
@@ -16,6 +16,7 @@ import { dataOutputs, rlFileNames, SET_LABELS, sftFileName } from "./layout.js";
 import type { LedgerLine } from "./ledger.js";
 import { statsMarkdown, statsRow, TOKENIZER_NAME, type DataStats } from "./stats.js";
 import { partialInParallel } from "./stats-pool.js";
+import { fsExtra } from "../../util/fsx.js";
 
 export interface SftOut {
   instruction: string;
@@ -66,7 +67,7 @@ async function sha256File(path: string): Promise<{ bytes: number; sha256: string
 export async function writeOutputs(config: DataStageConfig, outputDir: string, built: BuiltData): Promise<Record<string, string>> {
   const paths = dataOutputs(config, outputDir);
   // Gone first: from here until the new one is written, the stage's outputs do not count as complete.
-  await rm(paths.complete!, { force: true });
+  await (await fsExtra()).remove(paths.complete!);
   const sets = (Object.keys(SET_LABELS) as SftSet[]).filter((s) => built.sft[s] !== undefined);
   const written: string[] = [];
   const write = async (path: string, data: string) => {
@@ -82,7 +83,7 @@ export async function writeOutputs(config: DataStageConfig, outputDir: string, b
     const { train, val } = rlRows(config, built.rl, built.rlTemplatePath);
     const names = rlFileNames(config);
     const dir = join(outputDir, RECIPE_LAYOUT.rlDir);
-    await mkdir(dir, { recursive: true });
+    await (await fsExtra()).ensureDir(dir);
     await writeRlParquet(join(dir, names.train), train);
     await writeRlParquet(join(dir, names.val), val);
     written.push(join(dir, names.train), join(dir, names.val));
@@ -102,7 +103,7 @@ export async function writeOutputs(config: DataStageConfig, outputDir: string, b
 export async function outputsWhole(outputDir: string): Promise<boolean> {
   let record: CompleteRecord;
   try {
-    record = JSON.parse(await readFile(join(outputDir, RECIPE_LAYOUT.complete), "utf8")) as CompleteRecord;
+    record = JSON.parse(await readFile(join(outputDir, RECIPE_LAYOUT.complete), "utf8")) as CompleteRecord; // plan reads this: node:fs
   } catch {
     return false;
   }

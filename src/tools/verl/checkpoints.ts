@@ -1,8 +1,9 @@
 // verl checkpoints: <default_local_dir>/global_step_N/actor/ with one shard per rank, and
 // latest_checkpointed_iteration.txt written last by the trainer. Finding the resume point and pruning old saves.
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VERL_DEFAULTS } from "./defaults.js";
+import { fsExtra } from "../../util/fsx.js";
 
 export const STEP_DIR = /^global_step_(\d+)$/;
 const SHARD = /^(model|optim|extra_state)_world_size_(\d+)_rank_(\d+)\.pt$/;
@@ -87,7 +88,7 @@ export async function findLatestCheckpoint(root: string): Promise<LatestCheckpoi
  */
 export async function pruneCheckpoints(root: string, keep: number): Promise<string[]> {
   const doomed = await prunableCheckpoints(root, keep);
-  for (const dir of doomed) await rm(dir, { recursive: true, force: true });
+  for (const dir of doomed) await (await fsExtra()).remove(dir);
   return doomed;
 }
 

@@ -1,9 +1,9 @@
 // Checks a serve plan against the model's config.json before a GPU is touched: the same rules vLLM
 // applies minutes later, after loading.
 
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Problem } from "../../errors.js";
+import { fsExtra } from "../../util/fsx.js";
 
 export interface ServeShape {
   model: string;
@@ -16,7 +16,7 @@ export async function serveConfigProblems(shape: ServeShape): Promise<Problem[]>
   const key = shape.configKey ?? "deploy.vllm";
   let config: Record<string, unknown>;
   try {
-    config = JSON.parse(await readFile(join(shape.model, "config.json"), "utf8"));
+    config = await (await fsExtra()).readJson(join(shape.model, "config.json"));
   } catch {
     return [{ path: `${key}.model`, message: `${join(shape.model, "config.json")} is missing or not JSON` }];
   }
