@@ -154,7 +154,7 @@ describe("sft through the CLI", () => {
       expect(text, file).not.toContain("hf_tokenvalue12345");
     }
     const manifest = await readJson<Record<string, any>>(join(exp.workdir, "manifest.json"));
-    expect(manifest.tools.llamafactory.version).toBe("0.9.3.dev0");
+    expect(manifest.tools.llamafactory.version).toBe("0.9.3");
     expect(manifest.node).toBe(process.version);
     expect(manifest.config.name).toBe("int-test");
   });

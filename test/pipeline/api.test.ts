@@ -52,7 +52,7 @@ describe("manifest", () => {
     expect(manifest.git).toEqual({ sha, dirty: true }); // runs/ is untracked, so the tree is dirty
     expect(manifest.package.name).toBe("dianjin-train");
     expect(manifest.dependencies.zod).toMatch(/^4\./);
-    expect(manifest.tools.llamafactory).toMatchObject({ version: "0.9.3.dev0" });
+    expect(manifest.tools.llamafactory).toMatchObject({ version: "0.9.3" });
     expect(manifest.host.name).toBeTruthy();
     await appendFile(join(exp.dir, ".gitignore"), "runs/\n.gitignore\n");
     await runPipeline(exp.file, { env, launcher: createLocalLauncher({ env, pollMs: 50 }), force: ["sft"] });
