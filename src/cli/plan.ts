@@ -1,14 +1,20 @@
-// `plan`: validate, render every file, and say what would run and why. Runs nothing, writes nothing (unless --out).
+// `plan`: validate, render every file, run the whole pre-flight, and say what would run and why. Runs nothing,
+// writes nothing (unless --out). Exit 3 lists every problem of every selected stage; a tool missing on this machine
+// is only noted, so `plan` works on a laptop.
 import { join } from "node:path";
 import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
+import { describeMissingTool, preflightPlan, type PreflightReport } from "../pipeline/preflight.js";
+import { PipelinePreflightError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import type { CommonOptions } from "./options.js";
 
-function describePlan(plan: Plan): string {
+function describePlan(plan: Plan, report: PreflightReport): string {
   const lines = [`experiment ${plan.experiment}  (workdir ${plan.workdir})`];
   for (const s of plan.stages) {
     lines.push(`  ${s.name.padEnd(7)} ${s.action.padEnd(12)} ${s.reason}`);
     if (s.action === "not-selected" || s.action === "skip") continue;
+    const missing = report.missingTools.find((t) => t.stage === s.name);
+    if (missing) lines.push(`           tool ${missing.tool} (\`${missing.command}\`) not installed here; \`run\` needs it (${missing.path})`);
     lines.push(`           key ${s.key}`);
     if (s.render.argv.length) lines.push(`           $ ${s.render.argv.map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`);
     const env = Object.entries(s.render.env).map(([k, v]) => `${k}=${v}`);
@@ -20,6 +26,7 @@ function describePlan(plan: Plan): string {
 
 export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {
   const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined });
+  const report = await preflightPlan(plan);
   if (options.out) {
     for (const stage of plan.stages) {
       for (const file of Object.values(stage.render.files)) {
@@ -27,6 +34,10 @@ export async function planCommand(config: string, options: CommonOptions & { jso
       }
     }
   }
-  process.stdout.write(options.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : describePlan(plan));
-  return 0;
+  const json = { ...planToJson(plan), problems: report.problems, missingTools: report.missingTools.map((t) => ({ ...t, message: describeMissingTool(t) })) };
+  process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : describePlan(plan, report));
+  if (!report.problems.length) return 0;
+  const error = new PipelinePreflightError(plan.configFile, report.problems);
+  process.stderr.write(`dianjin-train: ${error.describe()}\n`);
+  return error.exitCode;
 }

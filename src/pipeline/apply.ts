@@ -17,6 +17,7 @@ import { probeVersion, requireTool } from "./tools.js";
 import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
+import { refuseUnlessReady } from "./preflight.js";
 import { fingerprint, stageKey } from "./keys.js";
 
 export interface RunOptions extends PlanOptions {
@@ -302,6 +303,8 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
   const lock = await acquireLock(loaded.config.workdir, `dianjin-train ${process.argv.slice(2).join(" ")}`.trim());
   try {
     const plan = await planFromLoaded(loaded, options);
+    // Every selected stage is checked before the first starts: no problem is found hours into a run.
+    await refuseUnlessReady(plan, { env: options.env });
     const store = await StateStore.open(plan.workdir, plan.experiment);
     await writeManifest(plan.workdir, loaded, store.state.tools);
     const launcher = options.launcher ?? (await launcherFor(loaded.config, options.env));

@@ -61,6 +61,8 @@ export interface StageContext {
   upstream: Partial<Record<StageName, UpstreamInfo>>;
   /** Version of the stage's tool: stated in config, else as the tool reported it last time (state.json). */
   toolVersion?: string;
+  /** Outputs that earlier selected stages will write in this run; set only for the whole-pipeline pre-flight. */
+  promised?: readonly string[];
 }
 
 export interface Observer {

@@ -10,6 +10,7 @@ import type { GrpoStageConfig } from "../config/stages/grpo.js";
 import type { Experiment } from "../config/schema.js";
 import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
+import { inputAvailable } from "../pipeline/promised.js";
 import {
   renderVerlOverrides,
   renderVerlEnv,
@@ -187,7 +188,7 @@ export const grpoStage: StageDefinition = {
     else if (files.build) {
       if (!(await pathExists(files.build.cflue))) problems.push({ path: "stages.grpo.rl_data.cflue_mcq", message: `file not found: ${files.build.cflue}` });
     } else {
-      for (const split of ["train", "val"] as const) if (!(await pathExists(files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
+      for (const split of ["train", "val"] as const) if (!(await inputAvailable(ctx, files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
     }
     if (!(await pathExists(rewardSource(ctx)))) problems.push({ path: "stages.grpo.reward.path", message: `file not found: ${rewardSource(ctx)}` });
     const latest = await findLatestCheckpoint(ctx.paths.output);

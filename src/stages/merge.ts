@@ -5,6 +5,7 @@ import { PreflightError } from "../errors.js";
 import type { MergeStageConfig } from "../config/stages/merge.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
+import { isPromised } from "../pipeline/promised.js";
 import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../tools/merge/index.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
@@ -62,6 +63,8 @@ export const mergeStage: StageDefinition = {
   },
 
   async preflight(ctx): Promise<Problem[]> {
+    // The checkpoint GRPO writes in this same run cannot be there yet.
+    if (isPromised(ctx, checkpointDir(ctx))) return [];
     return mergeArgv(ctx).problems;
   },
 
