@@ -19,7 +19,8 @@ function looksLikePath(value: string): boolean {
 /** Resolves relative path values in a raw (not yet validated) tree against `baseDir`. */
 export function resolvePaths(tree: unknown, baseDir: string, path: string[] = []): unknown {
   if (typeof tree === "string") {
-    if (PATH_FIELDS.some((p) => matches(p, path)) && !isAbsolute(tree) && !tree.includes("${")) return resolve(baseDir, tree);
+    // An empty value stays empty so it is reported, not silently turned into the config's own folder.
+    if (PATH_FIELDS.some((p) => matches(p, path)) && tree !== "" && !isAbsolute(tree) && !tree.includes("${")) return resolve(baseDir, tree);
     if (PATH_OR_NAME_FIELDS.some((p) => matches(p, path)) && looksLikePath(tree)) return resolve(baseDir, tree);
     return tree;
   }

@@ -17,6 +17,18 @@ const sftDatasetsHaveFiles: Rule = (config) => {
     }));
 };
 
+/** LLaMA-Factory splits `dataset:` on commas and reads names as keys of dataset_info.json. */
+const DATASET_NAME = /^[A-Za-z0-9_.-]+$/;
+
+const datasetNamesSplitCleanly: Rule = (config) => {
+  const sft = config.stages.sft;
+  if (!sft) return [];
+  const named = [...sft.datasets.map((name, i) => ({ name, path: `stages.sft.datasets.${i}` })), ...Object.keys(sft.dataset_files).map((name) => ({ name, path: `stages.sft.dataset_files.${name}` }))];
+  return named
+    .filter(({ name }) => !DATASET_NAME.test(name))
+    .map(({ name, path }) => ({ path, message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, "_", "." and "-" (LLaMA-Factory splits the list on commas)` }));
+};
+
 const gpuListMatchesCount: Rule = (config) => {
   const { gpus, gpus_per_node } = config.cluster;
   if (!gpus || gpus.length === gpus_per_node) return [];
@@ -35,7 +47,7 @@ const multiNodeNeedsACluster: Rule = (config) =>
     ? [{ path: "cluster.nodes", message: `${config.cluster.nodes} nodes need launcher slurm or ray; the local launcher runs on this machine only` }]
     : [];
 
-export const RULES: Record<string, Rule> = { sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
+export const RULES: Record<string, Rule> = { datasetNamesSplitCleanly, sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
 
 export function checkRules(config: Experiment): Problem[] {
   return Object.values(RULES).flatMap((rule) => rule(config));
