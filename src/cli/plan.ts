@@ -6,7 +6,14 @@ import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
 import { describeMissingTool, preflightPlan, type PreflightReport } from "../pipeline/preflight.js";
 import { PipelinePreflightError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { redactText, secretValues } from "../util/secrets.js";
 import type { CommonOptions } from "./options.js";
+
+/** tools.<tool>.env values are masked: that is where people put credentials. */
+function shownEnv(plan: Plan, s: Plan["stages"][number]): Record<string, string> {
+  const own = plan.loaded.config.tools[s.definition.tool].env;
+  return Object.fromEntries(Object.entries(s.render.env).map(([k, v]) => [k, k in own ? "***" : v]));
+}
 
 function describePlan(plan: Plan, report: PreflightReport): string {
   const lines = [`experiment ${plan.experiment}  (workdir ${plan.workdir})`];
@@ -17,7 +24,9 @@ function describePlan(plan: Plan, report: PreflightReport): string {
     if (missing) lines.push(`           tool ${missing.tool} (\`${missing.command}\`) not installed here; \`run\` needs it (${missing.path})`);
     lines.push(`           key ${s.key}`);
     if (s.render.argv.length) lines.push(`           $ ${s.render.argv.map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`);
-    const env = Object.entries(s.render.env).map(([k, v]) => `${k}=${v}`);
+    const env = Object.entries(shownEnv(plan, s)).map(([k, v]) => `${k}=${v}`);
+    const fromEnv = Object.entries(s.render.secretEnv ?? {}).map(([k, v]) => `${k}=$${v}`);
+    if (fromEnv.length) lines.push(`           env from your environment ${fromEnv.join(" ")}`);
     if (env.length) lines.push(`           env ${env.join(" ")}`);
     for (const [name, file] of Object.entries(s.render.files)) lines.push(`           ${name}: ${file.path}`);
   }
@@ -27,17 +36,20 @@ function describePlan(plan: Plan, report: PreflightReport): string {
 export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {
   const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined });
   const report = await preflightPlan(plan);
+  const secrets = secretValues();
   if (options.out) {
     for (const stage of plan.stages) {
       for (const file of Object.values(stage.render.files)) {
-        await writeFileAtomic(join(options.out, stage.name, file.path.split("/").pop()!), file.content);
+        await writeFileAtomic(join(options.out, stage.name, file.path.split("/").pop()!), redactText(file.content, secrets));
       }
     }
   }
-  const json = { ...planToJson(plan), problems: report.problems, missingTools: report.missingTools.map((t) => ({ ...t, message: describeMissingTool(t) })) };
-  process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : describePlan(plan, report));
+  const base = planToJson(plan);
+  for (const [i, s] of base.stages.entries()) s.env = shownEnv(plan, plan.stages[i]!);
+  const json = { ...base, problems: report.problems, missingTools: report.missingTools.map((t) => ({ ...t, message: describeMissingTool(t) })) };
+  process.stdout.write(redactText(options.json ? `${JSON.stringify(json, null, 2)}\n` : describePlan(plan, report), secrets));
   if (!report.problems.length) return 0;
   const error = new PipelinePreflightError(plan.configFile, report.problems);
-  process.stderr.write(`dianjin-train: ${error.describe()}\n`);
+  process.stderr.write(redactText(`dianjin-train: ${error.describe()}\n`, secrets));
   return error.exitCode;
 }

@@ -5,7 +5,8 @@ import { ConfigError, type Problem } from "../errors.js";
 import { suggestion } from "../util/did-you-mean.js";
 import { experimentSchema, type Experiment } from "./schema.js";
 import { allowedKeysAt } from "./schema-walk.js";
-import { interpolateEnv } from "./interpolate.js";
+import { interpolateEnv, type OnVariable } from "./interpolate.js";
+import { isSecretName, registerSecretValue } from "../util/secrets.js";
 import { deepMerge, isPlainObject, setDotted } from "./merge.js";
 import { resolvePaths } from "./paths.js";
 import { checkRules } from "./rules.js";
@@ -26,6 +27,16 @@ export interface LoadedExperiment {
   config: Experiment;
   /** Files read, the experiment file first, then each `extends` base. */
   sources: string[];
+  /** Values read from secret variables, by the dotted path that holds them (the value itself is never printed). */
+  secrets: SecretUse[];
+}
+
+export interface SecretUse {
+  /** The variable's name. */
+  name: string;
+  value: string;
+  /** Dotted path of the config value that read it. */
+  path: string;
 }
 
 /** Finds where a dotted path is written: in the experiment file first, then in each `extends` base. */
@@ -43,7 +54,17 @@ function placeProblems(problems: Problem[], locators: readonly Locator[]): Probl
   });
 }
 
-async function readTree(file: string, env: NodeJS.ProcessEnv, seen: string[]): Promise<{ tree: Record<string, unknown>; sources: string[]; locators: Locator[] }> {
+/** Secret variables: a secret-looking name, or one listed under `secrets:` in any of the files. */
+function secretRecorder(listed: unknown, uses: SecretUse[]): OnVariable {
+  const names = new Set(Array.isArray(listed) ? listed.filter((n): n is string => typeof n === "string") : []);
+  return (name, value, path) => {
+    if (!isSecretName(name) && !names.has(name) && !/KEY|TOKEN|SECRET|PASSWORD/i.test(name)) return;
+    registerSecretValue(value);
+    uses.push({ name, value, path: path.join(".") });
+  };
+}
+
+async function readTree(file: string, env: NodeJS.ProcessEnv, seen: string[], uses: SecretUse[] = []): Promise<{ tree: Record<string, unknown>; sources: string[]; locators: Locator[] }> {
   if (seen.includes(file)) throw new ConfigError(seen[0]!, [{ path: "extends", message: `extends loops back to ${file}` }]);
   let bytes: Uint8Array;
   try {
@@ -61,12 +82,12 @@ async function readTree(file: string, env: NodeJS.ProcessEnv, seen: string[]): P
 
   const problems: Problem[] = [];
   const { extends: base, ...own } = parsed;
-  const interpolated = interpolateEnv(own, env, problems) as Record<string, unknown>;
+  const interpolated = interpolateEnv(own, env, problems, [], secretRecorder(own.secrets, uses)) as Record<string, unknown>;
   if (problems.length) throw new ConfigError(file, placeProblems(problems, locators));
   const resolved = resolvePaths(interpolated, dirname(file)) as Record<string, unknown>;
   if (base === undefined) return { tree: resolved, sources: [file], locators };
   if (typeof base !== "string") throw new ConfigError(file, placeProblems([{ path: "extends", message: "must be a path to a base experiment file" }], locators));
-  const parent = await readTree(resolve(dirname(file), base), env, [...seen, file]);
+  const parent = await readTree(resolve(dirname(file), base), env, [...seen, file], uses);
   return { tree: deepMerge(parent.tree, resolved) as Record<string, unknown>, sources: [file, ...parent.sources], locators: [...locators, ...parent.locators] };
 }
 
@@ -120,10 +141,11 @@ export function validateExperiment(tree: unknown, file: string, locators: readon
 export async function loadExperiment(path: string, options: LoadOptions = {}): Promise<LoadedExperiment> {
   const file = resolve(options.cwd ?? process.cwd(), path);
   const env = options.env ?? process.env;
-  const { tree, sources, locators } = await readTree(file, env, []);
+  const secrets: SecretUse[] = [];
+  const { tree, sources, locators } = await readTree(file, env, [], secrets);
   const withSets = options.set?.length ? applySets(tree, options.set, options.cwd ?? process.cwd(), file) : tree;
   const config = validateExperiment(withSets, file, locators);
   const workdir = await workdirProblems(config.workdir);
   if (workdir.length) throw new ConfigError(file, placeProblems(workdir, locators));
-  return { file, config, sources };
+  return { file, config, sources, secrets };
 }

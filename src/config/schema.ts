@@ -94,6 +94,11 @@ export const experimentSchema = z
       .strict()
       .default({ llamafactory: { env: {} }, verl: { env: {} }, verl_merger: { env: {} }, vllm: { env: {} }, evalscope: { env: {} }, python: { env: {} } }),
     tracking: trackingSchema.default(trackingSchema.parse({})),
+    /**
+     * Names of environment variables whose values are secrets even though the name does not say so (names with KEY,
+     * TOKEN, SECRET or PASSWORD always are). Their values reach a tool only through its environment, never a file.
+     */
+    secrets: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable")).default([]),
     stages: stagesSchema.default({}),
   })
   .strict();
