@@ -190,6 +190,10 @@ export const grpoStage: StageDefinition = {
     } else {
       for (const split of ["train", "val"] as const) if (!(await inputAvailable(ctx, files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
     }
+    const model = modelPath(ctx);
+    if (model.startsWith("/") && !(await inputAvailable(ctx, join(model, "config.json")))) {
+      problems.push({ path: grpoConfig(ctx).model ? "stages.grpo.model" : "model.base", message: `${model} is not a model folder (no config.json); a hub id is written as org/name` });
+    }
     if (!(await pathExists(rewardSource(ctx)))) problems.push({ path: "stages.grpo.reward.path", message: `file not found: ${rewardSource(ctx)}` });
     const latest = await findLatestCheckpoint(ctx.paths.output);
     const resuming = latest.checkpoint !== undefined;

@@ -54,7 +54,8 @@ function ownedSettings(input: RenderVerlInput, configPath: string): VerlSetting[
     set("trainer.experiment_name", input.experimentName, "tracking.run_name"),
     set("trainer.default_local_dir", absolute(input.paths.checkpointDir, cwd), `${configPath}`),
     set("trainer.resume_mode", resume.mode, `${configPath}`),
-    set("actor_rollout_ref.model.path", absolute(input.paths.modelPath, cwd), "model"),
+    // A hub id stays a hub id (verl downloads it); a local folder is absolute by the time it gets here.
+    set("actor_rollout_ref.model.path", isAbsolute(input.paths.modelPath) ? resolve(input.paths.modelPath) : input.paths.modelPath, "model"),
     set("actor_rollout_ref.rollout.name", input.options.rollout.name, `${configPath}.rollout.name`),
     set("custom_reward_function.path", absolute(input.paths.rewardFile, cwd), `${configPath}`),
     set("custom_reward_function.name", input.rewardFunction ?? VERL_DEFAULTS.rewardFunctionName, `${configPath}`),
