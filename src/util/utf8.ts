@@ -17,6 +17,16 @@ function sequenceLength(b: number): number {
  */
 export function invalidUtf8Offset(buf: Uint8Array, partialEnd = false): number {
   if (isUtf8(buf)) return -1;
+  if (partialEnd) {
+    // Most chunks are valid text cut inside a character: check the whole part natively, then the few bytes after.
+    let lead = buf.length - 1;
+    while (lead > 0 && buf.length - lead < 4 && (buf[lead]! & 0xc0) === 0x80) lead--;
+    const len = sequenceLength(buf[lead]!);
+    if (len > 1 && lead + len > buf.length && isUtf8(buf.subarray(0, lead))) {
+      for (let k = lead + 1; k < buf.length; k++) if ((buf[k]! & 0xc0) !== 0x80) return k;
+      return -lead - 2;
+    }
+  }
   let i = 0;
   const n = buf.length;
   while (i < n) {
