@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
 import { describeMissingTool, preflightPlan, type PreflightReport } from "../pipeline/preflight.js";
 import { PipelinePreflightError } from "../errors.js";
+import { previewLaunch, type LaunchFile } from "../pipeline/launch-preview.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { redactText, secretValues } from "../util/secrets.js";
 import type { CommonOptions } from "./options.js";
@@ -15,7 +16,7 @@ function shownEnv(plan: Plan, s: Plan["stages"][number]): Record<string, string>
   return Object.fromEntries(Object.entries(s.render.env).map(([k, v]) => [k, k in own ? "***" : v]));
 }
 
-function describePlan(plan: Plan, report: PreflightReport): string {
+function describePlan(plan: Plan, report: PreflightReport, launch: Map<string, LaunchFile[]>): string {
   const lines = [`experiment ${plan.experiment}  (workdir ${plan.workdir})`];
   for (const s of plan.stages) {
     lines.push(`  ${s.name.padEnd(7)} ${s.action.padEnd(12)} ${s.reason}`);
@@ -29,6 +30,10 @@ function describePlan(plan: Plan, report: PreflightReport): string {
     if (fromEnv.length) lines.push(`           env from your environment ${fromEnv.join(" ")}`);
     if (env.length) lines.push(`           env ${env.join(" ")}`);
     for (const [name, file] of Object.entries(s.render.files)) lines.push(`           ${name}: ${file.path}`);
+    for (const file of launch.get(s.name) ?? []) {
+      lines.push(`           ${plan.loaded.config.cluster.launcher} ${file.name} (what would be submitted):`);
+      for (const line of file.content.trimEnd().split("\n")) lines.push(`           | ${line}`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }
@@ -37,17 +42,26 @@ export async function planCommand(config: string, options: CommonOptions & { jso
   const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined });
   const report = await preflightPlan(plan);
   const secrets = secretValues();
+  const launch = new Map<string, LaunchFile[]>();
+  for (const stage of plan.stages) {
+    if (stage.action === "run" || stage.action === "resume") launch.set(stage.name, await previewLaunch(plan, { ...stage, render: { ...stage.render, env: shownEnv(plan, stage) } }));
+  }
   if (options.out) {
     for (const stage of plan.stages) {
       for (const file of Object.values(stage.render.files)) {
         await writeFileAtomic(join(options.out, stage.name, file.path.split("/").pop()!), redactText(file.content, secrets));
       }
+      for (const file of launch.get(stage.name) ?? []) await writeFileAtomic(join(options.out, stage.name, file.name), redactText(file.content, secrets));
     }
   }
   const base = planToJson(plan);
-  for (const [i, s] of base.stages.entries()) s.env = shownEnv(plan, plan.stages[i]!);
+  for (const [i, s] of base.stages.entries()) {
+    s.env = shownEnv(plan, plan.stages[i]!);
+    const files = launch.get(s.name);
+    if (files?.length) Object.assign(s, { launch: Object.fromEntries(files.map((f) => [f.name, f.content])) });
+  }
   const json = { ...base, problems: report.problems, missingTools: report.missingTools.map((t) => ({ ...t, message: describeMissingTool(t) })) };
-  process.stdout.write(redactText(options.json ? `${JSON.stringify(json, null, 2)}\n` : describePlan(plan, report), secrets));
+  process.stdout.write(redactText(options.json ? `${JSON.stringify(json, null, 2)}\n` : describePlan(plan, report, launch), secrets));
   if (!report.problems.length) return 0;
   const error = new PipelinePreflightError(plan.configFile, report.problems);
   process.stderr.write(redactText(`dianjin-train: ${error.describe()}\n`, secrets));
