@@ -1,6 +1,6 @@
 // Checks the SFT data files the way LLaMA-Factory will read them, so a bad file fails before any GPU starts.
 import { stat, readdir } from "node:fs/promises";
-import { scanDataset } from "./dataset-scan.js";
+import { columnsQuickCheck, scanDataset } from "./dataset-scan.js";
 import { extname, join } from "node:path";
 import type { Problem } from "../../errors.js";
 import type { SftStageConfig } from "../../config/stages/sft.js";
@@ -13,6 +13,11 @@ async function filesOf(path: string): Promise<string[]> {
   const info = await stat(path);
   if (!info.isDirectory()) return [path];
   return (await readdir(path)).filter((f) => !f.startsWith(".")).map((f) => join(path, f));
+}
+
+function requiredColumns(file: DatasetFile): Array<{ name: string; kind: "string" | "list" }> {
+  if (file.formatting === "alpaca") return [{ name: file.columns?.prompt ?? "instruction", kind: "string" }, { name: file.columns?.response ?? "output", kind: "string" }];
+  return [{ name: file.columns?.messages ?? "conversations", kind: "list" }];
 }
 
 function recordProblem(record: unknown, index: number, file: DatasetFile): string | undefined {
@@ -46,7 +51,7 @@ export async function checkDatasetFile(name: string, file: DatasetFile, path: st
   const problems: Problem[] = [];
   for (const f of files) {
     if (!f.endsWith(".json") && !f.endsWith(".jsonl")) continue; // binary formats are left to the tool
-    const scan = await scanDataset(f, (record, index) => recordProblem(record, index, file));
+    const scan = await scanDataset(f, (record, index) => recordProblem(record, index, file), { quick: columnsQuickCheck(requiredColumns(file)) });
     for (const message of scan.problems) problems.push({ path, message: `${message}${/record \d+ has|is not an object/.test(message) ? ` (formatting ${file.formatting})` : ""}` });
     if (scan.badRecords > 1) problems.push({ path, message: `${f}: ${scan.badRecords} of ${scan.rows} records are unusable in all` });
     if (!scan.rows && !scan.problems.length) problems.push({ path, message: `${f} holds no records` });
