@@ -6,6 +6,8 @@ export interface Problem {
   /** Dotted path into the experiment file (or a file path) that the problem is about. */
   path: string;
   message: string;
+  /** Where in a file the problem is (config errors). */
+  at?: { file: string; line: number; col: number };
 }
 
 export abstract class DianjinError extends Error {
@@ -18,7 +20,7 @@ export abstract class DianjinError extends Error {
 }
 
 function listProblems(problems: readonly Problem[]): string {
-  return problems.map((p) => `  - ${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n");
+  return problems.map((p) => `  - ${p.at ? `${p.at.file}:${p.at.line}:${p.at.col}: ` : ""}${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n");
 }
 
 /** Bad YAML, wrong types, unknown keys, missing files named by the config. Exit 2. */
@@ -54,6 +56,23 @@ export class PreflightError extends DianjinError {
   ) {
     super(`pre-flight failed for stage ${stage}:\n${listProblems(problems)}`);
     this.name = "PreflightError";
+  }
+}
+
+/** Problems of several stages, found by the whole-pipeline pre-flight before any stage started. Exit 3. */
+export class PipelinePreflightError extends PreflightError {
+  override readonly code: string = "preflight";
+  constructor(
+    readonly file: string,
+    readonly stageProblems: Array<Problem & { stage: string }>,
+  ) {
+    const stages = [...new Set(stageProblems.map((p) => p.stage))];
+    super(stages.join(", "), stageProblems);
+    const n = stageProblems.length;
+    this.message = `pre-flight found ${n} problem${n === 1 ? "" : "s"} (stage${stages.length === 1 ? "" : "s"} ${stages.join(", ")}) in ${file}; nothing was started:\n${stageProblems
+      .map((p) => `  - [${p.stage}] ${p.path ? `${p.path}: ` : ""}${p.message}`)
+      .join("\n")}`;
+    this.name = "PipelinePreflightError";
   }
 }
 

@@ -19,6 +19,18 @@ const sftDatasetsHaveFiles: Rule = (config) => {
     }));
 };
 
+/** LLaMA-Factory splits `dataset:` on commas and reads names as keys of dataset_info.json. */
+const DATASET_NAME = /^[A-Za-z0-9_.-]+$/;
+
+const datasetNamesSplitCleanly: Rule = (config) => {
+  const sft = config.stages.sft;
+  if (!sft) return [];
+  const named = [...sft.datasets.map((name, i) => ({ name, path: `stages.sft.datasets.${i}` })), ...Object.keys(sft.dataset_files).map((name) => ({ name, path: `stages.sft.dataset_files.${name}` }))];
+  return named
+    .filter(({ name }) => !DATASET_NAME.test(name))
+    .map(({ name, path }) => ({ path, message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, "_", "." and "-" (LLaMA-Factory splits the list on commas)` }));
+};
+
 const gpuListMatchesCount: Rule = (config) => {
   const { gpus, gpus_per_node } = config.cluster;
   if (!gpus || gpus.length === gpus_per_node) return [];
@@ -43,7 +55,7 @@ const gpuTypeIsKnown: Rule = (config) => {
   return [{ path: "cluster.gpu.type", message: `"${gpu.type}" is not in the GPU table${suggestion(gpu.type, Object.keys(GPU_TABLE))}; known: ${Object.keys(GPU_TABLE).join(", ")} (or state memory_gb and tflops_bf16)` }];
 };
 
-export const RULES: Record<string, Rule> = { gpuTypeIsKnown, sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
+export const RULES: Record<string, Rule> = { gpuTypeIsKnown, datasetNamesSplitCleanly, sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
 
 export function checkRules(config: Experiment): Problem[] {
   return Object.values(RULES).flatMap((rule) => rule(config));

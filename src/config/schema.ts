@@ -115,6 +115,11 @@ export const experimentSchema = z
     tracking: trackingSchema.default(trackingSchema.parse({})),
     /** Set-aside folders (older outputs, incomplete checkpoints) kept per stage; older ones are removed. */
     keep_set_aside: z.number().int().nonnegative().default(2),
+    /**
+     * Names of environment variables whose values are secrets even though the name does not say so (names with KEY,
+     * TOKEN, SECRET or PASSWORD always are). Their values reach a tool only through its environment, never a file.
+     */
+    secrets: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable")).default([]),
     stages: stagesSchema.default({}),
   })
   .strict();

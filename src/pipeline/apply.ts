@@ -19,6 +19,7 @@ import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
 import { formatBytes, freeBytes, pruneSetAside } from "./disk.js";
+import { refuseUnlessReady } from "./preflight.js";
 import { fingerprint, stageKey } from "./keys.js";
 import { newLaunchId } from "../launch/launch-id.js";
 import { crashPoint } from "../util/crash-point.js";
@@ -366,6 +367,8 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
   const lock = await acquireLock(loaded.config.workdir, `dianjin-train ${process.argv.slice(2).join(" ")}`.trim());
   try {
     const plan = await planFromLoaded(loaded, options);
+    // Every selected stage is checked before the first starts: no problem is found hours into a run.
+    await refuseUnlessReady(plan, { env: options.env });
     const store = await StateStore.open(plan.workdir, plan.experiment);
     await writeManifest(plan.workdir, loaded, store.state.tools);
     const launcher = options.launcher ?? (await launcherFor(loaded.config, options.env));

@@ -26,23 +26,11 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
       const slurm = cluster.slurm;
       return createSlurmLauncher({
         jobDir: join(config.workdir, "slurm"),
-        resources: (spec: JobSpec) => ({
-          nodes: SINGLE_NODE.has(spec.stage) ? 1 : cluster.nodes,
-          gpusPerNode: cluster.gpus_per_node,
-          cpusPerTask: slurm?.cpus_per_task,
-          mem: slurm?.mem,
-          time: slurm?.time,
-          partition: slurm?.partition,
-          account: slurm?.account,
-          qos: slurm?.qos,
-          exclusive: slurm?.exclusive,
-          requeue: slurm?.requeue,
-          extraDirectives: slurm?.extra_directives,
-        }),
+        resources: (spec: JobSpec) => slurmResources(config, spec.stage),
         setup: slurm?.setup,
         container: slurm?.container_image ? { image: slurm.container_image } : undefined,
         masterPort: cluster.master_port,
-        useRay: (spec: JobSpec) => NEEDS_RAY.has(spec.stage),
+        useRay: (spec: JobSpec) => stageNeedsRay(spec.stage),
         ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}),
         env: pickSlurmEnv(env),
       });
@@ -52,6 +40,29 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
       return createRayLauncher({ address: cluster.ray!.address, env: env as Record<string, string>, ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}) });
     }
   }
+}
+
+/** The Slurm resources of a stage's job (also what `plan` shows in the batch script it previews). */
+export function slurmResources(config: Experiment, stage: string) {
+  const { cluster } = config;
+  const slurm = cluster.slurm;
+  return {
+    nodes: SINGLE_NODE.has(stage) ? 1 : cluster.nodes,
+    gpusPerNode: cluster.gpus_per_node,
+    cpusPerTask: slurm?.cpus_per_task,
+    mem: slurm?.mem,
+    time: slurm?.time,
+    partition: slurm?.partition,
+    account: slurm?.account,
+    qos: slurm?.qos,
+    exclusive: slurm?.exclusive,
+    requeue: slurm?.requeue,
+    extraDirectives: slurm?.extra_directives,
+  };
+}
+
+export function stageNeedsRay(stage: string): boolean {
+  return NEEDS_RAY.has(stage);
 }
 
 /** What the Slurm commands themselves need from our environment (SLURM_CONF for a non-default cluster). */

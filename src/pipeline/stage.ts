@@ -69,6 +69,8 @@ export interface StageContext {
   versionSource?: VersionSource;
   /** Every tool's version as known now (stated, else recorded), for stages that depend on another tool's release. */
   toolVersions?: Partial<Record<string, string>>;
+  /** Outputs that earlier selected stages will write in this run; set only for the whole-pipeline pre-flight. */
+  promised?: readonly string[];
 }
 
 export interface Observer {

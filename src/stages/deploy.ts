@@ -1,6 +1,6 @@
 // The deploy stage: vLLM's OpenAI-compatible server(s) on the merged model. A service: the pipeline waits until it
 // really answers, records the endpoint, and later stages (eval) use it; it is stopped at the end unless kept.
-import { basename, join } from "node:path";
+import { basename, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Problem } from "../errors.js";
 import { PreflightError } from "../errors.js";
@@ -8,6 +8,7 @@ import type { DeployStageConfig } from "../config/stages/deploy.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
 import { estimateServe, resolveModel } from "../resources/index.js";
+import { isPromised } from "../pipeline/promised.js";
 import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../tools/vllm/index.js";
 
 const SUPERVISOR = fileURLToPath(new URL("../assets/node/replicas.mjs", import.meta.url));
@@ -112,7 +113,11 @@ export const deployStage: StageDefinition = {
       if (error instanceof PreflightError) problems.push(...error.problems);
       else throw error;
     }
-    problems.push(...(await serveConfigProblems({ model: modelPath(ctx), tensorParallelSize: deploy.tensor_parallel_size, maxModelLen: deploy.max_model_len })));
+    // A hub id is downloaded by vLLM; a model the merge stage will write in this run cannot be read yet.
+    const model = modelPath(ctx);
+    if (isAbsolute(model) && !isPromised(ctx, model)) {
+      problems.push(...(await serveConfigProblems({ model, tensorParallelSize: deploy.tensor_parallel_size, maxModelLen: deploy.max_model_len })));
+    }
     if (deploy.api_key_env && !process.env[deploy.api_key_env]) {
       problems.push({ path: "stages.deploy.api_key_env", message: `environment variable ${deploy.api_key_env} is not set` });
     }

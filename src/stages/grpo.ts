@@ -14,6 +14,7 @@ import { checkpointBytes } from "./checkpoint-size.js";
 import { versionUnknownNote } from "../tools/releases.js";
 import { verlTarget, type VerlTarget } from "../tools/verl/target.js";
 import { trackerProblems, verlChoicesNeedingVersion } from "../tools/verl/release-checks.js";
+import { inputAvailable } from "../pipeline/promised.js";
 import {
   renderVerlOverrides,
   renderVerlEnv,
@@ -231,7 +232,11 @@ export const grpoStage: StageDefinition = {
     else if (files.build) {
       if (!(await pathExists(files.build.cflue))) problems.push({ path: "stages.grpo.rl_data.cflue_mcq", message: `file not found: ${files.build.cflue}` });
     } else {
-      for (const split of ["train", "val"] as const) if (!(await pathExists(files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
+      for (const split of ["train", "val"] as const) if (!(await inputAvailable(ctx, files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
+    }
+    const model = modelPath(ctx);
+    if (model.startsWith("/") && !(await inputAvailable(ctx, join(model, "config.json")))) {
+      problems.push({ path: grpoConfig(ctx).model ? "stages.grpo.model" : "model.base", message: `${model} is not a model folder (no config.json); a hub id is written as org/name` });
     }
     if (!(await pathExists(rewardSource(ctx)))) problems.push({ path: "stages.grpo.reward.path", message: `file not found: ${rewardSource(ctx)}` });
     const latest = await findLatestCheckpoint(ctx.paths.output);

@@ -10,6 +10,7 @@ import { localModelParams } from "./checkpoint-size.js";
 import { firstVerlReleaseWith } from "../tools/verl/releases.js";
 import { verlTarget } from "../tools/verl/target.js";
 import type { MergerKind } from "../tools/merge/render.js";
+import { isPromised } from "../pipeline/promised.js";
 import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../tools/merge/index.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
@@ -103,6 +104,8 @@ export const mergeStage: StageDefinition = {
   contract: (ctx) => mergerFor(ctx).problems,
 
   async preflight(ctx): Promise<Problem[]> {
+    // The checkpoint GRPO writes in this same run cannot be there yet.
+    if (isPromised(ctx, checkpointDir(ctx))) return mergerFor(ctx).problems;
     const { problems, step } = mergeArgv(ctx);
     const disk = step === undefined ? [] : await freeSpaceProblems(ctx, step);
     return [...mergerFor(ctx).problems, ...problems, ...disk];

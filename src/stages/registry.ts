@@ -7,12 +7,14 @@ import { mergeStage } from "./merge.js";
 import { grpoStage } from "./grpo.js";
 import { deployStage } from "./deploy.js";
 import { evalStage } from "./eval.js";
+import { withSecretsProtected } from "../pipeline/secret-render.js";
 
+// Secrets read from variables reach a tool only through its environment, whichever stage renders them.
 export const STAGES: Partial<Record<StageName, StageDefinition>> = {
-  data: dataStage,
-  sft: sftStage,
-  grpo: grpoStage,
-  merge: mergeStage,
-  deploy: deployStage,
-  eval: evalStage,
+  data: withSecretsProtected(dataStage),
+  sft: withSecretsProtected(sftStage),
+  grpo: withSecretsProtected(grpoStage),
+  merge: withSecretsProtected(mergeStage),
+  deploy: withSecretsProtected(deployStage),
+  eval: withSecretsProtected(evalStage),
 };

@@ -6,6 +6,7 @@ import type { Problem } from "../errors.js";
 import type { SftStageConfig } from "../config/stages/sft.js";
 import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
+import { isPromised } from "../pipeline/promised.js";
 import { renderSft, MANAGED_KEYS } from "../tools/llamafactory/render.js";
 import { checkLlamaFactoryArgs, llamafactoryKeysNeedingVersion } from "../tools/llamafactory/keys.js";
 import { llamafactoryReleaseKeys, resolveLlamafactoryRelease } from "../tools/llamafactory/releases.js";
@@ -156,7 +157,8 @@ export const sftStage: StageDefinition = {
     }
     for (const name of sft.datasets) {
       const file = sft.dataset_files[name];
-      if (file) problems.push(...(await checkDatasetFile(name, file, `stages.sft.dataset_files.${name}.path`)));
+      // A file the data stage builds in this run is checked when it exists (the per-stage pre-flight before launch).
+      if (file && !isPromised(ctx, file.path)) problems.push(...(await checkDatasetFile(name, file, `stages.sft.dataset_files.${name}.path`)));
     }
     if (typeof sft.deepspeed === "object") {
       try {

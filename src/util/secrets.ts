@@ -10,9 +10,16 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !NAMES_A_VARIABLE.test(name);
 }
 
-/** Values of secret-looking environment variables (long enough to be worth masking). */
+/** Values the loaded config read from secret variables (names listed in `secrets:` too): masked like the rest. */
+const registered = new Set<string>();
+
+export function registerSecretValue(value: string): void {
+  if (value.length >= 4) registered.add(value);
+}
+
+/** Values of secret-looking environment variables (long enough to be worth masking), and registered ones. */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  const values = new Set<string>();
+  const values = new Set<string>(registered);
   for (const [name, value] of Object.entries(env)) {
     if (value && value.length >= 6 && isSecretName(name)) values.add(value);
   }

@@ -56,7 +56,8 @@ modle: x
     const dir = await tempDir();
     await writeFiles(dir, { "bad.yaml": "name: x\nworkdir: [unclosed\nmodel: {}\n" });
     const error = await loadError(dir, "bad.yaml");
-    expect(error.problems[0]!.path).toMatch(/^line \d+, column \d+$/);
+    expect(error.problems[0]!.at).toMatchObject({ file: join(dir, "bad.yaml") });
+    expect(error.message).toMatch(/bad\.yaml:\d+:\d+: /);
   });
 
   it("says when the file is missing", async () => {
@@ -72,7 +73,7 @@ modle: x
     expect(ok.config.model.base).toBe("Qwen/Qwen2.5-7B-Instruct");
     expect(ok.config.stages.sft!.dataset_files.a!.path).toBe(join(dir, "fallback/a.json"));
     const error = await loadError(dir, "exp.yaml", { env: {} });
-    expect(error.problems).toEqual([{ path: "model.base", message: expect.stringMatching(/MODEL is not set/) }]);
+    expect(error.problems).toMatchObject([{ path: "model.base", message: expect.stringMatching(/MODEL is not set/) }]);
   });
 
   it("applies --set with YAML-typed values", async () => {

@@ -1,5 +1,6 @@
 // Checks the SFT data files the way LLaMA-Factory will read them, so a bad file fails before any GPU starts.
-import { readFile, stat, readdir } from "node:fs/promises";
+import { stat, readdir } from "node:fs/promises";
+import { columnsQuickCheck, scanDataset } from "./dataset-scan.js";
 import { extname, join } from "node:path";
 import type { Problem } from "../../errors.js";
 import type { SftStageConfig } from "../../config/stages/sft.js";
@@ -7,8 +8,6 @@ import type { SftStageConfig } from "../../config/stages/sft.js";
 type DatasetFile = SftStageConfig["dataset_files"][string];
 
 const ALLOWED = new Set([".json", ".jsonl", ".csv", ".parquet", ".arrow", ".txt"]);
-/** How many records are checked field by field; the whole file is still parsed. */
-const RECORDS_CHECKED = 1000;
 
 export async function filesOf(path: string): Promise<string[]> {
   const info = await stat(path);
@@ -33,6 +32,11 @@ export function parseRecords(text: string, file: string): unknown[] {
   const parsed: unknown = JSON.parse(text);
   if (!Array.isArray(parsed)) throw new Error("expected a JSON array of records");
   return parsed;
+}
+
+function requiredColumns(file: DatasetFile): Array<{ name: string; kind: "string" | "list" }> {
+  if (file.formatting === "alpaca") return [{ name: file.columns?.prompt ?? "instruction", kind: "string" }, { name: file.columns?.response ?? "output", kind: "string" }];
+  return [{ name: file.columns?.messages ?? "conversations", kind: "list" }];
 }
 
 function recordProblem(record: unknown, index: number, file: DatasetFile): string | undefined {
@@ -66,21 +70,10 @@ export async function checkDatasetFile(name: string, file: DatasetFile, path: st
   const problems: Problem[] = [];
   for (const f of files) {
     if (!f.endsWith(".json") && !f.endsWith(".jsonl")) continue; // binary formats are left to the tool
-    let records: unknown[];
-    try {
-      records = parseRecords(await readFile(f, "utf8"), f);
-    } catch (error) {
-      problems.push({ path, message: `${f}: ${(error as Error).message}` });
-      continue;
-    }
-    if (!records.length) problems.push({ path, message: `${f} holds no records` });
-    for (let i = 0; i < Math.min(records.length, RECORDS_CHECKED); i++) {
-      const why = recordProblem(records[i], i, file);
-      if (why) {
-        problems.push({ path, message: `${f}: ${why} (formatting ${file.formatting})` });
-        break;
-      }
-    }
+    const scan = await scanDataset(f, (record, index) => recordProblem(record, index, file), { quick: columnsQuickCheck(requiredColumns(file)) });
+    for (const message of scan.problems) problems.push({ path, message: `${message}${/record \d+ has|is not an object/.test(message) ? ` (formatting ${file.formatting})` : ""}` });
+    if (scan.badRecords > 1) problems.push({ path, message: `${f}: ${scan.badRecords} of ${scan.rows} records are unusable in all` });
+    if (!scan.rows && !scan.problems.length) problems.push({ path, message: `${f} holds no records` });
   }
   return problems;
 }

@@ -37,6 +37,11 @@ function absolute(path: string, cwd: string): string {
   return isAbsolute(path) ? resolve(path) : resolve(cwd, path);
 }
 
+/** A local folder (/x, ./x, ../x) becomes absolute; anything else is a hub id and stays one. */
+function modelReference(path: string, cwd: string): string {
+  return isAbsolute(path) || path.startsWith("./") || path.startsWith("../") ? absolute(path, cwd) : path;
+}
+
 function fileList(files: string | readonly string[], cwd: string): string | string[] {
   const list = (typeof files === "string" ? [files] : [...files]).map((f) => absolute(f, cwd));
   return list.length === 1 ? list[0]! : list;
@@ -55,7 +60,8 @@ function ownedSettings(input: RenderVerlInput, configPath: string): VerlSetting[
     set("trainer.experiment_name", input.experimentName, "tracking.run_name"),
     set("trainer.default_local_dir", absolute(input.paths.checkpointDir, cwd), `${configPath}`),
     set("trainer.resume_mode", resume.mode, `${configPath}`),
-    set("actor_rollout_ref.model.path", absolute(input.paths.modelPath, cwd), "model"),
+    // A hub id stays a hub id (verl downloads it); a local folder is absolute by the time it gets here.
+    set("actor_rollout_ref.model.path", modelReference(input.paths.modelPath, cwd), "model"),
     set("actor_rollout_ref.rollout.name", input.options.rollout.name, `${configPath}.rollout.name`),
     set("custom_reward_function.path", absolute(input.paths.rewardFile, cwd), `${configPath}`),
     set("custom_reward_function.name", input.rewardFunction ?? VERL_DEFAULTS.rewardFunctionName, `${configPath}`),

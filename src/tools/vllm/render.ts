@@ -1,6 +1,6 @@
 // Renders `vllm serve <model> ...` for one server process. The API key travels in the environment only.
 
-import { basename, resolve } from "node:path";
+import { basename, isAbsolute, resolve } from "node:path";
 import { PreflightError, type Problem } from "../../errors.js";
 import { VLLM_DEFAULTS } from "./defaults.js";
 import { findFreePort, isPortFree } from "./ports.js";
@@ -73,7 +73,8 @@ export async function renderServe(options: ServeOptions): Promise<ServeCommand> 
   else if (!(await isPortFree(host, port))) {
     throw new PreflightError(VLLM_DEFAULTS.stage, [{ path: `${key}.port`, message: `port ${port} on ${host} is already in use` }]);
   }
-  const model = resolve(options.model);
+  // A hub id stays a hub id (vLLM downloads it); local folders are absolute once the config is loaded.
+  const model = isAbsolute(options.model) ? resolve(options.model) : options.model;
   const servedModelName = options.servedModelName ?? basename(model);
   const argv = [
     ...(options.command ?? VLLM_DEFAULTS.command),

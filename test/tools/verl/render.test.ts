@@ -8,7 +8,7 @@ function input(era: VerlEra = "current", options: GrpoOptionsInput = {}, extra: 
   return {
     options: grpoOptionsSchema.parse(options),
     era,
-    paths: { trainFiles: "data/train.parquet", valFiles: ["data/val.parquet", "/abs/extra val.parquet"], modelPath: "out/sft", rewardFile: "reward.py", checkpointDir: "ckpt" },
+    paths: { trainFiles: "data/train.parquet", valFiles: ["data/val.parquet", "/abs/extra val.parquet"], modelPath: "./out/sft", rewardFile: "reward.py", checkpointDir: "ckpt" },
     projectName: "dianjin",
     experimentName: "r1-7b",
     cwd: "/work/exp",
@@ -40,6 +40,12 @@ describe("renderVerlOverrides", () => {
     expect(m.get("trainer.experiment_name")).toBe("r1-7b");
     expect(m.size).toBe(argv.length); // one element per key
     expect(validateOverrides(argv, "current")).toEqual([]);
+  });
+
+  it("keeps a hub id as the model path, wherever it is rendered", () => {
+    const base = input();
+    const argv = renderVerlOverrides({ ...base, paths: { ...base.paths, modelPath: "Qwen/Qwen2.5-7B-Instruct" } });
+    expect(argv).toContain("actor_rollout_ref.model.path=Qwen/Qwen2.5-7B-Instruct");
   });
 
   it("uses the seed-era spelling and no file logger for a seed-era verl", () => {

@@ -1,0 +1,44 @@
+// What the launcher would submit, for the dry run: under Slurm the sbatch script of each stage (directives, srun
+// line, per-node NODE_RANK / MASTER_ADDR / MASTER_PORT), Ray-on-Slurm for GRPO; under `ray` the `ray job submit`
+// command. Rendered by the same renderers the launchers use; secrets stay out (they come from the environment).
+import { join } from "node:path";
+import type { PlannedStage, Plan } from "./plan.js";
+import { slurmResources, stageNeedsRay } from "./launchers.js";
+
+export interface LaunchFile {
+  /** File name under the stage's `plan --out` folder. */
+  name: string;
+  content: string;
+}
+
+export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<LaunchFile[]> {
+  const config = plan.loaded.config;
+  if (stage.definition.runInProcess || !stage.render.argv.length) return [];
+  if (config.cluster.launcher === "slurm") {
+    const { renderSlurmScript, renderRaySlurmScript } = await import("../launch/slurm/index.js");
+    const slurm = config.cluster.slurm;
+    const job = {
+      jobName: `dianjin-${stage.name}`,
+      argv: stage.render.argv,
+      cwd: stage.context.paths.root,
+      env: stage.render.env,
+      logFile: join(stage.context.paths.logs, "attempt-N.log"),
+      outputDir: join(plan.workdir, "slurm"),
+      resources: slurmResources(config, stage.name),
+      ...(slurm?.setup ? { setup: slurm.setup } : {}),
+      ...(slurm?.container_image ? { container: { image: slurm.container_image } } : {}),
+      masterPort: config.cluster.master_port,
+    };
+    const ray = stageNeedsRay(stage.name);
+    return [{ name: `${stage.name}.sbatch`, content: (ray ? renderRaySlurmScript : renderSlurmScript)(job) }];
+  }
+  if (config.cluster.launcher === "ray") {
+    const { raySubmitArgs } = await import("../launch/ray/submit-args.js");
+    const { rayEntrypoint } = await import("../launch/ray/entrypoint.js");
+    const python = config.tools.python.command?.[0] ?? "python3";
+    const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python);
+    const argv = raySubmitArgs({ address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env });
+    return [{ name: `${stage.name}.ray-submit.txt`, content: `${["ray", ...argv].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\n` }];
+  }
+  return [];
+}

@@ -1,0 +1,80 @@
+// The whole-pipeline pre-flight: every selected stage is checked before the first one starts, and every problem of
+// every stage is reported at once. An input that an earlier selected stage will produce counts as promised.
+import { PipelinePreflightError, type Problem } from "../errors.js";
+import { which } from "../util/which.js";
+import type { Plan, PlannedStage } from "./plan.js";
+import { toolCommand } from "./tools.js";
+import { resourceProblems } from "../resources/problems.js";
+
+export interface StageProblem extends Problem {
+  stage: string;
+}
+
+export interface MissingTool {
+  stage: string;
+  tool: string;
+  command: string;
+  /** The config key that points at the tool. */
+  path: string;
+  install: string;
+}
+
+export interface PreflightReport {
+  problems: StageProblem[];
+  missingTools: MissingTool[];
+}
+
+const WILL_RUN = new Set<PlannedStage["action"]>(["run", "resume", "reattach"]);
+
+/** Stages checked: those that will start something (a job being reattached is already past its pre-flight). */
+function checked(stage: PlannedStage): boolean {
+  return stage.action === "run" || stage.action === "resume";
+}
+
+async function missingTool(stage: PlannedStage, plan: Plan, env: NodeJS.ProcessEnv): Promise<MissingTool | undefined> {
+  // Stages done in this process (data build, evaluation loop) have no external tool to find.
+  if (stage.definition.runInProcess) return undefined;
+  const command = toolCommand(plan.loaded.config, stage.definition);
+  if (await which(command[0]!, env)) return undefined;
+  const tool = stage.definition.tool;
+  return { stage: stage.name, tool, command: command[0]!, path: `tools.${tool}.command`, install: stage.definition.install };
+}
+
+export async function preflightPlan(plan: Plan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<PreflightReport> {
+  const env = options.env ?? process.env;
+  const report: PreflightReport = { problems: [], missingTools: [] };
+  const promised: string[] = [];
+  for (const stage of plan.stages) {
+    if (checked(stage)) {
+      const ctx = { ...stage.context, promised: [...promised] };
+      let problems: Problem[];
+      try {
+        problems = await stage.definition.preflight(ctx, stage.render);
+      } catch (error) {
+        // A stage whose check itself throws a user-facing problem still lets the others report theirs.
+        if (error instanceof Error && "problems" in error) problems = (error as { problems: Problem[] }).problems;
+        else throw error;
+      }
+      // A stage that would not fit on the GPUs (src/resources) is refused here too, with the figures and fixes.
+      problems = [...resourceProblems(stage.name, stage.resources), ...problems];
+      report.problems.push(...problems.map((p) => ({ ...p, stage: stage.name })));
+      const tool = await missingTool(stage, plan, env);
+      if (tool) report.missingTools.push(tool);
+    }
+    if (WILL_RUN.has(stage.action)) promised.push(...Object.values(stage.definition.outputs(stage.context)).filter((p) => p.startsWith("/")));
+  }
+  return report;
+}
+
+export function describeMissingTool(t: MissingTool): string {
+  return `${t.tool} is not installed or not on PATH (looked for \`${t.command}\`). Install it (${t.install}) or point ${t.path} at it.`;
+}
+
+/** `run` refuses before the first launch when any selected stage has a problem or lacks its tool. */
+export async function refuseUnlessReady(plan: Plan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  const report = await preflightPlan(plan, options);
+  const all: StageProblem[] = [...report.problems, ...report.missingTools.map((t) => ({ stage: t.stage, path: t.path, message: describeMissingTool(t) }))];
+  const order = plan.stages.map((s) => s.name as string);
+  all.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
+  if (all.length) throw new PipelinePreflightError(plan.configFile, all);
+}
