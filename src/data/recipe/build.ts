@@ -33,7 +33,7 @@ export interface BuildDataOptions {
   /** Per step: requests done / total (journal answers included). */
   onProgress?: (step: RecipeStep, progress: RunProgress) => void;
   /** Overrides of the LLM client's transport settings (tests shorten the backoff). */
-  client?: Partial<Pick<LlmClientOptions, "backoff" | "retryAfterCapMs" | "maxAttempts" | "attemptTimeoutMs" | "random">>;
+  client?: Partial<Pick<LlmClientOptions, "backoff" | "retryAfterCapMs" | "maxAttempts" | "timeouts" | "random">>;
 }
 
 export interface BuildDataResult {
