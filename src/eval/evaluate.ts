@@ -15,6 +15,7 @@ import { readBenchmark } from "./read-benchmark.js";
 import type { BenchmarkSummary } from "./results.js";
 import { runBenchmark, type EvalEndpoint } from "./runner.js";
 import { splitUrls } from "./settings.js";
+import { timeoutsFromSeconds } from "../llm/timeouts.js";
 
 import { EVAL_FILES } from "./defaults.js";
 export { EVAL_FILES };
@@ -98,7 +99,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       ...(judge
         ? {
             judge: {
-              endpoint: { baseUrls: splitUrls(judge.base_url), model: judge.model, ...(judge.api_key_env ? { apiKeyEnv: judge.api_key_env } : {}) },
+              endpoint: {
+                baseUrls: splitUrls(judge.base_url),
+                model: judge.model,
+                ...(judge.api_key_env ? { apiKeyEnv: judge.api_key_env } : {}),
+                timeouts: timeoutsFromSeconds(config.timeouts, judge.timeouts),
+                ...(judge.stream !== undefined ? { stream: judge.stream } : {}),
+              },
               maxTokens: judge.max_tokens,
               concurrency: Math.min(options.concurrency, EVAL_DEFAULTS.externalConcurrency),
               journalFile: join(outputDir, EVAL_FILES.journal, `${b}.judge.jsonl`),

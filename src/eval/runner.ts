@@ -3,7 +3,7 @@
 // scored and written to results/<benchmark>.jsonl in input order. An endpoint that goes away stops the run at
 // once with a StageError naming the cause; what was answered stays in the journal.
 import { InterruptedError, StageError } from "../errors.js";
-import { Journal, LlmClient, LlmError, requestKey, runJournaled, type ChatMessage, type ChatResult, type ItemOutcome, type SamplingParams } from "../llm/index.js";
+import { Journal, LlmClient, LlmError, requestKey, runJournaled, type ChatMessage, type ChatResult, type ItemOutcome, type RequestTimeouts, type SamplingParams } from "../llm/index.js";
 import { EVAL_DEFAULTS, type FileBenchmark } from "./defaults.js";
 import { endpointFailure, isFatalForRun } from "./failures.js";
 import type { EvalItem } from "./items.js";
@@ -18,6 +18,10 @@ export interface EvalEndpoint {
   /** Served model name sent in requests. */
   model: string;
   apiKeyEnv?: string;
+  /** Per-attempt bounds (stage timeouts with the endpoint's overrides applied). */
+  timeouts?: Partial<RequestTimeouts>;
+  /** false: the server cannot stream. */
+  stream?: boolean;
 }
 
 export interface BenchmarkProgress {
@@ -65,7 +69,12 @@ export function journalRequest(item: EvalItem, modelIdentity: string, sampling: 
 
 export function createEndpointClient(endpoint: EvalEndpoint, options: { concurrency: number; maxAttempts?: number; env?: NodeJS.ProcessEnv; backoffBaseMs?: number }): { client: LlmClient; pool: ReplicaPool } {
   const names = endpoint.baseUrls.map((_, i) => `replica-${i}`);
-  const models = Object.fromEntries(endpoint.baseUrls.map((baseUrl, i) => [names[i]!, { baseUrl, servedName: endpoint.model, ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}) }]));
+  const models = Object.fromEntries(
+    endpoint.baseUrls.map((baseUrl, i) => [
+      names[i]!,
+      { baseUrl, servedName: endpoint.model, ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}), ...(endpoint.timeouts ? { timeouts: endpoint.timeouts } : {}), ...(endpoint.stream !== undefined ? { stream: endpoint.stream } : {}) },
+    ]),
+  );
   const client = new LlmClient({
     models,
     concurrency: options.concurrency,

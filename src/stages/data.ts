@@ -94,8 +94,8 @@ export const dataStage: StageDefinition = {
   render(ctx): StageRender {
     const data = dataConfig(ctx);
     // How fast or how it is fetched does not change what is built (journal keys hold the requests themselves).
-    const { concurrency: _concurrency, hub_cli: _hubCli, fingerprint: _fingerprint, ...keyed } = data;
-    const endpoints = Object.fromEntries(Object.entries(data.endpoints).map(([role, ep]) => [role, ep && { ...ep, cost_per_1m: undefined }]));
+    const { concurrency: _concurrency, hub_cli: _hubCli, fingerprint: _fingerprint, timeouts: _timeouts, ...keyed } = data;
+    const endpoints = Object.fromEntries(Object.entries(data.endpoints).map(([role, ep]) => [role, ep && { ...ep, cost_per_1m: undefined, timeouts: undefined, stream: undefined }]));
     return {
       files: {},
       argv: [],

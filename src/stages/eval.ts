@@ -46,7 +46,7 @@ export const evalStage: StageDefinition = {
   render(ctx): StageRender {
     const cfg = evalConfig(ctx);
     // Only what changes the numbers enters the key: not where the server listens, how hard we push it, or keep_server.
-    const { endpoint, concurrency: _c, max_attempts: _m, keep_server: _k, ...rest } = cfg;
+    const { endpoint, concurrency: _c, max_attempts: _m, keep_server: _k, timeouts: _t, ...rest } = cfg;
     return {
       files: {},
       argv: [],
