@@ -10,7 +10,7 @@ import type { EvalStageConfig } from "../config/stages/eval.js";
 import type { PipelineEvent } from "../pipeline/events.js";
 import { EVAL_DEFAULTS, type FileBenchmark } from "./defaults.js";
 import type { EvalItem } from "./items.js";
-import { probeEndpoints } from "./probe.js";
+import { probeEndpoints, type ProbeFailure } from "../llm/probe.js";
 import { readBenchmark } from "./read-benchmark.js";
 import type { BenchmarkSummary } from "./results.js";
 import { runBenchmark, type EvalEndpoint } from "./runner.js";
@@ -50,19 +50,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const { config, outputDir } = options;
   const log = options.log ?? (() => undefined);
   const emit = options.emit ?? (() => undefined);
-  const unreachable = await probeEndpoints(options.endpoint.baseUrls);
-  if (unreachable.length) {
-    const first = unreachable[0]!;
-    throw new StageError(
-      "eval",
-      {
-        id: "endpoint-unreachable",
-        summary: `nothing answers at ${unreachable.map((u) => u.baseUrl).join(", ")} (${first.message})`,
-        hint: config.endpoint ? "start the server behind stages.eval.endpoint.base_url, or fix the URL" : "the deploy stage's server is not running: `dianjin-train run <config>` starts it (or `deploy <config> --detach`)",
-      },
-      {},
-    );
-  }
+  const apiKey = options.endpoint.apiKeyEnv ? (options.env ?? process.env)[options.endpoint.apiKeyEnv] : undefined;
+  const failures = await probeEndpoints(options.endpoint.baseUrls.map((baseUrl) => ({ baseUrl, model: options.endpoint.model, ...(apiKey ? { apiKey } : {}) })));
+  if (failures.length) throw new StageError("eval", probeFailureCause(failures, Boolean(config.endpoint)), {});
 
   const fileBenchmarks = EVAL_DEFAULTS.fileBenchmarks.filter((b) => config.benchmarks[b]);
   const itemsOf = new Map<FileBenchmark, EvalItem[]>();
@@ -196,4 +186,17 @@ async function evalscopeBenchmark(options: EvaluateOptions, benchmark: Evalscope
   await writeJsonAtomic(cacheFile, got);
   log(`EvalScope ${result.version.text}: ${Object.entries(got).map(([k, v]) => `${k} ${v}%`).join(", ")}`);
   return got;
+}
+
+/** The deploy stage's server (or the configured endpoint) failed the probe at the start of the evaluation. */
+function probeFailureCause(failures: readonly ProbeFailure[], configured: boolean): { id: string; summary: string; hint: string } {
+  const first = failures[0]!;
+  const where = failures.map((f) => f.baseUrl).join(", ");
+  if (first.problem === "unauthorised") return { id: "endpoint-auth", summary: `${where}: ${first.message}`, hint: "set the variable named by api_key_env to the key the server expects" };
+  if (first.problem === "model-missing") return { id: "model-not-found", summary: `${where}: ${first.message}`, hint: "check stages.eval.endpoint.model against the server's --served-model-name (GET /v1/models)" };
+  return {
+    id: "endpoint-unreachable",
+    summary: `nothing answers at ${where} (${first.message})`,
+    hint: configured ? "start the server behind stages.eval.endpoint.base_url, or fix the URL" : "the deploy stage's server is not running: `dianjin-train run <config>` starts it (or `deploy <config> --detach`)",
+  };
 }
