@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StageError } from "../errors.js";
-import { canonicalJson, sha256Hex, type SamplingParams } from "../llm/index.js";
+import { canonicalJson, LLM_DEFAULTS, sha256Hex, startHeartbeat, WaitBoard, type SamplingParams } from "../llm/index.js";
 import { runEvalscope, type EvalscopeBenchmark } from "../tools/evalscope/index.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import type { EvalStageConfig } from "../config/stages/eval.js";
@@ -35,6 +35,8 @@ export interface EvaluateOptions {
   emit?: (e: PipelineEvent) => void;
   /** Test hook: the client's backoff base (ms). */
   backoffBaseMs?: number;
+  /** How often to say what the evaluation waits for while requests are outstanding (default 10 s). */
+  heartbeatMs?: number;
 }
 
 export type Scores = Partial<Record<FileBenchmark | EvalscopeBenchmark, number>>;
@@ -60,6 +62,20 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const spec = config.benchmarks[b]!;
     itemsOf.set(b, await readBenchmark(b, spec.path, { limit: spec.limit, systemPrompt: spec.system_prompt }));
   }
+  const board = new WaitBoard();
+  const stopHeartbeat = startHeartbeat(board, options.heartbeatMs ?? LLM_DEFAULTS.heartbeatMs, (line) => {
+    log(line);
+    emit({ type: "log", stage: "eval", level: "info", message: line });
+  });
+  try {
+    return await evaluateWith(options, itemsOf, fileBenchmarks, board, log, emit);
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+async function evaluateWith(options: EvaluateOptions, itemsOf: Map<FileBenchmark, EvalItem[]>, fileBenchmarks: FileBenchmark[], board: WaitBoard, log: (l: string) => void, emit: (e: PipelineEvent) => void): Promise<EvaluateResult> {
+  const { config, outputDir } = options;
   const grandTotal = [...itemsOf.values()].reduce((n, items) => n + items.length, 0);
   const scores: Scores = {};
   const summaries: BenchmarkSummary[] = [];
@@ -106,6 +122,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       signal: options.signal,
       env: options.env,
       backoffBaseMs: options.backoffBaseMs,
+      board,
       onProgress: (p) =>
         emit({
           type: "progress",

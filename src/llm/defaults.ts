@@ -18,6 +18,8 @@ export const LLM_DEFAULTS = {
   timeouts: { connectMs: 10_000, idleMs: 120_000, totalMs: 3_600_000 },
   /** Requests stream unless an endpoint says `stream: false`. */
   stream: true,
+  /** How often a stage says what it waits for while requests are outstanding. */
+  heartbeatMs: 10_000,
   /** Pre-flight endpoint probe (GET /models, else a 1-token completion): the whole exchange. */
   probeTimeoutMs: 10_000,
   /** How much of an error body is kept in an error message. */

@@ -18,6 +18,7 @@ import { peekSource, sourcePath, SOURCE_NAMES } from "../data/recipe/sources.js"
 import { missingReleaseFiles } from "../data/recipe/released.js";
 import { roleEndpoint } from "../data/recipe/requests.js";
 import type { EndpointCheck } from "../llm/probe.js";
+import { heartbeatFromEnv } from "../llm/heartbeat.js";
 
 function dataConfig(ctx: StageContext): DataStageConfig {
   return ctx.config.stages.data!;
@@ -185,6 +186,7 @@ export const dataStage: StageDefinition = {
         if (!line.startsWith("retry ")) io.emit({ type: "log", stage: "data", level: "info", message: line });
       },
       onProgress: (step, p) => io.emit({ type: "progress", stage: "data", step: p.done, total: p.total, metrics: { [`${step}_failed`]: p.failed } }),
+      ...heartbeatFromEnv(io.env),
     });
   },
 };

@@ -11,6 +11,7 @@ import { EVAL_DEFAULTS, EVAL_FILES } from "../eval/defaults.js";
 import { PROMPT_VERSION } from "../eval/prompts.js";
 import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling, splitUrls } from "../eval/settings.js";
 import type { EndpointCheck } from "../llm/probe.js";
+import { heartbeatFromEnv } from "../llm/heartbeat.js";
 
 function evalConfig(ctx: StageContext): EvalStageConfig {
   return ctx.config.stages.eval!;
@@ -149,6 +150,7 @@ export const evalStage: StageDefinition = {
       log: io.log,
       emit: io.emit,
       ...(backoff !== undefined && Number.isFinite(backoff) ? { backoffBaseMs: backoff } : {}),
+      ...heartbeatFromEnv(io.env),
     });
     const line = Object.entries(result.scores)
       .map(([k, v]) => `${k} ${v}`)
