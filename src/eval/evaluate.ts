@@ -49,7 +49,7 @@ export interface EvaluateResult {
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
-  const { config, outputDir } = options;
+  const { config } = options;
   const log = options.log ?? (() => undefined);
   const emit = options.emit ?? (() => undefined);
   const apiKey = options.endpoint.apiKeyEnv ? (options.env ?? process.env)[options.endpoint.apiKeyEnv] : undefined;
