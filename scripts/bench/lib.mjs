@@ -23,3 +23,26 @@ export function runChildren(script, args, times) {
 }
 
 export const fmt = (s, digits = 0) => `${s.median.toFixed(digits)} (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)})`;
+
+/**
+ * Transpiles src/errors.ts, src/llm/** and the stand-in OpenAI server (with the test PRNG) to plain ESM in a temp
+ * dir, so a benchmark can run them without a TypeScript loader. Returns the dir (node_modules linked in).
+ */
+export async function transpileLlm(repo) {
+  const { mkdtemp, mkdir, readFile, readdir, symlink, writeFile } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { dirname, join, relative } = await import("node:path");
+  const ts = (await import("typescript")).default;
+  const out = await mkdtemp(join(tmpdir(), "bench-llm-"));
+  const llm = (await readdir(join(repo, "src/llm"), { withFileTypes: true, recursive: true })).filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => join(e.parentPath, e.name));
+  const files = [join(repo, "src/errors.ts"), join(repo, "test/fixtures/openai-server.ts"), join(repo, "test/fixtures/openai-stream.ts"), join(repo, "test/helpers/prng.ts"), ...llm];
+  for (const file of files) {
+    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const target = join(out, relative(repo, file)).replace(/\.ts$/, ".js");
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, outputText);
+  }
+  await writeFile(join(out, "package.json"), '{"type":"module"}\n');
+  await symlink(join(repo, "node_modules"), join(out, "node_modules"));
+  return out;
+}

@@ -9,7 +9,7 @@ import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import ts from "typescript";
+import { transpileLlm } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const args = parseArgs(process.argv.slice(2));
@@ -162,23 +162,8 @@ async function startServer(dir) {
 }
 
 /** Transpiles src/errors.ts, src/llm/** and the stand-in server to plain ESM in a temp dir. */
-async function compile() {
-  const out = await mkdtemp(join(tmpdir(), "bench-llm-"));
-  const files = [join(REPO, "src/errors.ts"), join(REPO, "test/fixtures/openai-server.ts"), join(REPO, "test/helpers/prng.ts"), ...(await listTs(join(REPO, "src/llm")))];
-  for (const file of files) {
-    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-    const target = join(out, relative(REPO, file)).replace(/\.ts$/, ".js");
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, outputText);
-  }
-  await writeFile(join(out, "package.json"), '{"type":"module"}\n');
-  await symlink(join(REPO, "node_modules"), join(out, "node_modules"));
-  return out;
-}
-
-async function listTs(dir) {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => join(e.parentPath, e.name));
+function compile() {
+  return transpileLlm(REPO);
 }
 
 function stats(values) {

@@ -3,18 +3,19 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StageError } from "../errors.js";
-import { canonicalJson, sha256Hex, type SamplingParams } from "../llm/index.js";
+import { canonicalJson, LLM_DEFAULTS, sha256Hex, startHeartbeat, WaitBoard, type SamplingParams } from "../llm/index.js";
 import { runEvalscope, type EvalscopeBenchmark } from "../tools/evalscope/index.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import type { EvalStageConfig } from "../config/stages/eval.js";
 import type { PipelineEvent } from "../pipeline/events.js";
 import { EVAL_DEFAULTS, type FileBenchmark } from "./defaults.js";
 import type { EvalItem } from "./items.js";
-import { probeEndpoints } from "./probe.js";
+import { probeEndpoints, type ProbeFailure } from "../llm/probe.js";
 import { readBenchmark } from "./read-benchmark.js";
 import type { BenchmarkSummary } from "./results.js";
 import { runBenchmark, type EvalEndpoint } from "./runner.js";
 import { splitUrls } from "./settings.js";
+import { timeoutsFromSeconds } from "../llm/timeouts.js";
 
 import { EVAL_FILES } from "./defaults.js";
 export { EVAL_FILES };
@@ -34,6 +35,8 @@ export interface EvaluateOptions {
   emit?: (e: PipelineEvent) => void;
   /** Test hook: the client's backoff base (ms). */
   backoffBaseMs?: number;
+  /** How often to say what the evaluation waits for while requests are outstanding (default 10 s). */
+  heartbeatMs?: number;
 }
 
 export type Scores = Partial<Record<FileBenchmark | EvalscopeBenchmark, number>>;
@@ -46,22 +49,12 @@ export interface EvaluateResult {
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
-  const { config, outputDir } = options;
+  const { config } = options;
   const log = options.log ?? (() => undefined);
   const emit = options.emit ?? (() => undefined);
-  const unreachable = await probeEndpoints(options.endpoint.baseUrls);
-  if (unreachable.length) {
-    const first = unreachable[0]!;
-    throw new StageError(
-      "eval",
-      {
-        id: "endpoint-unreachable",
-        summary: `nothing answers at ${unreachable.map((u) => u.baseUrl).join(", ")} (${first.message})`,
-        hint: config.endpoint ? "start the server behind stages.eval.endpoint.base_url, or fix the URL" : "the deploy stage's server is not running: `dianjin-train run <config>` starts it (or `deploy <config> --detach`)",
-      },
-      {},
-    );
-  }
+  const apiKey = options.endpoint.apiKeyEnv ? (options.env ?? process.env)[options.endpoint.apiKeyEnv] : undefined;
+  const failures = await probeEndpoints(options.endpoint.baseUrls.map((baseUrl) => ({ baseUrl, model: options.endpoint.model, ...(apiKey ? { apiKey } : {}) })));
+  if (failures.length) throw new StageError("eval", probeFailureCause(failures, Boolean(config.endpoint)), {});
 
   const fileBenchmarks = EVAL_DEFAULTS.fileBenchmarks.filter((b) => config.benchmarks[b]);
   const itemsOf = new Map<FileBenchmark, EvalItem[]>();
@@ -69,6 +62,20 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const spec = config.benchmarks[b]!;
     itemsOf.set(b, await readBenchmark(b, spec.path, { limit: spec.limit, systemPrompt: spec.system_prompt }));
   }
+  const board = new WaitBoard();
+  const stopHeartbeat = startHeartbeat(board, options.heartbeatMs ?? LLM_DEFAULTS.heartbeatMs, (line) => {
+    log(line);
+    emit({ type: "log", stage: "eval", level: "info", message: line });
+  });
+  try {
+    return await evaluateWith(options, itemsOf, fileBenchmarks, board, log, emit);
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+async function evaluateWith(options: EvaluateOptions, itemsOf: Map<FileBenchmark, EvalItem[]>, fileBenchmarks: FileBenchmark[], board: WaitBoard, log: (l: string) => void, emit: (e: PipelineEvent) => void): Promise<EvaluateResult> {
+  const { config, outputDir } = options;
   const grandTotal = [...itemsOf.values()].reduce((n, items) => n + items.length, 0);
   const scores: Scores = {};
   const summaries: BenchmarkSummary[] = [];
@@ -98,7 +105,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       ...(judge
         ? {
             judge: {
-              endpoint: { baseUrls: splitUrls(judge.base_url), model: judge.model, ...(judge.api_key_env ? { apiKeyEnv: judge.api_key_env } : {}) },
+              endpoint: {
+                baseUrls: splitUrls(judge.base_url),
+                model: judge.model,
+                ...(judge.api_key_env ? { apiKeyEnv: judge.api_key_env } : {}),
+                timeouts: timeoutsFromSeconds(config.timeouts, judge.timeouts),
+                ...(judge.stream !== undefined ? { stream: judge.stream } : {}),
+              },
               maxTokens: judge.max_tokens,
               concurrency: Math.min(options.concurrency, EVAL_DEFAULTS.externalConcurrency),
               journalFile: join(outputDir, EVAL_FILES.journal, `${b}.judge.jsonl`),
@@ -109,6 +122,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       signal: options.signal,
       env: options.env,
       backoffBaseMs: options.backoffBaseMs,
+      board,
       onProgress: (p) =>
         emit({
           type: "progress",
@@ -189,4 +203,17 @@ async function evalscopeBenchmark(options: EvaluateOptions, benchmark: Evalscope
   await writeJsonAtomic(cacheFile, got);
   log(`EvalScope ${result.version.text}: ${Object.entries(got).map(([k, v]) => `${k} ${v}%`).join(", ")}`);
   return got;
+}
+
+/** The deploy stage's server (or the configured endpoint) failed the probe at the start of the evaluation. */
+function probeFailureCause(failures: readonly ProbeFailure[], configured: boolean): { id: string; summary: string; hint: string } {
+  const first = failures[0]!;
+  const where = failures.map((f) => f.baseUrl).join(", ");
+  if (first.problem === "unauthorised") return { id: "endpoint-auth", summary: `${where}: ${first.message}`, hint: "set the variable named by api_key_env to the key the server expects" };
+  if (first.problem === "model-missing") return { id: "model-not-found", summary: `${where}: ${first.message}`, hint: "check stages.eval.endpoint.model against the server's --served-model-name (GET /v1/models)" };
+  return {
+    id: "endpoint-unreachable",
+    summary: `nothing answers at ${where} (${first.message})`,
+    hint: configured ? "start the server behind stages.eval.endpoint.base_url, or fix the URL" : "the deploy stage's server is not running: `dianjin-train run <config>` starts it (or `deploy <config> --detach`)",
+  };
 }

@@ -11,5 +11,5 @@ export { summarize, type ItemResult, type SampleResult, type JournalEntry, type 
 export { evaluate, EVAL_FILES, type EvaluateOptions, type EvaluateResult, type Scores } from "./evaluate.js";
 export { resolveSampling, resolveConcurrency, resolveEndpoint, modelIdentity, maxNumSeqs } from "./settings.js";
 export { endpointFailure, isFatalForRun } from "./failures.js";
-export { probeEndpoints } from "./probe.js";
+export { probeEndpoints } from "../llm/probe.js";
 export { collectReportInput, readGrpoCurves, modelSize, type CollectedReport } from "./report-input.js";

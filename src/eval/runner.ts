@@ -3,7 +3,7 @@
 // scored and written to results/<benchmark>.jsonl in input order. An endpoint that goes away stops the run at
 // once with a StageError naming the cause; what was answered stays in the journal.
 import { InterruptedError, StageError } from "../errors.js";
-import { Journal, LlmClient, LlmError, requestKey, runJournaled, type ChatMessage, type ChatResult, type ItemOutcome, type SamplingParams } from "../llm/index.js";
+import { Journal, LlmClient, LlmError, type LlmClientOptions, requestKey, runJournaled, type ChatMessage, type ChatResult, type ItemOutcome, type RequestTimeouts, type SamplingParams, type WaitBoard } from "../llm/index.js";
 import { EVAL_DEFAULTS, type FileBenchmark } from "./defaults.js";
 import { endpointFailure, isFatalForRun } from "./failures.js";
 import type { EvalItem } from "./items.js";
@@ -18,6 +18,10 @@ export interface EvalEndpoint {
   /** Served model name sent in requests. */
   model: string;
   apiKeyEnv?: string;
+  /** Per-attempt bounds (stage timeouts with the endpoint's overrides applied). */
+  timeouts?: Partial<RequestTimeouts>;
+  /** false: the server cannot stream. */
+  stream?: boolean;
 }
 
 export interface BenchmarkProgress {
@@ -49,6 +53,8 @@ export interface RunBenchmarkOptions {
   onProgress?: (p: BenchmarkProgress) => void;
   /** Test hook: the client's backoff base (ms). */
   backoffBaseMs?: number;
+  /** Counts requests in flight and retries, for the heartbeat. */
+  board?: WaitBoard;
 }
 
 export interface BenchmarkRun {
@@ -63,22 +69,32 @@ export function journalRequest(item: EvalItem, modelIdentity: string, sampling: 
   return { model: modelIdentity, messages: item.messages, params: sampling };
 }
 
-export function createEndpointClient(endpoint: EvalEndpoint, options: { concurrency: number; maxAttempts?: number; env?: NodeJS.ProcessEnv; backoffBaseMs?: number }): { client: LlmClient; pool: ReplicaPool } {
+export function createEndpointClient(
+  endpoint: EvalEndpoint,
+  options: { concurrency: number; maxAttempts?: number; env?: NodeJS.ProcessEnv; backoffBaseMs?: number; onRetry?: LlmClientOptions["onRetry"] },
+): { client: LlmClient; pool: ReplicaPool } {
   const names = endpoint.baseUrls.map((_, i) => `replica-${i}`);
-  const models = Object.fromEntries(endpoint.baseUrls.map((baseUrl, i) => [names[i]!, { baseUrl, servedName: endpoint.model, ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}) }]));
+  const models = Object.fromEntries(
+    endpoint.baseUrls.map((baseUrl, i) => [
+      names[i]!,
+      { baseUrl, servedName: endpoint.model, ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}), ...(endpoint.timeouts ? { timeouts: endpoint.timeouts } : {}), ...(endpoint.stream !== undefined ? { stream: endpoint.stream } : {}) },
+    ]),
+  );
   const client = new LlmClient({
     models,
     concurrency: options.concurrency,
     maxAttempts: options.maxAttempts ?? EVAL_DEFAULTS.maxAttempts,
     ...(options.env ? { env: options.env } : {}),
     ...(options.backoffBaseMs !== undefined ? { backoff: { baseMs: options.backoffBaseMs } } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
   return { client, pool: new ReplicaPool(names) };
 }
 
 export async function runBenchmark(benchmark: FileBenchmark, items: readonly EvalItem[], options: RunBenchmarkOptions): Promise<BenchmarkRun> {
   const journal = await Journal.open<JournalEntry>(options.journalFile);
-  const { client, pool } = createEndpointClient(options.endpoint, options);
+  const board = options.board;
+  const { client, pool } = createEndpointClient(options.endpoint, { ...options, onRetry: (e) => board?.retry(benchmark, e.reason) });
   const controller = new AbortController();
   const forward = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
@@ -124,6 +140,7 @@ export async function runBenchmark(benchmark: FileBenchmark, items: readonly Eva
   };
 
   const ask = async (item: EvalItem, index: number, signal: AbortSignal): Promise<JournalEntry> => {
+    const end = board?.begin(benchmark);
     try {
       const result = await pool.use((replica) => client.chat({ model: replica, messages: item.messages, params: options.sampling }, { signal }));
       const entry = toEntry(result);
@@ -144,6 +161,8 @@ export async function runBenchmark(benchmark: FileBenchmark, items: readonly Eva
         controller.abort(e);
       }
       throw e;
+    } finally {
+      end?.();
     }
   };
 
@@ -157,7 +176,10 @@ export async function runBenchmark(benchmark: FileBenchmark, items: readonly Eva
       // (the client's own limit keeps requests in flight at `concurrency`).
       concurrency: options.concurrency * 2,
       signal: controller.signal,
-      onProgress: (p) => emit(p.done, p.fromJournal, p.done === p.total),
+      onProgress: (p) => {
+        board?.progress(benchmark, p.done, p.total);
+        emit(p.done, p.fromJournal, p.done === p.total);
+      },
     });
   } finally {
     options.signal?.removeEventListener("abort", forward);
@@ -198,7 +220,7 @@ export function scoreItem(item: EvalItem, entry: JournalEntry, options: ScoreOpt
     output: c.content,
     reasoning: c.reasoning,
     finishReason: c.finishReason,
-    ...scoreSample(item.benchmark, c.content, item.gold, options),
+    ...scoreSample(item.benchmark, c.content, item.gold, options, c.reasoning),
   }));
   const score = samples.length ? samples.filter((s) => s.correct).length / samples.length : 0;
   return { id: item.id, gold: item.gold, score, samples, usage: entry.usage, ...(entry.error ? { error: entry.error } : {}) };

@@ -17,8 +17,9 @@ export interface SampleScore {
   formatOk: boolean;
 }
 
-export function scoreSample(benchmark: FileBenchmark, content: string | null, gold: string | number, options: ScoreOptions = {}): SampleScore {
-  const formatOk = checkFormat(content).ok;
+/** `reasoning`: the think part when the server returned it separately (reasoning_content); only format uses it. */
+export function scoreSample(benchmark: FileBenchmark, content: string | null, gold: string | number, options: ScoreOptions = {}, reasoning?: string | null): SampleScore {
+  const formatOk = checkFormat(content, reasoning).ok;
   switch (benchmark) {
     case "cflue": {
       const s = scoreCflue(content, String(gold), { mode: options.cflueMode });

@@ -3,6 +3,7 @@
 import type { EvalStageConfig } from "../config/stages/eval.js";
 import type { DeployStageConfig } from "../config/stages/deploy.js";
 import type { SamplingParams } from "../llm/index.js";
+import { timeoutsFromSeconds } from "../llm/timeouts.js";
 import { EVAL_DEFAULTS } from "./defaults.js";
 import type { EvalEndpoint } from "./runner.js";
 
@@ -53,11 +54,14 @@ export function splitUrls(list: string): string[] {
 
 /** The endpoint to evaluate: the configured one, else the deploy stage's outputs; undefined when neither is known. */
 export function resolveEndpoint(cfg: EvalStageConfig, deployOutputs: Record<string, string> | undefined): EvalEndpoint | undefined {
-  if (cfg.endpoint) return { baseUrls: splitUrls(cfg.endpoint.base_url), model: cfg.endpoint.model, ...(cfg.endpoint.api_key_env ? { apiKeyEnv: cfg.endpoint.api_key_env } : {}) };
+  if (cfg.endpoint) {
+    const ep = cfg.endpoint;
+    return { baseUrls: splitUrls(ep.base_url), model: ep.model, ...(ep.api_key_env ? { apiKeyEnv: ep.api_key_env } : {}), timeouts: timeoutsFromSeconds(cfg.timeouts, ep.timeouts), ...(ep.stream !== undefined ? { stream: ep.stream } : {}) };
+  }
   // The deploy stage records server roots (for /health); the OpenAI API lives under /v1.
   const urls = splitUrls(deployOutputs?.baseUrls ?? deployOutputs?.baseUrl ?? "").map(withV1);
   if (!urls.length || !deployOutputs?.model) return undefined;
-  return { baseUrls: urls, model: deployOutputs.model, ...(deployOutputs.apiKeyEnv ? { apiKeyEnv: deployOutputs.apiKeyEnv } : {}) };
+  return { baseUrls: urls, model: deployOutputs.model, ...(deployOutputs.apiKeyEnv ? { apiKeyEnv: deployOutputs.apiKeyEnv } : {}), timeouts: timeoutsFromSeconds(cfg.timeouts) };
 }
 
 function withV1(url: string): string {

@@ -1,15 +1,16 @@
 // Chat client for any OpenAI-compatible endpoint (vLLM, DeepSeek, OpenAI, proxies), built on undici `request`
 // rather than the openai SDK because we must own: retries (the SDK's Retry-After sleep is uncapped and ignores
-// AbortSignal), the 300 s headers timeout of Node's fetch (our Agent disables it), and a concurrency limit.
-import { Agent, request } from "undici";
+// AbortSignal), the 300 s headers timeout of Node's fetch (our Agent disables it), per-attempt connect / idle /
+// total timeouts over a streamed answer (see attempt.ts), and a concurrency limit.
+import { Agent } from "undici";
 import pLimit, { type LimitFunction } from "p-limit";
 import { abortReason, raceAbort, sleep } from "./abortable.js";
 import { backoffDelayMs, retryAfterMs, type BackoffPolicy } from "./backoff.js";
 import { LLM_DEFAULTS } from "./defaults.js";
 import { LlmError, type LlmFailureReason } from "./errors.js";
 import { excerpt, redact } from "./redact.js";
-import { parseChatCompletion } from "./response.js";
-import type { ChatRequest, ChatResult, ModelEndpoint, ModelUsage } from "./types.js";
+import { sendAttempt, type AttemptTarget } from "./attempt.js";
+import type { ChatRequest, ChatResult, ModelEndpoint, ModelUsage, RequestTimeouts } from "./types.js";
 import { UsageMeter } from "./usage-meter.js";
 
 export interface LlmClientOptions {
@@ -22,8 +23,8 @@ export interface LlmClientOptions {
   backoff?: Partial<BackoffPolicy>;
   /** Upper bound on an obeyed Retry-After. */
   retryAfterCapMs?: number;
-  /** Optional limit per attempt; a timed-out attempt is retried. Default: none. */
-  attemptTimeoutMs?: number;
+  /** Per-attempt connect / idle / total bounds for every endpoint (an endpoint's own `timeouts` win). */
+  timeouts?: Partial<RequestTimeouts>;
   /** Where API-key variables are looked up. Default: process.env. */
   env?: Record<string, string | undefined>;
   /** Source of jitter, [0, 1). Default Math.random. */
@@ -46,43 +47,48 @@ export interface ChatOptions {
   signal?: AbortSignal;
 }
 
-interface ResolvedEndpoint {
-  model: string;
-  url: string;
-  /** For messages: origin + path, never credentials. */
-  where: string;
+interface ResolvedEndpoint extends AttemptTarget {
   servedName: string;
-  headers: Record<string, string>;
   apiKey: string | undefined;
 }
 
 export class LlmClient {
   private readonly endpoints = new Map<string, ResolvedEndpoint>();
-  private readonly agent: Agent;
+  private readonly agents: Agent[] = [];
   private readonly limit: LimitFunction;
   private readonly meter: UsageMeter;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
   private readonly retryAfterCapMs: number;
-  private readonly attemptTimeoutMs: number | undefined;
   private readonly random: () => number;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
   private readonly secrets: string[] = [];
 
   constructor(options: LlmClientOptions) {
     const env = options.env ?? process.env;
-    const prices = new Map<string, { prompt: number; completion: number }>();
-    for (const [name, ep] of Object.entries(options.models)) {
-      this.endpoints.set(name, resolveEndpoint(name, ep, env));
-      if (ep.costPer1M) prices.set(name, ep.costPer1M);
-    }
-    for (const ep of this.endpoints.values()) if (ep.apiKey) this.secrets.push(ep.apiKey);
     const concurrency = options.concurrency ?? LLM_DEFAULTS.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new LlmError("config", `concurrency must be a positive integer, got ${concurrency}`);
     this.maxAttempts = options.maxAttempts ?? LLM_DEFAULTS.maxAttempts;
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new LlmError("config", `maxAttempts must be a positive integer, got ${this.maxAttempts}`);
-    // headersTimeout/bodyTimeout 0: a non-streaming generation sends nothing until it ends (can exceed 300 s).
-    this.agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, connections: concurrency, keepAliveTimeout: 30_000 });
+    // One Agent per connect timeout. headersTimeout/bodyTimeout 0: our own idle/total timers bound an attempt
+    // (undici's would also cut a non-streaming generation that sends nothing until it ends).
+    const agentFor = new Map<number, Agent>();
+    const dispatcher = (connectMs: number): Agent => {
+      let agent = agentFor.get(connectMs);
+      if (!agent) {
+        agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, connections: concurrency, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
+        agentFor.set(connectMs, agent);
+        this.agents.push(agent);
+      }
+      return agent;
+    };
+    const prices = new Map<string, { prompt: number; completion: number }>();
+    for (const [name, ep] of Object.entries(options.models)) {
+      const timeouts = resolveTimeouts(name, { ...LLM_DEFAULTS.timeouts, ...definedOnly(options.timeouts), ...definedOnly(ep.timeouts) });
+      this.endpoints.set(name, resolveEndpoint(name, ep, env, timeouts, dispatcher(timeouts.connectMs)));
+      if (ep.costPer1M) prices.set(name, ep.costPer1M);
+    }
+    for (const ep of this.endpoints.values()) if (ep.apiKey) this.secrets.push(ep.apiKey);
     this.limit = pLimit(concurrency);
     this.meter = new UsageMeter(prices);
     this.backoff = {
@@ -91,18 +97,18 @@ export class LlmClient {
       jitter: options.backoff?.jitter ?? LLM_DEFAULTS.backoffJitter,
     };
     this.retryAfterCapMs = options.retryAfterCapMs ?? LLM_DEFAULTS.retryAfterCapMs;
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? LLM_DEFAULTS.attemptTimeoutMs;
     this.random = options.random ?? Math.random;
     this.onRetry = options.onRetry;
   }
 
-  /** Sends one chat completion (non-streaming), retrying transient failures. Rejects only with LlmError. */
+  /** Sends one chat completion (streamed unless the endpoint says otherwise), retrying transient failures. Rejects only with LlmError. */
   async chat(req: ChatRequest, options: ChatOptions = {}): Promise<ChatResult> {
     const { signal } = options;
     const ep = this.endpoints.get(req.model);
     if (!ep) throw new LlmError("config", `unknown model "${req.model}"; configured: ${[...this.endpoints.keys()].join(", ") || "none"}`, { model: req.model, attempts: 0 });
-    // The logical name is replaced by the served name; `stream` is forced off (we read one JSON body).
-    const body = JSON.stringify({ ...req.params, model: ep.servedName, messages: req.messages, stream: false });
+    // The logical name is replaced by the served name; `stream` is ours to set (the usage comes in a last chunk).
+    const streaming = ep.stream ? { stream: true, stream_options: { include_usage: true } } : { stream: false };
+    const body = JSON.stringify({ ...req.params, model: ep.servedName, messages: req.messages, ...streaming });
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw aborted(ep, attempt - 1);
       try {
@@ -135,47 +141,19 @@ export class LlmClient {
 
   /** Closes idle connections; waits for in-flight requests. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all(this.agents.map((a) => a.close()));
   }
 
   /** Drops all connections at once (in-flight requests fail). */
   async destroy(): Promise<void> {
-    await this.agent.destroy();
+    await Promise.all(this.agents.map((a) => a.destroy()));
   }
 
-  private async send(ep: ResolvedEndpoint, body: string, attempt: number, signal: AbortSignal | undefined): Promise<ChatResult> {
-    // A controller of our own is only needed to add the per-attempt timeout (it is on the hot path otherwise).
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    let attemptSignal = signal;
-    let unlink: (() => void) | undefined;
-    if (this.attemptTimeoutMs !== undefined) {
-      const controller = new AbortController();
-      attemptSignal = controller.signal;
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, this.attemptTimeoutMs);
-      if (signal) {
-        const onAbort = () => controller.abort(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        unlink = () => signal.removeEventListener("abort", onAbort);
-      }
-    }
-    try {
-      const res = await request(ep.url, { method: "POST", headers: ep.headers, body, signal: attemptSignal, dispatcher: this.agent });
-      const text = await res.body.text();
-      if (res.statusCode >= 200 && res.statusCode < 300) return parseChatCompletion(text, ep.model, attempt);
-      throw this.httpError(ep, res.statusCode, res.headers, text);
-    } catch (e) {
-      if (e instanceof LlmError) throw e;
-      if (signal?.aborted) throw aborted(ep, attempt);
-      if (timedOut) throw new LlmError("timeout", `model ${ep.model}: no complete response from ${ep.where} within ${this.attemptTimeoutMs} ms`, { model: ep.model });
-      throw new LlmError("connection", `model ${ep.model}: ${ep.where}: ${describeNetworkError(e, this.secrets)}`, { model: ep.model });
-    } finally {
-      if (timer) clearTimeout(timer);
-      unlink?.();
-    }
+  private send(ep: ResolvedEndpoint, body: string, attempt: number, signal: AbortSignal | undefined): Promise<ChatResult> {
+    return sendAttempt(ep, body, attempt, signal, {
+      httpError: (status, headers, text) => this.httpError(ep, status, headers, text),
+      networkError: (e) => new LlmError("connection", `model ${ep.model}: ${ep.where}: ${describeNetworkError(e, this.secrets)}`, { model: ep.model }),
+    });
   }
 
   private httpError(ep: ResolvedEndpoint, status: number, headers: Record<string, string | string[] | undefined>, text: string): LlmError {
@@ -190,7 +168,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   return new LlmClient(options);
 }
 
-function resolveEndpoint(name: string, ep: ModelEndpoint, env: Record<string, string | undefined>): ResolvedEndpoint {
+function resolveEndpoint(name: string, ep: ModelEndpoint, env: Record<string, string | undefined>, timeouts: RequestTimeouts, dispatcher: Agent): ResolvedEndpoint {
   let url: URL;
   try {
     url = new URL(`${ep.baseUrl.replace(/\/+$/, "")}/chat/completions`);
@@ -199,7 +177,8 @@ function resolveEndpoint(name: string, ep: ModelEndpoint, env: Record<string, st
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new LlmError("config", `model ${name}: baseUrl must be http(s)`, { model: name, attempts: 0 });
   if (url.username || url.password) throw new LlmError("config", `model ${name}: put credentials in the variable named by apiKeyEnv, not in baseUrl`, { model: name, attempts: 0 });
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  const stream = ep.stream ?? LLM_DEFAULTS.stream;
+  const headers: Record<string, string> = { "content-type": "application/json", accept: stream ? "text/event-stream, application/json" : "application/json" };
   let apiKey: string | undefined;
   if (ep.apiKeyEnv !== undefined) {
     apiKey = env[ep.apiKeyEnv];
@@ -207,7 +186,18 @@ function resolveEndpoint(name: string, ep: ModelEndpoint, env: Record<string, st
     if (!apiKey) throw new LlmError("config", `model ${name}: environment variable ${ep.apiKeyEnv} (apiKeyEnv) is not set or empty`, { model: name, attempts: 0 });
     headers["authorization"] = `Bearer ${apiKey}`;
   }
-  return { model: name, url: url.href, where: `${url.origin}${url.pathname}`, servedName: ep.servedName ?? name, headers, apiKey };
+  return { model: name, url: url.href, where: `${url.origin}${url.pathname}`, servedName: ep.servedName ?? name, headers, apiKey, stream, timeouts, dispatcher };
+}
+
+function resolveTimeouts(name: string, t: RequestTimeouts): RequestTimeouts {
+  for (const [key, value] of Object.entries(t)) {
+    if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) throw new LlmError("config", `model ${name}: timeouts.${key} must be a positive number of milliseconds, got ${value}`, { model: name, attempts: 0 });
+  }
+  return t;
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function reasonForStatus(status: number, text: string): LlmFailureReason {

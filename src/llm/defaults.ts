@@ -11,8 +11,17 @@ export const LLM_DEFAULTS = {
   backoffJitter: 0.5,
   /** A server asking for a longer Retry-After is not obeyed beyond this; it must not stall a worker. */
   retryAfterCapMs: 60_000,
-  /** No per-attempt limit by default: long non-streaming generations send no headers until they end. */
-  attemptTimeoutMs: undefined as number | undefined,
+  /**
+   * Per-attempt bounds (config: timeouts.connect_s / idle_s / total_s). Streaming makes `idleMs` safe for long
+   * generations: a live server sends a chunk per token, so only a hung one stays silent for minutes.
+   */
+  timeouts: { connectMs: 10_000, idleMs: 120_000, totalMs: 3_600_000 },
+  /** Requests stream unless an endpoint says `stream: false`. */
+  stream: true,
+  /** How often a stage says what it waits for while requests are outstanding. */
+  heartbeatMs: 10_000,
+  /** Pre-flight endpoint probe (GET /models, else a 1-token completion): the whole exchange. */
+  probeTimeoutMs: 10_000,
   /** How much of an error body is kept in an error message. */
   errorBodyChars: 300,
   /** Concurrency of runJournaled when not given. */

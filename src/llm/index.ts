@@ -8,3 +8,6 @@ export { backoffDelayMs, retryAfterMs, type BackoffPolicy } from "./backoff.js";
 export { parseChatCompletion } from "./response.js";
 export { LLM_DEFAULTS } from "./defaults.js";
 export type * from "./types.js";
+export { probeEndpoint, probeEndpoints, type ProbeTarget, type ProbeFailure, type ProbeProblem } from "./probe.js";
+export { timeoutsFromSeconds, type TimeoutSeconds } from "./timeouts.js";
+export { WaitBoard, startHeartbeat } from "./heartbeat.js";

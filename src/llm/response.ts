@@ -32,7 +32,7 @@ function readChoice(raw: unknown, index: number, model: string): ChatChoice {
   };
 }
 
-function readUsage(raw: unknown): Usage {
+export function readUsage(raw: unknown): Usage {
   const u = isObject(raw) ? raw : {};
   const promptTokens = count(u["prompt_tokens"]);
   const completionTokens = count(u["completion_tokens"]);
@@ -48,6 +48,6 @@ function stringOrNull(v: unknown): string | null {
   return typeof v === "string" ? v : null;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -40,6 +40,20 @@ export interface ModelEndpoint {
   apiKeyEnv?: string;
   /** Optional price in your currency per 1M tokens, for cost accounting. */
   costPer1M?: { prompt: number; completion: number };
+  /** Overrides of the client's timeouts for this endpoint. */
+  timeouts?: Partial<RequestTimeouts>;
+  /** Stream the answer (default true); false for servers that cannot stream (then only `totalMs` bounds a wait). */
+  stream?: boolean;
+}
+
+/** Bounds on one attempt. A timed-out attempt is aborted and retried like a 5xx. */
+export interface RequestTimeouts {
+  /** TCP (+TLS) connection set-up. */
+  connectMs: number;
+  /** No byte received for this long (headers or body) while streaming. */
+  idleMs: number;
+  /** The whole attempt, streaming or not. */
+  totalMs: number;
 }
 
 export interface Usage {

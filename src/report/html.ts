@@ -74,13 +74,14 @@ function metaList(input: ReportInput): string {
 }
 
 function resultsTable(table: ResultsTable): string {
-  const head = `<thead><tr><th scope="col">Model</th>${table.columns.map((c) => `<th scope="col">${escapeXml(c.label)}</th>`).join("")}<th scope="col">Avg</th></tr></thead>`;
-  const body = table.rows.map((r) => `<tr class="${r.kind}"><td>${escapeXml(r.label)}</td>${table.columns.map((c) => cell(r, r.scores[c.key as keyof TableRow["scores"]])).join("")}${cell(r, r.average, averageSuffix(r, table))}</tr>`).join("");
+  const head = `<thead><tr><th scope="col">Model</th>${[...table.columns.map((c) => c.label), ...averageHeaders(table)].map((label) => `<th scope="col">${escapeXml(label)}</th>`).join("")}</tr></thead>`;
+  const averages = (r: TableRow) => cell(r, r.average) + (table.subset ? cell(r, r.subsetAverage) : "");
+  const body = table.rows.map((r) => `<tr class="${r.kind}"><td>${escapeXml(r.label)}</td>${table.columns.map((c) => cell(r, r.scores[c.key as keyof TableRow["scores"]])).join("")}${averages(r)}</tr>`).join("");
   return `<table class="results">${head}<tbody>${body}</tbody></table>`;
 }
 
-function cell(row: TableRow, value: number | undefined, suffix = ""): string {
-  if (row.kind !== "delta") return `<td>${escapeXml(formatScore(value))}${suffix}</td>`;
+function cell(row: TableRow, value: number | undefined): string {
+  if (row.kind !== "delta") return `<td>${escapeXml(formatScore(value))}</td>`;
   if (value === undefined) return `<td>${MISSING}</td>`;
   const cls = value > 0 ? "pos" : value < 0 ? "neg" : "";
   return `<td class="${cls}">${escapeXml(formatDelta(value))}</td>`;
@@ -91,8 +92,10 @@ export function formatDelta(value: number): string {
   return text === "0.00" ? "±0.00" : `${value > 0 ? "+" : "−"}${text}`;
 }
 
-function averageSuffix(row: TableRow, table: ResultsTable): string {
-  return row.kind === "run" && row.average !== undefined && row.averagedOver < table.columns.length ? ` <small>(${row.averagedOver}/${table.columns.length})</small>` : "";
+/** "Avg", or with a partial run "Avg (all 5)" and "Avg (3 of 5: CFLUE, FinQA, MATH-500)". */
+export function averageHeaders(table: ResultsTable): string[] {
+  const n = table.columns.length;
+  return table.subset ? [`Avg (all ${n})`, `Avg (${table.subset.keys.length} of ${n}: ${table.subset.label})`] : ["Avg"];
 }
 
 export function averageNote(table: ResultsTable): string {
@@ -100,7 +103,7 @@ export function averageNote(table: ResultsTable): string {
   const n = table.columns.length;
   if (!run || run.averagedOver === n) return "Averages are over all five benchmarks.";
   if (run.averagedOver === 0) return `This run has no scores yet (${MISSING}).`;
-  return `This run's average covers the ${run.averagedOver} of ${n} benchmarks it has; ${MISSING} marks a benchmark not evaluated.`;
+  return `This run has ${run.averagedOver} of ${n} benchmarks (${MISSING} marks one not evaluated), so it has no five-benchmark average; every row is also averaged over those ${run.averagedOver} alone, to compare like with like.`;
 }
 
 function section(heading: string, charts: readonly (ChartSpec | undefined)[]): string {

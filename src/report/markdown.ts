@@ -3,7 +3,7 @@
 import type { ChartSpec } from "./charts.js";
 import { escapeMarkdownCell } from "./escape.js";
 import { formatScore, MISSING } from "./format.js";
-import { averageNote, formatDelta } from "./html.js";
+import { averageHeaders, averageNote, formatDelta } from "./html.js";
 import { PAPER_SOURCE } from "./source.js";
 import type { ResultsTable, TableRow } from "./table.js";
 import type { ReportInput } from "./types.js";
@@ -17,8 +17,9 @@ export function renderMarkdown(input: ReportInput, table: ResultsTable, charts: 
   lines.push(`- Git commit: \`${input.meta.gitSha.replace(/`/g, "")}\``);
   lines.push(`- Created: ${escapeMarkdownCell(input.meta.created)}`, "");
   lines.push("## Evaluation", "");
-  lines.push(`| Model | ${table.columns.map((c) => c.label).join(" | ")} | Avg |`);
-  lines.push(`|---|${table.columns.map(() => "---:").join("|")}|---:|`);
+  const averages = averageHeaders(table);
+  lines.push(`| Model | ${[...table.columns.map((c) => c.label), ...averages].join(" | ")} |`);
+  lines.push(`|---|${[...table.columns, ...averages].map(() => "---:").join("|")}|`);
   for (const row of table.rows) lines.push(markdownRow(row, table));
   lines.push("", `Scores in %. ${averageNote(table)} Paper rows: ${PAPER_SOURCE}.`, "");
   lines.push("## Charts", "", `The charts are drawn in [${HTML_FILE_NAME}](${HTML_FILE_NAME}):`, "");
@@ -41,8 +42,7 @@ export function renderMarkdown(input: ReportInput, table: ResultsTable, charts: 
 function markdownRow(row: TableRow, table: ResultsTable): string {
   const value = (v: number | undefined) => (row.kind === "delta" ? (v === undefined ? MISSING : formatDelta(v)) : formatScore(v));
   const cells = table.columns.map((c) => value(row.scores[c.key as keyof TableRow["scores"]]));
-  let avg = value(row.average);
-  if (row.kind === "run" && row.average !== undefined && row.averagedOver < table.columns.length) avg += ` (${row.averagedOver}/${table.columns.length})`;
+  const avgs = [value(row.average), ...(table.subset ? [value(row.subsetAverage)] : [])];
   const label = row.kind === "run" ? `**${escapeMarkdownCell(row.label)}**` : escapeMarkdownCell(row.label);
-  return `| ${label} | ${cells.join(" | ")} | ${avg} |`;
+  return `| ${label} | ${[...cells, ...avgs].join(" | ")} |`;
 }

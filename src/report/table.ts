@@ -1,6 +1,6 @@
 // The paper-style results table as data; HTML and Markdown both render from this.
 
-import { averageOfAvailable, BENCHMARKS, type BenchmarkScores } from "./benchmarks.js";
+import { averageOfAvailable, BENCHMARKS, type BenchmarkKey, type BenchmarkScores } from "./benchmarks.js";
 import { paperDianjinRow, paperRowsForSize } from "./paper-results.js";
 import type { ReportInput } from "./types.js";
 
@@ -8,9 +8,19 @@ export interface TableRow {
   label: string;
   kind: "run" | "paper" | "delta";
   scores: BenchmarkScores;
+  /** Over all five benchmarks; undefined for a run that lacks some (it would not compare like with like). */
   average: number | undefined;
-  /** How many benchmarks the average covers (the paper's rows always cover all five). */
+  /** How many benchmarks the run has scores for (the paper's rows always cover all five). */
   averagedOver: number;
+  /** Over `ResultsTable.subset` only (present when the run covers some but not all benchmarks). */
+  subsetAverage?: number;
+}
+
+/** The benchmarks a partial run has: every row is also averaged over these, so averages compare like with like. */
+export interface AverageSubset {
+  keys: BenchmarkKey[];
+  /** e.g. "CFLUE, FinQA, MATH-500" */
+  label: string;
 }
 
 export interface ResultsTable {
@@ -18,16 +28,22 @@ export interface ResultsTable {
   rows: TableRow[];
   /** The paper model the delta row compares against, when the size has one. */
   reference: string | undefined;
+  subset: AverageSubset | undefined;
 }
 
 export function buildResultsTable(input: ReportInput): ResultsTable {
   const runScores = input.evalScores;
+  const have = BENCHMARKS.filter((b) => runScores[b.key] !== undefined);
+  const subset: AverageSubset | undefined = have.length > 0 && have.length < BENCHMARKS.length ? { keys: have.map((b) => b.key), label: have.map((b) => b.label).join(", ") } : undefined;
+  const overSubset = (scores: BenchmarkScores) => averageOfAvailable(Object.fromEntries(subset!.keys.map((k) => [k, scores[k]])));
+  const runAverage = averageOfAvailable(runScores);
   const runRow: TableRow = {
     label: `${input.experiment} (this run)`,
     kind: "run",
     scores: runScores,
-    average: averageOfAvailable(runScores),
-    averagedOver: BENCHMARKS.filter((b) => runScores[b.key] !== undefined).length,
+    average: subset ? undefined : runAverage,
+    averagedOver: have.length,
+    ...(subset ? { subsetAverage: runAverage } : {}),
   };
   const paperRows: TableRow[] = paperRowsForSize(input.modelSize).map((r) => ({
     label: `${r.model} (paper)`,
@@ -35,6 +51,7 @@ export function buildResultsTable(input: ReportInput): ResultsTable {
     scores: r.scores,
     average: r.average,
     averagedOver: BENCHMARKS.length,
+    ...(subset ? { subsetAverage: overSubset(r.scores) } : {}),
   }));
   const rows = [runRow, ...paperRows];
   const reference = paperDianjinRow(input.modelSize);
@@ -44,15 +61,17 @@ export function buildResultsTable(input: ReportInput): ResultsTable {
       const v = runScores[b.key];
       if (v !== undefined) delta[b.key] = v - reference.scores[b.key];
     }
-    // Compare averages only over the same columns; the paper's five-column average would not be like for like.
-    const refOverSame = averageOfAvailable(Object.fromEntries(BENCHMARKS.filter((b) => runScores[b.key] !== undefined).map((b) => [b.key, reference.scores[b.key]])));
+    // Averages are compared only over the same columns; the paper's five-column average would not be like for like.
+    const refOverSame = subset ? overSubset(reference.scores) : reference.average;
+    const diff = runAverage !== undefined && refOverSame !== undefined ? runAverage - refOverSame : undefined;
     rows.push({
       label: `Δ vs ${reference.model}`,
       kind: "delta",
       scores: delta,
-      average: runRow.average !== undefined && refOverSame !== undefined ? runRow.average - refOverSame : undefined,
+      average: subset ? undefined : diff,
       averagedOver: runRow.averagedOver,
+      ...(subset ? { subsetAverage: diff } : {}),
     });
   }
-  return { columns: BENCHMARKS, rows, reference: reference?.model };
+  return { columns: BENCHMARKS, rows, reference: reference?.model, subset };
 }

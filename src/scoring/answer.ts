@@ -70,6 +70,21 @@ export function reasoningLayout(text: string): ReasoningLayout {
 }
 
 /**
+ * The part of a response the model committed to as its answer: the `<answer>` block when the layout is right,
+ * else the text after the last `</think>`, else (no think tags at all) the whole response. A `<think>` that is
+ * never closed means the model never left its reasoning: null. Scorers read answers from here only, never a
+ * number or a box from the reasoning.
+ */
+export function answerPart(response: string): string | null {
+  const layout = reasoningLayout(response);
+  if (layout.ok) return layout.answer;
+  const close = response.lastIndexOf(THINK_CLOSE);
+  if (close !== -1) return response.slice(close + THINK_CLOSE.length);
+  if (response.includes(THINK_OPEN)) return null;
+  return response;
+}
+
+/**
  * Contents of every top-level `\boxed{…}` in `text`, in order, with nested braces kept
  * (`\boxed{\text{A}}` gives `\text{A}`).
  * Decisions: only the exact spelling `\boxed{` opens a box (no space, backslash required); braces are

@@ -1,6 +1,6 @@
 // CCC (Chinese Compliance Check) scoring: does the model's verdict label match the gold label?
 // CCC is proprietary and its scorer unpublished; the natural reading is accuracy of the final verdict.
-import { lastBoxed, reasoningLayout } from "./answer.js";
+import { answerPart, lastBoxed, reasoningLayout } from "./answer.js";
 
 export type CccVerdict = "violation" | "compliant";
 
@@ -86,8 +86,10 @@ export function scoreCcc(
   options: { extraLabels?: Record<string, CccVerdict> } = {},
 ): CccScore {
   if (typeof response !== "string") return { correct: false, predictedLabel: null, predicted: null, reason: "no-output" };
+  // Only the committed answer counts: a box inside the reasoning is not a verdict.
   const layout = reasoningLayout(response);
-  const label = (layout.ok ? lastBoxed(layout.answer) : null) ?? lastBoxed(response) ?? (layout.ok ? layout.answer : null);
+  const part = answerPart(response);
+  const label = (part === null ? null : lastBoxed(part)) ?? (layout.ok ? layout.answer : null);
   if (label === null || normalizeLabel(label) === "") {
     return { correct: false, predictedLabel: null, predicted: null, reason: "no-label" };
   }

@@ -1,5 +1,5 @@
 // CFLUE multiple-choice scoring: the RL reward (same rule as dianjin_reward.py) and the evaluation scorer.
-import { lastBoxed, optionLetterSet, reasoningLayout, type LayoutProblem } from "./answer.js";
+import { answerPart, lastBoxed, optionLetterSet, reasoningLayout, type LayoutProblem } from "./answer.js";
 import { SCORING_DEFAULTS } from "./defaults.js";
 
 export interface CflueRewardDetail {
@@ -64,7 +64,9 @@ export function scoreCflue(
 ): CflueScore {
   const mode = options.mode ?? SCORING_DEFAULTS.cflueMode;
   if (typeof response !== "string") return { correct: false, predicted: null, reason: "no-output" };
-  const box = lastBoxed(response);
+  // The seed reads the last box anywhere; strict reads only the committed answer (never a box in the reasoning).
+  const part = mode === "seed" ? response : answerPart(response);
+  const box = part === null ? null : lastBoxed(part);
   if (box === null) return { correct: false, predicted: null, reason: "no-box" };
   const predicted = mode === "seed" ? optionLetterSet(box) : strictOptionSet(box);
   if (predicted === null || predicted === "") return { correct: false, predicted: null, reason: "not-options" };

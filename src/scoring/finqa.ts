@@ -1,5 +1,5 @@
 // FinQA scoring: a deterministic numeric checker and a parser for the LLM judge's verdict.
-import { lastBoxed, reasoningLayout } from "./answer.js";
+import { answerPart, lastBoxed } from "./answer.js";
 import { SCORING_DEFAULTS } from "./defaults.js";
 
 export interface NumericReading {
@@ -28,7 +28,7 @@ export interface FinqaScore {
   /** The text the number was read from (box, answer block or whole response). */
   answerText: string | null;
   predicted: NumericReading | boolean | null;
-  reason: "ok" | "wrong" | "no-output" | "unparseable" | "bad-gold";
+  reason: "ok" | "wrong" | "no-output" | "no-answer" | "unparseable" | "bad-gold";
 }
 
 const SCALE_WORDS: ReadonlyArray<readonly [RegExp, number]> = [
@@ -100,23 +100,28 @@ export function parseBooleanAnswer(text: string): boolean | null {
   return null;
 }
 
+// "The answer is 12.5", "Final answer: 12.5%", "答案是 12.5", "答案：12.5" — the last one in the answer part wins.
+const STATEMENT = /(?:\banswer\s*(?:is|:|=)|答案\s*(?:是|为|:|：))\s*([^\n]+)/gi;
+// An answer part that is nothing but one value: optional currency or words like "approximately" before it, and a
+// unit after it ("0.111", "$1,234 million", "-3.5%", "约 12.5 亿").
+const LONE_VALUE = /^[^\d]{0,16}\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?[^\d]{0,24}$/;
+
 /**
- * The part of a model response that holds the final answer: last box inside <answer>, else the last box
- * anywhere, else the answer block, else the text after "answer is", else the whole response.
+ * The final answer a model committed to, or null when it gave none: the last `\boxed{}` of the answer part
+ * (see `answerPart`), else the last explicit statement there ("the answer is …"), else the answer part itself when
+ * it is a lone value or yes/no. Never a number from the reasoning, never a number picked out of prose.
  */
-export function extractFinalAnswer(response: string): string {
-  const layout = reasoningLayout(response);
-  if (layout.ok) {
-    const box = lastBoxed(layout.answer);
-    if (box !== null) return box;
-  }
-  const box = lastBoxed(response);
+export function extractFinalAnswer(response: string): string | null {
+  const part = answerPart(response);
+  if (part === null) return null;
+  const box = lastBoxed(part);
   if (box !== null) return box;
-  if (layout.ok) return layout.answer;
-  const said = /answer is[:\s]*([^\n]*)/gi;
-  let lastSaid: string | null = null;
-  for (const m of response.matchAll(said)) lastSaid = m[1] ?? null;
-  return lastSaid ?? response;
+  let stated: string | null = null;
+  for (const m of part.matchAll(STATEMENT)) stated = m[1]!.trim().replace(/[.。]$/, "");
+  if (stated) return stated;
+  const plain = plainAnswerText(part).replace(/[.。]$/, "").trim();
+  if (plain && (parseBooleanAnswer(plain) !== null || LONE_VALUE.test(plain))) return plain;
+  return null;
 }
 
 function close(a: number, b: number, relTol: number, absTol: number): boolean {
@@ -154,6 +159,7 @@ export function finqaNumericMatch(predicted: NumericReading, gold: number, optio
 export function scoreFinqa(response: string | null | undefined, gold: FinqaGold, options: FinqaMatchOptions = {}): FinqaScore {
   if (typeof response !== "string") return { correct: false, answerText: null, predicted: null, reason: "no-output" };
   const answerText = extractFinalAnswer(response);
+  if (answerText === null) return { correct: false, answerText: null, predicted: null, reason: "no-answer" };
   const goldBool = typeof gold === "string" ? parseBooleanAnswer(gold) : null;
   if (goldBool !== null) {
     const predicted = parseBooleanAnswer(answerText);

@@ -2,6 +2,7 @@
 export {
   boxedContents,
   countOccurrences,
+  answerPart,
   lastBoxed,
   optionLetterSet,
   reasoningLayout,
@@ -34,5 +35,5 @@ export {
   type NumericReading,
 } from "./finqa.js";
 export { cccVerdict, normalizeLabel, scoreCcc, type CccScore, type CccVerdict } from "./ccc.js";
-export { checkFormat, formatComplianceRate, type FormatCheck, type FormatProblem, type FormatReport } from "./format.js";
+export { checkFormat, withSeparateReasoning, formatComplianceRate, type FormatCheck, type FormatProblem, type FormatReport } from "./format.js";
 export { SCORING_DEFAULTS } from "./defaults.js";

@@ -17,6 +17,8 @@ import { loadPrompts, shippedPromptPath, PROMPT_NAMES } from "../data/recipe/pro
 import { peekSource, sourcePath, SOURCE_NAMES } from "../data/recipe/sources.js";
 import { missingReleaseFiles } from "../data/recipe/released.js";
 import { roleEndpoint } from "../data/recipe/requests.js";
+import type { EndpointCheck } from "../llm/probe.js";
+import { heartbeatFromEnv } from "../llm/heartbeat.js";
 
 function dataConfig(ctx: StageContext): DataStageConfig {
   return ctx.config.stages.data!;
@@ -94,8 +96,8 @@ export const dataStage: StageDefinition = {
   render(ctx): StageRender {
     const data = dataConfig(ctx);
     // How fast or how it is fetched does not change what is built (journal keys hold the requests themselves).
-    const { concurrency: _concurrency, hub_cli: _hubCli, fingerprint: _fingerprint, ...keyed } = data;
-    const endpoints = Object.fromEntries(Object.entries(data.endpoints).map(([role, ep]) => [role, ep && { ...ep, cost_per_1m: undefined }]));
+    const { concurrency: _concurrency, hub_cli: _hubCli, fingerprint: _fingerprint, timeouts: _timeouts, ...keyed } = data;
+    const endpoints = Object.fromEntries(Object.entries(data.endpoints).map(([role, ep]) => [role, ep && { ...ep, cost_per_1m: undefined, timeouts: undefined, stream: undefined }]));
     return {
       files: {},
       argv: [],
@@ -141,12 +143,17 @@ export const dataStage: StageDefinition = {
     } else if (data.released !== undefined && !(await which(data.hub_cli[data.released.hub.provider][0]!))) {
       problems.push({ path: `stages.data.hub_cli.${data.released.hub.provider}`, message: `\`${data.hub_cli[data.released.hub.provider][0]}\` is not on PATH (needed to download ${data.released.hub.id})` });
     }
+    const probes: EndpointCheck[] = [];
     for (const role of usedRoles(data)) {
       const ep = roleEndpoint(data, role);
-      if (ep?.api_key_env && !process.env[ep.api_key_env]) {
-        problems.push({ path: `stages.data.endpoints.${ep === data.endpoints[role] ? role : "convert"}.api_key_env`, message: `environment variable ${ep.api_key_env} is not set (the API key is read from it)` });
-      }
+      if (!ep) continue;
+      const path = `stages.data.endpoints.${ep === data.endpoints[role] ? role : "convert"}`;
+      const apiKey = ep.api_key_env ? process.env[ep.api_key_env] : undefined;
+      if (ep.api_key_env && !apiKey) problems.push({ path: `${path}.api_key_env`, message: `environment variable ${ep.api_key_env} is not set (the API key is read from it)` });
+      else probes.push({ path, target: { baseUrl: ep.base_url, model: ep.model, ...(apiKey ? { apiKey } : {}) } });
     }
+    // Every endpoint answers, takes the key and serves the model, before any request is sent.
+    if (probes.length) problems.push(...(await (await import("../llm/probe.js")).probeProblems(probes)));
     if (data.sources?.compliance && !roleEndpoint(data, "merge")) {
       // Only dialogues with traces need it; say so before hours of distillation rather than at the end.
       problems.push(...(await complianceTracesProblem(data)));
@@ -180,6 +187,7 @@ export const dataStage: StageDefinition = {
       },
       onProgress: (step, p) => io.emit({ type: "progress", stage: "data", step: p.done, total: p.total, metrics: { [`${step}_failed`]: p.failed } }),
       onRetry: (e) => io.emit({ type: "retry", stage: "data", attempt: e.attempt, reason: e.reason, waitMs: e.delayMs, model: e.model, ...(e.status ? { status: e.status } : {}) }),
+      ...heartbeatFromEnv(io.env),
     });
   },
 };

@@ -10,7 +10,9 @@ import type { StageContext, StageDefinition, StageRender } from "../pipeline/sta
 import { toolCommand } from "../pipeline/tools.js";
 import { EVAL_DEFAULTS, EVAL_FILES } from "../eval/defaults.js";
 import { PROMPT_VERSION } from "../eval/prompts.js";
-import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling } from "../eval/settings.js";
+import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling, splitUrls } from "../eval/settings.js";
+import type { EndpointCheck } from "../llm/probe.js";
+import { heartbeatFromEnv } from "../llm/heartbeat.js";
 
 function evalConfig(ctx: StageContext): EvalStageConfig {
   return ctx.config.stages.eval!;
@@ -47,7 +49,7 @@ export const evalStage: StageDefinition = {
   render(ctx): StageRender {
     const cfg = evalConfig(ctx);
     // Only what changes the numbers enters the key: not where the server listens, how hard we push it, or keep_server.
-    const { endpoint, concurrency: _c, max_attempts: _m, keep_server: _k, ...rest } = cfg;
+    const { endpoint, concurrency: _c, max_attempts: _m, keep_server: _k, timeouts: _t, ...rest } = cfg;
     return {
       files: {},
       argv: [],
@@ -75,6 +77,17 @@ export const evalStage: StageDefinition = {
     ] as const) {
       if (name && !process.env[name]) problems.push({ path, message: `environment variable ${name} is not set` });
     }
+    // A configured endpoint (and the judge) must answer, take the key and serve the model before any request.
+    const probes: EndpointCheck[] = [];
+    for (const [path, ep] of [
+      ["stages.eval.endpoint", cfg.endpoint],
+      ["stages.eval.scoring.judge", cfg.scoring.judge],
+    ] as const) {
+      if (!ep || (ep.api_key_env && !process.env[ep.api_key_env])) continue;
+      const apiKey = ep.api_key_env ? process.env[ep.api_key_env] : undefined;
+      for (const baseUrl of splitUrls(ep.base_url)) probes.push({ path, target: { baseUrl, model: ep.model, ...(apiKey ? { apiKey } : {}) } });
+    }
+    if (probes.length) problems.push(...(await (await import("../llm/probe.js")).probeProblems(probes)));
     const maxLen = cfg.endpoint ? undefined : ctx.config.stages.deploy?.max_model_len;
     const maxTokens = resolveSampling(cfg).max_tokens as number;
     if (maxLen !== undefined && maxTokens >= maxLen) {
@@ -138,6 +151,7 @@ export const evalStage: StageDefinition = {
       log: io.log,
       emit: io.emit,
       ...(backoff !== undefined && Number.isFinite(backoff) ? { backoffBaseMs: backoff } : {}),
+      ...heartbeatFromEnv(io.env),
     });
     const line = Object.entries(result.scores)
       .map(([k, v]) => `${k} ${v}`)

@@ -50,7 +50,7 @@ describe("runBenchmark", () => {
       const progress: BenchmarkProgress[] = [];
       const run = await runBenchmark("cflue", items, options(dir, servers, { onProgress: (p) => progress.push(p) }));
       expect(run.sent).toBe(4);
-      for (const b of bodies) expect(b).toMatchObject({ ...SAMPLING, model: "dj", stream: false });
+      for (const b of bodies) expect(b).toMatchObject({ ...SAMPLING, model: "dj", stream: true, stream_options: { include_usage: true } });
       expect(servers.map((s) => s.stats.completed)).toEqual([2, 2]);
       // golds A, B, AC, B; answers A, D, AC, D
       expect(run.results.map((r) => [r.id, r.samples[0]!.answer, r.score])).toEqual([["#0", "A", 1], ["#1", "D", 0], ["#2", "AC", 1], ["#3", "D", 0]]);

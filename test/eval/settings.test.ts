@@ -25,10 +25,23 @@ describe("eval settings", () => {
 
   it("takes the endpoint from config or the deploy outputs, and keys answers by model, not URL", () => {
     const cfg = evalStageSchema.parse(base);
-    expect(resolveEndpoint(cfg, { baseUrl: "http://a", baseUrls: "http://a,http://b/v1/", model: "m", apiKeyEnv: "K" })).toEqual({ baseUrls: ["http://a/v1", "http://b/v1"], model: "m", apiKeyEnv: "K" });
+    expect(resolveEndpoint(cfg, { baseUrl: "http://a", baseUrls: "http://a,http://b/v1/", model: "m", apiKeyEnv: "K" })).toEqual({
+      baseUrls: ["http://a/v1", "http://b/v1"],
+      model: "m",
+      apiKeyEnv: "K",
+      timeouts: { connectMs: 10_000, idleMs: 120_000, totalMs: 3_600_000 },
+    });
     expect(resolveEndpoint(cfg, {})).toBeUndefined();
     expect(modelIdentity(cfg, "abc")).toBe("deploy:abc");
     expect(modelIdentity(evalStageSchema.parse({ ...base, endpoint: { base_url: "http://x/v1", model: "gpt" } }), "abc")).toBe("endpoint:gpt");
+  });
+
+  it("timeouts: stage defaults 10 s / 120 s / 3600 s, overridden key by key per endpoint; stream off per endpoint", () => {
+    const cfg = evalStageSchema.parse({ ...base, timeouts: { idle_s: 30 }, endpoint: { base_url: "http://x/v1", model: "gpt", timeouts: { total_s: 90.5 }, stream: false } });
+    expect(cfg.timeouts).toEqual({ connect_s: 10, idle_s: 30, total_s: 3600 });
+    expect(resolveEndpoint(cfg, undefined)).toMatchObject({ timeouts: { connectMs: 10_000, idleMs: 30_000, totalMs: 90_500 }, stream: false });
+    expect(() => evalStageSchema.parse({ ...base, timeouts: { idle_s: 0 } })).toThrow();
+    expect(() => evalStageSchema.parse({ ...base, timeouts: { idle: 3 } })).toThrow();
   });
 
   it("rejects an empty benchmark list, unknown keys and a key value in api_key_env", () => {

@@ -141,4 +141,26 @@ describe("data stage (CLI)", () => {
     expect(result.stderr).toMatch(/stages\.data\.endpoints\.distill\.api_key_env: environment variable DIANJIN_TEST_UNSET_KEY is not set/);
     expect(server.stats.requests).toBe(0);
   });
+
+  it("an endpoint nothing answers at fails pre-flight with exit 3 naming it, before any request", async () => {
+    const server = await standIn({ models: ["deepseek-r1", "gpt-4o"] });
+    servers.push(server);
+    const port = server.port;
+    await server.close(); // the port is now dead
+    servers.pop();
+    const alive = await standIn({ models: ["gpt-4o"] });
+    servers.push(alive);
+    const exp = await experiment(
+      alive.baseUrl,
+      `    sources: { cflue_mcq: src/cflue_mcq.json }
+    endpoints: { distill: { model: deepseek-r1, base_url: "http://127.0.0.1:${port}/v1" }, judge: { model: gpt-4o, base_url: "${alive.baseUrl}" }, convert: { model: gpt-4o, base_url: "${alive.baseUrl}" }, check: { model: gpt-5, base_url: "${alive.baseUrl}" } }`,
+    );
+    const t0 = Date.now();
+    const result = await cli(["data", exp.file]);
+    expect(result.exitCode, result.all).toBe(3);
+    expect(result.stderr).toContain(`stages.data.endpoints.distill: http://127.0.0.1:${port}/v1 (model deepseek-r1): nothing answers (ECONNREFUSED`);
+    expect(result.stderr).toMatch(/stages\.data\.endpoints\.check: .* \(model gpt-5\): model "gpt-5" is not served \(it serves: gpt-4o\)/);
+    expect(alive.stats.requests).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
 });

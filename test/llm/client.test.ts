@@ -42,7 +42,7 @@ describe("LlmClient", () => {
     const c = new LlmClient({ models: { m: { baseUrl: `${s.baseUrl}/`, servedName: "served-m", costPer1M: { prompt: 2, completion: 8 } } } });
     cleanup.push(() => c.destroy());
     const r = await c.chat({ model: "m", messages: msg("q"), params: { temperature: 0.6, top_k: 20, max_tokens: 64 } });
-    expect(seen).toMatchObject({ model: "served-m", temperature: 0.6, top_k: 20, max_tokens: 64, stream: false });
+    expect(seen).toMatchObject({ model: "served-m", temperature: 0.6, top_k: 20, max_tokens: 64, stream: true, stream_options: { include_usage: true } });
     expect(r).toMatchObject({ model: "m", content: "<answer>x</answer>", reasoning: "because", finishReason: "stop", attempts: 1 });
     await c.chat({ model: "m", messages: msg("q2") });
     expect(c.usage()["m"]).toEqual({ requests: 2, promptTokens: 2_000, completionTokens: 1_000, totalTokens: 3_000, cost: (2_000 * 2 + 1_000 * 8) / 1e6 });
@@ -143,7 +143,7 @@ describe("LlmClient", () => {
   });
 
   it("times out a slow attempt, retries it, and bounds the attempts", async () => {
-    const { s, c } = await setup({ faults: { slow: 1 }, slowMs: 3000 }, { attemptTimeoutMs: 100, maxAttempts: 2 });
+    const { s, c } = await setup({ faults: { slow: 1 }, slowMs: 3000 }, { timeouts: { totalMs: 100 }, maxAttempts: 2 });
     const t0 = Date.now();
     const e = await failure(c.chat({ model: "m", messages: msg("q") }));
     expect(e.reason).toBe("timeout");

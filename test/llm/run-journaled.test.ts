@@ -31,7 +31,7 @@ describe("runJournaled", () => {
       models: { m: { baseUrl: s.baseUrl, apiKeyEnv: "DJ_KEY" } },
       env: { DJ_KEY: KEY },
       maxAttempts,
-      attemptTimeoutMs: 1500,
+      timeouts: { totalMs: 1500 },
       backoff: { baseMs: 1, maxMs: 10 },
       concurrency: 16,
     });

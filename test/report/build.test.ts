@@ -15,10 +15,25 @@ describe("buildReport", () => {
 
   it("puts this run's row, the paper rows and a delta row in the table", () => {
     const { markdown, html } = buildReport(sampleInput());
-    expect(markdown).toContain('| **dj-7b &lt;repro&gt; &amp; "test" (this run)** | 79.10 | 76.25 | — | 75.20 | — | 76.85 (3/5) |');
+    expect(markdown).toContain('| **dj-7b &lt;repro&gt; &amp; "test" (this run)** | 79.10 | 76.25 | — | 75.20 | — | — | 76.85 |');
     expect(markdown).toContain("| DianJin-R1-7B (paper) | 80.32 | 77.72 | 94.50 | 76.60 | 37.54 | 73.34 |");
-    expect(html).toContain("<td>76.85 <small>(3/5)</small></td>");
+    expect(html).toContain("<td>—</td><td>76.85</td></tr>");
     expect(html).toContain('<td class="neg">−1.22</td>');
+  });
+
+  it("a run with 3 of 5 benchmarks: no five-benchmark average for it; every row also averaged over the same 3, labelled", () => {
+    const { markdown, html } = buildReport(sampleInput());
+    expect(markdown).toContain("| Model | CFLUE | FinQA | CCC | MATH-500 | GPQA-Diamond | Avg (all 5) | Avg (3 of 5: CFLUE, FinQA, MATH-500) |");
+    // (80.32 + 77.72 + 76.60) / 3 = 78.213…; the paper's printed five-benchmark average stays beside it.
+    expect(markdown).toContain("| DianJin-R1-7B (paper) | 80.32 | 77.72 | 94.50 | 76.60 | 37.54 | 73.34 | 78.21 |");
+    // (69.37 + 66.70 + 71.40) / 3 = 69.156…
+    expect(markdown).toContain("| Qwen2.5-7B-Instruct (paper) | 69.37 | 66.70 | 55.00 | 71.40 | 33.84 | 59.26 | 69.16 |");
+    // 76.85 − 78.213 = −1.36, in the like-with-like column only.
+    expect(markdown).toContain("| Δ vs DianJin-R1-7B | −1.22 | −1.47 | — | −1.40 | — | — | −1.36 |");
+    expect(html).toContain('<th scope="col">Avg (3 of 5: CFLUE, FinQA, MATH-500)</th>');
+    const full = buildReport(sampleInput({ evalScores: { cflue: 80, finqa: 70, ccc: 90, math500: 60, gpqa_diamond: 50 } })).markdown;
+    expect(full).toContain("| Avg |");
+    expect(full).toContain("| 80.00 | 70.00 | 90.00 | 60.00 | 50.00 | 70.00 |");
   });
 
   it("shows — everywhere and no average when nothing is scored", () => {

@@ -3,6 +3,7 @@
 // Defaults live in src/data/recipe/defaults.ts; this file only states shapes.
 import { z } from "zod";
 import { RECIPE_DEFAULTS } from "../../data/recipe/defaults.js";
+import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "./timeouts.js";
 
 export const HUB_PROVIDERS = ["huggingface", "modelscope"] as const;
 
@@ -34,6 +35,10 @@ const endpointSchema = z
     params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
     /** Send a per-attempt `seed` (so retries differ and reruns repeat). Turn off for APIs that reject `seed`. */
     send_seed: z.boolean().default(true),
+    /** Overrides of stages.data.timeouts for this endpoint. */
+    timeouts: endpointTimeoutsSchema.optional(),
+    /** false for a server that cannot stream. */
+    stream: streamSchema,
   })
   .strict();
 
@@ -95,6 +100,8 @@ export const dataStageSchema = z
       })
       .strict()
       .default({}),
+    /** Bounds on one HTTP attempt (seconds); endpoints.<role>.timeouts overrides them per endpoint. */
+    timeouts: stageTimeoutsSchema,
     /** Requests in flight at once, all roles together. */
     concurrency: z.number().int().positive().default(RECIPE_DEFAULTS.concurrency),
     /** Distillation attempts per item before it goes to the RL pool (MCQ) or is dropped. */

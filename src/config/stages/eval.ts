@@ -2,6 +2,7 @@
 // GPQA-Diamond through EvalScope, all against one OpenAI-compatible endpoint (the deploy stage's by default).
 // Defaults live in src/eval/defaults.ts; this file only says which keys exist and what values they take.
 import { z } from "zod";
+import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "./timeouts.js";
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable (never the key itself)");
 
@@ -44,6 +45,10 @@ const endpointSchema = z
     /** Model name sent in requests. */
     model: z.string().min(1),
     api_key_env: envName.optional(),
+    /** Overrides of stages.eval.timeouts for this endpoint. */
+    timeouts: endpointTimeoutsSchema.optional(),
+    /** false for a server that cannot stream. */
+    stream: streamSchema,
   })
   .strict();
 
@@ -80,6 +85,8 @@ export const evalStageSchema = z
     sampling: samplingSchema.default({}),
     /** Requests in flight over all replicas. Default: max_num_seqs (256, or --max-num-seqs in deploy.extra_args) per replica. */
     concurrency: z.number().int().positive().optional(),
+    /** Bounds on one HTTP attempt (seconds); endpoint.timeouts overrides them. */
+    timeouts: stageTimeoutsSchema,
     /** Use this endpoint instead of the deploy stage's server. */
     endpoint: endpointSchema.optional(),
     scoring: scoringSchema.default({}),

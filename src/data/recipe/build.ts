@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { DataStageConfig } from "../../config/stages/data.js";
 import { InterruptedError, StageError } from "../../errors.js";
-import { LlmClient, type LlmClientOptions, type ModelUsage, type RetryEvent, type RunProgress } from "../../llm/index.js";
+import { LLM_DEFAULTS, LlmClient, startHeartbeat, WaitBoard, type LlmClientOptions, type ModelUsage, type RetryEvent, type RunProgress } from "../../llm/index.js";
 import { ambiguityFilter, ruleFilter } from "./filter.js";
 import { convertStep } from "./convert.js";
 import { distillStep } from "./distill.js";
@@ -34,8 +34,10 @@ export interface BuildDataOptions {
   onProgress?: (step: RecipeStep, progress: RunProgress) => void;
   /** Each transient LLM failure that will be retried (for the run log and the display's retry count). */
   onRetry?: (event: RetryEvent) => void;
+  /** How often to say what the build waits for while requests are outstanding (default 10 s). */
+  heartbeatMs?: number;
   /** Overrides of the LLM client's transport settings (tests shorten the backoff). */
-  client?: Partial<Pick<LlmClientOptions, "backoff" | "retryAfterCapMs" | "maxAttempts" | "attemptTimeoutMs" | "random">>;
+  client?: Partial<Pick<LlmClientOptions, "backoff" | "retryAfterCapMs" | "maxAttempts" | "timeouts" | "random">>;
 }
 
 export interface BuildDataResult {
@@ -66,18 +68,21 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
   const items = await readItems(paths, prompts);
   log(`read ${items.length} records (${Object.entries(paths).map(([k, v]) => `${k}: ${v}`).join(", ")})`);
 
+  const board = new WaitBoard();
   const client = new LlmClient({
     models: clientModels(config),
     concurrency: config.concurrency,
     maxAttempts: RECIPE_DEFAULTS.clientMaxAttempts,
     env: options.env,
     onRetry: (e) => {
+      board.retry(e.model.slice(0, e.model.indexOf(":")), e.reason); // logical names are `<role>:<model>`
       log(`retry ${e.model} after attempt ${e.attempt}: ${e.reason}${e.status ? ` (HTTP ${e.status})` : ""}, waiting ${e.delayMs} ms`);
       options.onRetry?.(e);
     },
     ...options.client,
   });
-  const llm = new RecipeLlm({ client, journalDir: join(options.outputDir, RECIPE_LAYOUT.journals), concurrency: config.concurrency, signal: options.signal, onProgress: options.onProgress });
+  const llm = new RecipeLlm({ client, journalDir: join(options.outputDir, RECIPE_LAYOUT.journals), concurrency: config.concurrency, signal: options.signal, onProgress: options.onProgress, board });
+  const stopHeartbeat = startHeartbeat(board, options.heartbeatMs ?? LLM_DEFAULTS.heartbeatMs, log);
   try {
     const built = await runRecipe(config, items, prompts, llm, log, options.signal);
     const counts = emptyCounts();
@@ -91,6 +96,7 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
     log(`built: ${counts.sft} SFT records, ${counts.rl} RL items, ${counts.rejected} rejected (see items.jsonl)`);
     return { mode: "recipe", outputs, counts, sent: { ...llm.sent }, usage };
   } finally {
+    stopHeartbeat();
     await llm.close();
     await client.destroy();
   }

@@ -3,7 +3,7 @@
 // (400, context too long) is journaled as an outcome too; transport failures (retries exhausted) are not, and are
 // sent again next time.
 import { join } from "node:path";
-import { Journal, runJournaled, isLlmError, type ChatRequest, type LlmClient, type RunProgress } from "../../llm/index.js";
+import { Journal, runJournaled, isLlmError, type ChatRequest, type LlmClient, type RunProgress, type WaitBoard } from "../../llm/index.js";
 import { RECIPE_DEFAULTS } from "./defaults.js";
 
 export const RECIPE_STEPS = ["check", "convert", "distill", "judge", "merge"] as const;
@@ -37,6 +37,8 @@ export interface RecipeLlmOptions {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (step: RecipeStep, progress: RunProgress) => void;
+  /** Counts requests in flight per step, for the heartbeat. */
+  board?: WaitBoard;
 }
 
 export class RecipeLlm {
@@ -58,15 +60,26 @@ export class RecipeLlm {
       calls.map((c) => c.request),
       async (request, ctx): Promise<CallValue> => {
         this.sent[step]++;
+        const end = this.options.board?.begin(step);
         try {
           const r = await client.chat(request, { signal: ctx.signal });
           return { ok: true, reply: { content: r.content, reasoning: r.reasoning, finish: r.finishReason } };
         } catch (e) {
           if (isLlmError(e) && RECIPE_DEFAULTS.permanentReasons.includes(e.reason)) return { ok: false, reason: e.reason, message: e.message };
           throw e;
+        } finally {
+          end?.();
         }
       },
-      { journal, concurrency: this.options.concurrency, signal, onProgress: (p) => this.options.onProgress?.(step, p) },
+      {
+        journal,
+        concurrency: this.options.concurrency,
+        signal,
+        onProgress: (p) => {
+          this.options.board?.progress(step, p.done, p.total);
+          this.options.onProgress?.(step, p);
+        },
+      },
     );
     return outcomes.map((o, i) => (o.status === "succeeded" ? { item: calls[i]!.item, value: o.value } : { item: calls[i]!.item, failure: { reason: o.reason, message: o.message } }));
   }

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { DataStageConfig, EndpointConfig, RecipeRole } from "../../config/stages/data.js";
 import type { ChatRequest, ModelEndpoint, SamplingParams } from "../../llm/index.js";
 import { RECIPE_DEFAULTS } from "./defaults.js";
+import { timeoutsFromSeconds } from "../../llm/timeouts.js";
 import { ConfigError } from "../../errors.js";
 
 /** The endpoint a role uses: `merge` falls back to `convert`. */
@@ -28,6 +29,8 @@ export function clientModels(config: DataStageConfig): Record<string, ModelEndpo
       servedName: ep.model,
       ...(ep.api_key_env ? { apiKeyEnv: ep.api_key_env } : {}),
       ...(ep.cost_per_1m ? { costPer1M: ep.cost_per_1m } : {}),
+      timeouts: timeoutsFromSeconds(config.timeouts, ep.timeouts),
+      ...(ep.stream !== undefined ? { stream: ep.stream } : {}),
     };
   }
   return models;

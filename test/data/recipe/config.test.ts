@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dataStageSchema } from "../../../src/config/stages/data.js";
+import { clientModels } from "../../../src/data/recipe/requests.js";
 
 const ep = { model: "m", base_url: "http://127.0.0.1:8000/v1" };
 const all = { convert: ep, distill: ep, judge: ep, check: ep };
@@ -16,6 +17,16 @@ describe("stages.data schema", () => {
     expect(c.outputs).toEqual({ cflue_mcq: "cflue_mcq_r1", cflue_oe: "cflue_oe_r1", finqa: "fin_qa_r1", ccc: "ccc_r1", rl: "cflue_mcq_rl" });
     expect(c.endpoints.distill?.send_seed).toBe(true);
     expect(c.hub_cli.huggingface).toEqual(["huggingface-cli"]);
+  });
+
+  it("timeouts: 10 s connect, 120 s idle, 3600 s total by default; an endpoint overrides key by key and can turn streaming off", () => {
+    const c = dataStageSchema.parse({ sources: { cflue_mcq: "a.json" }, endpoints: { ...all, judge: { ...ep, model: "j", timeouts: { idle_s: 5 }, stream: false } }, timeouts: { total_s: 600 } });
+    expect(c.timeouts).toEqual({ connect_s: 10, idle_s: 120, total_s: 600 });
+    const models = clientModels(c);
+    expect(models["distill:m"]).toMatchObject({ timeouts: { connectMs: 10_000, idleMs: 120_000, totalMs: 600_000 } });
+    expect(models["distill:m"]?.stream).toBeUndefined();
+    expect(models["judge:j"]).toMatchObject({ timeouts: { connectMs: 10_000, idleMs: 5_000, totalMs: 600_000 }, stream: false });
+    expect(issues({ sources: { cflue_mcq: "a.json" }, endpoints: all, timeouts: { idle_s: -1 } })).toEqual([expect.stringMatching(/^timeouts.idle_s/)]);
   });
 
   it("needs sources or released, not both", () => {

@@ -1,17 +1,27 @@
 // The data stage as the pipeline sees it: key inputs (config + source fingerprints), named outputs, pre-flight.
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { planPipeline } from "../../../src/pipeline/plan.js";
 import { tempDir } from "../../helpers/tmp.js";
 import { mcqRecords, writeSources } from "./fixtures.js";
+import { startOpenAIServer, type StandInServer } from "../../fixtures/openai-server.js";
+
+// Pre-flight asks every endpoint for its models: a live stand-in serving `m`.
+let server: StandInServer;
+beforeEach(async () => {
+  server = await startOpenAIServer({ models: ["m"] });
+});
+afterEach(async () => {
+  await server.close();
+});
 
 async function experiment(extra = ""): Promise<{ file: string; dir: string }> {
   const dir = await tempDir("data-stage-");
   await writeSources(join(dir, "src"), { cflue_mcq: mcqRecords([{ gold: "A" }, { gold: "B" }]) });
   await writeFile(join(dir, "judge.txt"), "{{question}} {{reference}} {{response}}");
   const file = join(dir, "exp.yaml");
-  const ep = `{ model: m, base_url: "http://127.0.0.1:9/v1" }`;
+  const ep = `{ model: m, base_url: "${server.baseUrl}" }`;
   await writeFile(
     file,
     `name: s
