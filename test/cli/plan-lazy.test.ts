@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { join } from "node:path";
 import { CLI, ROOT } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
+import { recipeDataEnv } from "../helpers/recipe-data.js";
 
 const HOOK = `data:text/javascript,${encodeURIComponent(
   `import { register } from "node:module";
@@ -12,7 +13,8 @@ const HOOK = `data:text/javascript,${encodeURIComponent(
 )}`;
 
 async function loadedBy(args: string[]): Promise<string[]> {
-  const result = await execa(process.execPath, ["--import", HOOK, CLI, ...args], { cwd: ROOT, reject: false });
+  // The recipe's data must be there, or plan's whole pre-flight stops it (exit 3) before it has loaded everything.
+  const result = await execa(process.execPath, ["--import", HOOK, CLI, ...args], { cwd: ROOT, reject: false, env: await recipeDataEnv() });
   expect(result.exitCode, result.stderr).toBe(0);
   return result.stderr.split("\n").filter((l) => l.startsWith("LOADED ")).map((l) => l.slice(7));
 }
