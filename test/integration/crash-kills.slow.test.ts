@@ -55,7 +55,7 @@ async function commandLines(): Promise<string[]> {
 /** Samples the process table throughout, remembering the most trainers and servers of one experiment seen at once. */
 function sampler() {
   const most = { trainers: 0, servers: 0 };
-  let dirs: string[] = [];
+  const dirs = new Set<string>();
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -71,7 +71,8 @@ function sampler() {
   })();
   return {
     most,
-    watch: (dir: string) => (dirs = [dir]),
+    watch: (dir: string) => dirs.add(dir),
+    unwatch: (dir: string) => dirs.delete(dir),
     stop: async () => {
       stopped = true;
       await loop;
@@ -116,9 +117,76 @@ async function outputs(workdir: string): Promise<Record<string, string>> {
 }
 
 const started: Experiment[] = [];
+/** Ends the servers a round left serving (its last run skipped deploy): their process groups, from state.json. */
+async function endServers(exp: Experiment): Promise<void> {
+  try {
+    const state = JSON.parse(await readFile(join(exp.workdir, "state.json"), "utf8")) as { stages: Record<string, { job?: { id: string } }> };
+    const id = Number(state.stages.deploy?.job?.id);
+    if (id > 0) process.kill(-id, "SIGKILL");
+  } catch {
+    // nothing recorded, or already gone
+  }
+}
 afterAll(async () => {
-  for (const exp of started) await cli(["stop", exp.file], { env: ENV });
+  for (const exp of started) await endServers(exp);
 });
+
+type Sampler = ReturnType<typeof sampler>;
+
+/**
+ * One series: rounds of fresh experiments, each run again and again with a SIGKILL until a run finishes, then
+ * checked against the reference outputs. Returns the kills by the stage they landed in.
+ */
+async function series(kills: number, seed: number, span: number, expected: Record<string, string>, watch: Sampler) {
+  const random = mulberry32(seed);
+  const killedIn = new Map<string, number>();
+  let done = 0;
+  let rounds = 0;
+  while (done < kills) {
+    const exp = await experiment();
+    started.push(exp);
+    watch.watch(exp.dir);
+    rounds++;
+    let seen = new Set<string>();
+    for (let inRound = 0; ; inRound++) {
+      const run = execa(process.execPath, [CLI, "run", exp.file], { env: cliEnv(ENV), extendEnv: false, reject: false, all: true });
+      // A quarter of the kills fall anywhere from start-up on (loading, planning, the launch sequence); the rest a
+      // random moment after a stage starts, so every kind of stage is hit. After MAX_IN_ROUND kills the round is let
+      // finish.
+      let timer: NodeJS.Timeout | undefined;
+      const killAfter = (ms: number) => (timer = setTimeout(() => run.kill("SIGKILL"), ms));
+      if (inRound >= MAX_IN_ROUND) {
+        // no kill
+      } else if (random() < 0.25) killAfter(random() * span);
+      else {
+        const delay = random() * 700;
+        let output = "";
+        run.stderr!.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (timer === undefined && /▶ \w+:/.test(output)) killAfter(delay);
+        });
+      }
+      const result = await run;
+      clearTimeout(timer);
+      await stateParses(exp.workdir);
+      const now = await completeCheckpoints(exp.workdir);
+      for (const c of seen) expect(now.has(c), `checkpoint ${c} lost after kill ${done}`).toBe(true);
+      seen = now;
+      if (result.signal === "SIGKILL") {
+        done++;
+        const stage = [...(result.all ?? "").matchAll(/▶ (\w+):/g)].at(-1)?.[1] ?? "start-up";
+        killedIn.set(stage, (killedIn.get(stage) ?? 0) + 1);
+        continue;
+      }
+      expect(result.exitCode, result.all).toBe(0);
+      break;
+    }
+    expect(await outputs(exp.workdir)).toEqual(expected);
+    await endServers(exp);
+    watch.unwatch(exp.dir);
+  }
+  return { killedIn, kills: done, rounds };
+}
 
 describe("crash series: SIGKILL of the CLI at random moments", () => {
   it(`${KILLS} kills across job, service and in-process stages: no second job, nothing lost, same outputs`, { timeout: 1_200_000 }, async () => {
@@ -132,59 +200,19 @@ describe("crash series: SIGKILL of the CLI at random moments", () => {
     await cli(["run", reference.file, "--force", "sft", "--force", "eval"], { env: ENV });
     const span = Math.min(2500, Date.now() - t0);
 
-    const random = mulberry32(20261202);
+    // Two series side by side (each experiment in its own workdir), so both cores work while a CLI waits.
     const watch = sampler();
-    let kills = 0;
-    let rounds = 0;
-    const killedIn = new Map<string, number>();
+    let results;
     try {
-      while (kills < KILLS) {
-        const exp = await experiment();
-        started.push(exp);
-        watch.watch(exp.dir);
-        rounds++;
-        let seen = new Set<string>();
-        for (let inRound = 0; ; inRound++) {
-          const run = execa(process.execPath, [CLI, "run", exp.file], { env: cliEnv(ENV), extendEnv: false, reject: false, all: true });
-          // A quarter of the kills fall anywhere from start-up on (loading, planning, the launch sequence); the rest a
-          // random moment after a stage starts, so every kind of stage is hit. After MAX_IN_ROUND kills the round is
-          // let finish.
-          let timer: NodeJS.Timeout | undefined;
-          const killAfter = (ms: number) => (timer = setTimeout(() => run.kill("SIGKILL"), ms));
-          if (inRound >= MAX_IN_ROUND) {
-            // no kill
-          } else if (random() < 0.25) killAfter(random() * span);
-          else {
-            const delay = random() * 700;
-            let output = "";
-            run.stderr!.on("data", (chunk: Buffer) => {
-              output += chunk.toString();
-              if (timer === undefined && /▶ \w+:/.test(output)) killAfter(delay);
-            });
-          }
-          const t = Date.now();
-          const result = await run;
-          clearTimeout(timer);
-          if (process.env.DIANJIN_CRASH_TRACE) console.error(`round ${rounds} kill ${kills} took ${Date.now() - t} ${result.signal ?? result.exitCode} :: ${(result.all ?? "").split("\n").slice(-2).join(" | ")}`);
-          await stateParses(exp.workdir);
-          const now = await completeCheckpoints(exp.workdir);
-          for (const c of seen) expect(now.has(c), `checkpoint ${c} lost after kill ${kills}`).toBe(true);
-          seen = now;
-          if (result.signal === "SIGKILL") {
-            kills++;
-            const stage = [...(result.all ?? "").matchAll(/▶ (\w+):/g)].at(-1)?.[1] ?? "start-up";
-            killedIn.set(stage, (killedIn.get(stage) ?? 0) + 1);
-            continue;
-          }
-          expect(result.exitCode, result.all).toBe(0);
-          break;
-        }
-        expect(await outputs(exp.workdir)).toEqual(expected);
-        await cli(["stop", exp.file], { env: ENV });
-      }
+      results = await Promise.all([series(Math.ceil(KILLS / 2), 20261202, span, expected, watch), series(Math.floor(KILLS / 2), 20261203, span, expected, watch)]);
     } finally {
       await watch.stop();
     }
+    const killedIn = new Map<string, number>();
+    for (const r of results) for (const [stage, n] of r.killedIn) killedIn.set(stage, (killedIn.get(stage) ?? 0) + n);
+    const kills = results.reduce((sum, r) => sum + r.kills, 0);
+    const rounds = results.reduce((sum, r) => sum + r.rounds, 0);
+    expect(kills).toBeGreaterThanOrEqual(KILLS);
     expect(watch.most.trainers).toBeLessThanOrEqual(1);
     expect(watch.most.servers).toBeLessThanOrEqual(1);
     // The kills landed in every kind of stage, not just at start-up.
