@@ -6,7 +6,7 @@ import type { MergeStageConfig } from "../config/stages/merge.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
 import { formatBytes, freeBytes } from "../pipeline/disk.js";
-import { localModelParams } from "./checkpoint-size.js";
+import { resolveModel } from "../resources/model-dims.js";
 import { firstVerlReleaseWith } from "../tools/verl/releases.js";
 import { verlTarget } from "../tools/verl/target.js";
 import type { MergerKind } from "../tools/merge/render.js";
@@ -62,7 +62,7 @@ function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems
 
 /** The merged bf16 model needs its size × 1.1 free where it is written (2 bytes a parameter, from the checkpoint's config). */
 async function freeSpaceProblems(ctx: StageContext, step: number): Promise<Problem[]> {
-  const params = await localModelParams(join(checkpointDir(ctx), `global_step_${step}`, "actor", "huggingface"));
+  const params = (await resolveModel([join(checkpointDir(ctx), `global_step_${step}`, "actor", "huggingface")]))?.params;
   const free = await freeBytes(ctx.paths.output);
   if (!params || free === undefined) return [];
   const needed = params * 2 * 1.1;
