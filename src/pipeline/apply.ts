@@ -3,7 +3,6 @@ import { mkdir, readdir } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import { redactText, secretValues } from "../util/secrets.js";
 import { join } from "node:path";
-import { resourceProblems } from "../resources/problems.js";
 import { InterruptedError, PreflightError, StageError, type FailureCause } from "../errors.js";
 import type { Job, JobOutcome, Launcher } from "../launch/types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -19,7 +18,7 @@ import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
 import { formatBytes, freeBytes, pruneSetAside } from "./disk.js";
-import { refuseUnlessReady } from "./preflight.js";
+import { refuseUnlessReady, stageProblems } from "./preflight.js";
 import { fingerprint, stageKey } from "./keys.js";
 import { newLaunchId } from "../launch/launch-id.js";
 import { crashPoint } from "../util/crash-point.js";
@@ -147,7 +146,7 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
     // Upstream outputs (the SFT model's config.json, data statistics) exist now: estimate again before refusing.
     const resources = (await stage.definition.resources?.(stage.context)) ?? stage.resources;
     if (resources) stage.resources = resources;
-    const problems = [...resourceProblems(stage.name, resources), ...(await stage.definition.preflight(stage.context, stage.render))];
+    const problems = await stageProblems(stage, stage.context, resources);
     if (problems.length) throw new PreflightError(stage.name, problems);
     await setAsideBeforeLaunch(stage, emit);
     await warnLowDisk(stage, emit);

@@ -5,6 +5,8 @@ import { which } from "../util/which.js";
 import type { Plan, PlannedStage } from "./plan.js";
 import { toolCommand } from "./tools.js";
 import { resourceProblems } from "../resources/problems.js";
+import type { StageResources } from "../resources/types.js";
+import type { StageContext } from "./stage.js";
 
 export interface StageProblem extends Problem {
   stage: string;
@@ -40,6 +42,14 @@ async function missingTool(stage: PlannedStage, plan: Plan, env: NodeJS.ProcessE
   return { stage: stage.name, tool, command: command[0]!, path: `tools.${tool}.command`, install: stage.definition.install };
 }
 
+/**
+ * One stage's problems: whether it fits on the GPUs (src/resources, with figures and fixes), then its own checks.
+ * The whole-pipeline pre-flight and the check right before a launch (after upstream outputs exist) both use it.
+ */
+export async function stageProblems(stage: PlannedStage, ctx: StageContext, resources: StageResources | undefined): Promise<Problem[]> {
+  return [...resourceProblems(stage.name, resources), ...(await stage.definition.preflight(ctx, stage.render))];
+}
+
 export async function preflightPlan(plan: Plan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<PreflightReport> {
   const env = options.env ?? process.env;
   const report: PreflightReport = { problems: [], missingTools: [] };
@@ -49,14 +59,12 @@ export async function preflightPlan(plan: Plan, options: { env?: NodeJS.ProcessE
       const ctx = { ...stage.context, promised: [...promised] };
       let problems: Problem[];
       try {
-        problems = await stage.definition.preflight(ctx, stage.render);
+        problems = await stageProblems(stage, ctx, stage.resources);
       } catch (error) {
         // A stage whose check itself throws a user-facing problem still lets the others report theirs.
-        if (error instanceof Error && "problems" in error) problems = (error as { problems: Problem[] }).problems;
+        if (error instanceof Error && "problems" in error) problems = [...resourceProblems(stage.name, stage.resources), ...(error as { problems: Problem[] }).problems];
         else throw error;
       }
-      // A stage that would not fit on the GPUs (src/resources) is refused here too, with the figures and fixes.
-      problems = [...resourceProblems(stage.name, stage.resources), ...problems];
       report.problems.push(...problems.map((p) => ({ ...p, stage: stage.name })));
       const tool = await missingTool(stage, plan, env);
       if (tool) report.missingTools.push(tool);
