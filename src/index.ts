@@ -5,7 +5,7 @@ export { loadExperiment, validateExperiment, type LoadOptions, type LoadedExperi
 export { experimentSchema, type Experiment, type ExperimentInput } from "./config/schema.js";
 export { planPipeline, planFromLoaded, planToJson, type Plan, type PlannedStage, type PlanOptions, type StageAction } from "./pipeline/plan.js";
 export { runPipeline, type RunOptions, type RunResult, type StageResult } from "./pipeline/apply.js";
-export type { PipelineEvent, EventSink } from "./pipeline/events.js";
+export type { PipelineEvent, EventSink } from "./contract/events.js";
 export { readState, type RunState, type StageState } from "./pipeline/state.js";
 export { STAGE_ORDER, type StageName } from "./pipeline/stages.js";
 export { createLocalLauncher } from "./launch/local.js";

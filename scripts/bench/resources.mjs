@@ -13,7 +13,7 @@ const runs = Number(process.env.RUNS ?? 15);
 const { loadExperiment } = await import(`${root}dist/config/load.js`);
 const { planFromLoaded } = await import(`${root}dist/pipeline/plan.js`);
 const { tokensFromFiles } = await import(`${root}dist/resources/sft-tokens.js`);
-const { sftStageSchema } = await import(`${root}dist/config/stages/sft.js`);
+const { sftStageSchema } = await import(`${root}dist/stages/sft/config.js`);
 
 async function timeMs(fn) {
   const out = [];

@@ -1,6 +1,6 @@
 // Plain terminal lines for the events (CI, pipes, --log-format plain): a line per stage change, a progress line every
 // few seconds, every retry and message. The live TTY display is live-display.ts.
-import type { EventSink, PipelineEvent } from "../pipeline/events.js";
+import type { EventSink, PipelineEvent } from "../contract/events.js";
 import { formatDuration, progressText, StageMeter } from "./stage-meter.js";
 
 /** pino's numbers, so --log-level means the same here and in events.jsonl. */

@@ -1,7 +1,7 @@
 // The live TTY display (--log-format pretty on a terminal): listr2 redraws one line per stage in place — spinner,
 // progress bar, step/total, rate, ETA, latest loss or score, retries — with the stage's latest message under it.
 import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer } from "listr2";
-import type { EventSink, PipelineEvent } from "../pipeline/events.js";
+import type { EventSink, PipelineEvent } from "../contract/events.js";
 import { formatDuration, progressText, StageMeter, type StageView } from "./stage-meter.js";
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;

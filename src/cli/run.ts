@@ -2,7 +2,7 @@
 // Ctrl-C ends the tool's whole process tree.
 import { loadExperiment } from "../config/load.js";
 import { runPipeline, type RunResult } from "../pipeline/apply.js";
-import type { EventSink } from "../pipeline/events.js";
+import type { EventSink } from "../contract/events.js";
 import { resolveLogFormat } from "../pipeline/log-level.js";
 import { createDisplay } from "./display.js";
 import { failureFields } from "./failure-fields.js";

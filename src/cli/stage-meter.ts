@@ -1,6 +1,6 @@
 // What the terminal shows for each stage, folded from the events: step/total, rate, ETA, the latest loss or score,
 // retries and the time spent waiting on them. Both displays (live and plain lines) read it.
-import type { PipelineEvent } from "../pipeline/events.js";
+import type { PipelineEvent } from "../contract/events.js";
 
 export type StageStatus = "running" | "completed" | "failed" | "interrupted" | "skipped";
 

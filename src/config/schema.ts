@@ -1,11 +1,11 @@
 // The experiment file: one file fully determines a run. Strict everywhere: an unknown key is an error.
 import { z } from "zod";
-import { sftStageSchema } from "./stages/sft.js";
-import { dataStageSchema } from "./stages/data.js";
-import { mergeStageSchema } from "./stages/merge.js";
-import { grpoStageSchema } from "./stages/grpo.js";
-import { deployStageSchema } from "./stages/deploy.js";
-import { evalStageSchema } from "./stages/eval.js";
+import { sftStageSchema } from "../stages/sft/config.js";
+import { dataStageSchema } from "../stages/data/config.js";
+import { mergeStageSchema } from "../stages/merge/config.js";
+import { grpoStageSchema } from "../stages/grpo/config.js";
+import { deployStageSchema } from "../stages/deploy/config.js";
+import { evalStageSchema } from "../stages/eval/config.js";
 
 const commandSchema = z.union([z.string().min(1).transform((s) => [s]), z.array(z.string().min(1)).min(1)]);
 

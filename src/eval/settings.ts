@@ -1,7 +1,7 @@
 // The eval stage's effective settings, from its config block and the deploy stage: which endpoint, which exact
 // sampling parameters, how many requests in flight. Pure functions, so `plan` and the run agree.
-import type { EvalStageConfig } from "../config/stages/eval.js";
-import type { DeployStageConfig } from "../config/stages/deploy.js";
+import type { EvalStageConfig } from "../stages/eval/config.js";
+import type { DeployStageConfig } from "../stages/deploy/config.js";
 import type { SamplingParams } from "../llm/index.js";
 import { timeoutsFromSeconds } from "../llm/timeouts.js";
 import { EVAL_DEFAULTS } from "./defaults.js";

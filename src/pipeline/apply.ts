@@ -7,7 +7,7 @@ import { InterruptedError, PreflightError, StageError, type FailureCause } from 
 import type { Job, JobOutcome, Launcher } from "../launch/types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { tailLines } from "../util/line-reader.js";
-import type { EventSink } from "./events.js";
+import type { EventSink } from "../contract/events.js";
 import { acquireLock } from "./lock.js";
 import { writeManifest } from "./manifest.js";
 import { planFromLoaded, type Plan, type PlannedStage, type PlanOptions } from "./plan.js";
@@ -17,7 +17,7 @@ import { hasVersionProbe, probeVersion, requireTool } from "./tools.js";
 import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
-import { formatBytes, freeBytes, pruneSetAside } from "./disk.js";
+import { formatBytes, freeBytes, pruneSetAside } from "../util/disk.js";
 import { refuseUnlessReady, stageProblems } from "./preflight.js";
 import { fingerprint, stageKey } from "./keys.js";
 import { newLaunchId } from "../launch/launch-id.js";

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pino, type Level, type Logger } from "pino";
 import { redactText, redactValue, secretValues } from "../util/secrets.js";
-import type { EventSink, PipelineEvent } from "./events.js";
+import type { EventSink, PipelineEvent } from "../contract/events.js";
 import { EVENT_LOG_FILE, type LogLevel } from "./log-level.js";
 
 /** Records about the whole run (start, end, a failure before any stage) carry this in their `stage` field. */

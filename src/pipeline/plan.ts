@@ -11,7 +11,7 @@ import { describeChanges, fingerprint, stageKey } from "./keys.js";
 import { readState, type RunState, type StageState } from "./state.js";
 import { STAGE_ORDER, isStageName, type StageName } from "./stages.js";
 import type { StageResources } from "../resources/types.js";
-import type { ResumePoint, StageContext, StageDefinition, StagePaths, StageRender, UpstreamInfo } from "./stage.js";
+import type { ResumePoint, StageContext, StageDefinition, StagePaths, StageRender, UpstreamInfo } from "../contract/stage.js";
 
 export type StageAction = "run" | "resume" | "reattach" | "skip" | "not-selected";
 

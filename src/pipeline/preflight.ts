@@ -6,7 +6,7 @@ import type { Plan, PlannedStage } from "./plan.js";
 import { toolCommand } from "./tools.js";
 import { resourceProblems } from "../resources/problems.js";
 import type { StageResources } from "../resources/types.js";
-import type { StageContext } from "./stage.js";
+import type { StageContext } from "../contract/stage.js";
 
 export interface StageProblem extends Problem {
   stage: string;

@@ -4,7 +4,7 @@
 import { basename } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { SecretUse } from "../config/load.js";
-import type { StageContext, StageDefinition, StageRender } from "./stage.js";
+import type { StageContext, StageDefinition, StageRender } from "../contract/stage.js";
 
 /** Tool arguments that have an environment variable the tool reads instead. */
 export const ARG_TO_ENV: Record<string, string> = {

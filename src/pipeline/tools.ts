@@ -2,7 +2,7 @@
 import type { Experiment } from "../config/schema.js";
 import { ToolMissingError } from "../errors.js";
 import { which } from "../util/which.js";
-import type { StageDefinition } from "./stage.js";
+import type { StageDefinition } from "../contract/stage.js";
 
 export function toolCommand(config: Experiment, stage: StageDefinition): string[] {
   return config.tools[stage.tool].command ?? stage.defaultCommand;

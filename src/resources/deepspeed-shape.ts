@@ -1,7 +1,7 @@
 // What a DeepSpeed JSON asks for, as far as memory goes: the ZeRO stage and what it offloads. Presets are read from
 // the very JSON the SFT stage renders, so the estimate and the run cannot disagree.
 import { readFile } from "node:fs/promises";
-import type { SftStageConfig } from "../config/stages/sft.js";
+import type { SftStageConfig } from "../stages/sft/config.js";
 import { deepspeedConfig } from "../tools/llamafactory/deepspeed.js";
 
 export interface ZeroShape {

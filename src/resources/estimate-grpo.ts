@@ -2,7 +2,7 @@
 // model's dimensions and, when the RL rows can be counted before launch, the steps → time.
 import { readFile } from "node:fs/promises";
 import type { Experiment } from "../config/schema.js";
-import type { GrpoStageConfig } from "../config/stages/grpo.js";
+import type { GrpoStageConfig } from "../stages/grpo/config.js";
 import { parseRecords } from "../tools/llamafactory/datasets.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
 import { GPU_DEFAULTS, resolveGpu } from "./gpus.js";

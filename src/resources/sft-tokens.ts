@@ -6,7 +6,7 @@
 // up to ±20% on short tag-heavy records).
 import { open, readFile, stat } from "node:fs/promises";
 import type { DataStats } from "../data/recipe/stats.js";
-import type { SftStageConfig } from "../config/stages/sft.js";
+import type { SftStageConfig } from "../stages/sft/config.js";
 import { filesOf, parseRecords } from "../tools/llamafactory/datasets.js";
 
 /**

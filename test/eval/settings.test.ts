@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evalStageSchema } from "../../src/config/stages/eval.js";
-import { deployStageSchema } from "../../src/config/stages/deploy.js";
+import { evalStageSchema } from "../../src/stages/eval/config.js";
+import { deployStageSchema } from "../../src/stages/deploy/config.js";
 import { maxNumSeqs, modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling } from "../../src/eval/settings.js";
 import { ReplicaPool } from "../../src/eval/replicas.js";
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { diskUsage, formatBytes, freeBytes, pruneSetAside, setAsideEntries } from "../../src/pipeline/disk.js";
+import { diskUsage, formatBytes, freeBytes, pruneSetAside, setAsideEntries } from "../../src/util/disk.js";
 import { tempDir } from "../helpers/tmp.js";
 
 describe("disk", () => {

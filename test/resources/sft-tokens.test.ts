@@ -7,7 +7,7 @@ import { countChatTokens, countTokens } from "../../src/data/tokens.js";
 import { readFile } from "node:fs/promises";
 import { approxTokens, QWEN_TEMPLATE_TOKENS, recordText, tokensFromFiles, tokensFromStats } from "../../src/resources/sft-tokens.js";
 import { parseRecords } from "../../src/tools/llamafactory/datasets.js";
-import { sftStageSchema } from "../../src/config/stages/sft.js";
+import { sftStageSchema } from "../../src/stages/sft/config.js";
 
 describe("SFT tokens", () => {
   it("the template allowance is what the qwen chat template adds around an empty exchange", () => {

@@ -4,7 +4,7 @@
 // Every request goes through a per-step journal under <output>/journals/, so an interrupted build resumes without
 // re-sending finished requests, and the outputs of a resumed build are byte-identical to an uninterrupted one.
 import { join } from "node:path";
-import type { DataStageConfig } from "../../config/stages/data.js";
+import type { DataStageConfig } from "../../stages/data/config.js";
 import { InterruptedError, StageError } from "../../errors.js";
 import { LLM_DEFAULTS, LlmClient, startHeartbeat, WaitBoard, type LlmClientOptions, type ModelUsage, type RetryEvent, type RunProgress } from "../../llm/index.js";
 import { ambiguityFilter, ruleFilter } from "./filter.js";

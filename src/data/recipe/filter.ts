@@ -1,6 +1,6 @@
 // Filter step: drop items without a usable answer or with a question outside the length bounds, then (CFLUE only)
 // ask the `check` model whether the item is ambiguous, as the paper does with GPT-4o.
-import type { DataStageConfig } from "../../config/stages/data.js";
+import type { DataStageConfig } from "../../stages/data/config.js";
 import { parseJudgeVerdict } from "../../scoring/index.js";
 import type { RecipeItem } from "./items.js";
 import { optionLines } from "./items.js";

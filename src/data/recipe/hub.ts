@@ -2,7 +2,7 @@
 // A finished download is recorded next to the files, so a rerun with the same spec does not download again.
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { HubSpec } from "../../config/stages/data.js";
+import type { HubSpec } from "../../stages/data/config.js";
 import { StageError } from "../../errors.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { canonicalJson } from "../../llm/canonical.js";

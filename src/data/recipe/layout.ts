@@ -2,7 +2,7 @@
 // the stage has run). Names: sft_dir, dataset_info, stats, stats_json, ledger, complete, rl_parquet (= rl_train), rl_train, rl_val,
 // and one entry per registered SFT dataset name (cflue_mcq_r1: <sft_dir>/cflue_mcq_r1.json, ...).
 import { join } from "node:path";
-import type { DataStageConfig } from "../../config/stages/data.js";
+import type { DataStageConfig } from "../../stages/data/config.js";
 import { RECIPE_LAYOUT } from "./defaults.js";
 import type { SftSet } from "./items.js";
 

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { DataStageConfig } from "../../config/stages/data.js";
+import type { DataStageConfig } from "../../stages/data/config.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { writeRlParquet, type RlRow } from "../parquet.js";
 import { cflueRlRows } from "../rl-rows.js";

@@ -1,7 +1,7 @@
 // `released:` mode: the DianJin-R1-Data release's SFT files used as they are (no model calls), rewritten as the
 // same alpaca files, names and dataset_info.json the recipe writes, with the same statistics table.
 import { stat } from "node:fs/promises";
-import type { DataStageConfig } from "../../config/stages/data.js";
+import type { DataStageConfig } from "../../stages/data/config.js";
 import { DIANJIN_R1_SFT_FILES, DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft, type DianjinR1SftName } from "../sources/index.js";
 import { downloadFromHub, type HubCli } from "./hub.js";
 import type { SftSet } from "./items.js";

@@ -1,7 +1,7 @@
 // Chat requests of each role: the endpoint's model and sampling, plus a seed derived from (recipe seed, step, item,
 // attempt) so retries differ from each other while a rerun sends exactly the same request (and hits the journal).
 import { createHash } from "node:crypto";
-import type { DataStageConfig, EndpointConfig, RecipeRole } from "../../config/stages/data.js";
+import type { DataStageConfig, EndpointConfig, RecipeRole } from "../../stages/data/config.js";
 import type { ChatRequest, ModelEndpoint, SamplingParams } from "../../llm/index.js";
 import { RECIPE_DEFAULTS } from "./defaults.js";
 import { timeoutsFromSeconds } from "../../llm/timeouts.js";

@@ -3,7 +3,7 @@
 // sent, so a bad record stops the build up front with the file and record named, and nothing built is touched.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { DataSourceConfig, DataStageConfig } from "../../config/stages/data.js";
+import type { DataSourceConfig, DataStageConfig } from "../../stages/data/config.js";
 import { loadPromptTemplate } from "../rl-rows.js";
 import { readCflueMcq, readCflueOpen, readComplianceDialogues, readFinQa } from "../sources/index.js";
 import { complianceItem, finqaItem, mcqItem, openItem, type RecipeItem, type SourceName } from "./items.js";

@@ -3,7 +3,7 @@ import { stat, readdir } from "node:fs/promises";
 import { columnsQuickCheck, scanDataset } from "./dataset-scan.js";
 import { extname, join } from "node:path";
 import type { Problem } from "../../errors.js";
-import type { SftStageConfig } from "../../config/stages/sft.js";
+import type { SftStageConfig } from "../../stages/sft/config.js";
 
 type DatasetFile = SftStageConfig["dataset_files"][string];
 

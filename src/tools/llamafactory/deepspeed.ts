@@ -1,6 +1,6 @@
 // DeepSpeed configs for the presets. Batch sizes, clipping and precision are "auto" so the HF Trainer fills them
 // from the LLaMA-Factory arguments; no optimizer/scheduler block, so `optim` and `lr_scheduler_type` apply.
-import type { DEEPSPEED_PRESETS } from "../../config/stages/sft.js";
+import type { DEEPSPEED_PRESETS } from "../../stages/sft/config.js";
 
 export type DeepSpeedPreset = Exclude<(typeof DEEPSPEED_PRESETS)[number], "none">;
 

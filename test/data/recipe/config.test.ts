@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dataStageSchema } from "../../../src/config/stages/data.js";
+import { dataStageSchema } from "../../../src/stages/data/config.js";
 import { clientModels } from "../../../src/data/recipe/requests.js";
 
 const ep = { model: "m", base_url: "http://127.0.0.1:8000/v1" };

@@ -7,7 +7,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { startOpenAIServer, type ChatBody, type ScriptedAnswer, type StandInOptions, type StandInServer } from "../../fixtures/openai-server.js";
-import { dataStageSchema, type DataStageConfig } from "../../../src/config/stages/data.js";
+import { dataStageSchema, type DataStageConfig } from "../../../src/stages/data/config.js";
 
 export interface McqSpec {
   gold: string;

@@ -7,7 +7,7 @@ import { ruleFilter } from "../../../src/data/recipe/filter.js";
 import { finqaItem, mcqItem } from "../../../src/data/recipe/items.js";
 import { loadPrompts } from "../../../src/data/recipe/prompts.js";
 import { isConversionCandidate, parseConversion } from "../../../src/data/recipe/convert.js";
-import { dataStageSchema } from "../../../src/config/stages/data.js";
+import { dataStageSchema } from "../../../src/stages/data/config.js";
 import { loadPromptTemplate } from "../../../src/data/rl-rows.js";
 import { StageError } from "../../../src/errors.js";
 import { tempDir } from "../../helpers/tmp.js";

@@ -1,25 +1,25 @@
 // The SFT stage: LLaMA-Factory full fine-tuning with the recipe's settings, resumable from its newest whole checkpoint.
-import { pathExists } from "../util/path-exists.js";
+import { pathExists } from "../../util/path-exists.js";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Problem } from "../errors.js";
-import type { SftStageConfig } from "../config/stages/sft.js";
-import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
-import { toolCommand } from "../pipeline/tools.js";
-import { isPromised } from "../pipeline/promised.js";
-import { renderSft, MANAGED_KEYS } from "../tools/llamafactory/render.js";
-import { checkLlamaFactoryArgs, llamafactoryKeysNeedingVersion } from "../tools/llamafactory/keys.js";
-import { llamafactoryReleaseKeys, resolveLlamafactoryRelease } from "../tools/llamafactory/releases.js";
-import { versionUnknownNote } from "../tools/releases.js";
-import { checkLlamaFactoryRules } from "../tools/llamafactory/rules.js";
-import { checkDatasetFile } from "../tools/llamafactory/datasets.js";
-import { TEMPLATES, OLD_TEMPLATES } from "../tools/llamafactory/templates.js";
-import { findResumePoint } from "../tools/llamafactory/checkpoints.js";
-import { checkpointBytes } from "./checkpoint-size.js";
-import { TrainerLogReader, estimateRemaining } from "../tools/llamafactory/progress.js";
-import { classifyLlamaFactoryFailure } from "../tools/llamafactory/failures.js";
-import { suggestion } from "../util/did-you-mean.js";
-import { estimateSft, resolveModel } from "../resources/index.js";
+import type { Problem } from "../../errors.js";
+import type { SftStageConfig } from "./config.js";
+import type { Observer, StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
+import { toolCommand } from "../../pipeline/tools.js";
+import { isPromised } from "../../contract/promised.js";
+import { renderSft, MANAGED_KEYS } from "../../tools/llamafactory/render.js";
+import { checkLlamaFactoryArgs, llamafactoryKeysNeedingVersion } from "../../tools/llamafactory/keys.js";
+import { llamafactoryReleaseKeys, resolveLlamafactoryRelease } from "../../tools/llamafactory/releases.js";
+import { versionUnknownNote } from "../../tools/releases.js";
+import { checkLlamaFactoryRules } from "../../tools/llamafactory/rules.js";
+import { checkDatasetFile } from "../../tools/llamafactory/datasets.js";
+import { TEMPLATES, OLD_TEMPLATES } from "../../tools/llamafactory/templates.js";
+import { findResumePoint } from "../../tools/llamafactory/checkpoints.js";
+import { checkpointBytes } from "../../resources/checkpoint-size.js";
+import { TrainerLogReader, estimateRemaining } from "../../tools/llamafactory/progress.js";
+import { classifyLlamaFactoryFailure } from "../../tools/llamafactory/failures.js";
+import { suggestion } from "../../util/did-you-mean.js";
+import { estimateSft, resolveModel } from "../../resources/index.js";
 
 const FINAL_WEIGHTS = ["model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors", "pytorch_model.bin"];
 

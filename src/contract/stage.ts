@@ -3,7 +3,7 @@
 import type { FailureCause, Problem } from "../errors.js";
 import type { Experiment } from "../config/schema.js";
 import type { LoadedExperiment } from "../config/load.js";
-import type { StageName } from "./stages.js";
+import type { StageName } from "../pipeline/stages.js";
 import type { PipelineEvent } from "./events.js";
 import type { VersionSource } from "../tools/releases.js";
 import type { StageResources } from "../resources/types.js";

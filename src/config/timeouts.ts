@@ -1,7 +1,7 @@
 // `timeouts:` of the stages that call models (data, eval), and of each endpoint (partial overrides): bounds on one
 // HTTP attempt, in seconds. Defaults come from the LLM client's (src/llm/defaults.ts).
 import { z } from "zod";
-import { LLM_DEFAULTS } from "../../llm/defaults.js";
+import { LLM_DEFAULTS } from "../llm/defaults.js";
 
 const D = LLM_DEFAULTS.timeouts;
 const seconds = z.number().positive();

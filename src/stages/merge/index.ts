@@ -1,17 +1,17 @@
 // The merge stage: the chosen GRPO checkpoint → a Hugging Face model folder that is *proven* whole before it counts.
 import { join } from "node:path";
-import type { Problem } from "../errors.js";
-import { PreflightError } from "../errors.js";
-import type { MergeStageConfig } from "../config/stages/merge.js";
-import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
-import { toolCommand } from "../pipeline/tools.js";
-import { formatBytes, freeBytes } from "../pipeline/disk.js";
-import { resolveModel } from "../resources/model-dims.js";
-import { firstVerlReleaseWith } from "../tools/verl/releases.js";
-import { verlTarget } from "../tools/verl/target.js";
-import type { MergerKind } from "../tools/merge/render.js";
-import { isPromised } from "../pipeline/promised.js";
-import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../tools/merge/index.js";
+import type { Problem } from "../../errors.js";
+import { PreflightError } from "../../errors.js";
+import type { MergeStageConfig } from "./config.js";
+import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
+import { toolCommand } from "../../pipeline/tools.js";
+import { formatBytes, freeBytes } from "../../util/disk.js";
+import { resolveModel } from "../../resources/model-dims.js";
+import { firstVerlReleaseWith } from "../../tools/verl/releases.js";
+import { verlTarget } from "../../tools/verl/target.js";
+import type { MergerKind } from "../../tools/merge/render.js";
+import { isPromised } from "../../contract/promised.js";
+import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../../tools/merge/index.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
   return ctx.config.stages.merge!;

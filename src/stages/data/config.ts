@@ -3,7 +3,7 @@
 // Defaults live in src/data/recipe/defaults.ts; this file only states shapes.
 import { z } from "zod";
 import { RECIPE_DEFAULTS } from "../../data/recipe/defaults.js";
-import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "./timeouts.js";
+import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../config/timeouts.js";
 
 export const HUB_PROVIDERS = ["huggingface", "modelscope"] as const;
 

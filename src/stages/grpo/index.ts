@@ -1,20 +1,20 @@
 // The GRPO stage: verl's PPO trainer with the GRPO estimator, the DianJin-R1 reward, and RL data in verl's Parquet
 // schema. Every override is checked against verl's config tree and its start-up arithmetic before anything starts.
-import { pathExists } from "../util/path-exists.js";
+import { pathExists } from "../../util/path-exists.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Problem } from "../errors.js";
-import { PreflightError } from "../errors.js";
-import type { GrpoStageConfig } from "../config/stages/grpo.js";
-import type { Experiment } from "../config/schema.js";
-import type { Observer, StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
-import { toolCommand } from "../pipeline/tools.js";
-import { checkpointBytes } from "./checkpoint-size.js";
-import { versionUnknownNote } from "../tools/releases.js";
-import { verlTarget, type VerlTarget } from "../tools/verl/target.js";
-import { trackerProblems, verlChoicesNeedingVersion } from "../tools/verl/release-checks.js";
-import { inputAvailable } from "../pipeline/promised.js";
+import type { Problem } from "../../errors.js";
+import { PreflightError } from "../../errors.js";
+import type { GrpoStageConfig } from "./config.js";
+import type { Experiment } from "../../config/schema.js";
+import type { Observer, StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
+import { toolCommand } from "../../pipeline/tools.js";
+import { checkpointBytes } from "../../resources/checkpoint-size.js";
+import { versionUnknownNote } from "../../tools/releases.js";
+import { verlTarget, type VerlTarget } from "../../tools/verl/target.js";
+import { trackerProblems, verlChoicesNeedingVersion } from "../../tools/verl/release-checks.js";
+import { inputAvailable } from "../../contract/promised.js";
 import {
   renderVerlOverrides,
   renderVerlEnv,
@@ -30,10 +30,10 @@ import {
   type VerlEvent,
   type GrpoOptions,
   type VerlEra,
-} from "../tools/verl/index.js";
-import { estimateGrpo, resolveModel } from "../resources/index.js";
+} from "../../tools/verl/index.js";
+import { estimateGrpo, resolveModel } from "../../resources/index.js";
 
-export const REWARD_FILE = fileURLToPath(new URL("../assets/python/dianjin_reward.py", import.meta.url));
+export const REWARD_FILE = fileURLToPath(new URL("../../assets/python/dianjin_reward.py", import.meta.url));
 
 function grpoConfig(ctx: StageContext): GrpoStageConfig {
   return ctx.config.stages.grpo!;
@@ -158,10 +158,10 @@ function render(ctx: StageContext): StageRender {
 /** Writes the train/val Parquet from the CFLUE file, dropping prompts over max_prompt_length (exact Qwen2.5 count). */
 async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameters<NonNullable<StageDefinition["prepare"]>>[2]): Promise<{ train: number; val: number; dropped: number }> {
   const build = files.build!;
-  const { readCflueMcq } = await import("../data/sources/index.js");
-  const { cflueItemToRlRow, assignSplit, cflueSplitKey, loadPromptTemplate } = await import("../data/rl-rows.js");
-  const { countChatTokens } = await import("../data/tokens.js");
-  const { writeRlParquet } = await import("../data/parquet.js");
+  const { readCflueMcq } = await import("../../data/sources/index.js");
+  const { cflueItemToRlRow, assignSplit, cflueSplitKey, loadPromptTemplate } = await import("../../data/rl-rows.js");
+  const { countChatTokens } = await import("../../data/tokens.js");
+  const { writeRlParquet } = await import("../../data/parquet.js");
   const template = loadPromptTemplate(build.template);
   const limit = grpoConfig(ctx).data.max_prompt_length;
   const counts = { train: 0, val: 0, dropped: 0 };

@@ -2,16 +2,16 @@
 // really answers, records the endpoint, and later stages (eval) use it; it is stopped at the end unless kept.
 import { basename, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Problem } from "../errors.js";
-import { PreflightError } from "../errors.js";
-import type { DeployStageConfig } from "../config/stages/deploy.js";
-import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
-import { toolCommand } from "../pipeline/tools.js";
-import { estimateServe, resolveModel } from "../resources/index.js";
-import { isPromised } from "../pipeline/promised.js";
-import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../tools/vllm/index.js";
+import type { Problem } from "../../errors.js";
+import { PreflightError } from "../../errors.js";
+import type { DeployStageConfig } from "./config.js";
+import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
+import { toolCommand } from "../../pipeline/tools.js";
+import { estimateServe, resolveModel } from "../../resources/index.js";
+import { isPromised } from "../../contract/promised.js";
+import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../../tools/vllm/index.js";
 
-const SUPERVISOR = fileURLToPath(new URL("../assets/node/replicas.mjs", import.meta.url));
+const SUPERVISOR = fileURLToPath(new URL("../../assets/node/replicas.mjs", import.meta.url));
 
 function deployConfig(ctx: StageContext): DeployStageConfig {
   return ctx.config.stages.deploy!;

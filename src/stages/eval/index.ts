@@ -1,18 +1,18 @@
 // The eval stage: done in-process (our request loop), against the deploy stage's server or a configured endpoint.
 // Resumable item by item through per-benchmark journals; EvalScope runs for MATH-500 / GPQA-Diamond.
 import { readFile } from "node:fs/promises";
-import { pathExists } from "../util/path-exists.js";
+import { pathExists } from "../../util/path-exists.js";
 import { join } from "node:path";
-import type { Problem } from "../errors.js";
-import { StageError } from "../errors.js";
-import type { EvalStageConfig } from "../config/stages/eval.js";
-import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
-import { toolCommand } from "../pipeline/tools.js";
-import { EVAL_DEFAULTS, EVAL_FILES } from "../eval/defaults.js";
-import { PROMPT_VERSION } from "../eval/prompts.js";
-import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling, splitUrls } from "../eval/settings.js";
-import type { EndpointCheck } from "../llm/probe.js";
-import { heartbeatFromEnv } from "../llm/heartbeat.js";
+import type { Problem } from "../../errors.js";
+import { StageError } from "../../errors.js";
+import type { EvalStageConfig } from "./config.js";
+import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
+import { toolCommand } from "../../pipeline/tools.js";
+import { EVAL_DEFAULTS, EVAL_FILES } from "../../eval/defaults.js";
+import { PROMPT_VERSION } from "../../eval/prompts.js";
+import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling, splitUrls } from "../../eval/settings.js";
+import type { EndpointCheck } from "../../llm/probe.js";
+import { heartbeatFromEnv } from "../../llm/heartbeat.js";
 
 function evalConfig(ctx: StageContext): EvalStageConfig {
   return ctx.config.stages.eval!;
@@ -87,7 +87,7 @@ export const evalStage: StageDefinition = {
       const apiKey = ep.api_key_env ? process.env[ep.api_key_env] : undefined;
       for (const baseUrl of splitUrls(ep.base_url)) probes.push({ path, target: { baseUrl, model: ep.model, ...(apiKey ? { apiKey } : {}) } });
     }
-    if (probes.length) problems.push(...(await (await import("../llm/probe.js")).probeProblems(probes)));
+    if (probes.length) problems.push(...(await (await import("../../llm/probe.js")).probeProblems(probes)));
     const maxLen = cfg.endpoint ? undefined : ctx.config.stages.deploy?.max_model_len;
     const maxTokens = resolveSampling(cfg).max_tokens as number;
     if (maxLen !== undefined && maxTokens >= maxLen) {
@@ -132,7 +132,7 @@ export const evalStage: StageDefinition = {
     const concurrency = resolveConcurrency(cfg, ctx.config.stages.deploy, endpoint.baseUrls.length);
     const backoff = io.env.DIANJIN_EVAL_BACKOFF_MS !== undefined ? Number(io.env.DIANJIN_EVAL_BACKOFF_MS) : undefined;
     // Loaded only when evaluating: the HTTP client stack is not needed to plan.
-    const { evaluate } = await import("../eval/evaluate.js");
+    const { evaluate } = await import("../../eval/evaluate.js");
     const result = await evaluate({
       config: cfg,
       endpoint,

@@ -2,7 +2,7 @@
 // GPQA-Diamond through EvalScope, all against one OpenAI-compatible endpoint (the deploy stage's by default).
 // Defaults live in src/eval/defaults.ts; this file only says which keys exist and what values they take.
 import { z } from "zod";
-import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "./timeouts.js";
+import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../config/timeouts.js";
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable (never the key itself)");
 

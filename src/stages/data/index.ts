@@ -5,20 +5,20 @@
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { DataStageConfig } from "../config/stages/data.js";
-import { ConfigError, type Problem } from "../errors.js";
-import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
-import { which } from "../util/which.js";
-import { loadPromptTemplate } from "../data/rl-rows.js";
-import { DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft } from "../data/sources/index.js";
+import type { DataStageConfig } from "./config.js";
+import { ConfigError, type Problem } from "../../errors.js";
+import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
+import { which } from "../../util/which.js";
+import { loadPromptTemplate } from "../../data/rl-rows.js";
+import { DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft } from "../../data/sources/index.js";
 // Only light modules at import time (plan must start fast); the build and its HTTP client load when it runs.
-import { dataOutputs } from "../data/recipe/layout.js";
-import { loadPrompts, shippedPromptPath, PROMPT_NAMES } from "../data/recipe/prompts.js";
-import { peekSource, sourcePath, SOURCE_NAMES } from "../data/recipe/sources.js";
-import { missingReleaseFiles } from "../data/recipe/released.js";
-import { roleEndpoint } from "../data/recipe/requests.js";
-import type { EndpointCheck } from "../llm/probe.js";
-import { heartbeatFromEnv } from "../llm/heartbeat.js";
+import { dataOutputs } from "../../data/recipe/layout.js";
+import { loadPrompts, shippedPromptPath, PROMPT_NAMES } from "../../data/recipe/prompts.js";
+import { peekSource, sourcePath, SOURCE_NAMES } from "../../data/recipe/sources.js";
+import { missingReleaseFiles } from "../../data/recipe/released.js";
+import { roleEndpoint } from "../../data/recipe/requests.js";
+import type { EndpointCheck } from "../../llm/probe.js";
+import { heartbeatFromEnv } from "../../llm/heartbeat.js";
 
 function dataConfig(ctx: StageContext): DataStageConfig {
   return ctx.config.stages.data!;
@@ -153,7 +153,7 @@ export const dataStage: StageDefinition = {
       else probes.push({ path, target: { baseUrl: ep.base_url, model: ep.model, ...(apiKey ? { apiKey } : {}) } });
     }
     // Every endpoint answers, takes the key and serves the model, before any request is sent.
-    if (probes.length) problems.push(...(await (await import("../llm/probe.js")).probeProblems(probes)));
+    if (probes.length) problems.push(...(await (await import("../../llm/probe.js")).probeProblems(probes)));
     if (data.sources?.compliance && !roleEndpoint(data, "merge")) {
       // Only dialogues with traces need it; say so before hours of distillation rather than at the end.
       problems.push(...(await complianceTracesProblem(data)));
@@ -166,7 +166,7 @@ export const dataStage: StageDefinition = {
     return { incomplete: [] }; // the journals are the resume point
   },
 
-  outputsComplete: async (ctx) => (await import("../data/recipe/outputs.js")).outputsWhole(ctx.paths.output),
+  outputsComplete: async (ctx) => (await import("../../data/recipe/outputs.js")).outputsWhole(ctx.paths.output),
 
   outputs: (ctx) => dataOutputs(dataConfig(ctx), ctx.paths.output),
 
@@ -175,7 +175,7 @@ export const dataStage: StageDefinition = {
   classify: () => undefined,
 
   async runInProcess(ctx, _render, io) {
-    await (await import("../data/recipe/build.js")).buildData({
+    await (await import("../../data/recipe/build.js")).buildData({
       config: dataConfig(ctx),
       outputDir: ctx.paths.output,
       downloadRoot: downloadRoot(ctx),
@@ -195,7 +195,7 @@ export const dataStage: StageDefinition = {
 async function complianceTracesProblem(data: DataStageConfig): Promise<Problem[]> {
   const s = data.sources!.compliance!;
   if (typeof s !== "string") return [];
-  const { readComplianceDialogues } = await import("../data/sources/index.js");
+  const { readComplianceDialogues } = await import("../../data/sources/index.js");
   try {
     for await (const d of readComplianceDialogues(s)) {
       if (d.traces?.length) return [{ path: "stages.data.endpoints.merge", message: `dialogue ${d.id} has multi-agent traces to merge; set endpoints.merge (or endpoints.convert, which merge falls back to)` }];

@@ -1,8 +1,8 @@
 // How big one checkpoint of a training stage is: the newest one on disk, else an estimate from the model's dimensions
 // (full fine-tuning keeps bf16 weights plus fp32 master weights and two Adam moments: about 14 bytes a parameter, 16
 // with gradients; 16 is used as the upper figure).
-import { diskUsage } from "../pipeline/disk.js";
-import { resolveModel } from "../resources/model-dims.js";
+import { diskUsage } from "../util/disk.js";
+import { resolveModel } from "./model-dims.js";
 
 const BYTES_PER_PARAM_CHECKPOINT = 16;
 
