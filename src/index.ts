@@ -7,7 +7,7 @@ export { planPipeline, planFromLoaded, planToJson, type Plan, type PlannedStage,
 export { runPipeline, type RunOptions, type RunResult, type StageResult } from "./pipeline/apply.js";
 export type { PipelineEvent, EventSink } from "./contract/events.js";
 export { readState, type RunState, type StageState } from "./pipeline/state.js";
-export { STAGE_ORDER, type StageName } from "./pipeline/stages.js";
+export { STAGE_ORDER, type StageName } from "./stages/registry.js";
 export { createLocalLauncher } from "./launch/local.js";
 export { createSlurmLauncher, type SlurmLauncherOptions } from "./launch/slurm/index.js";
 export { createRayLauncher, type RayLauncherOptions } from "./launch/ray/index.js";

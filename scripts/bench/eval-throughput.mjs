@@ -23,7 +23,7 @@ const REPLICAS = Number(args.replicas ?? 2);
 
 const work = await compile();
 try {
-  const { runBenchmark } = await import(pathToFileURL(join(work, "src/eval/runner.js")).href);
+  const { runBenchmark } = await import(pathToFileURL(join(work, "src/stages/eval/engine/runner.js")).href);
   const limit = CONCURRENCY / (LATENCY_MS / 1000);
   const items = Array.from({ length: ITEMS }, (_, i) => ({ benchmark: "cflue", id: `q${i}`, messages: [{ role: "user", content: `示例问题 ${i}：请选择。A. 甲 B. 乙` }], gold: "A" }));
   const runs = [];

@@ -3,20 +3,13 @@
 import { Command } from "commander";
 import { withConfigOptions, withLogOptions, type CommonOptions, type LogOptions } from "./options.js";
 import { reportError } from "./errors.js";
+import { STAGE_MODULES } from "../stages/registry.js";
 import { readFileSync } from "node:fs";
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
-const STAGE_COMMANDS: Record<string, string> = {
-  data: "build the SFT and RL data",
-  sft: "supervised fine-tuning with LLaMA-Factory",
-  grpo: "GRPO reinforcement learning with verl",
-  merge: "merge the GRPO checkpoint into a Hugging Face model",
-  deploy: "serve the model with vLLM",
-  eval: "evaluate the model",
-};
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -40,12 +33,12 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./run.js")).runCommand(config, options);
     });
 
-  for (const [stage, description] of Object.entries(STAGE_COMMANDS)) {
+  for (const { name: stage, summary: description, kind } of STAGE_MODULES) {
     withLogOptions(withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false))
       .addHelpText("after", "\nAdd --force to run it even when it is up to date.")
       .option("--force", "run even when up to date")
       .option("--json", "print the result as JSON");
-    if (stage === "deploy") program.commands.at(-1)!.option("--detach", "return once the server answers and leave it running (`stop` ends it)");
+    if (kind === "service") program.commands.at(-1)!.option("--detach", "return once the server answers and leave it running (`stop` ends it)");
     program.commands.at(-1)!.action(async (config: string, options: LogOptions & { set: string[]; force?: boolean; json?: boolean; detach?: boolean }) => {
       exitCode = await (await import("./run.js")).runCommand(config, { ...options, only: [stage], force: options.force ? [stage] : [] });
     });

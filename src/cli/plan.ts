@@ -7,13 +7,14 @@ import { describeMissingTool, preflightPlan, type PreflightReport } from "../pip
 import { PipelinePreflightError } from "../errors.js";
 import { previewLaunch, type LaunchFile } from "../pipeline/launch-preview.js";
 import { resourcesTable } from "../resources/table.js";
+import { toolOf } from "../stages/registry.js";
 import { fsExtra } from "../util/fsx.js";
 import { redactText, secretValues } from "../util/secrets.js";
 import type { CommonOptions } from "./options.js";
 
 /** tools.<tool>.env values are masked: that is where people put credentials. */
 function shownEnv(plan: Plan, s: Plan["stages"][number]): Record<string, string> {
-  const own = plan.loaded.config.tools[s.definition.tool].env;
+  const own = plan.loaded.config.tools[toolOf(s.definition, plan.loaded.config)]?.env ?? {};
   return Object.fromEntries(Object.entries(s.render.env).map(([k, v]) => [k, k in own ? "***" : v]));
 }
 

@@ -1,7 +1,7 @@
 // `report <config>`: the run's report (paper-style table, SFT/GRPO curves, eval scores) as report.md + report.html.
 import { join } from "node:path";
 import { loadExperiment } from "../config/load.js";
-import { collectReportInput } from "../eval/report-input.js";
+import { collectReportInput } from "../pipeline/report-input.js";
 import { writeReport } from "../report/index.js";
 
 export async function reportCommand(config: string, options: { set: string[]; out?: string; json?: boolean }): Promise<number> {

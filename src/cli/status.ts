@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { readState, StateStore, type StageState } from "../pipeline/state.js";
 import { stagePaths } from "../pipeline/plan.js";
 import { launcherFor } from "../pipeline/launchers.js";
-import { STAGE_ORDER } from "../pipeline/stages.js";
+import { STAGE_ORDER } from "../stages/registry.js";
 import { checkLiveness, liveJob, recordUnwatchedEnd } from "../pipeline/liveness.js";
 import { LIVE_STATUSES } from "../pipeline/stage-status.js";
 import { LineReader, tailLines } from "../util/line-reader.js";

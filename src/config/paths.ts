@@ -2,13 +2,18 @@
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { isPlainObject } from "./merge.js";
+import { STAGE_MODULES } from "../stages/registry.js";
 
-/** Always paths. `*` matches one key. */
-const PATH_FIELDS = ["workdir", "stages.data.sources.cflue_mcq", "stages.data.sources.cflue_open", "stages.data.sources.finqa", "stages.data.sources.compliance", "stages.data.released", "stages.data.prompts.*", "stages.data.rl_prompt", "stages.sft.dataset_files.*.path", "stages.sft.deepspeed.path", "stages.merge.checkpoint_dir", "stages.grpo.rl_data.train", "stages.grpo.rl_data.val", "stages.grpo.rl_data.cflue_mcq", "stages.grpo.rl_data.prompt_template", "stages.grpo.reward.path", "stages.eval.benchmarks.*.path"];
-/** Paths only when written as one (./x, ../x, /x) or naming a folder that exists; otherwise a hub id or a name on PATH. */
-const PATH_OR_NAME_FIELDS = ["model.base", "stages.grpo.model", "stages.deploy.model", "tools.*.command.0"];
+/** A stage's fields, as dotted paths from the top of the experiment. */
+const stageFields = (pick: (s: (typeof STAGE_MODULES)[number]) => readonly string[] | undefined) =>
+  STAGE_MODULES.flatMap((s) => (pick(s) ?? []).map((field) => `stages.${s.name}.${field}`));
+
 /** Model fields: a hub id (Qwen/Qwen2.5-7B-Instruct) stays one, whatever folder `plan` runs in. */
-const MODEL_FIELDS = ["model.base", "stages.grpo.model", "stages.deploy.model"];
+const MODEL_FIELDS = ["model.base", ...stageFields((s) => s.modelFields)];
+/** Always paths. `*` matches one key. */
+const PATH_FIELDS = ["workdir", ...stageFields((s) => s.pathFields)];
+/** Paths only when written as one (./x, ../x, /x) or naming a folder that exists; otherwise a hub id or a name on PATH. */
+const PATH_OR_NAME_FIELDS = [...MODEL_FIELDS, "tools.*.command.0"];
 
 function matches(pattern: string, path: string[]): boolean {
   const parts = pattern.split(".");

@@ -3,33 +3,9 @@ import type { Problem } from "../errors.js";
 import type { Experiment } from "./schema.js";
 import { GPU_TABLE } from "../resources/gpus.js";
 import { suggestion } from "../util/did-you-mean.js";
+import { STAGE_MODULES } from "../stages/registry.js";
 
 type Rule = (config: Experiment) => Problem[];
-
-const sftDatasetsHaveFiles: Rule = (config) => {
-  const sft = config.stages.sft;
-  if (!sft) return [];
-  // Names the data stage registers come from it.
-  const built = new Set(Object.values(config.stages.data?.outputs ?? {}));
-  return sft.datasets
-    .filter((name) => !sft.dataset_files[name] && !built.has(name))
-    .map((name) => ({
-      path: `stages.sft.dataset_files.${name}`,
-      message: `dataset "${name}" is listed in stages.sft.datasets but has no file; add stages.sft.dataset_files.${name}.path${config.stages.data ? " (or build it in the data stage)" : ""}`,
-    }));
-};
-
-/** LLaMA-Factory splits `dataset:` on commas and reads names as keys of dataset_info.json. */
-const DATASET_NAME = /^[A-Za-z0-9_.-]+$/;
-
-const datasetNamesSplitCleanly: Rule = (config) => {
-  const sft = config.stages.sft;
-  if (!sft) return [];
-  const named = [...sft.datasets.map((name, i) => ({ name, path: `stages.sft.datasets.${i}` })), ...Object.keys(sft.dataset_files).map((name) => ({ name, path: `stages.sft.dataset_files.${name}` }))];
-  return named
-    .filter(({ name }) => !DATASET_NAME.test(name))
-    .map(({ name, path }) => ({ path, message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, "_", "." and "-" (LLaMA-Factory splits the list on commas)` }));
-};
 
 const gpuListMatchesCount: Rule = (config) => {
   const { gpus, gpus_per_node } = config.cluster;
@@ -55,8 +31,9 @@ const gpuTypeIsKnown: Rule = (config) => {
   return [{ path: "cluster.gpu.type", message: `"${gpu.type}" is not in the GPU table${suggestion(gpu.type, Object.keys(GPU_TABLE))}; known: ${Object.keys(GPU_TABLE).join(", ")} (or state memory_gb and tflops_bf16)` }];
 };
 
-export const RULES: Record<string, Rule> = { gpuTypeIsKnown, datasetNamesSplitCleanly, sftDatasetsHaveFiles, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
+export const RULES: Record<string, Rule> = { gpuTypeIsKnown, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };
 
+/** The experiment-wide rules, then each stage's own (in pipeline order). */
 export function checkRules(config: Experiment): Problem[] {
-  return Object.values(RULES).flatMap((rule) => rule(config));
+  return [...Object.values(RULES).flatMap((rule) => rule(config)), ...STAGE_MODULES.flatMap((stage) => stage.rules?.(config) ?? [])];
 }

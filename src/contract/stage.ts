@@ -1,10 +1,13 @@
 // What every stage provides to the pipeline. A stage glues its config to a tool adapter and a launcher; the pipeline
 // decides run/skip/resume from the stage key and does all writing and launching.
 import type { FailureCause, Problem } from "../errors.js";
-import type { Experiment } from "../config/schema.js";
-import type { LoadedExperiment } from "../config/load.js";
-import type { StageName } from "../pipeline/stages.js";
+import type { ZodType } from "zod";
+import type { ExperimentBase, LoadedExperiment } from "./experiment.js";
 import type { PipelineEvent } from "./events.js";
+import type { ToolBinding } from "./tool-binding.js";
+import type { StageOutputs } from "./outputs.js";
+import type { GrpoPoint, SftLossPoint } from "../report/types.js";
+import type { BenchmarkScores } from "../report/benchmarks.js";
 import type { VersionSource } from "../tools/releases.js";
 import type { StageResources } from "../resources/types.js";
 
@@ -53,16 +56,16 @@ export interface StageRender {
 
 export interface UpstreamInfo {
   key: string;
-  outputs: Record<string, string>;
+  outputs: StageOutputs;
 }
 
 export interface StageContext {
   experiment: LoadedExperiment;
-  config: Experiment;
+  config: ExperimentBase;
   workdir: string;
   paths: StagePaths;
   /** Keys and outputs of the stages this one consumes (from the plan, or from state). */
-  upstream: Partial<Record<StageName, UpstreamInfo>>;
+  upstream: Partial<Record<string, UpstreamInfo>>;
   /** Version of the stage's tool: stated in config, else as the tool reported it last time (state.json). */
   toolVersion?: string;
   /** How toolVersion became known; "probe-failed" when the tool was asked right before launch and did not say. */
@@ -89,19 +92,57 @@ export interface InProcessIO {
   env: NodeJS.ProcessEnv;
 }
 
-export interface StageDefinition {
-  name: StageName;
+/** How the pipeline runs a stage: a job it launches and waits for, a server it waits for, or work done here. */
+export type StageKind = "job" | "service" | "in-process";
+/** Where its job runs: one node whatever the cluster, every node of it, or a Ray cluster (started in the allocation). */
+export type Placement = "single-node" | "all-nodes" | "ray";
+
+/**
+ * Everything about one stage, in its folder (src/stages/<name>/). The registry lists the modules in pipeline order;
+ * the experiment schema, the CLI commands, path resolution and launch placement are derived from them.
+ */
+/** Where a stage's part of the run report is read from (its folder, and what state.json recorded). */
+export interface ReportSource {
+  paths: StagePaths;
+  config: ExperimentBase;
+  recorded?: StageOutputs;
+}
+
+/** A stage's part of the run report; `sources` says where each part came from, or why it is missing. */
+export interface ReportPart {
+  evalScores?: BenchmarkScores;
+  sftLoss?: SftLossPoint[];
+  grpo?: GrpoPoint[];
+  summary?: Record<string, string | number | boolean | null>;
+  sources?: Record<string, string>;
+}
+
+export interface StageModule<Name extends string = string, Schema extends ZodType = ZodType> {
+  name: Name;
   /** Bumped when the stage's rendering changes meaning, so old keys no longer match. */
   version: number;
   title: string;
-  /** Which entry of `tools` runs this stage. */
-  tool: keyof Experiment["tools"];
-  /** Default command when tools.<tool>.command is not set. */
-  defaultCommand: string[];
-  install: string;
-  /** Stages whose outputs this one reads. */
-  consumes: StageName[];
-  enabled(config: Experiment): boolean;
+  /** One line for its CLI command (`dianjin-train <name> <config>`). */
+  summary: string;
+  /** Its block, `stages.<name>` (strict: an unknown key is an error). */
+  schema: Schema;
+  /** Dotted paths inside the block that hold file paths, resolved against the file that wrote them (`*`: any key). */
+  pathFields?: readonly string[];
+  /** Model fields inside the block: a hub id stays one; a relative path or an existing folder is a path. */
+  modelFields?: readonly string[];
+  kind: StageKind;
+  placement: Placement;
+  /** Stages whose outputs this one reads, nearest last; their keys enter this stage's key. */
+  needs: readonly string[];
+  /** The tools this stage can run with, by backend name; `backend` picks one (default: the first). */
+  backends: Readonly<Record<string, ToolBinding>>;
+  backend?(config: ExperimentBase): string;
+  /** Cross-field rules on the loaded experiment that the schema cannot express (config errors, exit 2). */
+  rules?(config: ExperimentBase): Problem[];
+  /** Its part of the run report, read leniently from its folder (nothing there: nothing). */
+  report?(source: ReportSource): Promise<ReportPart>;
+  /** This stage's settings ask for services to stay up after the run (eval's keep_server). */
+  keepsServices?(config: ExperimentBase): boolean;
   render(ctx: StageContext, resume: ResumePoint | undefined): StageRender | Promise<StageRender>;
   /**
    * The tool release's contract, from the config alone (keys the stated/recorded release refuses): `plan` runs it and
@@ -120,7 +161,7 @@ export interface StageDefinition {
   /** Whether the stage's outputs are there and whole (skip needs this, and so does success). */
   outputsComplete(ctx: StageContext): Promise<boolean>;
   /** Named outputs later stages consume. */
-  outputs(ctx: StageContext): Record<string, string>;
+  outputs(ctx: StageContext): StageOutputs;
   observe(ctx: StageContext, emit: (e: PipelineEvent) => void): Observer;
   classify(logText: string): FailureCause | undefined;
   /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */
@@ -141,18 +182,14 @@ export interface StageDefinition {
    * records the outputs it returns (the endpoint), and stops the service at the end of the run unless kept.
    */
   service?: {
-    ready(ctx: StageContext, render: StageRender, job: { pid?: number; logFile: string }, signal?: AbortSignal): Promise<Record<string, string>>;
+    ready(ctx: StageContext, render: StageRender, job: { pid?: number; logFile: string }, signal?: AbortSignal): Promise<StageOutputs>;
     /** Is a recorded, running service still answering? */
-    alive(outputs: Record<string, string>): Promise<boolean>;
-    keep(config: Experiment): boolean;
+    alive(outputs: StageOutputs): Promise<boolean>;
+    /** Its own settings ask for it to stay up after the run. */
+    keep(config: ExperimentBase): boolean;
   };
   /** About how many bytes one checkpoint takes (newest on disk, or estimated); low free space is warned about. */
   checkpointBytes?(ctx: StageContext): Promise<number | undefined>;
   /** Checkpoints the stage no longer needs (beyond what it is told to keep), for `gc`. */
   prunable?(ctx: StageContext): Promise<string[]>;
-  /** Parses the tool's own version report (`<command> version` output). */
-  versionArgs?: string[];
-  /** A whole command that prints the version, when the tool's own command cannot (python3 -m verl...). */
-  versionCommand?(config: Experiment): string[];
-  parseVersion?(output: string): string | undefined;
 }

@@ -13,7 +13,8 @@ import { writeManifest } from "./manifest.js";
 import { planFromLoaded, type Plan, type PlannedStage, type PlanOptions } from "./plan.js";
 import { loadExperiment } from "../config/load.js";
 import { StateStore, type StageState } from "./state.js";
-import { hasVersionProbe, probeVersion, requireTool } from "./tools.js";
+import { stageHasVersionProbe, probeVersion, requireTool } from "./tools.js";
+import { serviceKept, toolOf } from "../stages/registry.js";
 import { launcherFor } from "./launchers.js";
 import { describeOutcome } from "./outcome.js";
 import { moveAside } from "./aside.js";
@@ -130,15 +131,15 @@ async function runStage(plan: Plan, stage: PlannedStage, store: StateStore, laun
   if (!job) {
     await requireTool(plan.loaded.config, stage.definition, env);
     const version = await probeVersion(plan.loaded.config, stage.definition, env);
-    await store.recordTool(stage.definition.tool, { command: stage.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
+    await store.recordTool(toolOf(stage.definition, plan.loaded.config), { command: stage.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
     if (version && version !== stage.context.toolVersion) {
       // The installed tool says which release it is (keys, verl's config layout): render again for it, and let later
       // stages that depend on this tool's release (merge on verl) know too.
       stage.context.toolVersion = version;
       if (stage.context.versionSource !== "stated") stage.context.versionSource = "probed";
-      for (const other of plan.stages) if (other.context.toolVersions) other.context.toolVersions[stage.definition.tool] = version;
+      for (const other of plan.stages) if (other.context.toolVersions) other.context.toolVersions[toolOf(stage.definition, plan.loaded.config)] = version;
       await refreshRender(stage);
-    } else if (!version && !stage.context.toolVersion && hasVersionProbe(stage.definition)) {
+    } else if (!version && !stage.context.toolVersion && stageHasVersionProbe(stage.definition, plan.loaded.config)) {
       stage.context.versionSource = "probe-failed";
       await refreshRender(stage);
     }
@@ -337,7 +338,7 @@ async function settleServices(plan: Plan, store: StateStore, options: RunOptions
   // into a foreground server.
   const selected = plan.stages.filter((s) => s.action !== "not-selected");
   for (const { stage, job } of services) {
-    if (options.detach || stage.definition.service!.keep(plan.loaded.config)) continue;
+    if (options.detach || serviceKept(stage.definition, plan.loaded.config)) continue;
     const alone = selected.length === 1 && selected[0]!.name === stage.name;
     if (alone) {
       options.onEvent?.({ type: "log", stage: stage.name, level: "info", message: "running in the foreground; Ctrl-C stops it (use --detach to leave it running)" });

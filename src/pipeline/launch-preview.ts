@@ -35,7 +35,7 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<La
   if (config.cluster.launcher === "ray") {
     const { raySubmitArgs } = await import("../launch/ray/submit-args.js");
     const { rayEntrypoint } = await import("../launch/ray/entrypoint.js");
-    const python = config.tools.python.command?.[0] ?? "python3";
+    const python = config.tools.python?.command?.[0] ?? "python3";
     const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python);
     const argv = raySubmitArgs({ address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env });
     return [{ name: `${stage.name}.ray-submit.txt`, content: `${["ray", ...argv].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\n` }];

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Experiment } from "../config/schema.js";
 import type { Launcher, JobSpec } from "../launch/types.js";
 import { createLocalLauncher } from "../launch/local.js";
+import { stageModule } from "../stages/registry.js";
 
 /** DIANJIN_POLL_MS and DIANJIN_KILL_GRACE_MS tune how often jobs are polled and how long SIGTERM gets before SIGKILL. */
 function pollingFromEnv(env: NodeJS.ProcessEnv): { pollMs?: number; graceMs?: number } {
@@ -10,10 +11,6 @@ function pollingFromEnv(env: NodeJS.ProcessEnv): { pollMs?: number; graceMs?: nu
   return { pollMs: num(env.DIANJIN_POLL_MS), graceMs: num(env.DIANJIN_KILL_GRACE_MS) };
 }
 
-/** verl trains on a Ray cluster; on Slurm it is started inside the allocation. */
-const NEEDS_RAY = new Set(["grpo"]);
-/** Stages that use one node whatever the cluster shape. */
-const SINGLE_NODE = new Set(["merge", "deploy", "eval", "data"]);
 
 export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = process.env): Promise<Launcher> {
   const polling = pollingFromEnv(env);
@@ -47,7 +44,7 @@ export function slurmResources(config: Experiment, stage: string) {
   const { cluster } = config;
   const slurm = cluster.slurm;
   return {
-    nodes: SINGLE_NODE.has(stage) ? 1 : cluster.nodes,
+    nodes: stageModule(stage)?.placement === "single-node" ? 1 : cluster.nodes,
     gpusPerNode: cluster.gpus_per_node,
     cpusPerTask: slurm?.cpus_per_task,
     mem: slurm?.mem,
@@ -61,8 +58,9 @@ export function slurmResources(config: Experiment, stage: string) {
   };
 }
 
+/** A stage placed on Ray (verl) gets a Ray cluster started inside its Slurm allocation. */
 export function stageNeedsRay(stage: string): boolean {
-  return NEEDS_RAY.has(stage);
+  return stageModule(stage)?.placement === "ray";
 }
 
 /** What the Slurm commands themselves need from our environment (SLURM_CONF for a non-default cluster). */

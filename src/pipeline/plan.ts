@@ -4,14 +4,13 @@ import { join } from "node:path";
 import { loadExperiment, type LoadOptions, type LoadedExperiment } from "../config/load.js";
 import { PreflightError, UsageError, type Problem } from "../errors.js";
 import type { Experiment } from "../config/schema.js";
-import { STAGES } from "../stages/registry.js";
+import { STAGE_MODULES, STAGE_ORDER, enabledStages, isStageName, serviceKept, stageModule, toolOf, type StageName } from "../stages/registry.js";
 import type { JobRecord, Launcher, Liveness } from "../launch/types.js";
 import { launcherFor } from "./launchers.js";
 import { describeChanges, fingerprint, stageKey } from "./keys.js";
 import { readState, type RunState, type StageState } from "./state.js";
-import { STAGE_ORDER, isStageName, type StageName } from "./stages.js";
 import type { StageResources } from "../resources/types.js";
-import type { ResumePoint, StageContext, StageDefinition, StagePaths, StageRender, UpstreamInfo } from "../contract/stage.js";
+import type { ResumePoint, StageContext, StageModule, StagePaths, StageRender, UpstreamInfo } from "../contract/stage.js";
 
 export type StageAction = "run" | "resume" | "reattach" | "skip" | "not-selected";
 
@@ -34,7 +33,7 @@ export interface PlannedStage {
   /** An earlier job still running, for reattach. */
   job?: JobRecord;
   context: StageContext;
-  definition: StageDefinition;
+  definition: StageModule;
   /** GPU stages: memory per GPU, fit, time and cost. */
   resources?: StageResources;
 }
@@ -137,7 +136,7 @@ async function findLiveJob(name: string, prior: StageState | undefined, jobs: Jo
 }
 
 async function decide(
-  def: StageDefinition,
+  def: StageModule,
   ctx: StageContext,
   key: string,
   keyInputs: Record<string, unknown>,
@@ -195,27 +194,28 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
   const jobs = options.jobs ?? (await launcherFor(config));
   const workdir = config.workdir;
   const state = await readState(workdir, config.name);
-  const enabled = STAGE_ORDER.filter((name) => STAGES[name]?.enabled(config));
+  const enabled = enabledStages(config).map((s) => s.name as StageName);
   const selected = selectStages(enabled, options);
   const force = new Set(options.force ?? []);
-  const upstream: Partial<Record<StageName, UpstreamInfo>> = {};
+  const upstream: Partial<Record<string, UpstreamInfo>> = {};
   const stages: PlannedStage[] = [];
   const toolVersions = knownVersions(config, state);
 
   for (const name of enabled) {
-    const def = STAGES[name]!;
-    const toolVersion = toolVersions[def.tool];
-    const versionSource = config.tools[def.tool].version ? "stated" : toolVersion ? "probed" : "unknown";
+    const def = stageModule(name)!;
+    const tool = toolOf(def, config);
+    const toolVersion = toolVersions[tool];
+    const versionSource = config.tools[tool]?.version ? "stated" : toolVersion ? "probed" : "unknown";
     const ctx: StageContext = { experiment: loaded, config, workdir, paths: stagePaths(workdir, name), upstream: { ...upstream }, versionSource, toolVersions, ...(toolVersion ? { toolVersion } : {}) };
     const base = await def.render(ctx, undefined);
     const files: Record<string, string> = {};
     for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);
-    const consumed = Object.fromEntries(def.consumes.filter((u) => upstream[u]).map((u) => [u, upstream[u]!.key]));
+    const consumed = Object.fromEntries(def.needs.filter((u) => upstream[u]).map((u) => [u, upstream[u]!.key]));
     const keyInputs = { ...base.keyInputs, files, ...(Object.keys(consumed).length ? { upstream: consumed } : {}) };
     const key = stageKey(name, def.version, keyInputs);
     const prior = state.stages[name];
     // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
-    const neededBy = def.service ? enabled.find((later) => selected.has(later) && STAGES[later]!.consumes.includes(name)) : undefined;
+    const neededBy = def.service ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;
     if (neededBy && !selected.has(name)) selected.add(name);
     const decision = selected.has(name)
       ? await decide(def, ctx, key, keyInputs, prior, force.has(name), jobs)
@@ -237,8 +237,8 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
 function skipIdleServices(stages: PlannedStage[], config: Experiment, detach: boolean): void {
   for (const s of stages) {
     if (!s.definition.service || (s.action !== "run" && s.action !== "resume")) continue;
-    const consumers = stages.filter((c) => c.definition.consumes.includes(s.name) && c.action !== "not-selected");
-    if (!consumers.length || detach || s.definition.service.keep(config)) continue;
+    const consumers = stages.filter((c) => c.definition.needs.includes(s.name) && c.action !== "not-selected");
+    if (!consumers.length || detach || serviceKept(s.definition, config)) continue;
     if (consumers.every((c) => c.action === "skip")) {
       s.action = "skip";
       s.reason = `not started: ${consumers.map((c) => c.name).join(", ")} up to date`;

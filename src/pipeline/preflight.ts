@@ -3,7 +3,8 @@
 import { PipelinePreflightError, type Problem } from "../errors.js";
 import { which } from "../util/which.js";
 import type { Plan, PlannedStage } from "./plan.js";
-import { toolCommand } from "./tools.js";
+import { toolCommand } from "../contract/tool-binding.js";
+import { backendOf } from "../stages/registry.js";
 import { resourceProblems } from "../resources/problems.js";
 import type { StageResources } from "../resources/types.js";
 import type { StageContext } from "../contract/stage.js";
@@ -36,10 +37,10 @@ function checked(stage: PlannedStage): boolean {
 async function missingTool(stage: PlannedStage, plan: Plan, env: NodeJS.ProcessEnv): Promise<MissingTool | undefined> {
   // Stages done in this process (data build, evaluation loop) have no external tool to find.
   if (stage.definition.runInProcess) return undefined;
-  const command = toolCommand(plan.loaded.config, stage.definition);
+  const binding = backendOf(stage.definition, plan.loaded.config);
+  const command = toolCommand(plan.loaded.config, binding);
   if (await which(command[0]!, env)) return undefined;
-  const tool = stage.definition.tool;
-  return { stage: stage.name, tool, command: command[0]!, path: `tools.${tool}.command`, install: stage.definition.install };
+  return { stage: stage.name, tool: binding.tool, command: command[0]!, path: `tools.${binding.tool}.command`, install: binding.install };
 }
 
 /**

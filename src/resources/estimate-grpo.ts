@@ -1,7 +1,7 @@
 // The GRPO stage's resources: verl's options (actor/ref offload, micro batch, rollout TP and memory share), the
 // model's dimensions and, when the RL rows can be counted before launch, the steps → time.
 import { readFile } from "node:fs/promises";
-import type { Experiment } from "../config/schema.js";
+import type { ExperimentBase as Experiment } from "../contract/experiment.js";
 import type { GrpoStageConfig } from "../stages/grpo/config.js";
 import { parseRecords } from "../tools/llamafactory/datasets.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";

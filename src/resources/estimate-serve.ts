@@ -1,5 +1,5 @@
 // The deploy stage's resources (eval uses the same servers): one vLLM engine per replica on tensor_parallel_size GPUs.
-import type { Experiment } from "../config/schema.js";
+import type { ExperimentBase as Experiment } from "../contract/experiment.js";
 import type { DeployStageConfig } from "../stages/deploy/config.js";
 import { firstFitting, fittingFixes } from "./fixes.js";
 import { resolveGpu } from "./gpus.js";

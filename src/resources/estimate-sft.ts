@@ -1,6 +1,6 @@
 // The SFT stage's resources from the experiment: LLaMA-Factory's arguments (with its defaults where unset), the
 // DeepSpeed JSON, the model's dimensions and the training tokens.
-import type { Experiment } from "../config/schema.js";
+import type { ExperimentBase as Experiment } from "../contract/experiment.js";
 import type { SftStageConfig } from "../stages/sft/config.js";
 import { SFT_DEFAULT_ARGS } from "../tools/llamafactory/render.js";
 import { sftZeroShape, type ZeroShape } from "./deepspeed-shape.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readBenchmark } from "../../src/eval/read-benchmark.js";
+import { readBenchmark } from "../../src/stages/eval/engine/read-benchmark.js";
 import { tempDir, writeFiles } from "../helpers/tmp.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/eval/", import.meta.url));

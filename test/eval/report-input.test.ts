@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { collectReportInput, modelSize, readGrpoCurves } from "../../src/eval/report-input.js";
+import { collectReportInput, modelSize } from "../../src/pipeline/report-input.js";
+import { readGrpoCurves } from "../../src/stages/grpo/report.js";
 import { experimentSchema } from "../../src/config/schema.js";
 import { tempDir, writeFiles } from "../helpers/tmp.js";
 

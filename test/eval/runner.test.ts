@@ -5,10 +5,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startOpenAIServer, type ChatBody, type StandInServer } from "../fixtures/openai-server.js";
-import { readBenchmark } from "../../src/eval/read-benchmark.js";
-import { runBenchmark, type BenchmarkProgress, type RunBenchmarkOptions } from "../../src/eval/runner.js";
+import { readBenchmark } from "../../src/stages/eval/engine/read-benchmark.js";
+import { runBenchmark, type BenchmarkProgress, type RunBenchmarkOptions } from "../../src/stages/eval/engine/runner.js";
 import { StageError } from "../../src/errors.js";
-import type { EvalItem } from "../../src/eval/items.js";
+import type { EvalItem } from "../../src/stages/eval/engine/items.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/eval/", import.meta.url));

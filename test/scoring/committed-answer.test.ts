@@ -1,7 +1,7 @@
 // Scorers read only what the model committed to as its answer; format compliance accepts reasoning returned apart.
 import { describe, expect, it } from "vitest";
 import { answerPart, checkFormat, extractFinalAnswer, formatComplianceRate, scoreCcc, scoreCflue, scoreFinqa } from "../../src/scoring/index.js";
-import { scoreSample } from "../../src/eval/score.js";
+import { scoreSample } from "../../src/stages/eval/engine/score.js";
 
 describe("FinQA scores the committed answer only", () => {
   it.each([

@@ -1,9 +1,9 @@
 // Options of the data stage: the DianJin-R1 data recipe (filter → MCQ→open-ended conversion → reasoning distillation
 // → verification with retries → SFT files + the RL pool), or the released DianJin-R1-Data used as it is.
-// Defaults live in src/data/recipe/defaults.ts; this file only states shapes.
+// Defaults live in src/stages/data/recipe/defaults.ts; this file only states shapes.
 import { z } from "zod";
-import { RECIPE_DEFAULTS } from "../../data/recipe/defaults.js";
-import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../config/timeouts.js";
+import { RECIPE_DEFAULTS } from "./recipe/defaults.js";
+import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../llm/timeouts-config.js";
 
 export const HUB_PROVIDERS = ["huggingface", "modelscope"] as const;
 

@@ -7,21 +7,23 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { DataStageConfig } from "./config.js";
 import { ConfigError, type Problem } from "../../errors.js";
-import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
+import type { StageContext, StageModule, StageRender } from "../../contract/stage.js";
+import { dataStageSchema } from "./config.js";
+import { dataStageOutputs } from "./outputs.js";
 import { which } from "../../util/which.js";
 import { loadPromptTemplate } from "../../data/rl-rows.js";
 import { DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft } from "../../data/sources/index.js";
 // Only light modules at import time (plan must start fast); the build and its HTTP client load when it runs.
-import { dataOutputs } from "../../data/recipe/layout.js";
-import { loadPrompts, shippedPromptPath, PROMPT_NAMES } from "../../data/recipe/prompts.js";
-import { peekSource, sourcePath, SOURCE_NAMES } from "../../data/recipe/sources.js";
-import { missingReleaseFiles } from "../../data/recipe/released.js";
-import { roleEndpoint } from "../../data/recipe/requests.js";
+import { dataOutputs } from "./recipe/layout.js";
+import { loadPrompts, shippedPromptPath, PROMPT_NAMES } from "./recipe/prompts.js";
+import { peekSource, sourcePath, SOURCE_NAMES } from "./recipe/sources.js";
+import { missingReleaseFiles } from "./recipe/released.js";
+import { roleEndpoint } from "./recipe/requests.js";
 import type { EndpointCheck } from "../../llm/probe.js";
 import { heartbeatFromEnv } from "../../llm/heartbeat.js";
 
 function dataConfig(ctx: StageContext): DataStageConfig {
-  return ctx.config.stages.data!;
+  return ctx.config.stages.data as DataStageConfig;
 }
 
 function downloadRoot(ctx: StageContext): string {
@@ -82,16 +84,19 @@ async function promptProblems(data: DataStageConfig): Promise<Problem[]> {
   return problems;
 }
 
-export const dataStage: StageDefinition = {
+export const dataStage = {
   name: "data",
   version: 1,
   title: "data (DianJin-R1 recipe)",
-  tool: "python",
-  defaultCommand: ["python3"],
-  install: "no tool needed; hub sources need `pip install -U huggingface_hub` or `pip install modelscope`",
-  consumes: [],
-
-  enabled: (config) => config.stages.data !== undefined,
+  summary: "build the SFT and RL data",
+  schema: dataStageSchema,
+  pathFields: ["sources.cflue_mcq", "sources.cflue_open", "sources.finqa", "sources.compliance", "released", "prompts.*", "rl_prompt"],
+  kind: "in-process",
+  placement: "single-node",
+  needs: [],
+  backends: {
+    python: { tool: "python", defaultCommand: ["python3"], install: "no tool needed; hub sources need `pip install -U huggingface_hub` or `pip install modelscope`" },
+  },
 
   render(ctx): StageRender {
     const data = dataConfig(ctx);
@@ -166,16 +171,16 @@ export const dataStage: StageDefinition = {
     return { incomplete: [] }; // the journals are the resume point
   },
 
-  outputsComplete: async (ctx) => (await import("../../data/recipe/outputs.js")).outputsWhole(ctx.paths.output),
+  outputsComplete: async (ctx) => (await import("./recipe/outputs.js")).outputsWhole(ctx.paths.output),
 
-  outputs: (ctx) => dataOutputs(dataConfig(ctx), ctx.paths.output),
+  outputs: (ctx) => dataStageOutputs.make(dataOutputs(dataConfig(ctx), ctx.paths.output)),
 
   observe: () => ({}),
 
   classify: () => undefined,
 
   async runInProcess(ctx, _render, io) {
-    await (await import("../../data/recipe/build.js")).buildData({
+    await (await import("./recipe/build.js")).buildData({
       config: dataConfig(ctx),
       outputDir: ctx.paths.output,
       downloadRoot: downloadRoot(ctx),
@@ -190,7 +195,7 @@ export const dataStage: StageDefinition = {
       ...heartbeatFromEnv(io.env),
     });
   },
-};
+} satisfies StageModule<"data", typeof dataStageSchema>;
 
 async function complianceTracesProblem(data: DataStageConfig): Promise<Problem[]> {
   const s = data.sources!.compliance!;

@@ -5,8 +5,11 @@ import { fileURLToPath } from "node:url";
 import type { Problem } from "../../errors.js";
 import { PreflightError } from "../../errors.js";
 import type { DeployStageConfig } from "./config.js";
-import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
-import { toolCommand } from "../../pipeline/tools.js";
+import type { StageContext, StageModule, StageRender } from "../../contract/stage.js";
+import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
+import { deployStageSchema } from "./config.js";
+import { deployOutputs } from "./outputs.js";
+import { mergeOutputs } from "../merge/outputs.js";
 import { estimateServe, resolveModel } from "../../resources/index.js";
 import { isPromised } from "../../contract/promised.js";
 import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../../tools/vllm/index.js";
@@ -14,15 +17,15 @@ import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, clas
 const SUPERVISOR = fileURLToPath(new URL("../../assets/node/replicas.mjs", import.meta.url));
 
 function deployConfig(ctx: StageContext): DeployStageConfig {
-  return ctx.config.stages.deploy!;
+  return ctx.config.stages.deploy as DeployStageConfig;
 }
 
 function modelPath(ctx: StageContext): string {
-  return deployConfig(ctx).model ?? ctx.upstream.merge?.outputs.model ?? ctx.config.model.base;
+  return deployConfig(ctx).model ?? mergeOutputs.of(ctx)?.model ?? ctx.config.model.base;
 }
 
 function servedName(ctx: StageContext): string {
-  return deployConfig(ctx).served_model_name ?? (ctx.upstream.merge || deployConfig(ctx).model ? ctx.config.name : basename(modelPath(ctx)));
+  return deployConfig(ctx).served_model_name ?? (mergeOutputs.of(ctx) || deployConfig(ctx).model ? ctx.config.name : basename(modelPath(ctx)));
 }
 
 async function serveCommands(ctx: StageContext): Promise<ServeCommand[]> {
@@ -37,7 +40,7 @@ async function serveCommands(ctx: StageContext): Promise<ServeCommand[]> {
       gpuMemoryUtilization: deploy.gpu_memory_utilization,
       host: deploy.host,
       extraArgs: deploy.extra_args,
-      command: toolCommand(ctx.config, deployStage),
+      command: toolCommand(ctx.config, VLLM),
       configKey: "stages.deploy",
       // The key's *value* never enters argv, env files or state: the server reads it from the inherited environment.
       apiKey: undefined,
@@ -56,18 +59,25 @@ function readyPolling(): { pollIntervalMs?: number } {
   return ms > 0 ? { pollIntervalMs: ms } : {};
 }
 
-export const deployStage: StageDefinition = {
-  name: "deploy",
-  version: 1,
-  title: "deploy (vLLM)",
+const VLLM: ToolBinding = {
   tool: "vllm",
   defaultCommand: ["vllm"],
   install: "pip install vllm",
-  consumes: ["merge"],
   versionArgs: ["--version"],
   parseVersion: (output) => /(\d+\.\d+\.\d+[\w.+-]*)/.exec(output)?.[1],
+};
 
-  enabled: (config) => config.stages.deploy !== undefined,
+export const deployStage = {
+  name: "deploy",
+  version: 1,
+  title: "deploy (vLLM)",
+  summary: "serve the model with vLLM",
+  schema: deployStageSchema,
+  modelFields: ["model"],
+  kind: "service",
+  placement: "single-node",
+  needs: ["merge"],
+  backends: { vllm: VLLM },
 
   async render(ctx): Promise<StageRender> {
     const deploy = deployConfig(ctx);
@@ -85,11 +95,11 @@ export const deployStage: StageDefinition = {
     return {
       files: single ? {} : { replicas: { path: specFile, content: `${JSON.stringify(commands.map((c) => ({ argv: c.argv, env: c.env })), null, 2)}\n` } },
       argv: single ? single.argv : [process.execPath, SUPERVISOR, specFile],
-      env: { ...(single?.env ?? {}), ...ctx.config.tools.vllm.env },
+      env: { ...(single?.env ?? {}), ...ctx.config.tools.vllm?.env },
       ...(deploy.api_key_env ? { secretEnv: { VLLM_API_KEY: deploy.api_key_env } } : {}),
       keyInputs: {
         stages: { deploy: { ...deploy, port: undefined, model: modelPath(ctx), served_model_name: servedName(ctx) } },
-        tools: { vllm: { command: toolCommand(ctx.config, deployStage) } },
+        tools: { vllm: { command: toolCommand(ctx.config, VLLM) } },
         endpoints: baseUrls(commands).length,
       },
       inputFiles: [],
@@ -152,7 +162,7 @@ export const deployStage: StageDefinition = {
           waitUntilReady({ baseUrl, model, pid: job.pid }, { timeoutMs: deploy.startup_timeout_minutes * 60_000, signal, logFile: job.logFile, apiKey, stage: "deploy", ...readyPolling() }),
         ),
       );
-      return { baseUrl: urls[0]!, baseUrls: urls.join(","), model, ...(deploy.api_key_env ? { apiKeyEnv: deploy.api_key_env } : {}) };
+      return deployOutputs.make({ baseUrl: urls[0]!, baseUrls: urls.join(","), model, ...(deploy.api_key_env ? { apiKeyEnv: deploy.api_key_env } : {}) });
     },
     async alive(outputs) {
       const urls = (outputs.baseUrls ?? outputs.baseUrl ?? "").split(",").filter(Boolean);
@@ -167,6 +177,6 @@ export const deployStage: StageDefinition = {
       );
       return checks.every(Boolean);
     },
-    keep: (config) => (config.stages.deploy?.keep ?? false) || (config.stages.eval?.keep_server ?? false),
+    keep: (config) => (config.stages.deploy as DeployStageConfig | undefined)?.keep ?? false,
   },
-};
+} satisfies StageModule<"deploy", typeof deployStageSchema>;

@@ -1,14 +1,14 @@
 // Options of the eval stage: the financial benchmarks (CFLUE, FinQA, CCC) through our own request runner, MATH-500 and
 // GPQA-Diamond through EvalScope, all against one OpenAI-compatible endpoint (the deploy stage's by default).
-// Defaults live in src/eval/defaults.ts; this file only says which keys exist and what values they take.
+// Defaults live in src/stages/eval/engine/defaults.ts; this file only says which keys exist and what values they take.
 import { z } from "zod";
-import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../config/timeouts.js";
+import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../llm/timeouts-config.js";
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable (never the key itself)");
 
 const fileBenchmarkSchema = z
   .object({
-    /** JSON array or JSON Lines file (formats in src/eval/README.md). Relative to the experiment file. */
+    /** JSON array or JSON Lines file (formats in src/stages/eval/engine/README.md). Relative to the experiment file. */
     path: z.string().min(1),
     /** Only the first N items (smoke runs). */
     limit: z.number().int().positive().optional(),

@@ -6,16 +6,26 @@ import { join } from "node:path";
 import type { Problem } from "../../errors.js";
 import { StageError } from "../../errors.js";
 import type { EvalStageConfig } from "./config.js";
-import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
-import { toolCommand } from "../../pipeline/tools.js";
-import { EVAL_DEFAULTS, EVAL_FILES } from "../../eval/defaults.js";
-import { PROMPT_VERSION } from "../../eval/prompts.js";
-import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling, splitUrls } from "../../eval/settings.js";
+import type { StageContext, StageModule, StageRender } from "../../contract/stage.js";
+import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
+import { evalStageSchema } from "./config.js";
+import { evalOutputs } from "./outputs.js";
+import { evalReport } from "./report.js";
+import { deployOutputs } from "../deploy/outputs.js";
+import type { DeployStageConfig } from "../deploy/config.js";
+import { EVAL_DEFAULTS, EVAL_FILES } from "./engine/defaults.js";
+import { PROMPT_VERSION } from "./engine/prompts.js";
+import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling, splitUrls } from "./settings.js";
 import type { EndpointCheck } from "../../llm/probe.js";
 import { heartbeatFromEnv } from "../../llm/heartbeat.js";
 
 function evalConfig(ctx: StageContext): EvalStageConfig {
-  return ctx.config.stages.eval!;
+  return ctx.config.stages.eval as EvalStageConfig;
+}
+
+/** Our own server's settings (max_model_len, --max-num-seqs), when the deploy stage serves what is evaluated. */
+function deployConfig(ctx: StageContext): DeployStageConfig | undefined {
+  return ctx.config.stages.deploy as DeployStageConfig | undefined;
 }
 
 function benchmarkFiles(cfg: EvalStageConfig): string[] {
@@ -35,16 +45,21 @@ async function journalLines(ctx: StageContext): Promise<number> {
   return n;
 }
 
-export const evalStage: StageDefinition = {
+const EVALSCOPE: ToolBinding = { tool: "evalscope", defaultCommand: ["evalscope"], install: "pip install evalscope (only needed for MATH-500 / GPQA-Diamond)" };
+
+export const evalStage = {
   name: "eval",
   version: 1,
   title: "eval (CFLUE, FinQA, CCC; MATH-500, GPQA-Diamond via EvalScope)",
-  tool: "evalscope",
-  defaultCommand: ["evalscope"],
-  install: "pip install evalscope (only needed for MATH-500 / GPQA-Diamond)",
-  consumes: ["deploy"],
-
-  enabled: (config) => config.stages.eval !== undefined,
+  summary: "evaluate the model",
+  schema: evalStageSchema,
+  pathFields: ["benchmarks.*.path"],
+  kind: "in-process",
+  placement: "single-node",
+  needs: ["deploy"],
+  backends: { evalscope: EVALSCOPE },
+  report: evalReport,
+  keepsServices: (config) => (config.stages.eval as EvalStageConfig | undefined)?.keep_server ?? false,
 
   render(ctx): StageRender {
     const cfg = evalConfig(ctx);
@@ -56,7 +71,7 @@ export const evalStage: StageDefinition = {
       env: {},
       keyInputs: {
         stages: { eval: { ...rest, sampling: resolveSampling(cfg), ...(endpoint ? { endpoint: { model: endpoint.model } } : {}), prompt_version: PROMPT_VERSION } },
-        tools: wantedBenchmarks(cfg).some((b) => (EVAL_DEFAULTS.evalscopeBenchmarks as readonly string[]).includes(b)) ? { evalscope: { command: toolCommand(ctx.config, evalStage), version: ctx.config.tools.evalscope.version } } : {},
+        tools: wantedBenchmarks(cfg).some((b) => (EVAL_DEFAULTS.evalscopeBenchmarks as readonly string[]).includes(b)) ? { evalscope: { command: toolCommand(ctx.config, EVALSCOPE), version: ctx.config.tools.evalscope?.version } } : {},
       },
       inputFiles: benchmarkFiles(cfg),
       fingerprint: "mtime",
@@ -70,7 +85,7 @@ export const evalStage: StageDefinition = {
       const spec = cfg.benchmarks[b];
       if (spec && !(await pathExists(spec.path))) problems.push({ path: `stages.eval.benchmarks.${b}.path`, message: `file not found: ${spec.path}` });
     }
-    if (!cfg.endpoint && !ctx.config.stages.deploy) problems.push({ path: "stages.eval", message: "nothing to evaluate against: add stages.deploy (our vLLM server) or stages.eval.endpoint" });
+    if (!cfg.endpoint && !deployConfig(ctx)) problems.push({ path: "stages.eval", message: "nothing to evaluate against: add stages.deploy (our vLLM server) or stages.eval.endpoint" });
     for (const [path, name] of [
       ["stages.eval.endpoint.api_key_env", cfg.endpoint?.api_key_env],
       ["stages.eval.scoring.judge.api_key_env", cfg.scoring.judge?.api_key_env],
@@ -88,7 +103,7 @@ export const evalStage: StageDefinition = {
       for (const baseUrl of splitUrls(ep.base_url)) probes.push({ path, target: { baseUrl, model: ep.model, ...(apiKey ? { apiKey } : {}) } });
     }
     if (probes.length) problems.push(...(await (await import("../../llm/probe.js")).probeProblems(probes)));
-    const maxLen = cfg.endpoint ? undefined : ctx.config.stages.deploy?.max_model_len;
+    const maxLen = cfg.endpoint ? undefined : deployConfig(ctx)?.max_model_len;
     const maxTokens = resolveSampling(cfg).max_tokens as number;
     if (maxLen !== undefined && maxTokens >= maxLen) {
       problems.push({ path: "stages.eval.sampling.max_tokens", message: `${maxTokens} leaves no room for the prompt under stages.deploy.max_model_len ${maxLen}; vLLM would refuse every request` });
@@ -112,7 +127,7 @@ export const evalStage: StageDefinition = {
     }
   },
 
-  outputs: (ctx) => ({ scores: join(ctx.paths.output, EVAL_FILES.scores), results: join(ctx.paths.output, EVAL_FILES.results) }),
+  outputs: (ctx) => evalOutputs.make({ scores: join(ctx.paths.output, EVAL_FILES.scores), results: join(ctx.paths.output, EVAL_FILES.results) }),
 
   observe: () => ({}),
 
@@ -120,8 +135,7 @@ export const evalStage: StageDefinition = {
 
   async runInProcess(ctx, _render, io) {
     const cfg = evalConfig(ctx);
-    const deploy = ctx.upstream.deploy;
-    const endpoint = resolveEndpoint(cfg, deploy?.outputs);
+    const endpoint = resolveEndpoint(cfg, deployOutputs.of(ctx));
     if (!endpoint) {
       throw new StageError(
         "eval",
@@ -129,24 +143,24 @@ export const evalStage: StageDefinition = {
         {},
       );
     }
-    const concurrency = resolveConcurrency(cfg, ctx.config.stages.deploy, endpoint.baseUrls.length);
+    const concurrency = resolveConcurrency(cfg, deployConfig(ctx), endpoint.baseUrls.length);
     const backoff = io.env.DIANJIN_EVAL_BACKOFF_MS !== undefined ? Number(io.env.DIANJIN_EVAL_BACKOFF_MS) : undefined;
     // Loaded only when evaluating: the HTTP client stack is not needed to plan.
-    const { evaluate } = await import("../../eval/evaluate.js");
+    const { evaluate } = await import("./engine/evaluate.js");
     const result = await evaluate({
       config: cfg,
       endpoint,
-      modelIdentity: modelIdentity(cfg, deploy?.key),
+      modelIdentity: modelIdentity(cfg, deployOutputs.key(ctx)),
       sampling: resolveSampling(cfg),
       concurrency,
       outputDir: ctx.paths.output,
       evalscope: {
-        command: ctx.config.tools.evalscope.command,
-        python: ctx.config.tools.python.command?.[0],
-        version: ctx.config.tools.evalscope.version,
+        command: ctx.config.tools.evalscope?.command,
+        python: ctx.config.tools.python?.command?.[0],
+        version: ctx.config.tools.evalscope?.version,
       },
       signal: io.signal,
-      env: { ...io.env, ...ctx.config.tools.evalscope.env },
+      env: { ...io.env, ...ctx.config.tools.evalscope?.env },
       logFile: io.logFile,
       log: io.log,
       emit: io.emit,
@@ -158,4 +172,4 @@ export const evalStage: StageDefinition = {
       .join(", ");
     io.emit({ type: "log", stage: "eval", level: "info", message: `scores (%): ${line}` });
   },
-};
+} satisfies StageModule<"eval", typeof evalStageSchema>;

@@ -7,9 +7,14 @@ import { fileURLToPath } from "node:url";
 import type { Problem } from "../../errors.js";
 import { PreflightError } from "../../errors.js";
 import type { GrpoStageConfig } from "./config.js";
-import type { Experiment } from "../../config/schema.js";
-import type { Observer, StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
-import { toolCommand } from "../../pipeline/tools.js";
+import type { ExperimentBase } from "../../contract/experiment.js";
+import type { Observer, StageContext, StageModule, StageRender } from "../../contract/stage.js";
+import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
+import { grpoStageSchema } from "./config.js";
+import { grpoOutputs } from "./outputs.js";
+import { grpoReport } from "./report.js";
+import { dataStageOutputs } from "../data/outputs.js";
+import { sftOutputs } from "../sft/outputs.js";
 import { checkpointBytes } from "../../resources/checkpoint-size.js";
 import { versionUnknownNote } from "../../tools/releases.js";
 import { verlTarget, type VerlTarget } from "../../tools/verl/target.js";
@@ -33,10 +38,18 @@ import {
 } from "../../tools/verl/index.js";
 import { estimateGrpo, resolveModel } from "../../resources/index.js";
 
+const VERL: ToolBinding = {
+  tool: "verl",
+  defaultCommand: [...VERL_DEFAULTS.command],
+  install: "pip install verl (with vllm and flash-attn), or point tools.verl.command at your environment's python3 -m verl.trainer.main_ppo",
+  versionCommand: (config) => [verlPython(config), "-c", "import verl; print(verl.__version__)"],
+  parseVersion: (output) => /^\s*v?(\d+\.\d+(?:\.\d+)?[\w.+-]*)\s*$/m.exec(output)?.[1],
+};
+
 export const REWARD_FILE = fileURLToPath(new URL("../../assets/python/dianjin_reward.py", import.meta.url));
 
 function grpoConfig(ctx: StageContext): GrpoStageConfig {
-  return ctx.config.stages.grpo!;
+  return ctx.config.stages.grpo as GrpoStageConfig;
 }
 
 /** tools.verl.version, else the version the installed verl reported (probed before launch, recorded for later plans). */
@@ -60,10 +73,10 @@ function releaseProblems(ctx: StageContext): Problem[] {
 }
 
 /** The python that runs verl: the tool command's interpreter when it is one, else tools.python, else python3. */
-function verlPython(config: Experiment): string {
-  const first = config.tools.verl.command?.[0];
+function verlPython(config: ExperimentBase): string {
+  const first = config.tools.verl?.command?.[0];
   if (first && /(^|\/)python[\d.]*$/.test(first)) return first;
-  return config.tools.python.command?.[0] ?? "python3";
+  return config.tools.python?.command?.[0] ?? "python3";
 }
 
 /** The verl options with the GPU shape taken from `cluster`. */
@@ -89,13 +102,13 @@ function rlFiles(ctx: StageContext): RlFiles | undefined {
       build: { cflue: data.cflue_mcq, seed: data.seed, valFraction: data.val_fraction, template: data.prompt_template },
     };
   }
-  const upstream = ctx.upstream.data?.outputs;
+  const upstream = dataStageOutputs.of(ctx);
   if (upstream?.rl_train && upstream.rl_val) return { train: upstream.rl_train, val: upstream.rl_val };
   return undefined;
 }
 
 function modelPath(ctx: StageContext): string {
-  return grpoConfig(ctx).model ?? ctx.upstream.sft?.outputs.model ?? ctx.config.model.base;
+  return grpoConfig(ctx).model ?? sftOutputs.of(ctx)?.model ?? ctx.config.model.base;
 }
 
 /** verl's Ray workers import the reward file by path: it is placed in the stage folder, on the shared workdir. */
@@ -137,16 +150,16 @@ function render(ctx: StageContext): StageRender {
     // complete one: after our own resume, and after Slurm requeues the same script.
     resume: { mode: "auto" },
   });
-  const env = renderVerlEnv({ fileLoggerPath: fileLogger ? metricsFile : undefined, vllmAttentionBackend: grpo.vllm_attention_backend, extra: ctx.config.tools.verl.env });
+  const env = renderVerlEnv({ fileLoggerPath: fileLogger ? metricsFile : undefined, vllmAttentionBackend: grpo.vllm_attention_backend, extra: ctx.config.tools.verl?.env });
   return {
     files: { reward: { path: placedReward(ctx), content: readReward(ctx) } },
-    argv: [...toolCommand(ctx.config, grpoStage), ...overrides],
+    argv: [...toolCommand(ctx.config, VERL), ...overrides],
     env,
     keyInputs: {
       stages: { grpo: { ...grpo, ...options, model: modelPath(ctx), rl_data: grpo.rl_data ?? files } },
       cluster: { nodes: ctx.config.cluster.nodes, gpus_per_node: ctx.config.cluster.gpus_per_node },
       tracking: ctx.config.tracking,
-      tools: { verl: { command: toolCommand(ctx.config, grpoStage), version: ctx.toolVersion, era: verlEra } },
+      tools: { verl: { command: toolCommand(ctx.config, VERL), version: ctx.toolVersion, era: verlEra } },
     },
     inputFiles: [rewardSource(ctx), ...(files.build ? [files.build.cflue, ...(files.build.template ? [files.build.template] : [])] : [files.train, files.val])],
     fingerprint: "content",
@@ -156,7 +169,7 @@ function render(ctx: StageContext): StageRender {
 }
 
 /** Writes the train/val Parquet from the CFLUE file, dropping prompts over max_prompt_length (exact Qwen2.5 count). */
-async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameters<NonNullable<StageDefinition["prepare"]>>[2]): Promise<{ train: number; val: number; dropped: number }> {
+async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameters<NonNullable<StageModule["prepare"]>>[2]): Promise<{ train: number; val: number; dropped: number }> {
   const build = files.build!;
   const { readCflueMcq } = await import("../../data/sources/index.js");
   const { cflueItemToRlRow, assignSplit, cflueSplitKey, loadPromptTemplate } = await import("../../data/rl-rows.js");
@@ -199,19 +212,19 @@ async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameter
   return counts;
 }
 
-export const grpoStage: StageDefinition = {
+export const grpoStage = {
   name: "grpo",
   version: 1,
   title: "GRPO (verl)",
-  tool: "verl",
-  defaultCommand: [...VERL_DEFAULTS.command],
-  install: "pip install verl (with vllm and flash-attn), or point tools.verl.command at your environment's python3 -m verl.trainer.main_ppo",
-  consumes: ["data", "sft"],
-
-  versionCommand: (config) => [verlPython(config), "-c", "import verl; print(verl.__version__)"],
-  parseVersion: (output) => /^\s*v?(\d+\.\d+(?:\.\d+)?[\w.+-]*)\s*$/m.exec(output)?.[1],
-
-  enabled: (config) => config.stages.grpo !== undefined,
+  summary: "GRPO reinforcement learning with verl",
+  schema: grpoStageSchema,
+  pathFields: ["rl_data.train", "rl_data.val", "rl_data.cflue_mcq", "rl_data.prompt_template", "reward.path"],
+  modelFields: ["model"],
+  kind: "job",
+  placement: "ray",
+  needs: ["data", "sft"],
+  backends: { verl: VERL },
+  report: grpoReport,
 
   render: (ctx) => render(ctx),
 
@@ -263,7 +276,7 @@ export const grpoStage: StageDefinition = {
     return (await findLatestCheckpoint(ctx.paths.output)).checkpoint !== undefined;
   },
 
-  outputs: (ctx) => ({ checkpoints: ctx.paths.output }),
+  outputs: (ctx) => grpoOutputs.make({ checkpoints: ctx.paths.output }),
 
   async checkpointBytes(ctx) {
     const latest = await findLatestCheckpoint(ctx.paths.output);
@@ -316,4 +329,4 @@ export const grpoStage: StageDefinition = {
     const cause = classifyVerlFailure(logText);
     return cause.id === "unknown" ? undefined : cause;
   },
-};
+} satisfies StageModule<"grpo", typeof grpoStageSchema>;

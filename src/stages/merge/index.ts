@@ -3,8 +3,11 @@ import { join } from "node:path";
 import type { Problem } from "../../errors.js";
 import { PreflightError } from "../../errors.js";
 import type { MergeStageConfig } from "./config.js";
-import type { StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
-import { toolCommand } from "../../pipeline/tools.js";
+import type { StageContext, StageModule, StageRender } from "../../contract/stage.js";
+import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
+import { mergeStageSchema } from "./config.js";
+import { mergeOutputs } from "./outputs.js";
+import { grpoOutputs } from "../grpo/outputs.js";
 import { formatBytes, freeBytes } from "../../util/disk.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import { firstVerlReleaseWith } from "../../tools/verl/releases.js";
@@ -14,15 +17,16 @@ import { isPromised } from "../../contract/promised.js";
 import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../../tools/merge/index.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
-  return ctx.config.stages.merge!;
+  return ctx.config.stages.merge as MergeStageConfig;
 }
 
+/** Stated, else the GRPO stage's (the config rule below makes sure one of the two is there). */
 function checkpointDir(ctx: StageContext): string {
-  return mergeConfig(ctx).checkpoint_dir ?? ctx.upstream.grpo?.outputs.checkpoints ?? join(ctx.workdir, "grpo", "output");
+  return mergeConfig(ctx).checkpoint_dir ?? grpoOutputs.of(ctx)?.checkpoints ?? "";
 }
 
 function python(ctx: StageContext): string {
-  return (ctx.config.tools.python.command ?? ["python3"])[0]!;
+  return (ctx.config.tools.python?.command ?? ["python3"])[0]!;
 }
 
 /** The merger for the verl release that wrote the checkpoints: stated, else by release (the module arrived in 0.4.1). */
@@ -45,7 +49,7 @@ function mergerFor(ctx: StageContext): { merger: MergerKind; problems: Problem[]
 function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems: Problem[] } {
   const merge = mergeConfig(ctx);
   const { merger } = mergerFor(ctx);
-  const prefix = toolCommand(ctx.config, mergeStage);
+  const prefix = toolCommand(ctx.config, VERL_MERGER);
   try {
     const command = renderMerge({ checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger, commandPrefix: prefix, python: python(ctx) });
     return { argv: command.argv, step: command.checkpoint.step, problems: [] };
@@ -75,16 +79,27 @@ async function freeSpaceProblems(ctx: StageContext, step: number): Promise<Probl
   ];
 }
 
-export const mergeStage: StageDefinition = {
-  name: "merge",
-  version: 1,
-  title: "merge (FSDP → Hugging Face)",
+const VERL_MERGER: ToolBinding = {
   tool: "verl_merger",
   defaultCommand: [...MERGE_DEFAULTS.commandPrefix],
   install: "pip install verl (the merger is `python3 -m verl.model_merger`), or use stages.merge.merger: seed with torch + safetensors",
-  consumes: ["grpo"],
+};
 
-  enabled: (config) => config.stages.merge !== undefined,
+export const mergeStage = {
+  name: "merge",
+  version: 1,
+  title: "merge (FSDP → Hugging Face)",
+  summary: "merge the GRPO checkpoint into a Hugging Face model",
+  schema: mergeStageSchema,
+  pathFields: ["checkpoint_dir"],
+  kind: "job",
+  placement: "single-node",
+  needs: ["grpo"],
+  backends: { verl_merger: VERL_MERGER },
+  rules: (config) =>
+    config.stages.merge && !(config.stages.merge as MergeStageConfig).checkpoint_dir && !config.stages.grpo
+      ? [{ path: "stages.merge.checkpoint_dir", message: "the experiment has no grpo stage to merge from; say where verl's checkpoints are (trainer.default_local_dir)" }]
+      : [],
 
   render(ctx): StageRender {
     const merge = mergeConfig(ctx);
@@ -93,7 +108,7 @@ export const mergeStage: StageDefinition = {
     return {
       files: {},
       argv,
-      env: ctx.config.tools.verl_merger.env,
+      env: ctx.config.tools.verl_merger?.env ?? {},
       keyInputs: { stages: { merge: { ...merge, merger, checkpoint_dir: checkpointDir(ctx), resolved_step: step } }, tools: { verl_merger: { command: argv.slice(0, 3) } } },
       inputFiles: step !== undefined ? [join(checkpointDir(ctx), MERGE_DEFAULTS.trackerFile)] : [],
       fingerprint: "mtime",
@@ -126,9 +141,9 @@ export const mergeStage: StageDefinition = {
     return { ...cause, summary: `${cause.summary}\n${formatVerifyReport(report, 10)}` };
   },
 
-  outputs: (ctx) => ({ model: ctx.paths.output }),
+  outputs: (ctx) => mergeOutputs.make({ model: ctx.paths.output }),
 
   observe: () => ({}),
 
   classify: () => undefined,
-};
+} satisfies StageModule<"merge", typeof mergeStageSchema>;

@@ -4,8 +4,13 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Problem } from "../../errors.js";
 import type { SftStageConfig } from "./config.js";
-import type { Observer, StageContext, StageDefinition, StageRender } from "../../contract/stage.js";
-import { toolCommand } from "../../pipeline/tools.js";
+import type { Observer, StageContext, StageModule, StageRender } from "../../contract/stage.js";
+import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
+import { sftStageSchema } from "./config.js";
+import { sftRules } from "./rules.js";
+import { dataStageOutputs } from "../data/outputs.js";
+import { sftOutputs } from "./outputs.js";
+import { sftReport } from "./report.js";
 import { isPromised } from "../../contract/promised.js";
 import { renderSft, MANAGED_KEYS } from "../../tools/llamafactory/render.js";
 import { checkLlamaFactoryArgs, llamafactoryKeysNeedingVersion } from "../../tools/llamafactory/keys.js";
@@ -25,8 +30,8 @@ const FINAL_WEIGHTS = ["model.safetensors", "model.safetensors.index.json", "ada
 
 /** The SFT options, with the files of datasets the data stage builds filled in from its outputs. */
 function sftConfig(ctx: StageContext): SftStageConfig {
-  const sft = ctx.config.stages.sft!;
-  const built = ctx.upstream.data?.outputs ?? {};
+  const sft = ctx.config.stages.sft as SftStageConfig;
+  const built: Record<string, string | undefined> = dataStageOutputs.of(ctx) ?? {};
   const missing = sft.datasets.filter((name) => !sft.dataset_files[name] && built[name]);
   if (!missing.length) return sft;
   const fromData = Object.fromEntries(missing.map((name) => [name, { path: built[name]!, formatting: "alpaca" as const }]));
@@ -65,8 +70,8 @@ function renderFor(ctx: StageContext, resumeFrom?: string) {
     renderedDir: ctx.paths.rendered,
     outputDir: ctx.paths.output,
     modelPath: ctx.config.model.base,
-    command: toolCommand(ctx.config, sftStage),
-    toolEnv: ctx.config.tools.llamafactory.env,
+    command: toolCommand(ctx.config, LLAMAFACTORY),
+    toolEnv: ctx.config.tools.llamafactory?.env ?? {},
     resumeFrom,
   });
 }
@@ -94,18 +99,27 @@ function contract(ctx: StageContext): Problem[] {
   return problems;
 }
 
-export const sftStage: StageDefinition = {
-  name: "sft",
-  version: 1,
-  title: "SFT (LLaMA-Factory)",
+const LLAMAFACTORY: ToolBinding = {
   tool: "llamafactory",
   defaultCommand: ["llamafactory-cli"],
   install: "pip install llamafactory, or git clone LLaMA-Factory and pip install -e '.[torch,metrics,deepspeed]'",
-  consumes: ["data"],
   versionArgs: ["version"],
   parseVersion: (output) => /version\s*:?\s*v?(\d+\.\d+\.\d+[\w.+-]*)/i.exec(output)?.[1],
+};
 
-  enabled: (config) => config.stages.sft !== undefined,
+export const sftStage = {
+  name: "sft",
+  version: 1,
+  title: "SFT (LLaMA-Factory)",
+  summary: "supervised fine-tuning with LLaMA-Factory",
+  schema: sftStageSchema,
+  pathFields: ["dataset_files.*.path", "deepspeed.path"],
+  kind: "job",
+  placement: "all-nodes",
+  needs: ["data"],
+  backends: { llamafactory: LLAMAFACTORY },
+  rules: sftRules,
+  report: sftReport,
 
   render(ctx, resume): StageRender {
     const sft = sftConfig(ctx);
@@ -122,7 +136,7 @@ export const sftStage: StageDefinition = {
         stages: { sft: { ...sft, args: keyedArgs, dataset_files: sft.dataset_files } },
         cluster: { nodes: ctx.config.cluster.nodes, gpus_per_node: ctx.config.cluster.gpus_per_node },
         tracking: ctx.config.tracking,
-        tools: { llamafactory: { command: toolCommand(ctx.config, sftStage), version: ctx.config.tools.llamafactory.version } },
+        tools: { llamafactory: { command: toolCommand(ctx.config, LLAMAFACTORY), version: ctx.config.tools.llamafactory?.version } },
         ...(deepspeed ? { deepspeed: deepspeed.content } : {}),
       },
       inputFiles: [
@@ -141,7 +155,7 @@ export const sftStage: StageDefinition = {
   async resources(ctx) {
     if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
     const model = await resolveModel([ctx.config.model.base]);
-    return model && estimateSft({ config: ctx.config, sft: sftConfig(ctx), model, statsPath: ctx.upstream.data?.outputs.stats_json });
+    return model && estimateSft({ config: ctx.config, sft: sftConfig(ctx), model, statsPath: dataStageOutputs.of(ctx)?.stats_json });
   },
 
   async preflight(ctx): Promise<Problem[]> {
@@ -192,7 +206,7 @@ export const sftStage: StageDefinition = {
     return false;
   },
 
-  outputs: (ctx) => ({ model: ctx.paths.output }),
+  outputs: (ctx) => sftOutputs.make({ model: ctx.paths.output }),
 
   observe(ctx, emit): Observer {
     const reader = new TrainerLogReader(join(ctx.paths.output, "trainer_log.jsonl"));
@@ -234,4 +248,4 @@ export const sftStage: StageDefinition = {
   },
 
   classify: classifyLlamaFactoryFailure,
-};
+} satisfies StageModule<"sft", typeof sftStageSchema>;

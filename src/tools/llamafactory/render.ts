@@ -1,6 +1,6 @@
 // Renders what `llamafactory-cli train` reads: the train YAML, dataset_info.json and the DeepSpeed JSON.
 import { join } from "node:path";
-import type { Experiment } from "../../config/schema.js";
+import type { ExperimentBase as Experiment } from "../../contract/experiment.js";
 import type { SftStageConfig } from "../../stages/sft/config.js";
 import { emitFlatYaml } from "./yaml-emit.js";
 import { deepspeedConfig, deepspeedFileName } from "./deepspeed.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { downloadArgv, downloadFromHub, hubDir } from "../../../src/data/recipe/index.js";
+import { downloadArgv, downloadFromHub, hubDir } from "../../../src/stages/data/recipe/index.js";
 import { StageError } from "../../../src/errors.js";
 import { tempDir } from "../../helpers/tmp.js";
 

@@ -1,0 +1,28 @@
+// What a stage hands to later ones: named paths or URLs, recorded in state.json as they are. A stage declares them
+// once, in its outputs.ts, as a typed handle; a later stage reads them through the handle ("the model SFT
+// produced"), never through a path built from another stage's folder.
+import type { StageContext } from "./stage.js";
+
+export type StageOutputs = Readonly<Record<string, string>>;
+
+export interface OutputHandle<T extends StageOutputs> {
+  readonly stage: string;
+  /** What the producing stage records. */
+  make(outputs: T): T;
+  /** The producer's outputs as this stage sees them (from the plan or state); undefined when it is not upstream. */
+  of(ctx: Pick<StageContext, "upstream">): Partial<T> | undefined;
+  /** The producer's stage key as this stage sees it (names what it made, e.g. the model evaluated). */
+  key(ctx: Pick<StageContext, "upstream">): string | undefined;
+  /** The same, from what state.json recorded for the producer. */
+  recorded(state: { stages: Partial<Record<string, { outputs?: Record<string, string> }>> }): Partial<T> | undefined;
+}
+
+export function outputHandle<T extends StageOutputs>(stage: string): OutputHandle<T> {
+  return {
+    stage,
+    make: (outputs) => outputs,
+    of: (ctx) => ctx.upstream[stage]?.outputs as Partial<T> | undefined,
+    key: (ctx) => ctx.upstream[stage]?.key,
+    recorded: (state) => state.stages[stage]?.outputs as Partial<T> | undefined,
+  };
+}

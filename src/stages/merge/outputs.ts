@@ -1,0 +1,4 @@
+// What merge hands on: the verified Hugging Face model folder.
+import { outputHandle } from "../../contract/outputs.js";
+
+export const mergeOutputs = outputHandle<{ model: string }>("merge");
