@@ -42,7 +42,7 @@ function records(megabytes, seed) {
 
 async function child(megabytes, workersArg) {
   const t0 = performance.now();
-  const { statsRow } = await import("../../dist/stages/data/recipe/stats.js");
+  const { statsRow } = await import("../../dist/data/stats.js");
   const { partialInParallel, statsWorkerCount } = await import("../../dist/stages/data/recipe/stats-pool.js");
   const workers = workersArg === "auto" ? statsWorkerCount() : Number(workersArg);
   const { countTokens } = await import("../../dist/data/tokens.js");

@@ -5,7 +5,7 @@
 // with rates fitted to the Qwen2.5 tokenizer on CFLUE/FinQA samples (README "Resources": ±3% on long Chinese text,
 // up to ±20% on short tag-heavy records).
 import { open, readFile, stat } from "node:fs/promises";
-import type { DataStats } from "../stages/data/recipe/stats.js";
+import type { DataStats } from "../data/stats.js";
 import type { SftStageConfig } from "../stages/sft/config.js";
 import { filesOf, parseRecords } from "../tools/llamafactory/datasets.js";
 

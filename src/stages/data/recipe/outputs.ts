@@ -14,7 +14,7 @@ import { RECIPE_LAYOUT } from "./defaults.js";
 import type { SftSet } from "./items.js";
 import { dataOutputs, rlFileNames, SET_LABELS, sftFileName } from "./layout.js";
 import type { LedgerLine } from "./ledger.js";
-import { statsMarkdown, statsRow, TOKENIZER_NAME, type DataStats } from "./stats.js";
+import { statsMarkdown, statsRow, TOKENIZER_NAME, type DataStats } from "../../../data/stats.js";
 import { partialInParallel } from "./stats-pool.js";
 import { fsExtra } from "../../../util/fsx.js";
 

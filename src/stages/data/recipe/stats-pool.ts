@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { emptyPartial, mergePartials, rlPartial, sftPartial, type RlRowText, type SftRecordText, type StatsPartial } from "./stats.js";
+import { emptyPartial, mergePartials, rlPartial, sftPartial, type RlRowText, type SftRecordText, type StatsPartial } from "../../../data/stats.js";
 import type { StatsJob } from "./stats-worker.js";
 
 export const STATS_POOL_DEFAULTS = {

@@ -1,6 +1,6 @@
 // Worker thread of the statistics pool: token counts of one chunk of records at a time.
 import { parentPort } from "node:worker_threads";
-import { rlPartial, sftPartial, type RlRowText, type SftRecordText } from "./stats.js";
+import { rlPartial, sftPartial, type RlRowText, type SftRecordText } from "../../../data/stats.js";
 
 export interface StatsJob {
   id: number;

@@ -1,7 +1,7 @@
 // The paper's data statistics table: per set, its size and the mean Qwen2.5 token counts of the question (Q),
 // the reasoning (R) and the answer (A), counted with the exact Qwen2.5 tokenizer. Written as Markdown and JSON.
-import { countTokens } from "../../../data/tokens.js";
-import { reasoningLayout } from "../../../scoring/index.js";
+import { countTokens } from "./tokens.js";
+import { reasoningLayout } from "../scoring/index.js";
 
 export interface StatsRow {
   split: "SFT" | "RL";
