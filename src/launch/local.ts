@@ -8,6 +8,8 @@ import { LineReader } from "../util/line-reader.js";
 import type { Job, JobOutcome, JobRecord, JobSpec, Launcher, WaitOptions } from "./types.js";
 import { endProcessGroup, groupAlive, isOurProcess, processesWithEnv, processStartTime } from "./process-tree.js";
 import { LAUNCH_ID_ENV } from "./launch-id.js";
+import { LOCAL_DEFAULTS } from "./defaults.js";
+import { watchJob, type JobProbe, type ProbeReading } from "./watch.js";
 
 export interface LocalLauncherOptions {
   /** Base environment; the job's own variables go on top. */
@@ -17,22 +19,22 @@ export interface LocalLauncherOptions {
   graceMs?: number;
 }
 
-const DEFAULTS = { pollMs: 500, graceMs: 10_000 };
+type Exit = { exitCode: number | null; signal: string | null };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class LocalJob implements Job {
-  private exited: Promise<{ exitCode: number | null; signal: string | null }> | undefined;
-  private ended = false;
+class LocalJob implements Job, JobProbe {
+  private exit: Exit | undefined;
+  readonly label: JobProbe["label"];
+  readonly stopSignal = "SIGTERM";
 
   constructor(
     readonly record: JobRecord,
     private readonly options: Required<Omit<LocalLauncherOptions, "env">>,
     private readonly watchdogMs: number | undefined,
-    exited: Promise<{ exitCode: number | null; signal: string | null }> | undefined,
+    /** Only for a job this process started: how it exited. A reattached job's exit status cannot be known. */
+    private readonly exited: Promise<Exit> | undefined,
   ) {
-    this.exited = exited;
-    void exited?.then(() => (this.ended = true));
+    this.label = { id: record.id, system: "the process table" };
+    void exited?.then((exit) => (this.exit = exit));
   }
 
   private get pid(): number {
@@ -43,46 +45,21 @@ class LocalJob implements Job {
     await endProcessGroup(this.pid, this.options.graceMs);
   }
 
-  private async running(): Promise<boolean> {
-    if (this.exited) return !this.ended || groupAlive(this.pid);
-    return localJobAlive(this.record);
+  /** Running while the leader has not exited or any process of its group lives on. */
+  async poll(): Promise<ProbeReading> {
+    if (this.exited) {
+      if (!this.exit || groupAlive(this.pid)) return { state: "running" };
+      const { exitCode, signal } = this.exit;
+      return { state: "ended", outcome: { state: exitCode === 0 ? "completed" : "failed", exitCode, signal } };
+    }
+    if (await localJobAlive(this.record)) return { state: "running" };
+    return { state: "ended", outcome: { state: "ended-unobserved", exitCode: null, signal: null } };
   }
 
   async wait(options: WaitOptions = {}): Promise<JobOutcome> {
-    const reader = new LineReader(this.record.logFile);
-    const onLine = options.onLine ?? (() => undefined);
-    let lastOutputAt = Date.now();
-    let abortRequested = false;
-    const onAbort = () => (abortRequested = true);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    if (options.signal?.aborted) abortRequested = true;
-    try {
-      for (;;) {
-        if ((await reader.poll(onLine)) > 0) lastOutputAt = Date.now();
-        await options.onTick?.();
-        if (abortRequested) {
-          await this.cancel();
-          await reader.poll(onLine);
-          reader.flush(onLine);
-          return { state: "interrupted", exitCode: null, signal: "SIGTERM" };
-        }
-        if (this.watchdogMs && Date.now() - lastOutputAt > this.watchdogMs) {
-          await this.cancel();
-          reader.flush(onLine);
-          return { state: "hang", exitCode: null, signal: "SIGTERM", reason: `no output for ${Math.round(this.watchdogMs / 60000)} min` };
-        }
-        if (!(await this.running())) break;
-        await sleep(this.options.pollMs);
-      }
-      await reader.poll(onLine);
-      reader.flush(onLine);
-      await options.onTick?.();
-      if (!this.exited) return { state: "ended-unobserved", exitCode: null, signal: null };
-      const { exitCode, signal } = await this.exited;
-      return { state: exitCode === 0 ? "completed" : "failed", exitCode, signal };
-    } finally {
-      options.signal?.removeEventListener("abort", onAbort);
-    }
+    // From the start of the file, as local jobs have always been read.
+    const log = new LineReader(this.record.logFile);
+    return watchJob(this, log, { ...options, pollMs: this.options.pollMs, tickAfterEnd: true, ...(this.watchdogMs ? { watchdogMs: this.watchdogMs } : {}) });
   }
 }
 
@@ -101,7 +78,7 @@ async function localJobAlive(record: JobRecord): Promise<boolean> {
 }
 
 export function createLocalLauncher(options: LocalLauncherOptions = {}): Launcher {
-  const settings = { pollMs: options.pollMs ?? DEFAULTS.pollMs, graceMs: options.graceMs ?? DEFAULTS.graceMs };
+  const settings = { pollMs: options.pollMs ?? LOCAL_DEFAULTS.pollMs, graceMs: options.graceMs ?? LOCAL_DEFAULTS.graceMs };
   return {
     name: "local",
     async submit(spec: JobSpec): Promise<Job> {

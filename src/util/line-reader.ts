@@ -1,6 +1,8 @@
-// Reads a growing file by byte offset and hands out complete lines. Only new bytes are read; a partial last line
-// waits for its newline; memory stays flat however large the file grows. Used for tool logs and JSONL progress files.
-import { open } from "node:fs/promises";
+// The one line reader: follows a growing file by byte offset and hands out complete lines, and reads the last lines
+// of a file. Only new bytes are read; a partial last line (or a UTF-8 character cut between reads) waits for its
+// newline; memory stays flat however large the file grows. Used for job logs (local, Slurm, Ray), JSONL progress
+// files and the run log.
+import { open, stat } from "node:fs/promises";
 
 const NEWLINE = 0x0a;
 const CHUNK = 1 << 20;
@@ -15,6 +17,12 @@ export class LineReader {
     startAt = 0,
   ) {
     this.offset = startAt;
+  }
+
+  /** A reader that skips what the file holds now (lines of an earlier attempt are not this job's). */
+  static async fromEnd(file: string): Promise<LineReader> {
+    const size = await stat(file).then((s) => s.size, () => 0);
+    return new LineReader(file, size);
   }
 
   /** Bytes consumed so far (complete lines and the pending partial line). */
@@ -60,6 +68,20 @@ export class LineReader {
   flush(onLine: (line: string) => void): void {
     if (this.pending.length) onLine(this.pending.toString("utf8"));
     this.pending = Buffer.alloc(0);
+  }
+
+  /** The complete lines appended since the last call, as an array. */
+  async read(): Promise<string[]> {
+    const lines: string[] = [];
+    await this.poll((line) => lines.push(line));
+    return lines;
+  }
+
+  /** Like read, then the unterminated last line too; for a file whose writer has ended. */
+  async drain(): Promise<string[]> {
+    const lines = await this.read();
+    this.flush((line) => lines.push(line));
+    return lines;
   }
 
   private consume(chunk: Buffer, onLine: (data: Buffer, start: number, end: number) => void): void {

@@ -1,4 +1,4 @@
-// Every default of the Ray launcher, in one place.
+// Every default of the Ray launcher, in one place (watching a job: ../defaults.ts).
 
 export const RAY_DEFAULTS = {
   executable: "ray",
@@ -7,9 +7,4 @@ export const RAY_DEFAULTS = {
   pollIntervalMs: 5_000,
   commandTimeoutMs: 60_000,
   submissionIdPrefix: "dianjin-",
-  /** A job `ray job status` says does not exist this many times in a row is reported `unknown`. */
-  missingPollsBeforeGone: 3,
-  maxQueryFailures: 5,
-  /** After `ray job stop`, how long `wait` waits for Ray to confirm before returning. */
-  stopConfirmMs: 15_000,
 } as const;

@@ -4,11 +4,12 @@ import { randomBytes } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
+import { LineReader } from "../../util/line-reader.js";
 import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createRayCommands, type RayCommandOptions, type RayCommands } from "./commands.js";
 import { RAY_DEFAULTS } from "./defaults.js";
 import { rayEntrypoint } from "./entrypoint.js";
-import { RayJob, type RayJobContext } from "./ray-job.js";
+import { RayJob, rayJobLogText, rayJobStatus, type RayJobContext } from "./ray-job.js";
 import { mapRayStatus } from "./status.js";
 import { raySubmitArgs } from "./submit-args.js";
 
@@ -70,20 +71,21 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
         extra: { ...extra },
       };
       await mkdir(dirname(record.logFile), { recursive: true });
-      return new RayJob(record, context);
+      // Lines already in the stage log (an earlier attempt, the pipeline's header) are not this job's.
+      return new RayJob(record, context, await LineReader.fromEnd(record.logFile));
     },
 
     async reattach(record: JobRecord): Promise<Job | undefined> {
       if (record.launcher !== "ray") throw new LaunchError(`cannot reattach a ${record.launcher} job with the Ray launcher`);
       const address = typeof record.extra?.address === "string" ? record.extra.address : options.address;
-      const probe = new RayJob(record, { ...context, address });
-      const reading = await probe.status();
+      const here = { ...context, address };
+      const reading = await rayJobStatus(here, record.id);
       if (!reading.found) return undefined;
       // What Ray holds now was seen (or missed) by the previous watcher; say where to find it.
-      const seen = (await probe.logText()).length;
+      const seen = (await rayJobLogText(here, record.id)).length;
       await mkdir(dirname(record.logFile), { recursive: true });
       await appendFile(record.logFile, `[dianjin-train] reattached to Ray job ${record.id}; earlier output: ray job logs ${record.id} --address ${address}\n`);
-      return new RayJob(record, { ...context, address }, seen);
+      return new RayJob(record, here, await LineReader.fromEnd(record.logFile), seen);
     },
 
     async find(launchId, hint): Promise<Job | undefined> {
@@ -94,7 +96,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
 
     async liveness(record: JobRecord): Promise<Liveness> {
       const address = typeof record.extra?.address === "string" ? record.extra.address : options.address;
-      const reading = await new RayJob(record, { ...context, address }).status();
+      const reading = await rayJobStatus({ ...context, address }, record.id);
       if (!reading.found) return { alive: false };
       const phase = mapRayStatus(reading.status);
       if (phase.active) return { alive: true };

@@ -1,13 +1,12 @@
-// One Ray job being watched: `ray job status` each interval, new lines of `ray job logs` appended
-// to the stage log and handed to onLine, the no-output watchdog, and `ray job stop` on cancel or
-// abort.
+// One Ray job: its probe for the watch loop. Each poll asks `ray job status`, copies what `ray job logs` holds beyond
+// what was copied before into the stage log (which the watch loop follows), and `ray job stop` ends the job.
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { LaunchError } from "../../errors.js";
-import { LineSplitter } from "../slurm/lines.js";
+import type { LineReader } from "../../util/line-reader.js";
 import type { Job, JobOutcome, JobRecord, WaitOptions } from "../types.js";
+import { watchJob, type JobProbe, type ProbeReading } from "../watch.js";
 import type { RayCommands } from "./commands.js";
-import { RAY_DEFAULTS } from "./defaults.js";
 import { mapRayStatus, parseRayJobStatus, stripRayCliPreamble, type RayStatusReading } from "./status.js";
 
 export interface RayJobContext {
@@ -16,41 +15,42 @@ export interface RayJobContext {
   pollIntervalMs: number;
 }
 
-const ABORTED = Symbol("aborted");
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<typeof ABORTED | undefined> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(ABORTED);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(ABORTED);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(undefined);
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** Ray's failure message carries the entrypoint's exit code: "...failed with exit code 7, ...". */
 function exitCodeFrom(message: string | undefined): number | null {
   const m = /exit code (-?\d+)/.exec(message ?? "");
   return m ? Number(m[1]) : null;
 }
 
-export class RayJob implements Job {
-  /** Characters of `ray job logs` output already turned into lines. */
-  private consumed = 0;
-  private readonly lines = new LineSplitter();
+export async function rayJobStatus(context: RayJobContext, id: string): Promise<RayStatusReading> {
+  const r = await context.ray(["job", "status", id, "--address", context.address]);
+  const reading = parseRayJobStatus(`${r.stdout}\n${r.stderr}`);
+  if (!reading) throw new LaunchError(`could not read \`ray job status ${id}\` (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(-300)}`);
+  return reading;
+}
+
+/** The full log text as Ray holds it now. */
+export async function rayJobLogText(context: RayJobContext, id: string): Promise<string> {
+  const r = await context.ray(["job", "logs", id, "--address", context.address]);
+  if (r.exitCode !== 0) throw new LaunchError(`ray job logs ${id} failed: ${(r.stderr || r.stdout).trim().slice(-300)}`);
+  return stripRayCliPreamble(r.stdout);
+}
+
+export class RayJob implements Job, JobProbe {
+  readonly label: JobProbe["label"];
+  /** Characters of `ray job logs` output already copied to the stage log. */
+  private consumed: number;
+  private copiedEndsWithNewline = true;
 
   constructor(
     readonly record: JobRecord,
     private readonly context: RayJobContext,
+    /** The stage log, from where this job's output starts. */
+    private readonly log: LineReader,
     /** For reattach: the output Ray already holds, which the previous watcher has seen. */
     skipChars = 0,
   ) {
     this.consumed = skipChars;
+    this.label = { id: record.id, system: "Ray", contact: `the Ray cluster at ${context.address}` };
   }
 
   async cancel(): Promise<void> {
@@ -58,92 +58,33 @@ export class RayJob implements Job {
     if (r.exitCode !== 0) throw new LaunchError(`ray job stop ${this.record.id} failed: ${(r.stderr || r.stdout).trim()}`);
   }
 
-  async status(): Promise<RayStatusReading> {
-    const r = await this.context.ray(["job", "status", this.record.id, "--address", this.context.address]);
-    const reading = parseRayJobStatus(`${r.stdout}\n${r.stderr}`);
-    if (!reading) throw new LaunchError(`could not read \`ray job status ${this.record.id}\` (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(-300)}`);
-    return reading;
+  async poll(): Promise<ProbeReading | undefined> {
+    const reading = await rayJobStatus(this.context, this.record.id);
+    if (!reading.found) return undefined;
+    const phase = mapRayStatus(reading.status);
+    // Logs are read after the status, so an ended job's logs are complete.
+    await this.copyLog(!phase.active);
+    if (phase.active) return { state: reading.status === "RUNNING" ? "running" : "queued" };
+    const exitCode = phase.state === "completed" ? 0 : exitCodeFrom(reading.message);
+    const reason = reading.message ? `${reading.status}: ${reading.message}` : reading.status;
+    return { state: "ended", outcome: { state: phase.state, exitCode, signal: null, reason } };
   }
 
-  /** The full log text as Ray holds it now. */
-  async logText(): Promise<string> {
-    const r = await this.context.ray(["job", "logs", this.record.id, "--address", this.context.address]);
-    if (r.exitCode !== 0) throw new LaunchError(`ray job logs ${this.record.id} failed: ${(r.stderr || r.stdout).trim().slice(-300)}`);
-    return stripRayCliPreamble(r.stdout);
-  }
-
-  /** New complete lines since the last call; appended to the stage log before they are handed out. */
-  private async newLines(final: boolean): Promise<string[]> {
-    const text = await this.logText();
-    if (text.length < this.consumed) this.consumed = 0; // logs were reset: read them again from the start
-    const lines = this.lines.push(text.slice(this.consumed));
+  /** Appends Ray's new output to the stage log; `ended` closes an unfinished last line so later writes start fresh. */
+  private async copyLog(ended: boolean): Promise<void> {
+    const text = await rayJobLogText(this.context, this.record.id);
+    if (text.length < this.consumed) this.consumed = 0; // logs were reset: copy them again from the start
+    let fresh = text.slice(this.consumed);
     this.consumed = text.length;
-    if (final) lines.push(...this.lines.flush());
-    if (lines.length > 0) {
-      await mkdir(dirname(this.record.logFile), { recursive: true });
-      await appendFile(this.record.logFile, lines.map((l) => `${l}\n`).join(""));
-    }
-    return lines;
+    if (ended && !(fresh ? fresh.endsWith("\n") : this.copiedEndsWithNewline)) fresh += "\n";
+    if (!fresh) return;
+    await mkdir(dirname(this.record.logFile), { recursive: true });
+    await appendFile(this.record.logFile, fresh);
+    this.copiedEndsWithNewline = fresh.endsWith("\n");
   }
 
-  async wait(options: WaitOptions = {}): Promise<JobOutcome> {
+  wait(options: WaitOptions = {}): Promise<JobOutcome> {
     const watchdogMs = typeof this.record.extra?.watchdogMs === "number" ? this.record.extra.watchdogMs : undefined;
-    const deliver = (lines: string[]) => {
-      for (const line of lines) options.onLine?.(line);
-      return lines.length;
-    };
-    let lastOutputAt = Date.now();
-    let missing = 0;
-    let failures = 0;
-
-    for (let first = true; ; first = false) {
-      const aborted = first ? options.signal?.aborted : (await sleep(this.context.pollIntervalMs, options.signal)) === ABORTED;
-      if (aborted) return this.stop("interrupted", "aborted by the caller", deliver);
-
-      let reading: RayStatusReading;
-      try {
-        reading = await this.status();
-        if (reading.found && deliver(await this.newLines(false)) > 0) lastOutputAt = Date.now();
-        failures = 0;
-      } catch (error) {
-        if (++failures >= RAY_DEFAULTS.maxQueryFailures) {
-          throw new LaunchError(`lost contact with the Ray cluster at ${this.context.address} while watching job ${this.record.id}: ${String(error)}`);
-        }
-        continue;
-      }
-      if (!reading.found) {
-        if (++missing >= RAY_DEFAULTS.missingPollsBeforeGone) {
-          return { state: "unknown", exitCode: null, signal: null, reason: `Ray no longer knows job ${this.record.id}` };
-        }
-        continue;
-      }
-      missing = 0;
-      const phase = mapRayStatus(reading.status);
-      if (!phase.active) {
-        deliver(await this.newLines(true));
-        const exitCode = phase.state === "completed" ? 0 : exitCodeFrom(reading.message);
-        const reason = reading.message ? `${reading.status}: ${reading.message}` : reading.status;
-        return { state: phase.state, exitCode, signal: null, reason };
-      }
-      // Time spent pending is not silence: the watchdog counts running time only.
-      const running = reading.status === "RUNNING";
-      if (!running) lastOutputAt = Date.now();
-      if (running && watchdogMs && Date.now() - lastOutputAt > watchdogMs) {
-        return this.stop("hang", `no output for ${Math.round(watchdogMs / 1000)} s`, deliver);
-      }
-      await options.onTick?.();
-    }
-  }
-
-  private async stop(state: "interrupted" | "hang", reason: string, deliver: (lines: string[]) => number): Promise<JobOutcome> {
-    await this.cancel();
-    const deadline = Date.now() + RAY_DEFAULTS.stopConfirmMs;
-    while (Date.now() < deadline) {
-      const reading = await this.status().catch(() => undefined);
-      if (reading && (!reading.found || !mapRayStatus(reading.status).active)) break;
-      await sleep(Math.min(this.context.pollIntervalMs, 1_000), undefined);
-    }
-    deliver(await this.newLines(true).catch(() => []));
-    return { state, exitCode: null, signal: null, reason };
+    return watchJob(this, this.log, { ...options, pollMs: this.context.pollIntervalMs, ...(watchdogMs ? { watchdogMs } : {}) });
   }
 }

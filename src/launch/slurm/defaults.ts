@@ -1,4 +1,4 @@
-// Every default of the Slurm launcher and its scripts, in one place.
+// Every default of the Slurm launcher and its scripts, in one place (watching a job: ../defaults.ts).
 
 export const SLURM_DEFAULTS = {
   /** One sacct/squeue query for all watched jobs per interval; gentle on slurmctld and slurmdbd. */
@@ -7,10 +7,6 @@ export const SLURM_DEFAULTS = {
   masterPort: 29_500,
   /** How long a Slurm client command may take before it counts as failed. */
   commandTimeoutMs: 60_000,
-  /** A job missing from every query this many times in a row is reported as `unknown`. */
-  missingPollsBeforeGone: 3,
-  /** After scancel, how long `wait` waits for Slurm to confirm the end before returning. */
-  cancelConfirmMs: 15_000,
   jobNamePrefix: "dianjin-",
   /** srun: seconds to wait for the other tasks once the first one ended. */
   srunWaitSeconds: 60,

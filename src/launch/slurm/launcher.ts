@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import { LineReader } from "../../util/line-reader.js";
 import { isSecretName } from "../../util/secrets.js";
 import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createSlurmCommands, type SlurmCommandOptions, type SlurmCommands } from "./commands.js";
@@ -15,7 +16,6 @@ import { renderRaySlurmScript } from "./ray-script.js";
 import { sbatch } from "./sbatch.js";
 import { renderSlurmScript } from "./script.js";
 import { SlurmJob, outcomeOf, type SlurmJobContext } from "./slurm-job.js";
-import { LogTail } from "./tail.js";
 
 export interface SlurmLauncherOptions extends SlurmCommandOptions {
   /** Where scripts and Slurm's own output files go; must be on storage every node sees. */
@@ -103,7 +103,7 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       await mkdir(dirname(job.logFile), { recursive: true });
       await writeFileAtomic(scriptPath, script);
       // Lines already in the stage log (an earlier attempt, the pipeline's header) are not this job's.
-      const tail = await LogTail.fromEnd(job.logFile);
+      const tail = await LineReader.fromEnd(job.logFile);
       const submitted = await sbatch(commands, scriptPath, secret);
       const extra: SlurmRecordExtra = {
         script: scriptPath,
@@ -129,7 +129,7 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       const round = await poller.next(record.id, cluster);
       if (!round.ok) throw new LaunchError(`could not ask Slurm about job ${record.id}: ${String(round.error)}`);
       if (!round.status) return undefined;
-      return new SlurmJob(record, context, await LogTail.fromEnd(record.logFile));
+      return new SlurmJob(record, context, await LineReader.fromEnd(record.logFile));
     },
 
     async find(launchId, hint): Promise<Job | undefined> {
@@ -142,7 +142,7 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       if (!active) return undefined;
       const extra: SlurmRecordExtra = { script: "", jobName: launchId, outputDir: jobDir, launchId };
       const record: JobRecord = { launcher: "slurm", id: active[0]!, logFile: resolve(hint.logFile), submittedAt: new Date().toISOString(), extra: { ...extra } };
-      return new SlurmJob(record, context, await LogTail.fromEnd(record.logFile));
+      return new SlurmJob(record, context, await LineReader.fromEnd(record.logFile));
     },
 
     async liveness(record: JobRecord): Promise<Liveness> {

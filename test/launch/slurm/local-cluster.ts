@@ -41,6 +41,10 @@ export function buildLauncherForChild(out: string): string {
   const files = [
     ...readdirSync(join(ROOT, "src/launch/slurm")).map((f) => join("src/launch/slurm", f)),
     "src/launch/types.ts",
+    "src/launch/watch.ts",
+    "src/launch/defaults.ts",
+    "src/llm/abortable.ts",
+    "src/util/line-reader.ts",
     "src/errors.ts",
     "src/util/atomic-write.ts",
     "src/util/secrets.ts",
