@@ -2,7 +2,7 @@
 // and hands out its lines, ticks, ends the job when the caller aborts or the job goes silent (watchdog), and reads the
 // last lines once the job has ended. Local, Slurm and Ray jobs only say how to ask about their job and how to end it.
 import { LaunchError } from "../errors.js";
-import { raceAbort, sleep } from "../llm/abortable.js";
+import { raceAbort, sleep } from "../util/abortable.js";
 import type { LineReader } from "../util/line-reader.js";
 import { WATCH_DEFAULTS } from "./defaults.js";
 import type { JobOutcome, WaitOptions } from "./types.js";

@@ -4,7 +4,7 @@
 // total timeouts over a streamed answer (see attempt.ts), and a concurrency limit.
 import { Agent } from "undici";
 import pLimit, { type LimitFunction } from "p-limit";
-import { abortReason, raceAbort, sleep } from "./abortable.js";
+import { abortReason, raceAbort, sleep } from "../util/abortable.js";
 import { backoffDelayMs, retryAfterMs, type BackoffPolicy } from "./backoff.js";
 import { LLM_DEFAULTS } from "./defaults.js";
 import { LlmError, type LlmFailureReason } from "./errors.js";

@@ -3,7 +3,7 @@
 // come back in input order whatever the completion order, so output is deterministic across reruns.
 import { setMaxListeners } from "node:events";
 import pLimit from "p-limit";
-import { abortReason, raceAbort } from "./abortable.js";
+import { abortReason, raceAbort } from "../util/abortable.js";
 import { requestKey } from "./canonical.js";
 import { LLM_DEFAULTS } from "./defaults.js";
 import { isDianjinError } from "../errors.js";

@@ -43,7 +43,7 @@ export function buildLauncherForChild(out: string): string {
     "src/launch/types.ts",
     "src/launch/watch.ts",
     "src/launch/defaults.ts",
-    "src/llm/abortable.ts",
+    "src/util/abortable.ts",
     "src/util/line-reader.ts",
     "src/errors.ts",
     "src/util/atomic-write.ts",
