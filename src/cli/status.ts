@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { readState, StateStore, type StageState } from "../pipeline/state.js";
 import { stagePaths } from "../pipeline/plan.js";
 import { launcherFor } from "../pipeline/launchers.js";
-import { STAGE_ORDER } from "../stages/registry.js";
+import { STAGE_ORDER, stageModule } from "../stages/registry.js";
 import { checkLiveness, liveJob, recordUnwatchedEnd } from "../pipeline/liveness.js";
 import { LIVE_STATUSES } from "../pipeline/stage-status.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
@@ -38,7 +38,8 @@ export async function statusCommand(config: string, options: { set: string[]; js
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
     const job = s.job && (s.status === "running" || s.status === "launching") ? ` (${s.job.launcher} job ${s.job.id})` : "";
-    const serving = s.status === "serving" && s.outputs ? ` at ${s.outputs.baseUrls ?? s.outputs.baseUrl} (model ${s.outputs.model})` : "";
+    const address = s.status === "serving" && s.outputs ? stageModule(name)?.service?.address(s.outputs) : undefined;
+    const serving = address ? ` at ${address.all} (model ${address.model})` : "";
     const note = ended.get(name);
     const shown = note ?? s.status;
     const why = s.failure && !note ? ` — ${s.failure.summary}` : "";

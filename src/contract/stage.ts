@@ -185,6 +185,8 @@ export interface StageModule<Name extends string = string, Schema extends ZodTyp
     ready(ctx: StageContext, render: StageRender, job: { pid?: number; logFile: string }, signal?: AbortSignal): Promise<StageOutputs>;
     /** Is a recorded, running service still answering? */
     alive(outputs: StageOutputs): Promise<boolean>;
+    /** Where a recorded service answers, for messages: its first address, every address, and the name it serves. */
+    address(outputs: StageOutputs): { first: string; all: string; model?: string };
     /** Its own settings ask for it to stay up after the run. */
     keep(config: ExperimentBase): boolean;
   };

@@ -152,7 +152,7 @@ async function decide(
     return { action: "reattach", reason: `${live}; its outputs are complete`, incomplete: [], ...(prior.job ? { job: prior.job } : {}) };
   }
   if (def.service && prior?.status === "serving") {
-    const url = prior.outputs?.baseUrl ?? "?";
+    const url = def.service.address(prior.outputs ?? {}).first;
     if (prior.key === key && !forced && (await def.service.alive(prior.outputs ?? {}))) {
       return { action: "skip", reason: `already serving at ${url} (same settings)`, incomplete: [] };
     }

@@ -177,6 +177,7 @@ export const deployStage = {
       );
       return checks.every(Boolean);
     },
+    address: (outputs) => ({ first: outputs.baseUrl ?? "?", all: outputs.baseUrls ?? outputs.baseUrl ?? "?", model: outputs.model }),
     keep: (config) => (config.stages.deploy as DeployStageConfig | undefined)?.keep ?? false,
   },
 } satisfies StageModule<"deploy", typeof deployStageSchema>;
