@@ -4,7 +4,7 @@ import { InterruptedError } from "../errors.js";
 import { loadExperiment } from "../config/load.js";
 import { acquireLock } from "./lock.js";
 import { writeManifest } from "./manifest.js";
-import { planFromLoaded, type PlannedStage } from "./plan.js";
+import { planFromLoaded, type Plan, type PlannedStage } from "./plan.js";
 import { StateStore } from "./state.js";
 import { launcherFor } from "./launchers.js";
 import { refuseUnlessReady } from "./preflight.js";
@@ -44,28 +44,32 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
   const loaded = await loadExperiment(configPath, options);
   const lock = await acquireLock(loaded.config.workdir, `dianjin-train ${process.argv.slice(2).join(" ")}`.trim());
   try {
-    const plan = await planFromLoaded(loaded, options);
-    // Every selected stage is checked before the first starts: no problem is found hours into a run.
-    await refuseUnlessReady(plan, { env: options.env });
-    const store = await StateStore.open(plan.workdir, plan.experiment);
-    await writeManifest(plan.workdir, loaded, store.state.tools);
-    const launcher = options.launcher ?? (await launcherFor(loaded.config, options.env));
-    const run: Run = { plan, store, launcher, options, emit: options.onEvent ?? (() => undefined), env: options.env ?? process.env, facts: runFacts(plan), services: [] };
-    const results: StageResult[] = [];
-    try {
-      for (const entry of plan.stages) {
-        if (options.signal?.aborted) throw new InterruptedError(entry.name);
-        const result = await runEntry(run, entry);
-        results.push(result);
-        // Later stages see what this one actually produced (a service's endpoint is known only now).
-        learnProduced(run.facts, entry.name, result.key, result.outputs);
-      }
-    } finally {
-      await settleServices(run, results).catch(() => undefined);
-    }
-    await writeManifest(plan.workdir, loaded, store.state.tools);
-    return { experiment: plan.experiment, workdir: plan.workdir, stages: results };
+    return await applyPlan(await planFromLoaded(loaded, options), options);
   } finally {
     await lock.release();
   }
+}
+
+/** Runs a plan (the caller holds the workdir's lock). The plan is only read: what happened goes to state and results. */
+export async function applyPlan(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
+  // Every selected stage is checked before the first starts: no problem is found hours into a run.
+  await refuseUnlessReady(plan, { env: options.env });
+  const store = await StateStore.open(plan.workdir, plan.experiment);
+  await writeManifest(plan.workdir, plan.loaded, store.state.tools);
+  const launcher = options.launcher ?? (await launcherFor(plan.loaded.config, options.env));
+  const run: Run = { plan, store, launcher, options, emit: options.onEvent ?? (() => undefined), env: options.env ?? process.env, facts: runFacts(plan), services: [] };
+  const results: StageResult[] = [];
+  try {
+    for (const entry of plan.stages) {
+      if (options.signal?.aborted) throw new InterruptedError(entry.name);
+      const result = await runEntry(run, entry);
+      results.push(result);
+      // Later stages see what this one actually produced (a service's endpoint is known only now).
+      learnProduced(run.facts, entry.name, result.key, result.outputs);
+    }
+  } finally {
+    await settleServices(run, results).catch(() => undefined);
+  }
+  await writeManifest(plan.workdir, plan.loaded, store.state.tools);
+  return { experiment: plan.experiment, workdir: plan.workdir, stages: results };
 }
