@@ -12,7 +12,7 @@ import { readState, type RunState, type StageState } from "./state.js";
 import { STAGE_ORDER, isStageName, type StageName } from "./stages.js";
 import type { StageResources } from "../resources/types.js";
 import { renderTiming, type RenderTiming } from "./render-at.js";
-import { deepFreeze } from "./freeze.js";
+import { frozenCopy } from "./freeze.js";
 import type { ResumePoint, StageContext, StageDefinition, StagePaths, StageRender, UpstreamInfo } from "../contract/stage.js";
 
 export type StageAction = "run" | "resume" | "reattach" | "skip" | "not-selected";
@@ -236,8 +236,8 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
   const settled = skipIdleServices(drafts, config, options.detach === true);
   const stages = settled.map((s, i) => ({ ...s, ...renderTiming(s, settled.slice(0, i), config) }));
   if (options.contract) checkContracts(stages);
-  // Stage definitions are code every plan shares; everything else is frozen data.
-  return deepFreeze({ experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state }, new Set(["definition"]));
+  // The plan owns its data, frozen; stage definitions are code every plan shares.
+  return frozenCopy({ experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state }, new Set(["definition"]));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Launch records: what only the run knows goes into a new record; the frozen plan entry is left as it was.
 import { describe, expect, it } from "vitest";
 import type { StageContext, StageDefinition, StageRender } from "../../src/contract/stage.js";
-import { deepFreeze } from "../../src/pipeline/freeze.js";
+import { frozenCopy } from "../../src/pipeline/freeze.js";
 import { atLaunch, learnProduced, withProbedVersion, type RunFacts } from "../../src/pipeline/launch-record.js";
 import { stageKey } from "../../src/pipeline/keys.js";
 import type { PlannedStage } from "../../src/pipeline/plan.js";
@@ -22,7 +22,7 @@ function sftEntry(renderAt: "plan" | "launch") {
   } as unknown as StageDefinition;
   const keyInputs = { data: "/planned", version: null, files: {}, upstream: { data: "k-planned" } };
   const context = { paths: {}, upstream: { data: { key: "k-planned", outputs: { file: "/planned" } } }, toolVersions: { python: "3.12" }, versionSource: "unknown" } as unknown as StageContext;
-  const entry = deepFreeze(
+  const entry = frozenCopy(
     { name: "sft", title: "SFT", action: "run", reason: "never run", key: stageKey("sft", 3, keyInputs), keyInputs, render: definition.render(context, undefined), incomplete: [], context, definition, renderAt, renderReason: "test" } as PlannedStage,
     new Set(["definition"]),
   );
