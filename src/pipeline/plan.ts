@@ -10,41 +10,47 @@ import { launcherFor } from "./launchers.js";
 import { describeChanges, fingerprint, stageKey } from "./keys.js";
 import { readState, type RunState, type StageState } from "./state.js";
 import type { StageResources } from "../resources/types.js";
+import { renderTiming, type RenderTiming } from "./render-at.js";
+import { frozenCopy } from "./freeze.js";
 import type { ResumePoint, StageContext, StageModule, StagePaths, StageRender, UpstreamInfo } from "../contract/stage.js";
 
 export type StageAction = "run" | "resume" | "reattach" | "skip" | "not-selected";
 
-export interface PlannedStage {
-  name: StageName;
-  title: string;
-  action: StageAction;
-  reason: string;
-  key: string;
-  keyInputs: Record<string, unknown>;
-  render: StageRender;
-  resumeFrom?: ResumePoint;
+/**
+ * One stage of the plan. The plan is immutable data: planFromLoaded freezes it, and apply renders a stage whose
+ * `renderAt` is "launch" again into a separate launch record (see launch-record.ts) instead of rewriting it.
+ */
+export interface PlannedStage extends Readonly<RenderTiming> {
+  readonly name: StageName;
+  readonly title: string;
+  readonly action: StageAction;
+  readonly reason: string;
+  readonly key: string;
+  readonly keyInputs: Readonly<Record<string, unknown>>;
+  readonly render: StageRender;
+  readonly resumeFrom?: Readonly<ResumePoint>;
   /** Incomplete checkpoints newer than the resume point; apply moves them aside. */
-  incomplete: ResumePoint[];
+  readonly incomplete: readonly ResumePoint[];
   /**
    * For `run`: why the existing output folder is moved aside as a whole (an older config, or a restart with no
    * complete checkpoint). Incomplete checkpoints then go with it.
    */
-  setAsideLabel?: "superseded" | "restart";
+  readonly setAsideLabel?: "superseded" | "restart";
   /** An earlier job still running, for reattach. */
-  job?: JobRecord;
-  context: StageContext;
-  definition: StageModule;
+  readonly job?: Readonly<JobRecord>;
+  readonly context: StageContext;
+  readonly definition: StageModule;
   /** GPU stages: memory per GPU, fit, time and cost. */
-  resources?: StageResources;
+  readonly resources?: StageResources;
 }
 
 export interface Plan {
-  experiment: string;
-  workdir: string;
-  configFile: string;
-  stages: PlannedStage[];
-  loaded: LoadedExperiment;
-  state: RunState;
+  readonly experiment: string;
+  readonly workdir: string;
+  readonly configFile: string;
+  readonly stages: readonly PlannedStage[];
+  readonly loaded: LoadedExperiment;
+  readonly state: RunState;
 }
 
 export interface SelectOptions {
@@ -113,6 +119,8 @@ function endedUnwatched(job: JobRecord, live: Liveness): string {
 }
 
 type Decision = Pick<PlannedStage, "action" | "reason" | "resumeFrom" | "incomplete" | "job" | "setAsideLabel">;
+/** A planned stage before its render timing is known (that needs the actions of the stages before it). */
+type Draft = Omit<PlannedStage, keyof RenderTiming>;
 
 /**
  * A job an earlier CLI started may still be alive: recorded (running), or only intended (launching: the CLI died
@@ -198,7 +206,7 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
   const selected = selectStages(enabled, options);
   const force = new Set(options.force ?? []);
   const upstream: Partial<Record<string, UpstreamInfo>> = {};
-  const stages: PlannedStage[] = [];
+  const drafts: Draft[] = [];
   const toolVersions = knownVersions(config, state);
 
   for (const name of enabled) {
@@ -222,32 +230,32 @@ export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOp
       : { action: "not-selected" as const, reason: "not selected (--from/--until/--only)", incomplete: [] };
     const render = decision.resumeFrom ? await def.render(ctx, decision.resumeFrom) : base;
     const resources = decision.action === "not-selected" ? undefined : await def.resources?.(ctx);
-    stages.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision, ...(resources ? { resources } : {}) });
+    drafts.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision, ...(resources ? { resources } : {}) });
     upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
   }
-  skipIdleServices(stages, config, options.detach === true);
+  const settled = skipIdleServices(drafts, config, options.detach === true);
+  const stages = settled.map((s, i) => ({ ...s, ...renderTiming(s, settled.slice(0, i), config) }));
   if (options.contract) checkContracts(stages);
-  return { experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state };
+  // The plan owns its data, frozen; stage definitions are code every plan shares.
+  return frozenCopy({ experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state }, new Set(["definition"]));
 }
 
 /**
  * A server is started only for a stage that will use it, or when it is wanted for itself (a lone `deploy`,
  * `--detach`, keep). Starting GPUs for an up-to-date eval would load a model only to stop it again.
  */
-function skipIdleServices(stages: PlannedStage[], config: Experiment, detach: boolean): void {
-  for (const s of stages) {
-    if (!s.definition.service || (s.action !== "run" && s.action !== "resume")) continue;
+function skipIdleServices(stages: readonly Draft[], config: Experiment, detach: boolean): Draft[] {
+  return stages.map((s) => {
+    if (!s.definition.service || (s.action !== "run" && s.action !== "resume")) return s;
     const consumers = stages.filter((c) => c.definition.needs.includes(s.name) && c.action !== "not-selected");
-    if (!consumers.length || detach || serviceKept(s.definition, config)) continue;
-    if (consumers.every((c) => c.action === "skip")) {
-      s.action = "skip";
-      s.reason = `not started: ${consumers.map((c) => c.name).join(", ")} up to date`;
-    }
-  }
+    if (!consumers.length || detach || serviceKept(s.definition, config)) return s;
+    if (!consumers.every((c) => c.action === "skip")) return s;
+    return { ...s, action: "skip", reason: `not started: ${consumers.map((c) => c.name).join(", ")} up to date` };
+  });
 }
 
 /** The tool-release contract of every stage that would run; all problems at once, the first failing stage named. */
-function checkContracts(stages: PlannedStage[]): void {
+function checkContracts(stages: readonly PlannedStage[]): void {
   const failing: Array<{ stage: string; problems: Problem[] }> = [];
   for (const s of stages) {
     if (s.action !== "run" && s.action !== "resume") continue;

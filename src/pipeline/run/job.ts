@@ -1,0 +1,155 @@
+// A stage run as a job (SFT, GRPO, merge, deploy's server): the write-ahead launch record, submit or reattach, wait,
+// and classify how it ended.
+import { mkdir } from "node:fs/promises";
+import { InterruptedError, PreflightError, StageError, type FailureCause } from "../../errors.js";
+import type { Job, JobOutcome } from "../../launch/types.js";
+import { newLaunchId } from "../../launch/launch-id.js";
+import { crashPoint } from "../../util/crash-point.js";
+import { tailLines } from "../../util/line-reader.js";
+import { asPlanned, atLaunch, withProbedVersion, type LaunchRecord } from "../launch-record.js";
+import { describeOutcome } from "../outcome.js";
+import { planFromLoaded, type PlannedStage } from "../plan.js";
+import { stageProblems } from "../preflight.js";
+import type { StageState } from "../state.js";
+import { probeVersion, requireTool } from "../tools.js";
+import { toolOf } from "../../stages/registry.js";
+import { setAsideBeforeLaunch, warnLowDisk, writeRendered } from "./before-launch.js";
+import { finish, outputsProblem, withoutRun } from "./finish.js";
+import { runInProcess } from "./in-process.js";
+import { attemptLog, attemptOf, type Run, type StageResult } from "./run.js";
+import { serviceStarted, stopRecordedService } from "./service.js";
+
+interface Attempt {
+  attempt: number;
+  logFile: string;
+  started: number;
+  prior: StageState | undefined;
+}
+
+/** Runs a planned job stage: launches it, or reattaches to the job an earlier CLI started. */
+export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult> {
+  const attempt = attemptOf(run, entry);
+  const at: Attempt = { attempt, logFile: attemptLog(entry, attempt), started: Date.now(), prior: run.store.state.stages[entry.name] };
+  if (entry.action !== "reattach") return launch(run, await atLaunch(entry, run.facts, { render: true }), at);
+
+  const record = await atLaunch(entry, run.facts, { render: false });
+  const job = entry.job ? await run.launcher.reattach(entry.job) : undefined;
+  if (job) return watch(run, record, job, at);
+  // It ended while nobody watched: judge it by its outputs, else plan it again on its own and launch that.
+  if (await record.definition.outputsComplete(record.context)) return finish(run, record, at.started);
+  const again = (await planFromLoaded(run.plan.loaded, { only: [entry.name], jobs: run.launcher })).stages.find((s) => s.name === entry.name)!;
+  const fresh = asPlanned(again.action === "reattach" ? { ...again, action: "run" } : again);
+  if (fresh.definition.runInProcess) return runInProcess(run, fresh, at.attempt, at.logFile);
+  return launch(run, fresh, at);
+}
+
+/** Everything up to a submitted job: tool and version, the last pre-flight, set-aside, the write-ahead launch record. */
+async function launch(run: Run, planned: LaunchRecord, at: Attempt): Promise<StageResult> {
+  const { store, emit, env, launcher } = run;
+  const config = run.plan.loaded.config;
+  await requireTool(config, planned.definition, env);
+  const version = await probeVersion(config, planned.definition, env);
+  await store.recordTool(toolOf(planned.definition, config), { command: planned.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
+  let record = await withProbedVersion(planned, version, run.facts);
+  for (const warning of record.render.warnings ?? []) emit({ type: "log", stage: record.name, level: "warn", message: warning });
+  // Upstream outputs (the SFT model's config.json, data statistics) exist now: estimate again before refusing.
+  const resources = (await record.definition.resources?.(record.context)) ?? record.resources;
+  if (resources) record = { ...record, resources };
+  const problems = await stageProblems(record, record.context, resources);
+  if (problems.length) throw new PreflightError(record.name, problems);
+  await setAsideBeforeLaunch(record, emit);
+  await warnLowDisk(record, emit);
+  await stopRecordedService(record, at.prior, launcher);
+  await writeRendered(record);
+  await record.definition.prepare?.(record.context, record.render, emit);
+  await mkdir(record.context.paths.output, { recursive: true });
+  emit({ type: "stage-start", stage: record.name, action: record.action === "resume" ? "resume" : "run", reason: record.reason, attempt: at.attempt });
+  // Write-ahead launch record: the intent and its launch id are on disk before the job exists, so a CLI killed in the
+  // moment after the spawn leaves a launch id a later CLI finds the job by (never a second trainer beside an orphan).
+  const launchId = newLaunchId(record.name);
+  const now = new Date().toISOString();
+  const endpoints = record.render.serviceEndpoints;
+  await store.updateStage(record.name, (p) => ({
+    ...withoutRun(p),
+    status: "launching",
+    key: record.key,
+    keyInputs: record.keyInputs,
+    attempts: at.attempt,
+    startedAt: now,
+    launch: { id: launchId, launcher: launcher.name, logFile: at.logFile, at: now, ...(endpoints ? { endpoints } : {}) },
+  }));
+  crashPoint("after-intent");
+  const job = await launcher.submit({
+    launchId,
+    stage: record.name,
+    argv: record.render.argv,
+    env: { ...record.render.env, ...resolveSecretEnv(record.render.secretEnv, env) },
+    cwd: record.context.paths.root,
+    logFile: at.logFile,
+    nodes: config.cluster.nodes,
+    gpusPerNode: config.cluster.gpus_per_node,
+    watchdogMs: record.render.watchdogMs,
+  });
+  crashPoint("after-spawn");
+  return watch(run, record, job, at);
+}
+
+/** Records the job before waiting (a CLI that dies now can reattach to it), then waits and judges how it ended. */
+async function watch(run: Run, record: LaunchRecord, job: Job, at: Attempt): Promise<StageResult> {
+  const { store, emit } = run;
+  const reattached = record.action === "reattach";
+  if (reattached) emit({ type: "stage-start", stage: record.name, action: "reattach", reason: record.reason, attempt: at.attempt });
+  await store.updateStage(record.name, (p) => ({
+    ...(p?.launch ? { launch: p.launch } : {}),
+    status: "running",
+    key: record.key,
+    keyInputs: record.keyInputs,
+    attempts: at.attempt,
+    startedAt: reattached ? (p?.startedAt ?? new Date().toISOString()) : new Date().toISOString(),
+    job: job.record,
+    ...(record.resumeFrom ? { resumedFrom: record.resumeFrom } : {}),
+  }));
+  crashPoint("after-record");
+  if (record.definition.service) return serviceStarted(run, record, job, at.prior, at.started);
+
+  const observer = record.definition.observe(record.context, emit);
+  const outcome = await job.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: run.options.signal });
+  await observer.finish?.();
+
+  if (outcome.state === "interrupted") {
+    await store.updateStage(record.name, (p) => ({ ...p!, status: "interrupted", endedAt: new Date().toISOString() }));
+    emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - at.started) / 1000 });
+    throw new InterruptedError(record.name);
+  }
+  const exitedWell = outcome.state === "completed" || outcome.state === "ended-unobserved";
+  const notWhole = exitedWell ? await outputsProblem(record) : undefined;
+  if (exitedWell && !notWhole) return finish(run, record, at.started);
+
+  const logFile = job.record.logFile;
+  const error = notWhole
+    ? new StageError(record.name, notWhole, { exitCode: outcome.exitCode, logFile, logTail: await tailLines(logFile, 20) })
+    : await failureFromLog(record, outcome, logFile);
+  await store.updateStage(record.name, (p) => ({
+    ...p!,
+    status: "failed",
+    endedAt: new Date().toISOString(),
+    failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal },
+  }));
+  emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - at.started) / 1000 });
+  throw error;
+}
+
+async function failureFromLog(record: LaunchRecord, outcome: JobOutcome, logFile: string): Promise<StageError> {
+  const tail = await tailLines(logFile, 400);
+  const cause: FailureCause =
+    outcome.state === "hang"
+      ? { id: "hang", summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`, hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow" }
+      : (record.definition.classify(tail.join("\n")) ?? describeOutcome(outcome));
+  return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
+}
+
+function resolveSecretEnv(mapping: Record<string, string> | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [target, source] of Object.entries(mapping ?? {})) if (env[source] !== undefined) out[target] = env[source]!;
+  return out;
+}
