@@ -6,7 +6,7 @@ import { PreflightError, UsageError, type Problem } from "../errors.js";
 import type { Experiment } from "../config/schema.js";
 import { STAGES } from "../stages/registry.js";
 import type { JobRecord, Launcher, Liveness } from "../launch/types.js";
-import { launcherFor } from "./launchers.js";
+import { jobProbeFor } from "./launchers.js";
 import { describeChanges, fingerprint, stageKey } from "./keys.js";
 import { readState, type RunState, type StageState } from "./state.js";
 import { STAGE_ORDER, isStageName, type StageName } from "./stages.js";
@@ -192,7 +192,7 @@ function knownVersions(config: Experiment, state: RunState): Partial<Record<stri
 
 export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions & { detach?: boolean; jobs?: JobProbe; contract?: boolean } = {}): Promise<Plan> {
   const config = loaded.config;
-  const jobs = options.jobs ?? (await launcherFor(config));
+  const jobs = options.jobs ?? jobProbeFor(config);
   const workdir = config.workdir;
   const state = await readState(workdir, config.name);
   const enabled = STAGE_ORDER.filter((name) => STAGES[name]?.enabled(config));

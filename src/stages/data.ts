@@ -10,7 +10,7 @@ import { ConfigError, type Problem } from "../errors.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { which } from "../util/which.js";
 import { loadPromptTemplate } from "../data/rl-rows.js";
-import { DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft } from "../data/sources/index.js";
+import { DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft } from "../data/sources/dianjin-r1.js";
 // Only light modules at import time (plan must start fast); the build and its HTTP client load when it runs.
 import { dataOutputs } from "../data/recipe/layout.js";
 import { loadPrompts, shippedPromptPath, PROMPT_NAMES } from "../data/recipe/prompts.js";

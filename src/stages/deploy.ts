@@ -7,9 +7,14 @@ import { PreflightError } from "../errors.js";
 import type { DeployStageConfig } from "../config/stages/deploy.js";
 import type { StageContext, StageDefinition, StageRender } from "../pipeline/stage.js";
 import { toolCommand } from "../pipeline/tools.js";
-import { estimateServe, resolveModel } from "../resources/index.js";
+import { estimateServe } from "../resources/estimate-serve.js";
+import { resolveModel } from "../resources/model-dims.js";
 import { isPromised } from "../pipeline/promised.js";
-import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../tools/vllm/index.js";
+import { planReplicas, renderReplicas } from "../tools/vllm/replicas.js";
+import { serveConfigProblems } from "../tools/vllm/preflight.js";
+import { waitUntilReady } from "../tools/vllm/ready.js";
+import { classifyVllmLog } from "../tools/vllm/classify.js";
+import type { ServeCommand } from "../tools/vllm/render.js";
 
 const SUPERVISOR = fileURLToPath(new URL("../assets/node/replicas.mjs", import.meta.url));
 
