@@ -53,6 +53,27 @@ function once(args, cwd) {
   return { wall: Number(process.hrtime.bigint() - t) / 1e6, cpu: Number(child.output[3].toString()) };
 }
 
+// What plan loads, counted once per root: ES modules through a module hook (as test/cli/plan-lazy.test.ts does),
+// CommonJS files (yaml, commander) from the require cache at exit. Files, not time, but steady on a loaded machine.
+const COUNT_HOOK = `data:text/javascript,${encodeURIComponent(`
+  import { register, createRequire } from "node:module";
+  import { writeSync } from "node:fs";
+  register("data:text/javascript," + encodeURIComponent('export async function load(url, ctx, next) { if (url.startsWith("file:")) process.stderr.write(url + "\\\\n"); return next(url, ctx); }'));
+  process.on("exit", () => writeSync(3, Object.keys(createRequire(process.cwd() + "/").cache).join("\\n")));`)}`;
+
+function loadedFiles(root) {
+  const child = spawnSync(process.execPath, ["--import", COUNT_HOOK, ...PLAN], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe", "pipe"] });
+  const esm = child.stderr.split("\n").filter((l) => l.startsWith("file:")).map((u) => fileURLToPath(u));
+  const files = new Set([...esm, ...child.output[3].split("\n").filter(Boolean)]);
+  const groups = new Map();
+  for (const file of files) {
+    const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? (file.includes("/dist/") ? "dist" : "other");
+    const name = pkg === "zod" && file.includes("/locales/") ? "zod locales" : pkg;
+    groups.set(name, (groups.get(name) ?? 0) + 1);
+  }
+  return `${files.size} files: ${[...groups].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")}`;
+}
+
 const baseline = [];
 const baselineCpu = [];
 const per = roots.map(() => ({ plan: [], help: [], ratio: [], cpu: [], cpuRatio: [] }));
@@ -74,7 +95,7 @@ for (let i = 0; i < runs + 2; i++) {
 show("node -e 0 (baseline), wall", stats(baseline), "ms");
 show("node -e 0 (baseline), CPU", stats(baselineCpu), "ms");
 roots.forEach((root, k) => {
-  console.log(`\n${root}`);
+  console.log(`\n${root}\n  plan loads ${loadedFiles(root)}`);
   show("  plan configs/dianjin-r1-7b.yaml, wall", stats(per[k].plan), "ms");
   show("  --help", stats(per[k].help), "ms");
   show("  plan CPU", stats(per[k].cpu), "ms");
