@@ -6,9 +6,10 @@
 // The recipe reads its data from $DIANJIN_DATA and $DIANJIN_BENCH: unless both are set, small files like the tests'
 // (test/helpers/recipe-data.ts) are written to a temp folder, so plan's whole pre-flight passes (exit 0).
 //
-// Measured on the shared 2-core machine (RUNS=20 after 2 warm-up rounds; load average noted; wall, per-round ratio):
-//   before (f5ef8a1)          load 0.5–1.4: node -e 0 164.8 ms; plan 813.7 ms (726–871); ratio median 4.94× (3.95–6.40)
-//   (after: see the README's Development section for the latest numbers)
+// Measured on the shared 2-core machine (2 warm-up rounds; load average noted; per-round ratio, median (min–max)):
+//   before (f5ef8a1) alone, RUNS=20, load 0.5–1.4: wall 4.94× (3.95–6.40), CPU 5.53× (4.61–7.34); plan 814 ms
+//   side by side, RUNS=15, load 8.7–9.3, CPU:  before 5.45× (4.76–8.34)  after 5.49× (3.94–8.22)  bundled 3.15× (2.63–4.59)
+//   (after = 9 fewer files, within noise; bundled = rolldown over dist/, an experiment: see the README, Development)
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
