@@ -9,6 +9,7 @@
 // Measured on the shared 2-core machine (2 warm-up rounds; load average noted; per-round ratio, median (min–max)):
 //   before (f5ef8a1) alone, RUNS=20, load 0.5–1.4: wall 4.94× (3.95–6.40), CPU 5.53× (4.61–7.34); plan 814 ms
 //   side by side, RUNS=15, load 8.7–9.3, CPU:  before 5.45× (4.76–8.34)  after 5.49× (3.94–8.22)  bundled 3.15× (2.63–4.59)
+//   side by side, RUNS=15, load 2.0–3.8, wall: before 5.49× (3.93–7.57)  after 5.26× (4.06–7.43)  bundled 3.43× (2.24–7.34)
 //   (after = 9 fewer files, within noise; bundled = rolldown over dist/, an experiment: see the README, Development)
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
