@@ -3,10 +3,41 @@
 // Targets: plan ≤ 4.5× `node -e 0` (issue 15); median ≤ 300 ms on an idle 2-core machine (issue 2).
 // Usage: node scripts/bench/plan-cold-start.mjs [ROOT...]   ROOT: a built checkout (default: this one); several roots
 // (e.g. a build of the previous commit) are measured round by round side by side. RUNS=n rounds (default 20).
+// The recipe reads its data from $DIANJIN_DATA and $DIANJIN_BENCH: unless both are set, small files like the tests'
+// (test/helpers/recipe-data.ts) are written to a temp folder, so plan's whole pre-flight passes (exit 0).
+//
+// Measured on the shared 2-core machine (2 warm-up rounds; load average noted; per-round ratio, median (min–max)):
+//   before (f5ef8a1) alone, RUNS=20, load 0.5–1.4: wall 4.94× (3.95–6.40), CPU 5.53× (4.61–7.34); plan 814 ms
+//   side by side, RUNS=15, load 8.7–9.3, CPU:  before 5.45× (4.76–8.34)  after 5.49× (3.94–8.22)  bundled 3.15× (2.63–4.59)
+//   side by side, RUNS=15, load 2.0–3.8, wall: before 5.49× (3.93–7.57)  after 5.26× (4.06–7.43)  bundled 3.43× (2.24–7.34)
+//   (after = 9 fewer files, within noise; bundled = rolldown over dist/, an experiment: see the README, Development)
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stats, show } from "./lib.mjs";
+
+/** The shipped recipe's inputs: the four SFT files, the RL source and the three financial benchmarks. */
+function recipeData() {
+  const dir = mkdtempSync(join(tmpdir(), "bench-recipe-data-"));
+  const evalFixtures = fileURLToPath(new URL("../../test/fixtures/eval/", import.meta.url));
+  mkdirSync(join(dir, "data"));
+  mkdirSync(join(dir, "bench"));
+  const sft = JSON.stringify(
+    Array.from({ length: 4 }, (_, i) => ({ instruction: `问题 ${i}`, input: "", output: `<think>\n推理 ${i}\n</think>\n\n<answer>\\boxed{${i}}</answer>` })),
+  );
+  for (const name of ["cflue_oe_r1", "cflue_mcq_r1", "fin_qa_r1", "ccc_r1"]) writeFileSync(join(dir, "data", `${name}.json`), sft);
+  copyFileSync(join(evalFixtures, "cflue.json"), join(dir, "data/cflue_mcq_rl.json"));
+  copyFileSync(join(evalFixtures, "cflue.json"), join(dir, "bench/cflue_test.json"));
+  copyFileSync(join(evalFixtures, "finqa.json"), join(dir, "bench/finqa_test.json"));
+  copyFileSync(join(evalFixtures, "ccc.jsonl"), join(dir, "bench/ccc_test.jsonl"));
+  return { dir, env: { DIANJIN_DATA: join(dir, "data"), DIANJIN_BENCH: join(dir, "bench") } };
+}
+
+const data = process.env.DIANJIN_DATA && process.env.DIANJIN_BENCH ? undefined : recipeData();
+const env = { ...process.env, ...data?.env };
+process.on("exit", () => data && rmSync(data.dir, { recursive: true, force: true }));
 
 const roots = process.argv.length > 2 ? process.argv.slice(2).map((r) => resolve(r)) : [fileURLToPath(new URL("../../", import.meta.url))];
 const runs = Number(process.env.RUNS ?? 20);
@@ -19,9 +50,30 @@ const CPU_HOOK = `data:text/javascript,${encodeURIComponent('import { writeSync 
 
 function once(args, cwd) {
   const t = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--import", CPU_HOOK, ...args], { cwd, stdio: ["ignore", "ignore", "ignore", "pipe"] });
+  const child = spawnSync(process.execPath, ["--import", CPU_HOOK, ...args], { cwd, env, stdio: ["ignore", "ignore", "ignore", "pipe"] });
   if (child.status !== 0) throw new Error(`${args.join(" ")} exited with ${child.status}`);
   return { wall: Number(process.hrtime.bigint() - t) / 1e6, cpu: Number(child.output[3].toString()) };
+}
+
+// What plan loads, counted once per root: ES modules through a module hook (as test/cli/plan-lazy.test.ts does),
+// CommonJS files (yaml, commander) from the require cache at exit. Files, not time, but steady on a loaded machine.
+const COUNT_HOOK = `data:text/javascript,${encodeURIComponent(`
+  import { register, createRequire } from "node:module";
+  import { writeSync } from "node:fs";
+  register("data:text/javascript," + encodeURIComponent('export async function load(url, ctx, next) { if (url.startsWith("file:")) process.stderr.write(url + "\\\\n"); return next(url, ctx); }'));
+  process.on("exit", () => writeSync(3, Object.keys(createRequire(process.cwd() + "/").cache).join("\\n")));`)}`;
+
+function loadedFiles(root) {
+  const child = spawnSync(process.execPath, ["--import", COUNT_HOOK, ...PLAN], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe", "pipe"] });
+  const esm = child.stderr.split("\n").filter((l) => l.startsWith("file:")).map((u) => fileURLToPath(u));
+  const files = new Set([...esm, ...child.output[3].split("\n").filter(Boolean)]);
+  const groups = new Map();
+  for (const file of files) {
+    const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? (file.includes("/dist/") ? "dist" : "other");
+    const name = pkg === "zod" && file.includes("/locales/") ? "zod locales" : pkg;
+    groups.set(name, (groups.get(name) ?? 0) + 1);
+  }
+  return `${files.size} files: ${[...groups].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")}`;
 }
 
 const baseline = [];
@@ -45,7 +97,7 @@ for (let i = 0; i < runs + 2; i++) {
 show("node -e 0 (baseline), wall", stats(baseline), "ms");
 show("node -e 0 (baseline), CPU", stats(baselineCpu), "ms");
 roots.forEach((root, k) => {
-  console.log(`\n${root}`);
+  console.log(`\n${root}\n  plan loads ${loadedFiles(root)}`);
   show("  plan configs/dianjin-r1-7b.yaml, wall", stats(per[k].plan), "ms");
   show("  --help", stats(per[k].help), "ms");
   show("  plan CPU", stats(per[k].cpu), "ms");

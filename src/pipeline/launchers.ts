@@ -2,7 +2,6 @@
 import { join } from "node:path";
 import type { Experiment } from "../config/schema.js";
 import type { Launcher, JobSpec } from "../launch/types.js";
-import { createLocalLauncher } from "../launch/local.js";
 import { stageModule } from "../stages/registry.js";
 
 /** DIANJIN_POLL_MS and DIANJIN_KILL_GRACE_MS tune how often jobs are polled and how long SIGTERM gets before SIGKILL. */
@@ -16,8 +15,10 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
   const polling = pollingFromEnv(env);
   const { cluster } = config;
   switch (cluster.launcher) {
-    case "local":
+    case "local": {
+      const { createLocalLauncher } = await import("../launch/local.js");
       return createLocalLauncher({ env, ...polling });
+    }
     case "slurm": {
       const { createSlurmLauncher } = await import("../launch/slurm/index.js");
       const slurm = cluster.slurm;
@@ -37,6 +38,19 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
       return createRayLauncher({ address: cluster.ray!.address, env: env as Record<string, string>, ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}) });
     }
   }
+}
+
+/**
+ * What planning asks a launcher (is a recorded job alive, is there a job with this launch id), built on first use: a
+ * workdir with no launch record is planned without loading any launcher code.
+ */
+export function jobProbeFor(config: Experiment): Pick<Launcher, "find" | "liveness"> {
+  let launcher: Promise<Launcher> | undefined;
+  const get = () => (launcher ??= launcherFor(config));
+  return {
+    find: async (launchId, hint) => (await get()).find(launchId, hint),
+    liveness: async (record) => (await get()).liveness(record),
+  };
 }
 
 /** The Slurm resources of a stage's job (also what `plan` shows in the batch script it previews). */

@@ -6,7 +6,7 @@ import { PreflightError, UsageError, type Problem } from "../errors.js";
 import type { Experiment } from "../config/schema.js";
 import { STAGE_MODULES, STAGE_ORDER, enabledStages, isStageName, serviceKept, stageModule, toolOf, type StageName } from "../stages/registry.js";
 import type { JobRecord, Launcher, Liveness } from "../launch/types.js";
-import { launcherFor } from "./launchers.js";
+import { jobProbeFor } from "./launchers.js";
 import { describeChanges, fingerprint, stageKey } from "./keys.js";
 import { readState, type RunState, type StageState } from "./state.js";
 import type { StageResources } from "../resources/types.js";
@@ -199,7 +199,7 @@ function knownVersions(config: Experiment, state: RunState): Partial<Record<stri
 
 export async function planFromLoaded(loaded: LoadedExperiment, options: SelectOptions & { detach?: boolean; jobs?: JobProbe; contract?: boolean } = {}): Promise<Plan> {
   const config = loaded.config;
-  const jobs = options.jobs ?? (await launcherFor(config));
+  const jobs = options.jobs ?? jobProbeFor(config);
   const workdir = config.workdir;
   const state = await readState(workdir, config.name);
   const enabled = enabledStages(config).map((s) => s.name as StageName);

@@ -1,7 +1,9 @@
-// `plan` stays fast: it must not load the run log (pino), the live display (listr2) or fs-extra. A module hook lists
-// every file the real CLI loads.
+// `plan` stays fast: it must not load the run log (pino), the live display (listr2), fs-extra, launcher code it has no
+// job to ask about, or barrel modules (index.js files that re-export a whole folder). A module hook lists every file
+// the real CLI loads.
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CLI, ROOT } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -11,6 +13,8 @@ const HOOK = `data:text/javascript,${encodeURIComponent(
   `import { register } from "node:module";
    register("data:text/javascript," + encodeURIComponent('export async function load(url, ctx, next) { if (url.startsWith("file:")) process.stderr.write("LOADED " + url + "\\\\n"); return next(url, ctx); }'));`,
 )}`;
+
+const RECIPE = join(ROOT, "configs/dianjin-r1-7b.yaml");
 
 async function loadedBy(args: string[]): Promise<string[]> {
   // The recipe's data must be there, or plan's whole pre-flight stops it (exit 3) before it has loaded everything.
@@ -27,5 +31,20 @@ describe("plan loads only what it needs", () => {
     // The same hook sees fs-extra once plan needs it (--out writes files with it), so the check above can fail.
     const out = await loadedBy(["plan", join(ROOT, "configs/dianjin-r1-7b.yaml"), "--out", await tempDir()]);
     expect(out.some((u) => u.includes("/node_modules/fs-extra/"))).toBe(true);
+  });
+
+  it("no launcher for a workdir without launch records, and no barrel modules; a launch record makes plan ask the launcher", async () => {
+    const fresh = await loadedBy(["plan", RECIPE, "--set", `workdir=${await tempDir()}`]);
+    expect(fresh.some((u) => u.includes("/dist/pipeline/plan.js"))).toBe(true);
+    expect(fresh.filter((u) => u.includes("/dist/launch/"))).toEqual([]);
+    // A stage module's index.js is the stage itself; any other index.js is a re-export barrel.
+    expect(fresh.filter((u) => /\/dist\/.*\/index\.js$/.test(u) && !/\/dist\/stages\/[^/]+\/index\.js$/.test(u))).toEqual([]);
+    // An SFT launch whose job may still be alive (the CLI died after writing the intent): plan must look for it.
+    const workdir = await tempDir();
+    const launch = { id: "lazy-test-no-such-launch", launcher: "local", logFile: join(workdir, "sft/train.log"), at: new Date().toISOString() };
+    const state = { version: 1, experiment: "dianjin-r1-7b", stages: { sft: { status: "launching", key: "0", keyInputs: {}, attempts: 1, launch } }, tools: {} };
+    await writeFile(join(workdir, "state.json"), JSON.stringify(state));
+    const recorded = await loadedBy(["plan", RECIPE, "--set", `workdir=${workdir}`]);
+    expect(recorded.some((u) => u.includes("/dist/launch/local.js"))).toBe(true);
   });
 });

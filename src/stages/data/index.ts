@@ -12,7 +12,7 @@ import { dataStageSchema } from "./config.js";
 import { dataStageOutputs } from "./outputs.js";
 import { which } from "../../util/which.js";
 import { loadPromptTemplate } from "../../data/rl-rows.js";
-import { DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft } from "../../data/sources/index.js";
+import { DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft } from "../../data/sources/dianjin-r1.js";
 // Only light modules at import time (plan must start fast); the build and its HTTP client load when it runs.
 import { dataOutputs } from "./recipe/layout.js";
 import { loadPrompts, shippedPromptPath, PROMPT_NAMES } from "./recipe/prompts.js";

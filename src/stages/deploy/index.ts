@@ -10,9 +10,14 @@ import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
 import { deployStageSchema } from "./config.js";
 import { deployOutputs } from "./outputs.js";
 import { mergeOutputs } from "../merge/outputs.js";
-import { estimateServe, resolveModel } from "../../resources/index.js";
+import { estimateServe } from "../../resources/estimate-serve.js";
+import { resolveModel } from "../../resources/model-dims.js";
 import { isPromised } from "../../contract/promised.js";
-import { planReplicas, renderReplicas, serveConfigProblems, waitUntilReady, classifyVllmLog, type ServeCommand } from "../../tools/vllm/index.js";
+import { planReplicas, renderReplicas } from "../../tools/vllm/replicas.js";
+import { serveConfigProblems } from "../../tools/vllm/preflight.js";
+import { waitUntilReady } from "../../tools/vllm/ready.js";
+import { classifyVllmLog } from "../../tools/vllm/classify.js";
+import type { ServeCommand } from "../../tools/vllm/render.js";
 
 const SUPERVISOR = fileURLToPath(new URL("../../assets/node/replicas.mjs", import.meta.url));
 

@@ -20,23 +20,17 @@ import { versionUnknownNote } from "../../tools/releases.js";
 import { verlTarget, type VerlTarget } from "../../tools/verl/target.js";
 import { trackerProblems, verlChoicesNeedingVersion } from "../../tools/verl/release-checks.js";
 import { inputAvailable } from "../../contract/promised.js";
-import {
-  renderVerlOverrides,
-  renderVerlEnv,
-  preflightGrpo,
-  validateOverrides,
-  createVerlProgressParser,
-  findLatestCheckpoint,
-  pruneCheckpoints,
-  prunableCheckpoints,
-  classifyVerlFailure,
-  VERL_DEFAULTS,
-  VerlFileLogReader,
-  type VerlEvent,
-  type GrpoOptions,
-  type VerlEra,
-} from "../../tools/verl/index.js";
-import { estimateGrpo, resolveModel } from "../../resources/index.js";
+import { renderVerlOverrides, renderVerlEnv } from "../../tools/verl/render.js";
+import { preflightGrpo } from "../../tools/verl/preflight.js";
+import { validateOverrides } from "../../tools/verl/validate.js";
+import { createVerlProgressParser, VerlFileLogReader, type VerlEvent } from "../../tools/verl/progress.js";
+import { findLatestCheckpoint, pruneCheckpoints, prunableCheckpoints } from "../../tools/verl/checkpoints.js";
+import { classifyVerlFailure } from "../../tools/verl/failures.js";
+import { VERL_DEFAULTS } from "../../tools/verl/defaults.js";
+import type { GrpoOptions } from "../../tools/verl/options.js";
+import type { VerlEra } from "../../tools/verl/inventory.js";
+import { estimateGrpo } from "../../resources/estimate-grpo.js";
+import { resolveModel } from "../../resources/model-dims.js";
 
 const VERL: ToolBinding = {
   tool: "verl",

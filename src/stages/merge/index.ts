@@ -14,7 +14,9 @@ import { firstVerlReleaseWith } from "../../tools/verl/releases.js";
 import { verlTarget } from "../../tools/verl/target.js";
 import type { MergerKind } from "../../tools/merge/render.js";
 import { isPromised } from "../../contract/promised.js";
-import { renderMerge, verifyMergedModel, formatVerifyReport, mergeVerifyFailure, MERGE_DEFAULTS, seedMergeScriptPath } from "../../tools/merge/index.js";
+import { renderMerge, seedMergeScriptPath } from "../../tools/merge/render.js";
+import { verifyMergedModel, formatVerifyReport, mergeVerifyFailure } from "../../tools/merge/verify.js";
+import { MERGE_DEFAULTS } from "../../tools/merge/defaults.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
   return ctx.config.stages.merge as MergeStageConfig;

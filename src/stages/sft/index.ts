@@ -24,7 +24,8 @@ import { checkpointBytes } from "../../resources/checkpoint-size.js";
 import { TrainerLogReader, estimateRemaining } from "../../tools/llamafactory/progress.js";
 import { classifyLlamaFactoryFailure } from "../../tools/llamafactory/failures.js";
 import { suggestion } from "../../util/did-you-mean.js";
-import { estimateSft, resolveModel } from "../../resources/index.js";
+import { estimateSft } from "../../resources/estimate-sft.js";
+import { resolveModel } from "../../resources/model-dims.js";
 
 const FINAL_WEIGHTS = ["model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors", "pytorch_model.bin"];
 

@@ -2,7 +2,7 @@
 // same alpaca files, names and dataset_info.json the recipe writes, with the same statistics table.
 import { stat } from "node:fs/promises";
 import type { DataStageConfig } from "../config.js";
-import { DIANJIN_R1_SFT_FILES, DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft, type DianjinR1SftName } from "../../../data/sources/index.js";
+import { DIANJIN_R1_SFT_FILES, DIANJIN_R1_SFT_NAMES, dianjinR1SftFile, readDianjinR1Sft, type DianjinR1SftName } from "../../../data/sources/dianjin-r1.js";
 import { downloadFromHub, type HubCli } from "./hub.js";
 import type { SftSet } from "./items.js";
 import type { LedgerLine } from "./ledger.js";
