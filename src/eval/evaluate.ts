@@ -13,7 +13,8 @@ import type { EvalItem } from "./items.js";
 import { probeEndpoints, type ProbeFailure } from "../llm/probe.js";
 import { readBenchmark } from "./read-benchmark.js";
 import type { BenchmarkSummary } from "./results.js";
-import { runBenchmark, type EvalEndpoint } from "./runner.js";
+import type { EvalEndpoint } from "./endpoint-client.js";
+import { runBenchmark } from "./runner.js";
 import { splitUrls } from "./settings.js";
 import { timeoutsFromSeconds } from "../llm/timeouts.js";
 

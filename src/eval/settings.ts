@@ -5,7 +5,7 @@ import type { DeployStageConfig } from "../stages/deploy/config.js";
 import type { SamplingParams } from "../llm/index.js";
 import { timeoutsFromSeconds } from "../llm/timeouts.js";
 import { EVAL_DEFAULTS } from "./defaults.js";
-import type { EvalEndpoint } from "./runner.js";
+import type { EvalEndpoint } from "./endpoint-client.js";
 
 /** Every parameter that is sent, with defaults filled in. vLLM extras go to our own server always, elsewhere only when set. */
 export function resolveSampling(cfg: EvalStageConfig): SamplingParams {
