@@ -58,7 +58,7 @@ const PATTERNS: Pattern[] = [
     id: "dataset-schema",
     test: /KeyError: '(ground_truth|reward_model|prompt|data_source)'/,
     summary: (m) => `a data row lacks the column ${m[1]}`,
-    hint: "write the RL Parquet with dianjin-train's data stage (prompt list<struct<role,content>>, reward_model.ground_truth, data_source)",
+    hint: "write the RL Parquet in the layout verl reads (prompt list<struct<role,content>>, reward_model.ground_truth, data_source)",
   },
   {
     id: "resume-world-size",
