@@ -1,18 +1,22 @@
 // What a stage hands to later ones: named paths or URLs, recorded in state.json as they are. A stage declares them
 // once, in its outputs.ts, as a typed handle; a later stage reads them through the handle ("the model SFT
 // produced"), never through a path built from another stage's folder.
-import type { StageContext } from "./stage.js";
 
 export type StageOutputs = Readonly<Record<string, string>>;
+
+/** What a stage sees of the stages before it (a stage context's `upstream`). */
+interface Upstream {
+  upstream: Partial<Record<string, { key: string; outputs: StageOutputs }>>;
+}
 
 export interface OutputHandle<T extends StageOutputs> {
   readonly stage: string;
   /** What the producing stage records. */
   make(outputs: T): T;
   /** The producer's outputs as this stage sees them (from the plan or state); undefined when it is not upstream. */
-  of(ctx: Pick<StageContext, "upstream">): Partial<T> | undefined;
+  of(ctx: Upstream): Partial<T> | undefined;
   /** The producer's stage key as this stage sees it (names what it made, e.g. the model evaluated). */
-  key(ctx: Pick<StageContext, "upstream">): string | undefined;
+  key(ctx: Upstream): string | undefined;
   /** The same, from what state.json recorded for the producer. */
   recorded(state: { stages: Partial<Record<string, { outputs?: Record<string, string> }>> }): Partial<T> | undefined;
 }

@@ -1,8 +1,7 @@
 // What a DeepSpeed JSON asks for, as far as memory goes: the ZeRO stage and what it offloads. Presets are read from
 // the very JSON the SFT stage renders, so the estimate and the run cannot disagree.
 import { readFile } from "node:fs/promises";
-import type { SftStageConfig } from "../stages/sft/config.js";
-import { deepspeedConfig } from "../tools/llamafactory/deepspeed.js";
+import { deepspeedConfig, type DeepSpeedChoice } from "../tools/llamafactory/deepspeed.js";
 
 export interface ZeroShape {
   /** 0 = no DeepSpeed (or stage 0/1, estimated as replicated states). */
@@ -24,7 +23,7 @@ export function zeroShape(json: unknown): ZeroShape {
 }
 
 /** The shape of stages.sft.deepspeed; a custom file that cannot be read yet counts as ZeRO-3 (pre-flight reports it). */
-export async function sftZeroShape(deepspeed: SftStageConfig["deepspeed"]): Promise<ZeroShape> {
+export async function sftZeroShape(deepspeed: DeepSpeedChoice): Promise<ZeroShape> {
   if (deepspeed === "none") return { stage: 0, offloadOptimizer: false, offloadParams: false };
   if (typeof deepspeed === "string") return zeroShape(deepspeedConfig(deepspeed));
   const text = await readFile(deepspeed.path, "utf8").catch(() => undefined);

@@ -1,18 +1,17 @@
 // The GRPO stage's resources: verl's options (actor/ref offload, micro batch, rollout TP and memory share), the
 // model's dimensions and, when the RL rows can be counted before launch, the steps → time.
 import { readFile } from "node:fs/promises";
-import type { ExperimentBase as Experiment } from "../contract/experiment.js";
-import type { GrpoStageConfig } from "../stages/grpo/config.js";
 import { parseRecords } from "../tools/llamafactory/datasets.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
 import { GPU_DEFAULTS, resolveGpu } from "./gpus.js";
 import { grpoMemory, type GrpoShape } from "./grpo-memory.js";
+import type { ExperimentInput, GrpoInput } from "./inputs.js";
 import type { ModelInfo } from "./model-dims.js";
 import { grpoFlops, hoursFor } from "./time.js";
 import type { StageResources } from "./types.js";
 import { round2 } from "./units.js";
 
-export function grpoShape(config: Experiment, grpo: GrpoStageConfig, model: ModelInfo): GrpoShape {
+export function grpoShape(config: ExperimentInput, grpo: GrpoInput, model: ModelInfo): GrpoShape {
   const gpu = resolveGpu(config.cluster.gpu);
   return {
     dims: model.dims,
@@ -59,7 +58,7 @@ function grpoCandidates(shape: GrpoShape, nodes: number, limit: number): Candida
 }
 
 /** RL training rows, when countable before launch (a CFLUE file, or ready Parquet). */
-export async function rlTrainRows(grpo: GrpoStageConfig, upstreamTrain?: string): Promise<number | undefined> {
+export async function rlTrainRows(grpo: Pick<GrpoInput, "rl_data">, upstreamTrain?: string): Promise<number | undefined> {
   const data = grpo.rl_data;
   try {
     if (data && "cflue_mcq" in data) {
@@ -76,7 +75,7 @@ export async function rlTrainRows(grpo: GrpoStageConfig, upstreamTrain?: string)
   }
 }
 
-export async function estimateGrpo(config: Experiment, grpo: GrpoStageConfig, model: ModelInfo, upstreamTrain?: string): Promise<StageResources> {
+export async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, model: ModelInfo, upstreamTrain?: string): Promise<StageResources> {
   const gpu = resolveGpu(config.cluster.gpu);
   const shape = grpoShape(config, grpo, model);
   const memory = grpoMemory(shape);

@@ -1,13 +1,12 @@
 // The deploy stage's resources (eval uses the same servers): one vLLM engine per replica on tensor_parallel_size GPUs.
-import type { ExperimentBase as Experiment } from "../contract/experiment.js";
-import type { DeployStageConfig } from "../stages/deploy/config.js";
 import { firstFitting, fittingFixes } from "./fixes.js";
 import { resolveGpu } from "./gpus.js";
+import type { ExperimentInput, ServeInput } from "./inputs.js";
 import type { ModelInfo } from "./model-dims.js";
 import { serveMemory, type ServeShape } from "./serve-memory.js";
 import type { StageResources } from "./types.js";
 
-export function estimateServe(config: Experiment, deploy: DeployStageConfig, model: ModelInfo): StageResources {
+export function estimateServe(config: ExperimentInput, deploy: ServeInput, model: ModelInfo): StageResources {
   const gpu = resolveGpu(config.cluster.gpu);
   // vLLM's default max_model_len is the model's context; 32768 for the Qwen2.5/Qwen3 configs.
   const shape: ServeShape = { dims: model.dims, params: model.params, tp: deploy.tensor_parallel_size, utilization: deploy.gpu_memory_utilization, memoryGb: gpu.memory_gb, maxModelLen: deploy.max_model_len ?? 32768 };

@@ -1,10 +1,10 @@
 // The SFT stage's resources from the experiment: LLaMA-Factory's arguments (with its defaults where unset), the
 // DeepSpeed JSON, the model's dimensions and the training tokens.
-import type { ExperimentBase as Experiment } from "../contract/experiment.js";
-import type { SftStageConfig } from "../stages/sft/config.js";
-import { SFT_DEFAULT_ARGS } from "../tools/llamafactory/render.js";
+import { LLAMAFACTORY_TRAIN_DEFAULTS } from "../tools/llamafactory/render.js";
+import type { DeepSpeedChoice } from "../tools/llamafactory/deepspeed.js";
 import { sftZeroShape, type ZeroShape } from "./deepspeed-shape.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
+import type { ExperimentInput, SftInput } from "./inputs.js";
 import { resolveGpu } from "./gpus.js";
 import type { ModelInfo } from "./model-dims.js";
 import { loraParams, sftMemory, type SftShape } from "./sft-memory.js";
@@ -16,10 +16,10 @@ import { round2, toGb } from "./units.js";
 /** LLaMA-Factory's (and the HF Trainer's) own defaults for the keys the estimate reads. */
 export const LF_DEFAULTS = { cutoff_len: 2048, per_device_train_batch_size: 8, num_train_epochs: 3, lora_rank: 8, freeze_trainable_layers: 2 } as const;
 
-const numberArg = (args: Record<string, unknown>, key: keyof typeof LF_DEFAULTS) => (typeof args[key] === "number" ? (args[key] as number) : LF_DEFAULTS[key]);
+const numberArg = (args: Readonly<Record<string, unknown>>, key: keyof typeof LF_DEFAULTS) => (typeof args[key] === "number" ? (args[key] as number) : LF_DEFAULTS[key]);
 
-export function sftShape(config: Experiment, sft: SftStageConfig, model: ModelInfo, zero: ZeroShape): SftShape {
-  const args = { ...SFT_DEFAULT_ARGS, ...sft.args };
+export function sftShape(config: ExperimentInput, sft: SftInput, model: ModelInfo, zero: ZeroShape): SftShape {
+  const args = { ...LLAMAFACTORY_TRAIN_DEFAULTS, ...sft.args };
   const finetuning = args.finetuning_type === "lora" ? "lora" : args.finetuning_type === "freeze" ? "freeze" : "full";
   const d = model.dims;
   const layerParams = (model.params - d.vocab * d.hidden * (d.tied_embeddings ? 1 : 2)) / d.layers;
@@ -41,7 +41,7 @@ export function sftShape(config: Experiment, sft: SftStageConfig, model: ModelIn
   };
 }
 
-function sftCandidates(shape: SftShape, deepspeed: SftStageConfig["deepspeed"], limit: number): Candidate[] {
+function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: number): Candidate[] {
   const total = (s: SftShape) => sftMemory(s).perGpu.total;
   const out: Candidate[] = [];
   if (!shape.checkpointing) {
@@ -53,8 +53,8 @@ function sftCandidates(shape: SftShape, deepspeed: SftStageConfig["deepspeed"], 
       tradeoff: `raise gradient_accumulation_steps ×${shape.microBatch / b} to keep the batch; slower steps`,
     })),
   );
-  const offloaded: Array<[SftStageConfig["deepspeed"], ZeroShape]> = [
-    ...(shape.zero.stage === 2 && !shape.zero.offloadOptimizer ? [["zero2_offload", { stage: 2, offloadOptimizer: true, offloadParams: false }] as [SftStageConfig["deepspeed"], ZeroShape]] : []),
+  const offloaded: Array<[DeepSpeedChoice, ZeroShape]> = [
+    ...(shape.zero.stage === 2 && !shape.zero.offloadOptimizer ? [["zero2_offload", { stage: 2, offloadOptimizer: true, offloadParams: false }] as [DeepSpeedChoice, ZeroShape]] : []),
     ["zero3", { stage: 3, offloadOptimizer: false, offloadParams: false }],
     ["zero3_offload", { stage: 3, offloadOptimizer: true, offloadParams: true }],
   ];
@@ -79,8 +79,8 @@ function sftCandidates(shape: SftShape, deepspeed: SftStageConfig["deepspeed"], 
 }
 
 export interface SftInputs {
-  config: Experiment;
-  sft: SftStageConfig;
+  config: ExperimentInput;
+  sft: SftInput;
   model: ModelInfo;
   /** The data stage's stats.json, when it wrote one. */
   statsPath?: string;

@@ -6,8 +6,8 @@
 // up to ±20% on short tag-heavy records).
 import { open, readFile, stat } from "node:fs/promises";
 import type { DataStats } from "../data/stats.js";
-import type { SftStageConfig } from "../stages/sft/config.js";
 import { filesOf, parseRecords } from "../tools/llamafactory/datasets.js";
+import type { SftInput } from "./inputs.js";
 
 /**
  * Tokens the qwen chat template adds per record around the text: the default system prompt and the role markers
@@ -83,7 +83,7 @@ interface DataFile {
   recordKey: string;
 }
 
-async function dataFiles(sft: SftStageConfig): Promise<DataFile[] | undefined> {
+async function dataFiles(sft: Pick<SftInput, "datasets" | "dataset_files">): Promise<DataFile[] | undefined> {
   const out: DataFile[] = [];
   for (const name of sft.datasets) {
     const file = sft.dataset_files[name];
@@ -146,7 +146,7 @@ async function tokensFromBytes(files: DataFile[], cutoff: number): Promise<Token
 }
 
 /** From the JSON/JSONL files; undefined when a file is missing, unreadable or binary. */
-export async function tokensFromFiles(sft: SftStageConfig, cutoff: number, parseLimitBytes = PARSE_LIMIT_BYTES): Promise<TokenCount | undefined> {
+export async function tokensFromFiles(sft: Pick<SftInput, "datasets" | "dataset_files">, cutoff: number, parseLimitBytes = PARSE_LIMIT_BYTES): Promise<TokenCount | undefined> {
   try {
     const files = await dataFiles(sft);
     if (!files) return undefined;

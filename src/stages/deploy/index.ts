@@ -36,7 +36,7 @@ function servedName(ctx: StageContext): string {
 async function serveCommands(ctx: StageContext): Promise<ServeCommand[]> {
   const deploy = deployConfig(ctx);
   const gpus = ctx.config.cluster.gpus ?? Array.from({ length: ctx.config.cluster.gpus_per_node }, (_, i) => i);
-  const plan = await planReplicas({ gpus, tensorParallelSize: deploy.tensor_parallel_size, replicas: deploy.replicas, host: deploy.host, basePort: deploy.port, configKey: "stages.deploy" });
+  const plan = await planReplicas({ gpus, tensorParallelSize: deploy.tensor_parallel_size, replicas: deploy.replicas, host: deploy.host, basePort: deploy.port, stage: "deploy", configKey: "stages.deploy" });
   return renderReplicas(
     {
       model: modelPath(ctx),
@@ -46,6 +46,7 @@ async function serveCommands(ctx: StageContext): Promise<ServeCommand[]> {
       host: deploy.host,
       extraArgs: deploy.extra_args,
       command: toolCommand(ctx.config, VLLM),
+      stage: "deploy",
       configKey: "stages.deploy",
       // The key's *value* never enters argv, env files or state: the server reads it from the inherited environment.
       apiKey: undefined,
@@ -131,7 +132,7 @@ export const deployStage = {
     // A hub id is downloaded by vLLM; a model the merge stage will write in this run cannot be read yet.
     const model = modelPath(ctx);
     if (isAbsolute(model) && !isPromised(ctx, model)) {
-      problems.push(...(await serveConfigProblems({ model, tensorParallelSize: deploy.tensor_parallel_size, maxModelLen: deploy.max_model_len })));
+      problems.push(...(await serveConfigProblems({ model, tensorParallelSize: deploy.tensor_parallel_size, maxModelLen: deploy.max_model_len, configKey: "stages.deploy" })));
     }
     if (deploy.api_key_env && !process.env[deploy.api_key_env]) {
       problems.push({ path: "stages.deploy.api_key_env", message: `environment variable ${deploy.api_key_env} is not set` });

@@ -5,7 +5,7 @@ import type { DeployStageConfig } from "../deploy/config.js";
 import type { SamplingParams } from "../../llm/index.js";
 import { timeoutsFromSeconds } from "../../llm/timeouts.js";
 import { EVAL_DEFAULTS } from "./engine/defaults.js";
-import type { EvalEndpoint } from "./engine/runner.js";
+import type { EvalEndpoint } from "./engine/endpoint-client.js";
 import type { ServedEndpoint } from "../deploy/outputs.js";
 
 /** Every parameter that is sent, with defaults filled in. vLLM extras go to our own server always, elsewhere only when set. */

@@ -121,7 +121,7 @@ function render(ctx: StageContext): StageRender {
     // verl writes latest_checkpointed_iteration.txt only after a checkpoint is whole, so `auto` always finds the newest
     // complete one: after our own resume, and after Slurm requeues the same script.
     resume: { mode: "auto" },
-  });
+  }, "stages.grpo");
   const env = renderVerlEnv({ fileLoggerPath: fileLogger ? metricsFile : undefined, vllmAttentionBackend: grpo.vllm_attention_backend, extra: ctx.config.tools.verl?.env });
   return {
     files: { reward: { path: placedReward(ctx), content: readReward(ctx) } },
@@ -254,7 +254,7 @@ export const grpoStage = {
   },
 
   classify: (logText) => {
-    const cause = classifyVerlFailure(logText);
+    const cause = classifyVerlFailure(logText, "stages.grpo");
     return cause.id === "unknown" ? undefined : cause;
   },
 } satisfies StageModule<"grpo", typeof grpoStageSchema>;

@@ -53,7 +53,7 @@ function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems
   const { merger } = mergerFor(ctx);
   const prefix = toolCommand(ctx.config, VERL_MERGER);
   try {
-    const command = renderMerge({ checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger, commandPrefix: prefix, python: python(ctx) });
+    const command = renderMerge({ stage: "merge", checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger, commandPrefix: prefix, python: python(ctx) });
     return { argv: command.argv, step: command.checkpoint.step, problems: [] };
   } catch (error) {
     if (!(error instanceof PreflightError)) throw error;

@@ -12,7 +12,7 @@ import { dataStageOutputs } from "../data/outputs.js";
 import { sftOutputs } from "./outputs.js";
 import { sftReport } from "./report.js";
 import { isPromised } from "../../contract/promised.js";
-import { renderSft, MANAGED_KEYS } from "../../tools/llamafactory/render.js";
+import { renderLlamaFactoryTrain, llamafactoryManagedKeys } from "../../tools/llamafactory/render.js";
 import { checkLlamaFactoryArgs, llamafactoryKeysNeedingVersion } from "../../tools/llamafactory/keys.js";
 import { llamafactoryReleaseKeys, resolveLlamafactoryRelease } from "../../tools/llamafactory/releases.js";
 import { versionUnknownNote } from "../../tools/releases.js";
@@ -64,10 +64,22 @@ function lfRelease(ctx: StageContext): { release?: string; warnings: string[] } 
   return { release: resolved.release, warnings: resolved.warning ? [resolved.warning] : [] };
 }
 
+/** Where LLaMA-Factory's problems and hints point in the experiment file. */
+const CONFIG_PATH = "stages.sft";
+const MANAGED_KEYS = llamafactoryManagedKeys(CONFIG_PATH, "<workdir>/sft/output");
+
 function renderFor(ctx: StageContext, resumeFrom?: string) {
-  return renderSft({
-    config: ctx.config,
-    sft: sftConfig(ctx),
+  const sft = sftConfig(ctx);
+  return renderLlamaFactoryTrain({
+    experimentName: ctx.config.name,
+    template: ctx.config.model.template,
+    trainingStage: "sft",
+    datasets: sft.datasets,
+    datasetFiles: sft.dataset_files,
+    deepspeed: sft.deepspeed,
+    args: sft.args,
+    cluster: ctx.config.cluster,
+    tracking: ctx.config.tracking,
     renderedDir: ctx.paths.rendered,
     outputDir: ctx.paths.output,
     modelPath: ctx.config.model.base,
@@ -248,5 +260,5 @@ export const sftStage = {
     return { onTick: tick, finish: tick };
   },
 
-  classify: classifyLlamaFactoryFailure,
+  classify: (logText) => classifyLlamaFactoryFailure(logText, { configPath: CONFIG_PATH, forceOption: "--force sft" }),
 } satisfies StageModule<"sft", typeof sftStageSchema>;

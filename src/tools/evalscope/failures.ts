@@ -7,7 +7,7 @@ const PATTERNS: { id: string; test: RegExp; summary: string; hint: string }[] = 
     id: "evalscope-era-mismatch",
     test: /argument --eval-type: invalid choice: '(?:service|openai_api)'|unrecognized arguments: .*--no-timestamp/,
     summary: "EvalScope rejected a flag of the other CLI era (service vs openai_api)",
-    hint: "the detected EvalScope version does not match the installed one; re-run so the version is detected again, or fix stages.eval.evalscope.version",
+    hint: "the detected EvalScope version does not match the installed one; re-run so the version is detected again, or fix <config>.version",
   },
   {
     id: "evalscope-unknown-flag",
@@ -19,7 +19,7 @@ const PATTERNS: { id: string; test: RegExp; summary: string; hint: string }[] = 
     id: "evalscope-missing",
     test: /No module named ['"]?evalscope/,
     summary: "the Python interpreter used to start EvalScope does not have it installed",
-    hint: "point stages.eval.evalscope.python at the interpreter of the environment where `pip install evalscope` was run",
+    hint: "point <config>.python at the interpreter of the environment where `pip install evalscope` was run",
   },
   {
     id: "api-key-missing",
@@ -53,7 +53,8 @@ const PATTERNS: { id: string; test: RegExp; summary: string; hint: string }[] = 
   },
 ];
 
-export function classifyEvalscopeFailure(output: string): FailureCause {
-  for (const p of PATTERNS) if (p.test.test(output)) return { id: p.id, summary: p.summary, hint: p.hint };
+/** `configPath`: the experiment's EvalScope block (e.g. "stages.eval.evalscope"), which the hints name keys under. */
+export function classifyEvalscopeFailure(output: string, configPath: string): FailureCause {
+  for (const p of PATTERNS) if (p.test.test(output)) return { id: p.id, summary: p.summary, hint: p.hint.replaceAll("<config>", configPath) };
   return { id: "unknown", summary: "EvalScope failed", hint: "see the log tail below and EvalScope's logs/eval_log.log" };
 }

@@ -8,4 +8,5 @@ export { classifyEvalscopeFailure } from "./failures.js";
 export { EVALSCOPE_DATASETS, type EvalscopeBenchmark } from "./benchmarks.js";
 export { EVALSCOPE_DEFAULTS, API_KEY_ENV_POINTER } from "./defaults.js";
 export { EVALSCOPE_KEY_LAUNCHER } from "./launcher.js";
+export type { EvalscopeOrigin } from "./origin.js";
 export { evalscopeScoresToReport } from "./to-report.js";

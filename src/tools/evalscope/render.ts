@@ -5,6 +5,7 @@ import { ConfigError, type Problem } from "../../errors.js";
 import { EVALSCOPE_DATASETS, type EvalscopeBenchmark } from "./benchmarks.js";
 import { API_KEY_ENV_POINTER, EVALSCOPE_DEFAULTS } from "./defaults.js";
 import { EVALSCOPE_KEY_LAUNCHER } from "./launcher.js";
+import type { EvalscopeOrigin } from "./origin.js";
 import { atLeast, eraOf, type EvalscopeEra, type EvalscopeVersion } from "./version.js";
 
 export interface EvalscopeGeneration {
@@ -50,10 +51,12 @@ export interface RenderOptions {
   command?: readonly string[];
   /** Python interpreter that has EvalScope installed; used only with apiKeyEnv. */
   python?: string;
+  /** The stage and config path problems are reported against. */
+  origin: EvalscopeOrigin;
 }
 
-export function renderEvalscopeCommand(spec: EvalscopeRunSpec, version: EvalscopeVersion, options: RenderOptions = {}): EvalscopeCommand {
-  checkSpec(spec);
+export function renderEvalscopeCommand(spec: EvalscopeRunSpec, version: EvalscopeVersion, options: RenderOptions): EvalscopeCommand {
+  checkSpec(spec, options.origin.configPath);
   const era = eraOf(version);
   const benchmarks = [...new Set(spec.benchmarks ?? EVALSCOPE_DEFAULTS.benchmarks)];
   const gen = { ...EVALSCOPE_DEFAULTS.generation, ...spec.generation };
@@ -94,7 +97,7 @@ export function renderEvalscopeCommand(spec: EvalscopeRunSpec, version: Evalscop
   return { argv, env, era, timestamped, modelId, reportFiles };
 }
 
-function checkSpec(spec: EvalscopeRunSpec): void {
+function checkSpec(spec: EvalscopeRunSpec, configPath: string): void {
   const problems: Problem[] = [];
   if (!spec.model.trim()) problems.push({ path: "model", message: "served model name is empty" });
   let url: URL | undefined;
@@ -114,7 +117,7 @@ function checkSpec(spec: EvalscopeRunSpec): void {
   if (spec.evalBatchSize !== undefined && !(Number.isInteger(spec.evalBatchSize) && spec.evalBatchSize > 0)) problems.push({ path: "evalBatchSize", message: "must be a positive integer" });
   if (spec.limit !== undefined && !(Number.isInteger(spec.limit) && spec.limit > 0)) problems.push({ path: "limit", message: "must be a positive integer" });
   if (spec.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.apiKeyEnv)) problems.push({ path: "apiKeyEnv", message: "must be an environment variable name (not the key itself)" });
-  if (problems.length > 0) throw new ConfigError("stages.eval.evalscope", problems);
+  if (problems.length > 0) throw new ConfigError(configPath, problems);
 }
 
 function int(v: number): string {

@@ -29,20 +29,21 @@ export async function findRunDir(workDir: string, timestamped: boolean, before: 
   return undefined;
 }
 
-export async function readEvalscopeScores(workDir: string, command: Pick<EvalscopeCommand, "timestamped" | "reportFiles">, before?: ReadonlySet<string>): Promise<EvalscopeScore[]> {
+/** `stage` names the stage whose run this was, for the StageError a missing or unreadable report becomes. */
+export async function readEvalscopeScores(workDir: string, command: Pick<EvalscopeCommand, "timestamped" | "reportFiles">, stage: string, before?: ReadonlySet<string>): Promise<EvalscopeScore[]> {
   const runDir = await findRunDir(workDir, command.timestamped, before);
-  if (!runDir) throw missing(`no EvalScope run folder with reports/ under ${workDir}`);
+  if (!runDir) throw missing(stage, `no EvalScope run folder with reports/ under ${workDir}`);
   const scores: EvalscopeScore[] = [];
   for (const [benchmark, rel] of Object.entries(command.reportFiles) as [EvalscopeBenchmark, string][]) {
     const file = await locate(runDir, rel);
-    if (!file) throw missing(`EvalScope wrote no ${rel} in ${runDir}`);
+    if (!file) throw missing(stage, `EvalScope wrote no ${rel} in ${runDir}`);
     let json: unknown;
     try {
       json = JSON.parse(await readFile(file, "utf8"));
       scores.push({ benchmark, file, ...parseEvalscopeReport(json, file) });
     } catch (e) {
       const why = e instanceof EvalscopeReportError ? e.message : `${file}: ${(e as Error).message}`;
-      throw new StageError("eval", { id: "evalscope-report-unreadable", summary: `cannot read an EvalScope report: ${why}`, hint: "check the EvalScope version against the layouts this library reads (v0.x, v1.x, schema_version 2)" }, {});
+      throw new StageError(stage, { id: "evalscope-report-unreadable", summary: `cannot read an EvalScope report: ${why}`, hint: "check the EvalScope version against the layouts this library reads (v0.x, v1.x, schema_version 2)" }, {});
     }
   }
   return scores;
@@ -60,8 +61,8 @@ async function locate(runDir: string, rel: string): Promise<string | undefined> 
   return found.length === 1 ? found[0] : undefined;
 }
 
-function missing(summary: string): StageError {
-  return new StageError("eval", { id: "evalscope-report-missing", summary, hint: "look at EvalScope's logs/eval_log.log in the run folder; the evaluation may have stopped early" }, {});
+function missing(stage: string, summary: string): StageError {
+  return new StageError(stage, { id: "evalscope-report-missing", summary, hint: "look at EvalScope's logs/eval_log.log in the run folder; the evaluation may have stopped early" }, {});
 }
 
 async function isDir(p: string): Promise<boolean> {

@@ -4,6 +4,7 @@
 import { execa } from "execa";
 import { PreflightError, ToolMissingError } from "../../errors.js";
 import { EVALSCOPE_DEFAULTS } from "./defaults.js";
+import type { EvalscopeOrigin } from "./origin.js";
 
 /** Named after the `--eval-type` value each era takes for an OpenAI-compatible endpoint. */
 export type EvalscopeEra = "service" | "openai_api";
@@ -31,17 +32,18 @@ export function atLeast(v: EvalscopeVersion, major: number, minor: number): bool
 }
 
 /** Runs `<command> --version` and parses it. Throws ToolMissingError when the executable is absent. */
-export async function detectEvalscopeVersion(command: readonly string[] = EVALSCOPE_DEFAULTS.command, env?: Record<string, string>): Promise<EvalscopeVersion> {
+export async function detectEvalscopeVersion(command: readonly string[], env: Record<string, string> | undefined, origin: EvalscopeOrigin): Promise<EvalscopeVersion> {
+  const { stage, configPath } = origin;
   const [file, ...args] = command;
-  if (!file) throw new PreflightError("eval", [{ path: "stages.eval.evalscope.command", message: "empty command" }]);
+  if (!file) throw new PreflightError(stage, [{ path: `${configPath}.command`, message: "empty command" }]);
   const r = await execa(file, [...args, "--version"], { reject: false, timeout: EVALSCOPE_DEFAULTS.versionTimeoutMs, env, all: true });
   if ((r as { code?: string }).code === "ENOENT")
-    throw new ToolMissingError("eval", "EvalScope", command, "pip install evalscope", "stages.eval.evalscope.command");
+    throw new ToolMissingError(stage, "EvalScope", command, "pip install evalscope", `${configPath}.command`);
   const version = parseEvalscopeVersion(String(r.all ?? ""));
   if (!version)
-    throw new PreflightError("eval", [
+    throw new PreflightError(stage, [
       {
-        path: "stages.eval.evalscope.version",
+        path: `${configPath}.version`,
         message: `could not read the EvalScope version from \`${[...command, "--version"].join(" ")}\` (exit ${r.exitCode}): ${String(r.all ?? "").trim().slice(0, 200) || "no output"}. Set the version explicitly.`,
       },
     ]);

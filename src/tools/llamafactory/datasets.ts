@@ -3,9 +3,17 @@ import { stat, readdir } from "node:fs/promises";
 import { columnsQuickCheck, scanDataset } from "./dataset-scan.js";
 import { extname, join } from "node:path";
 import type { Problem } from "../../errors.js";
-import type { SftStageConfig } from "../../stages/sft/config.js";
 
-type DatasetFile = SftStageConfig["dataset_files"][string];
+/** One dataset as dataset_info.json registers it (the stage's dataset_files entries are assignable to this). */
+export interface LlamaFactoryDatasetFile {
+  /** A JSON/JSONL file or a folder of data files. */
+  path: string;
+  formatting: "alpaca" | "sharegpt";
+  /** Column mapping as in dataset_info.json. */
+  columns?: Record<string, string>;
+  /** sharegpt role/content tag names. */
+  tags?: Record<string, string>;
+}
 
 const ALLOWED = new Set([".json", ".jsonl", ".csv", ".parquet", ".arrow", ".txt"]);
 
@@ -34,12 +42,12 @@ export function parseRecords(text: string, file: string): unknown[] {
   return parsed;
 }
 
-function requiredColumns(file: DatasetFile): Array<{ name: string; kind: "string" | "list" }> {
+function requiredColumns(file: LlamaFactoryDatasetFile): Array<{ name: string; kind: "string" | "list" }> {
   if (file.formatting === "alpaca") return [{ name: file.columns?.prompt ?? "instruction", kind: "string" }, { name: file.columns?.response ?? "output", kind: "string" }];
   return [{ name: file.columns?.messages ?? "conversations", kind: "list" }];
 }
 
-function recordProblem(record: unknown, index: number, file: DatasetFile): string | undefined {
+function recordProblem(record: unknown, index: number, file: LlamaFactoryDatasetFile): string | undefined {
   if (!record || typeof record !== "object" || Array.isArray(record)) return `record ${index} is not an object`;
   const r = record as Record<string, unknown>;
   if (file.formatting === "alpaca") {
@@ -55,7 +63,7 @@ function recordProblem(record: unknown, index: number, file: DatasetFile): strin
   return undefined;
 }
 
-export async function checkDatasetFile(name: string, file: DatasetFile, path: string): Promise<Problem[]> {
+export async function checkDatasetFile(name: string, file: LlamaFactoryDatasetFile, path: string): Promise<Problem[]> {
   let files: string[];
   try {
     files = await filesOf(file.path);

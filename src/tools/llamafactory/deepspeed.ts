@@ -1,8 +1,13 @@
 // DeepSpeed configs for the presets. Batch sizes, clipping and precision are "auto" so the HF Trainer fills them
 // from the LLaMA-Factory arguments; no optimizer/scheduler block, so `optim` and `lr_scheduler_type` apply.
-import type { DEEPSPEED_PRESETS } from "../../stages/sft/config.js";
 
-export type DeepSpeedPreset = Exclude<(typeof DEEPSPEED_PRESETS)[number], "none">;
+/** The presets this adapter writes a config for (the stage adds "none" for no DeepSpeed). */
+export const DEEPSPEED_PRESET_NAMES = ["zero2", "zero2_offload", "zero3", "zero3_offload"] as const;
+
+export type DeepSpeedPreset = (typeof DEEPSPEED_PRESET_NAMES)[number];
+
+/** What a run uses: no DeepSpeed, a preset written next to the train YAML, or the user's own JSON file. */
+export type DeepSpeedChoice = "none" | DeepSpeedPreset | { path: string };
 
 const common = {
   train_batch_size: "auto",

@@ -2,15 +2,10 @@
 import inventory from "./keys.json" with { type: "json" };
 import type { Problem } from "../../errors.js";
 import { suggestion } from "../../util/did-you-mean.js";
+import type { KeyInfo } from "./key-info.js";
 import { llamafactoryKeyNote, llamafactoryKeyReleases, llamafactoryReleaseKeys } from "./releases.js";
 
-export interface KeyInfo {
-  type: string;
-  group: string;
-  choices?: string[];
-  /** Added after the April-2025 build the DianJin-R1 seed used. */
-  newerThanSeed?: boolean;
-}
+export type { KeyInfo };
 
 export const LLAMAFACTORY_KEYS: Readonly<Record<string, KeyInfo>> = inventory.keys as Record<string, KeyInfo>;
 export const REMOVED_KEYS: Readonly<Record<string, string>> = inventory.removed;

@@ -1,13 +1,11 @@
 // Renders what `llamafactory-cli train` reads: the train YAML, dataset_info.json and the DeepSpeed JSON.
 import { join } from "node:path";
-import type { ExperimentBase as Experiment } from "../../contract/experiment.js";
-import type { SftStageConfig } from "../../stages/sft/config.js";
 import { emitFlatYaml } from "./yaml-emit.js";
-import { deepspeedConfig, deepspeedFileName } from "./deepspeed.js";
+import { deepspeedConfig, deepspeedFileName, type DeepSpeedChoice } from "./deepspeed.js";
+import type { LlamaFactoryDatasetFile } from "./datasets.js";
 
-/** Tool-neutral defaults under every SFT run; the recipe (experiment file) goes over these. */
-export const SFT_DEFAULT_ARGS: Readonly<Record<string, unknown>> = {
-  stage: "sft",
+/** Defaults under every `llamafactory-cli train` run this project renders; the recipe (`args`) goes over these. */
+export const LLAMAFACTORY_TRAIN_DEFAULTS: Readonly<Record<string, unknown>> = {
   do_train: true,
   finetuning_type: "full",
   bf16: true,
@@ -16,43 +14,78 @@ export const SFT_DEFAULT_ARGS: Readonly<Record<string, unknown>> = {
   plot_loss: true,
 };
 
-/** Keys this project sets itself; a user value would break resume, registration or layout. */
-export const MANAGED_KEYS: Readonly<Record<string, string>> = {
-  output_dir: "the stage output folder is <workdir>/sft/output",
-  overwrite_output_dir: "kept false so an interrupted run can resume (a true value deletes trainer_log.jsonl and disables resume)",
-  resume_from_checkpoint: "set to the newest complete checkpoint automatically",
-  dataset: "use stages.sft.datasets",
-  dataset_dir: "datasets are registered from stages.sft.dataset_files",
-  deepspeed: "use stages.sft.deepspeed",
-  model_name_or_path: "use model.base",
-  template: "use model.template",
-  report_to: "use tracking.backends",
-  run_name: "use tracking.run_name",
-};
+/**
+ * Keys this project sets itself (a user value would break resume, registration or layout) → why, naming where the
+ * experiment file sets them instead: `configPath` is the stage's block (e.g. "stages.sft"), `outputFolder` how the
+ * output folder is shown.
+ */
+export function llamafactoryManagedKeys(configPath: string, outputFolder: string): Readonly<Record<string, string>> {
+  return {
+    output_dir: `the stage output folder is ${outputFolder}`,
+    overwrite_output_dir: "kept false so an interrupted run can resume (a true value deletes trainer_log.jsonl and disables resume)",
+    resume_from_checkpoint: "set to the newest complete checkpoint automatically",
+    dataset: `use ${configPath}.datasets`,
+    dataset_dir: `datasets are registered from ${configPath}.dataset_files`,
+    deepspeed: `use ${configPath}.deepspeed`,
+    model_name_or_path: "use model.base",
+    template: "use model.template",
+    report_to: "use tracking.backends",
+    run_name: "use tracking.run_name",
+  };
+}
 
-export interface SftRenderInput {
-  config: Experiment;
-  sft: SftStageConfig;
+/** The machine layout the distributed environment is computed from (the experiment's `cluster` is assignable). */
+export interface LlamaFactoryCluster {
+  launcher: string;
+  nodes: number;
+  gpus_per_node: number;
+  /** GPU indices for CUDA_VISIBLE_DEVICES on a local machine. */
+  gpus?: number[];
+  master_addr: string;
+  master_port: number;
+}
+
+/** Experiment trackers (the experiment's `tracking` is assignable). */
+export interface LlamaFactoryTracking {
+  backends: readonly string[];
+  project?: string;
+  run_name?: string;
+}
+
+export interface LlamaFactoryTrainInput {
+  /** Named in the rendered file's header, and the run name when tracking sets none. */
+  experimentName: string;
+  /** The model to start from. */
+  modelPath: string;
+  template: string;
+  /** LLaMA-Factory's own `stage` key: which training this is (sft, pt, rm, dpo, …). */
+  trainingStage: string;
+  /** Registered dataset names, in training order. */
+  datasets: readonly string[];
+  datasetFiles: Readonly<Record<string, LlamaFactoryDatasetFile>>;
+  deepspeed: DeepSpeedChoice;
+  /** `llamafactory-cli train` keys, verbatim. */
+  args: Readonly<Record<string, unknown>>;
+  cluster: LlamaFactoryCluster;
+  tracking: LlamaFactoryTracking;
   renderedDir: string;
   outputDir: string;
-  /** The model to start from (model.base unless a data stage or an upstream says otherwise). */
-  modelPath: string;
-  command: string[];
-  toolEnv: Record<string, string>;
+  command: readonly string[];
+  toolEnv: Readonly<Record<string, string>>;
   resumeFrom?: string;
 }
 
-export interface SftRendered {
+export interface LlamaFactoryTrainRendered {
   trainArgs: Record<string, unknown>;
   files: { train: { path: string; content: string }; datasetInfo: { path: string; content: string }; deepspeed?: { path: string; content: string } };
   argv: string[];
   env: Record<string, string>;
 }
 
-function datasetInfo(sft: SftStageConfig): Record<string, unknown> {
+function datasetInfo(input: LlamaFactoryTrainInput): Record<string, unknown> {
   const info: Record<string, unknown> = {};
-  for (const name of sft.datasets) {
-    const file = sft.dataset_files[name];
+  for (const name of input.datasets) {
+    const file = input.datasetFiles[name];
     if (!file) continue;
     const columns =
       file.columns ?? (file.formatting === "alpaca" ? { prompt: "instruction", query: "input", response: "output" } : { messages: "conversations" });
@@ -61,22 +94,22 @@ function datasetInfo(sft: SftStageConfig): Record<string, unknown> {
   return info;
 }
 
-function trackingArgs(config: Experiment): { args: Record<string, unknown>; env: Record<string, string> } {
-  const { backends, project, run_name } = config.tracking;
+function trackingArgs(tracking: LlamaFactoryTracking, experimentName: string): { args: Record<string, unknown>; env: Record<string, string> } {
+  const { backends, project, run_name } = tracking;
   const reportTo = backends.filter((b) => b !== "swanlab");
-  const args: Record<string, unknown> = { report_to: reportTo.length ? reportTo : "none", run_name: run_name ?? config.name };
+  const args: Record<string, unknown> = { report_to: reportTo.length ? reportTo : "none", run_name: run_name ?? experimentName };
   const env: Record<string, string> = {};
   if (backends.includes("swanlab")) {
     // LLaMA-Factory's own SwanLab switch; report_to: swanlab is the path its maintainers advise against.
-    Object.assign(args, { use_swanlab: true, swanlab_run_name: run_name ?? config.name, ...(project ? { swanlab_project: project } : {}) });
+    Object.assign(args, { use_swanlab: true, swanlab_run_name: run_name ?? experimentName, ...(project ? { swanlab_project: project } : {}) });
   }
   if (project && backends.includes("wandb")) env.WANDB_PROJECT = project;
   if (project && backends.includes("mlflow")) env.MLFLOW_EXPERIMENT_NAME = project;
   return { args, env };
 }
 
-export function distributedEnv(config: Experiment, useTorchrun: boolean): Record<string, string> {
-  const { gpus, gpus_per_node, nodes, master_addr, master_port, launcher } = config.cluster;
+export function distributedEnv(cluster: LlamaFactoryCluster, useTorchrun: boolean): Record<string, string> {
+  const { gpus, gpus_per_node, nodes, master_addr, master_port, launcher } = cluster;
   // On a cluster the job computes the per-node values (NODE_RANK, MASTER_ADDR) and the scheduler picks the GPUs.
   const local = launcher === "local";
   const devices = gpus ?? (local ? Array.from({ length: gpus_per_node }, (_, i) => i) : []);
@@ -94,19 +127,20 @@ export function distributedEnv(config: Experiment, useTorchrun: boolean): Record
   return env;
 }
 
-export function renderSft(input: SftRenderInput): SftRendered {
-  const { config, sft, renderedDir, outputDir } = input;
-  const tracking = trackingArgs(config);
-  const preset = typeof sft.deepspeed === "string" ? sft.deepspeed : undefined;
+export function renderLlamaFactoryTrain(input: LlamaFactoryTrainInput): LlamaFactoryTrainRendered {
+  const { renderedDir, outputDir, cluster } = input;
+  const tracking = trackingArgs(input.tracking, input.experimentName);
+  const preset = typeof input.deepspeed === "string" ? input.deepspeed : undefined;
   const deepspeedPath =
-    typeof sft.deepspeed === "object" ? sft.deepspeed.path : preset && preset !== "none" ? join(renderedDir, deepspeedFileName(preset)) : undefined;
+    typeof input.deepspeed === "object" ? input.deepspeed.path : preset && preset !== "none" ? join(renderedDir, deepspeedFileName(preset)) : undefined;
 
   const trainArgs: Record<string, unknown> = {
     model_name_or_path: input.modelPath,
-    template: config.model.template,
-    ...SFT_DEFAULT_ARGS,
-    ...sft.args,
-    dataset: sft.datasets.join(","),
+    template: input.template,
+    stage: input.trainingStage,
+    ...LLAMAFACTORY_TRAIN_DEFAULTS,
+    ...input.args,
+    dataset: input.datasets.join(","),
     dataset_dir: renderedDir,
     output_dir: outputDir,
     overwrite_output_dir: false,
@@ -116,16 +150,16 @@ export function renderSft(input: SftRenderInput): SftRendered {
   };
 
   const trainPath = join(renderedDir, "train.yaml");
-  const files: SftRendered["files"] = {
-    train: { path: trainPath, content: emitFlatYaml(trainArgs, `Rendered by dianjin-train for experiment ${config.name}; edit the experiment file, not this.`) },
-    datasetInfo: { path: join(renderedDir, "dataset_info.json"), content: `${JSON.stringify(datasetInfo(sft), null, 2)}\n` },
+  const files: LlamaFactoryTrainRendered["files"] = {
+    train: { path: trainPath, content: emitFlatYaml(trainArgs, `Rendered by dianjin-train for experiment ${input.experimentName}; edit the experiment file, not this.`) },
+    datasetInfo: { path: join(renderedDir, "dataset_info.json"), content: `${JSON.stringify(datasetInfo(input), null, 2)}\n` },
   };
   if (preset && preset !== "none" && deepspeedPath) {
     files.deepspeed = { path: deepspeedPath, content: `${JSON.stringify(deepspeedConfig(preset), null, 2)}\n` };
   }
 
-  const gpuCount = config.cluster.gpus?.length ?? config.cluster.gpus_per_node;
-  const useTorchrun = deepspeedPath !== undefined || config.cluster.nodes > 1 || gpuCount > 1;
-  const env = { ...distributedEnv(config, useTorchrun), ...tracking.env, ...input.toolEnv };
+  const gpuCount = cluster.gpus?.length ?? cluster.gpus_per_node;
+  const useTorchrun = deepspeedPath !== undefined || cluster.nodes > 1 || gpuCount > 1;
+  const env = { ...distributedEnv(cluster, useTorchrun), ...tracking.env, ...input.toolEnv };
   return { trainArgs, files, argv: [...input.command, "train", trainPath], env };
 }

@@ -6,8 +6,6 @@ import { basename, dirname, join } from "node:path";
 import { PreflightError } from "../../errors.js";
 import { MERGE_DEFAULTS, MODEL_SHARD_PATTERN, STEP_DIR_PATTERN } from "./defaults.js";
 
-const STAGE = "merge";
-
 /** Which step to merge: the tracker file's step, or a chosen one. */
 export type StepChoice = "latest" | number;
 
@@ -54,26 +52,27 @@ function readTracker(root: string): number | undefined {
  * Resolves `<root>/global_step_N/actor`. `root` may also be a `global_step_N` folder itself.
  * Throws PreflightError naming the available steps when the wanted one is not there.
  */
-export function locateStep(root: string, choice: StepChoice = "latest"): CheckpointStep {
+/** `stage` names the stage that merges, for the PreflightError a missing or partial checkpoint becomes. */
+export function locateStep(root: string, choice: StepChoice, stage: string): CheckpointStep {
   const own = STEP_DIR_PATTERN.exec(basename(root));
   if (own) {
     const step = Number(own[1]);
     if (choice !== "latest" && choice !== step) {
-      throw new PreflightError(STAGE, [{ path: root, message: `this is the folder of step ${step}, but step ${choice} was asked for` }]);
+      throw new PreflightError(stage, [{ path: root, message: `this is the folder of step ${step}, but step ${choice} was asked for` }]);
     }
     const actorDir = join(root, "actor");
-    if (!existsSync(actorDir)) throw new PreflightError(STAGE, [{ path: root, message: "has no actor/ folder" }]);
+    if (!existsSync(actorDir)) throw new PreflightError(stage, [{ path: root, message: "has no actor/ folder" }]);
     return { root: dirname(root), step, stepDir: root, actorDir };
   }
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new PreflightError(STAGE, [{ path: root, message: "checkpoint folder does not exist" }]);
+    throw new PreflightError(stage, [{ path: root, message: "checkpoint folder does not exist" }]);
   }
   const steps = listSteps(root);
   let step: number;
   if (choice === "latest") {
     const tracked = readTracker(root);
     if (tracked === undefined) {
-      throw new PreflightError(STAGE, [
+      throw new PreflightError(stage, [
         {
           path: join(root, MERGE_DEFAULTS.trackerFile),
           message: `missing or unreadable, so the latest complete checkpoint is unknown; choose a step explicitly (${describeAvailable(steps)})`,
@@ -86,31 +85,31 @@ export function locateStep(root: string, choice: StepChoice = "latest"): Checkpo
   }
   if (!steps.includes(step)) {
     const why = choice === "latest" ? `${MERGE_DEFAULTS.trackerFile} names step ${step}, but` : `step ${step} was asked for, but`;
-    throw new PreflightError(STAGE, [{ path: root, message: `${why} global_step_${step}/actor does not exist; ${describeAvailable(steps)}` }]);
+    throw new PreflightError(stage, [{ path: root, message: `${why} global_step_${step}/actor does not exist; ${describeAvailable(steps)}` }]);
   }
   const stepDir = join(root, `global_step_${step}`);
   return { root, step, stepDir, actorDir: join(stepDir, "actor") };
 }
 
 /** Reads the shard set of an actor folder and throws when ranks are missing or world sizes disagree. */
-export function inspectActorShards(actorDir: string): ActorShards {
+export function inspectActorShards(actorDir: string, stage: string): ActorShards {
   const names = existsSync(actorDir) ? readdirSync(actorDir) : [];
   const shards = names.flatMap((name) => {
     const m = MODEL_SHARD_PATTERN.exec(name);
     return m ? [{ name, worldSize: Number(m[1]), rank: Number(m[2]) }] : [];
   });
   if (shards.length === 0) {
-    throw new PreflightError(STAGE, [{ path: actorDir, message: "no model_world_size_W_rank_R.pt shard files" }]);
+    throw new PreflightError(stage, [{ path: actorDir, message: "no model_world_size_W_rank_R.pt shard files" }]);
   }
   const sizes = [...new Set(shards.map((s) => s.worldSize))].sort((a, b) => a - b);
   if (sizes.length > 1) {
-    throw new PreflightError(STAGE, [{ path: actorDir, message: `shard files from different world sizes (${sizes.join(", ")}); remove the stale ones` }]);
+    throw new PreflightError(stage, [{ path: actorDir, message: `shard files from different world sizes (${sizes.join(", ")}); remove the stale ones` }]);
   }
   const worldSize = sizes[0]!;
   const ranks = new Set(shards.map((s) => s.rank));
   const missing = Array.from({ length: worldSize }, (_, r) => r).filter((r) => !ranks.has(r));
   if (missing.length) {
-    throw new PreflightError(STAGE, [
+    throw new PreflightError(stage, [
       {
         path: actorDir,
         message: `world size ${worldSize} but rank shard(s) ${missing.join(", ")} are missing (on multi-node runs the checkpoint dir must be shared storage)`,

@@ -24,6 +24,8 @@ export interface MergeOptions {
   /** Interpreter for the seed script. */
   python?: string;
   trustRemoteCode?: boolean;
+  /** The stage that merges, named in errors. */
+  stage: string;
 }
 
 export interface MergeCommand {
@@ -41,15 +43,15 @@ export function seedMergeScriptPath(): string {
 
 export function renderMerge(options: MergeOptions): MergeCommand {
   const merger = options.merger ?? "current";
-  const checkpoint = locateStep(resolve(options.checkpointDir), options.step ?? "latest");
-  const shards = inspectActorShards(checkpoint.actorDir);
+  const checkpoint = locateStep(resolve(options.checkpointDir), options.step ?? "latest", options.stage);
+  const shards = inspectActorShards(checkpoint.actorDir, options.stage);
   if (!shards.hasHfFolder) {
-    throw new PreflightError("merge", [
+    throw new PreflightError(options.stage, [
       { path: checkpoint.actorDir, message: "huggingface/config.json is missing; the merged model takes its config and tokenizer from there" },
     ]);
   }
   if (merger === "current" && !shards.hasFsdpConfig) {
-    throw new PreflightError("merge", [
+    throw new PreflightError(options.stage, [
       {
         path: checkpoint.actorDir,
         message: "fsdp_config.json is missing (a seed-era verl checkpoint); current verl's merger refuses it — use merger: seed",

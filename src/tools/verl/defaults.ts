@@ -51,8 +51,6 @@ export const GRPO_DEFAULTS = {
 export const VERL_DEFAULTS = {
   /** How the trainer is started; Hydra overrides are appended. */
   command: ["python3", "-m", "verl.trainer.main_ppo"] as readonly string[],
-  /** Where our experiment file keeps the GRPO stage; problems name keys under it. */
-  configPath: "stages.grpo",
   rewardFunctionName: "compute_score",
   trackerFile: "latest_checkpointed_iteration.txt",
   /** Environment that makes the logs parseable; VLLM_ATTENTION_BACKEND is added only on request. */

@@ -1,6 +1,6 @@
 // Hydra's command-line override syntax: `key=value`, `+key=value` (add), `++key=value` (add or override),
 // `~key` (delete). Values are written so Hydra's grammar reads back the intended type.
-import type { VerlValueType } from "./inventory.js";
+import type { VerlValueType } from "./key-info.js";
 
 export type OverrideKind = "set" | "add" | "force-add" | "delete";
 

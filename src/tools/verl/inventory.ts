@@ -1,5 +1,6 @@
 // verl's trainer config keys per era (the project's own generated copies, see config-tree.*.json) and lookups on them.
 import { readReleaseJson } from "../releases.js";
+import type { VerlKeyInfo, VerlValueType } from "./key-info.js";
 import { verlReleaseInventory } from "./releases.js";
 
 /**
@@ -10,15 +11,7 @@ import { verlReleaseInventory } from "./releases.js";
 export type VerlEra = string;
 export const VERL_ERAS: readonly VerlEra[] = ["seed", "current"];
 
-export type VerlValueType = "bool" | "int" | "float" | "str" | "null" | "list" | "dict" | "missing" | "interpolation";
-
-export interface VerlKeyInfo {
-  type: VerlValueType;
-  /** The YAML default (absent for `???` and for non-empty sections). */
-  default?: unknown;
-  /** The section has `_target_` and becomes a verl Config dataclass: an added (+) key fails when it is built. */
-  dataclass?: boolean;
-}
+export type { VerlKeyInfo, VerlValueType };
 
 export interface VerlInventory {
   era: VerlEra;

@@ -227,7 +227,8 @@ export const GRPO_PREFLIGHT_RULES: Readonly<Record<string, GrpoRule>> = {
 };
 
 /** Every problem at once: override keys against the era's inventory, then each rule. */
-export function preflightGrpo(options: GrpoOptions, facts: GrpoFacts = {}, era: VerlEra = "current", configPath: string = VERL_DEFAULTS.configPath): Problem[] {
+/** `configPath` is the experiment's block of the stage that runs verl (e.g. "stages.grpo"): problems name keys under it. */
+export function preflightGrpo(options: GrpoOptions, facts: GrpoFacts, era: VerlEra, configPath: string): Problem[] {
   const settings = grpoSettings(options, era, configPath);
   return [...validateOverrides(options.overrides, era, configPath), ...Object.values(GRPO_PREFLIGHT_RULES).flatMap((rule) => rule(settings, facts))];
 }

@@ -1,7 +1,6 @@
 // Checks that depend on which verl release runs: tracking backends the release accepts, and — when the version is
 // not known — every setting whose spelling or existence differs between the listed releases (asked, not guessed).
 import type { Problem } from "../../errors.js";
-import { VERL_DEFAULTS } from "./defaults.js";
 import { renameKeyForEra } from "./era.js";
 import { verlKeyInfo } from "./inventory.js";
 import type { GrpoOptions } from "./options.js";
@@ -30,7 +29,7 @@ function describeSpellings(key: string, spelled: Map<string, string[]>, missing:
  * Settings (typed options and overrides) that would be rendered differently, or refused, by some listed release:
  * with an unknown version each one is a problem naming the releases, instead of a guess.
  */
-export function verlChoicesNeedingVersion(options: GrpoOptions, trackers: readonly string[], why: string, configPath: string = VERL_DEFAULTS.configPath): Problem[] {
+export function verlChoicesNeedingVersion(options: GrpoOptions, trackers: readonly string[], why: string, configPath: string): Problem[] {
   const problems: Problem[] = [];
   const releases = verlReleases();
   for (const setting of grpoSettings(options, "current", configPath).byKey.values()) {

@@ -82,7 +82,7 @@ function renderSetting(setting: VerlSetting, era: VerlEra): string {
  * Hydra overrides for `python3 -m verl.trainer.main_ppo`: the typed options (in the era's key spelling), then
  * `overrides`, then the keys the wrapper owns (they always win). One element per key.
  */
-export function renderVerlOverrides(input: RenderVerlInput, configPath: string = VERL_DEFAULTS.configPath): string[] {
+export function renderVerlOverrides(input: RenderVerlInput, configPath: string): string[] {
   const settings = grpoSettings(input.options, input.era, configPath);
   const merged = new Map(settings.byKey);
   for (const owned of ownedSettings(input, configPath)) {

@@ -1,5 +1,4 @@
 // The verl keys a GRPO stage sets, each with the experiment-file path it came from, so problems can name it.
-import { VERL_DEFAULTS } from "./defaults.js";
 import { renameKeyForEra } from "./era.js";
 import { parseOverride, type OverrideKind } from "./hydra-syntax.js";
 import { verlKeyInfo, type VerlEra } from "./inventory.js";
@@ -30,7 +29,7 @@ export function overrideEntry(rawKey: string): { kind: OverrideKind; key: string
   return parsed ? { kind: parsed.kind, key: parsed.key } : { kind: "set", key: rawKey };
 }
 
-export function grpoSettings(options: GrpoOptions, era: VerlEra, configPath: string = VERL_DEFAULTS.configPath): GrpoSettings {
+export function grpoSettings(options: GrpoOptions, era: VerlEra, configPath: string): GrpoSettings {
   const byKey = new Map<string, VerlSetting>();
   for (const [path, currentKey] of Object.entries(GRPO_OPTION_KEYS)) {
     const { key, add } = renameKeyForEra(currentKey, era);

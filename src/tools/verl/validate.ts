@@ -3,7 +3,6 @@
 // explains renames between verl versions and suggests the nearest real key.
 import type { Problem } from "../../errors.js";
 import { closest } from "../../util/did-you-mean.js";
-import { VERL_DEFAULTS } from "./defaults.js";
 import { renameFor, VERL_REMOVED_KEYS } from "./era.js";
 import { parseOverride, type ParsedOverride } from "./hydra-syntax.js";
 import { childKeys, verlInventory, verlKeyInfo, type VerlEra } from "./inventory.js";
@@ -165,7 +164,7 @@ function entriesFrom(overrides: readonly string[] | Readonly<Record<string, unkn
 export function validateOverrides(
   overrides: readonly string[] | Readonly<Record<string, unknown>>,
   era: VerlEra,
-  configPath: string = VERL_DEFAULTS.configPath,
+  configPath: string,
 ): Problem[] {
   const entries = entriesFrom(overrides, configPath);
   if (entries.length && !("kind" in entries[0]!)) return entries as Problem[];

@@ -18,5 +18,4 @@ export const VLLM_DEFAULTS = {
   logTailLines: 40,
   /** vLLM reads the key from this variable, so it never appears in argv (ps) or in state. */
   apiKeyEnv: "VLLM_API_KEY",
-  stage: "deploy",
 } as const;

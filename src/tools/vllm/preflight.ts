@@ -9,11 +9,12 @@ export interface ServeShape {
   model: string;
   tensorParallelSize?: number;
   maxModelLen?: number;
-  configKey?: string;
+  /** Dotted config path problems name keys under (e.g. "stages.deploy"). */
+  configKey: string;
 }
 
 export async function serveConfigProblems(shape: ServeShape): Promise<Problem[]> {
-  const key = shape.configKey ?? "deploy.vllm";
+  const key = shape.configKey;
   let config: Record<string, unknown>;
   try {
     config = await (await fsExtra()).readJson(join(shape.model, "config.json"));

@@ -18,8 +18,8 @@ export interface WaitReadyOptions {
   /** Sent as a Bearer token to /v1/models (vLLM guards /v1 only). */
   apiKey?: string;
   pollIntervalMs?: number;
-  /** Stage name for errors. */
-  stage?: string;
+  /** The stage that runs the server, named in errors. */
+  stage: string;
 }
 
 /** Lines searched for the cause; a Python traceback can push the root error well above the last 40. */
@@ -75,8 +75,8 @@ async function probe(endpoint: Endpoint, options: WaitReadyOptions, signal: Abor
   }
 }
 
-export async function waitUntilReady(endpoint: Endpoint, options: WaitReadyOptions = {}): Promise<ReadyEndpoint> {
-  const stage = options.stage ?? VLLM_DEFAULTS.stage;
+export async function waitUntilReady(endpoint: Endpoint, options: WaitReadyOptions): Promise<ReadyEndpoint> {
+  const stage = options.stage;
   const timeoutMs = options.timeoutMs ?? VLLM_DEFAULTS.startupTimeoutMs;
   const interval = options.pollIntervalMs ?? VLLM_DEFAULTS.pollIntervalMs;
   const signal = options.signal ?? new AbortController().signal;

@@ -26,8 +26,10 @@ export interface ServeOptions {
   extraArgs?: string[];
   /** Replaces `vllm` (a venv path, or a stand-in). */
   command?: readonly string[];
-  /** Dotted config path used in error messages. */
-  configKey?: string;
+  /** The stage that runs the server, named in errors. */
+  stage: string;
+  /** Dotted config path problems name keys under (e.g. "stages.deploy"). */
+  configKey: string;
 }
 
 export interface ServeCommand {
@@ -64,14 +66,14 @@ function validate(o: ServeOptions, key: string): Problem[] {
 }
 
 export async function renderServe(options: ServeOptions): Promise<ServeCommand> {
-  const key = options.configKey ?? "deploy.vllm";
+  const key = options.configKey;
   const problems = validate(options, key);
-  if (problems.length) throw new PreflightError(VLLM_DEFAULTS.stage, problems);
+  if (problems.length) throw new PreflightError(options.stage, problems);
   const host = options.host ?? VLLM_DEFAULTS.host;
   let port = options.port;
   if (port === undefined) port = await findFreePort(host);
   else if (!(await isPortFree(host, port))) {
-    throw new PreflightError(VLLM_DEFAULTS.stage, [{ path: `${key}.port`, message: `port ${port} on ${host} is already in use` }]);
+    throw new PreflightError(options.stage, [{ path: `${key}.port`, message: `port ${port} on ${host} is already in use` }]);
   }
   // A hub id stays a hub id (vLLM downloads it); local folders are absolute once the config is loaded.
   const model = isAbsolute(options.model) ? resolve(options.model) : options.model;

@@ -15,7 +15,10 @@ export interface ReplicaPlanOptions {
   host?: string;
   /** Replica i gets basePort + i; default: free ports. */
   basePort?: number;
-  configKey?: string;
+  /** The stage that runs the servers, named in errors. */
+  stage: string;
+  /** Dotted config path problems name keys under (e.g. "stages.deploy"). */
+  configKey: string;
 }
 
 export interface ReplicaPlan {
@@ -26,14 +29,14 @@ export interface ReplicaPlan {
 }
 
 export async function planReplicas(options: ReplicaPlanOptions): Promise<ReplicaPlan[]> {
-  const key = options.configKey ?? "deploy.vllm";
+  const key = options.configKey;
   const tp = options.tensorParallelSize ?? VLLM_DEFAULTS.tensorParallelSize;
   const gpus = [...new Set(options.gpus)];
   const fit = Math.floor(gpus.length / tp);
   const replicas = options.replicas ?? fit;
-  if (gpus.length !== options.gpus.length) throw new PreflightError(VLLM_DEFAULTS.stage, [{ path: `${key}.gpus`, message: "lists a GPU twice" }]);
+  if (gpus.length !== options.gpus.length) throw new PreflightError(options.stage, [{ path: `${key}.gpus`, message: "lists a GPU twice" }]);
   if (replicas < 1 || replicas > fit) {
-    throw new PreflightError(VLLM_DEFAULTS.stage, [
+    throw new PreflightError(options.stage, [
       { path: `${key}.replicas`, message: `${replicas} replica(s) × tensor parallel size ${tp} needs ${replicas * tp} GPUs, ${gpus.length} available` },
     ]);
   }
@@ -44,7 +47,7 @@ export async function planReplicas(options: ReplicaPlanOptions): Promise<Replica
     ports = Array.from({ length: replicas }, (_, i) => options.basePort! + i);
     const busy: number[] = [];
     for (const p of ports) if (!(await isPortFree(host, p))) busy.push(p);
-    if (busy.length) throw new PreflightError(VLLM_DEFAULTS.stage, [{ path: `${key}.port`, message: `port(s) ${busy.join(", ")} on ${host} already in use` }]);
+    if (busy.length) throw new PreflightError(options.stage, [{ path: `${key}.port`, message: `port(s) ${busy.join(", ")} on ${host} already in use` }]);
   }
   return ports.map((port, index) => {
     const group = gpus.slice(index * tp, (index + 1) * tp);

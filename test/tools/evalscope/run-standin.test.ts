@@ -10,6 +10,9 @@ import { PreflightError, StageError } from "../../../src/errors.js";
 import { evalscopeScoresToReport, runEvalscope, type EvalscopeRunSpec } from "../../../src/tools/evalscope/index.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai.js";
 
+/** The stage and config path problems are reported against, as the eval stage gives them. */
+const ORIGIN = { stage: "eval", configPath: "stages.eval.evalscope" };
+
 const STANDIN = fileURLToPath(new URL("../../fixtures/bin/evalscope", import.meta.url));
 let server: FakeOpenAI;
 let work: string;
@@ -38,7 +41,7 @@ describe.each([
 ] as const)("EvalScope %s", (version, era, layout, timestamped) => {
   it(`detects the era (${era}), runs, and reads scores from the ${layout} report layout`, async () => {
     const s = await spec();
-    const result = await runEvalscope(s, { command: [STANDIN], env: envFor(version) });
+    const result = await runEvalscope(s, { origin: ORIGIN, command: [STANDIN], env: envFor(version) });
     expect(result.version.text).toBe(version);
     expect(result.command.era).toBe(era);
     expect(result.command.timestamped).toBe(timestamped);
@@ -60,25 +63,25 @@ describe.each([
 
 describe("failures", () => {
   it("an era mismatch (rendered for 1.4, installed 0.14) is named as such", async () => {
-    const err = (await runEvalscope(await spec(), { command: [STANDIN], env: envFor("0.14.0"), version: "1.4.0" }).catch((e: unknown) => e)) as StageError;
+    const err = (await runEvalscope(await spec(), { origin: ORIGIN, command: [STANDIN], env: envFor("0.14.0"), version: "1.4.0" }).catch((e: unknown) => e)) as StageError;
     expect(err).toBeInstanceOf(StageError);
     expect(err.failure.id).toBe("evalscope-era-mismatch");
     expect(err.detail.exitCode).toBe(2);
     expect(server.requests).toHaveLength(0);
   });
   it("an unreachable endpoint is named as such", async () => {
-    const err = (await runEvalscope({ ...(await spec()), apiUrl: "http://127.0.0.1:9/v1" }, { command: [STANDIN], env: envFor("1.4.0") }).catch((e: unknown) => e)) as StageError;
+    const err = (await runEvalscope({ ...(await spec()), apiUrl: "http://127.0.0.1:9/v1" }, { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0") }).catch((e: unknown) => e)) as StageError;
     expect(err.failure.id).toBe("endpoint-unreachable");
   });
   it("a wrong served model name is named as such", async () => {
-    const err = (await runEvalscope(await spec({ model: "other" }), { command: [STANDIN], env: envFor("1.4.0") }).catch((e: unknown) => e)) as StageError;
+    const err = (await runEvalscope(await spec({ model: "other" }), { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0") }).catch((e: unknown) => e)) as StageError;
     expect(err.failure.id).toBe("endpoint-model-unknown");
   });
   it("a missing report after a zero exit is a StageError, not a crash", async () => {
     const s = await spec();
     const fake = join(work, "fake-evalscope");
     await writeFile(fake, "#!/bin/sh\n[ \"$1\" = --version ] && echo 'evalscope 1.4.0'\nexit 0\n", { mode: 0o755 });
-    const err = (await runEvalscope(s, { command: [fake] }).catch((e: unknown) => e)) as StageError;
+    const err = (await runEvalscope(s, { origin: ORIGIN, command: [fake] }).catch((e: unknown) => e)) as StageError;
     expect(err.failure.id).toBe("evalscope-report-missing");
   });
 });
@@ -104,7 +107,7 @@ describe("API key through the Python launcher", () => {
 
   it("refuses to start when the named variable is empty", async () => {
     const s = await spec({ apiUrl: keyed.url, apiKeyEnv: "DJ_TEST_KEY" });
-    await expect(runEvalscope(s, { command: [STANDIN], env: envFor("1.4.0", { DJ_TEST_KEY: "" }) })).rejects.toBeInstanceOf(PreflightError);
+    await expect(runEvalscope(s, { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0", { DJ_TEST_KEY: "" }) })).rejects.toBeInstanceOf(PreflightError);
   });
 
   it.skipIf(!python)(python ? "passes the key to EvalScope's run_cmd inside Python, never on the command line" : "SKIPPED: python3 not available", async () => {
@@ -116,7 +119,7 @@ describe("API key through the Python launcher", () => {
     await writeFile(join(pkg, "__init__.py"), "");
     await writeFile(join(pkg, "cli.py"), `import os, sys\ndef run_cmd():\n    os.execv(${JSON.stringify(STANDIN)}, [${JSON.stringify(STANDIN)}] + sys.argv[1:])\n`);
     const env = envFor("1.4.0", { DJ_TEST_KEY: "sk-test-secret-123", PYTHONPATH: join(work, "py") });
-    const result = await runEvalscope(s, { command: [STANDIN], python: "python3", env });
+    const result = await runEvalscope(s, { origin: ORIGIN, command: [STANDIN], python: "python3", env });
     expect(result.command.argv[0]).toBe("python3");
     expect(result.command.argv.join(" ")).not.toContain("sk-test-secret-123");
     expect(result.command.argv).not.toContain("--api-key");

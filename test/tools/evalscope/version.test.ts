@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { PreflightError, ToolMissingError } from "../../../src/errors.js";
 import { detectEvalscopeVersion, eraOf, parseEvalscopeVersion } from "../../../src/tools/evalscope/index.js";
 
+/** The stage and config path problems are reported against, as the eval stage gives them. */
+const ORIGIN = { stage: "eval", configPath: "stages.eval.evalscope" };
+
 const STANDIN = fileURLToPath(new URL("../../fixtures/bin/evalscope", import.meta.url));
 
 describe("parseEvalscopeVersion", () => {
@@ -23,14 +26,20 @@ describe("parseEvalscopeVersion", () => {
 
 describe("detectEvalscopeVersion", () => {
   it("runs <command> --version", async () => {
-    const v = await detectEvalscopeVersion([STANDIN], { ...process.env, EVALSCOPE_STANDIN_VERSION: "1.4.0" } as Record<string, string>);
+    const v = await detectEvalscopeVersion([STANDIN], { ...process.env, EVALSCOPE_STANDIN_VERSION: "1.4.0" } as Record<string, string>, ORIGIN);
     expect(v.text).toBe("1.4.0");
   });
   it("throws ToolMissingError when the executable does not exist", async () => {
-    await expect(detectEvalscopeVersion(["/nonexistent/evalscope"])).rejects.toBeInstanceOf(ToolMissingError);
+    await expect(detectEvalscopeVersion(["/nonexistent/evalscope"], undefined, ORIGIN)).rejects.toBeInstanceOf(ToolMissingError);
+  });
+  it("reports against the stage and config path it is given, not a stage of its own", async () => {
+    const err = (await detectEvalscopeVersion(["/nonexistent/evalscope"], undefined, { stage: "bench", configPath: "stages.bench.evalscope" }).catch((e: unknown) => e)) as ToolMissingError;
+    expect(err).toBeInstanceOf(ToolMissingError);
+    expect(err.stage).toBe("bench");
+    expect(err.problems.map((p) => p.path)).toEqual(["stages.bench.evalscope.command"]);
   });
   it("throws PreflightError when no version can be read", async () => {
-    const err = await detectEvalscopeVersion([process.execPath, "-e", "console.error('error: unrecognized arguments: --version'); process.exit(2)", "--"]).catch((e: unknown) => e);
+    const err = await detectEvalscopeVersion([process.execPath, "-e", "console.error('error: unrecognized arguments: --version'); process.exit(2)", "--"], undefined, ORIGIN).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PreflightError);
     expect(String((err as Error).message)).toMatch(/could not read the EvalScope version.*exit 2/);
   });

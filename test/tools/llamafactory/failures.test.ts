@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { classifyLlamaFactoryFailure } from "../../../src/tools/llamafactory/failures.js";
 
+const AT = { configPath: "stages.sft", forceOption: "--force sft" };
+
 // Log excerpts in the shapes LLaMA-Factory, transformers, torch and torchrun print them.
 const CASES: Array<[string, string]> = [
   ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB", "cuda-oom"],
@@ -24,17 +26,24 @@ const CASES: Array<[string, string]> = [
 
 describe("classifyLlamaFactoryFailure", () => {
   it.each(CASES)("%s → %s", (log, id) => {
-    const cause = classifyLlamaFactoryFailure(`some earlier output\n${log}\nmore output`);
+    const cause = classifyLlamaFactoryFailure(`some earlier output\n${log}\nmore output`, AT);
     expect(cause?.id).toBe(id);
     expect(cause!.hint.length).toBeGreaterThan(10);
   });
 
   it("names the missing dataset and the rejected keys", () => {
-    expect(classifyLlamaFactoryFailure("Undefined dataset ccc_r1 in dataset_info.json.")!.summary).toContain("ccc_r1");
-    expect(classifyLlamaFactoryFailure("Some keys are not used by the HfArgumentParser: ['a', 'b']")!.summary).toContain("['a', 'b']");
+    expect(classifyLlamaFactoryFailure("Undefined dataset ccc_r1 in dataset_info.json.", AT)!.summary).toContain("ccc_r1");
+    expect(classifyLlamaFactoryFailure("Some keys are not used by the HfArgumentParser: ['a', 'b']", AT)!.summary).toContain("['a', 'b']");
+  });
+
+  it("points its hints at the config path and force option it is given", () => {
+    const at = { configPath: "stages.pretrain", forceOption: "--force pretrain" };
+    expect(classifyLlamaFactoryFailure("Some keys are not used by the HfArgumentParser: ['x']", at)!.hint).toContain("stages.pretrain.args");
+    expect(classifyLlamaFactoryFailure("Output directory already exists and is not empty.", at)!.hint).toContain("--force pretrain");
+    expect(classifyLlamaFactoryFailure("Undefined dataset d in dataset_info.json.", at)!.hint).not.toContain("stages.sft");
   });
 
   it("says nothing for an unrecognized failure", () => {
-    expect(classifyLlamaFactoryFailure("Segmentation fault")).toBeUndefined();
+    expect(classifyLlamaFactoryFailure("Segmentation fault", AT)).toBeUndefined();
   });
 });

@@ -1,11 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { loadExperiment } from "../../../src/config/load.js";
-import { renderSft } from "../../../src/tools/llamafactory/render.js";
+import { renderLlamaFactoryTrain, type LlamaFactoryTrainInput } from "../../../src/tools/llamafactory/render.js";
+import type { Experiment } from "../../../src/config/schema.js";
 import { checkDatasetFile } from "../../../src/tools/llamafactory/datasets.js";
 import { checkLlamaFactoryRules } from "../../../src/tools/llamafactory/rules.js";
 import { tempDir, writeFiles } from "../../helpers/tmp.js";
 import YAML from "yaml";
+
+/** The renderer's input from a loaded experiment, the way the SFT stage fills it. */
+function trainInput(config: Experiment, rest: Pick<LlamaFactoryTrainInput, "renderedDir" | "outputDir" | "modelPath" | "command" | "toolEnv" | "resumeFrom">): LlamaFactoryTrainInput {
+  const sft = config.stages.sft!;
+  return {
+    experimentName: config.name,
+    template: config.model.template,
+    trainingStage: "sft",
+    datasets: sft.datasets,
+    datasetFiles: sft.dataset_files,
+    deepspeed: sft.deepspeed,
+    args: sft.args,
+    cluster: config.cluster,
+    tracking: config.tracking,
+    ...rest,
+  };
+}
 
 async function render(extra = "", sft = "") {
   const dir = await tempDir();
@@ -24,10 +42,10 @@ ${sft}
 `,
   });
   const { config } = await loadExperiment(join(dir, "exp.yaml"));
-  return { dir, config, out: renderSft({ config, sft: config.stages.sft!, renderedDir: join(dir, "r"), outputDir: join(dir, "o"), modelPath: config.model.base, command: ["llamafactory-cli"], toolEnv: {} }) };
+  return { dir, config, out: renderLlamaFactoryTrain(trainInput(config, { renderedDir: join(dir, "r"), outputDir: join(dir, "o"), modelPath: config.model.base, command: ["llamafactory-cli"], toolEnv: {} })) };
 }
 
-describe("renderSft", () => {
+describe("renderLlamaFactoryTrain", () => {
   it("renders the train YAML with absolute managed paths and resume-safe settings", async () => {
     const { dir, out } = await render();
     const yaml = YAML.parse(out.files.train.content) as Record<string, unknown>;
@@ -78,7 +96,7 @@ describe("renderSft", () => {
 
   it("adds resume_from_checkpoint only when resuming", async () => {
     const { config, dir } = await render();
-    const resumed = renderSft({ config, sft: config.stages.sft!, renderedDir: join(dir, "r"), outputDir: join(dir, "o"), modelPath: "m", command: ["x"], toolEnv: {}, resumeFrom: "/o/checkpoint-20" });
+    const resumed = renderLlamaFactoryTrain(trainInput(config, { renderedDir: join(dir, "r"), outputDir: join(dir, "o"), modelPath: "m", command: ["x"], toolEnv: {}, resumeFrom: "/o/checkpoint-20" }));
     expect(YAML.parse(resumed.files.train.content)).toMatchObject({ resume_from_checkpoint: "/o/checkpoint-20", overwrite_output_dir: false });
   });
 });

@@ -36,7 +36,7 @@ describe("merge_fsdp_seed.py", () => {
     const actor = join(root, "global_step_3", "actor");
     await execa(PYTHON, [MAKE_CKPT, actor, TINY_QWEN2_DIR]);
     const target = join(root, "hf");
-    const cmd = renderMerge({ checkpointDir: root, step: 3, targetDir: target, merger: "seed", python: PYTHON });
+    const cmd = renderMerge({ stage: "merge", checkpointDir: root, step: 3, targetDir: target, merger: "seed", python: PYTHON });
     // Small shard size so the index spans several files, as it does for a real 7B model.
     await execa(cmd.argv[0]!, [...cmd.argv.slice(1), "--max_shard_size", "150KB"]);
     const report = await verifyMergedModel(target);

@@ -27,7 +27,7 @@ function preflightMessage(fn: () => unknown): string {
 describe("renderMerge (current verl)", () => {
   it("merges the step named by latest_checkpointed_iteration.txt, not the highest folder", () => {
     const root = ckpt({ steps: [5, 10, 15], latest: 10 });
-    const cmd = renderMerge({ checkpointDir: root, targetDir: "/out/hf" });
+    const cmd = renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/out/hf" });
     expect(cmd.checkpoint.step).toBe(10);
     expect(cmd.argv).toEqual([
       "python3",
@@ -46,43 +46,56 @@ describe("renderMerge (current verl)", () => {
 
   it("uses a configurable command prefix and a chosen step", () => {
     const root = ckpt({ steps: [5, 10] });
-    const cmd = renderMerge({ checkpointDir: root, targetDir: "/o", step: 5, commandPrefix: ["/venv/bin/python", "-m", "verl.model_merger"] });
+    const cmd = renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o", step: 5, commandPrefix: ["/venv/bin/python", "-m", "verl.model_merger"] });
     expect(cmd.argv.slice(0, 4)).toEqual(["/venv/bin/python", "-m", "verl.model_merger", "merge"]);
     expect(cmd.argv).toContain(join(root, "global_step_5", "actor"));
   });
 
   it("accepts a global_step_N folder directly", () => {
     const root = ckpt({ steps: [7] });
-    const cmd = renderMerge({ checkpointDir: join(root, "global_step_7"), targetDir: "/o" });
+    const cmd = renderMerge({ stage: "merge", checkpointDir: join(root, "global_step_7"), targetDir: "/o" });
     expect(cmd.checkpoint).toMatchObject({ step: 7, root, actorDir: join(root, "global_step_7", "actor") });
+  });
+
+  it("names the stage it is given in its errors", () => {
+    const root = ckpt({ steps: [5] });
+    const err = (() => {
+      try {
+        renderMerge({ stage: "export", checkpointDir: root, targetDir: "/o", step: 7 });
+      } catch (e) {
+        return e as PreflightError;
+      }
+    })();
+    expect(err).toBeInstanceOf(PreflightError);
+    expect(err!.stage).toBe("export");
   });
 
   it("lists the available steps when the chosen one is missing", () => {
     const root = ckpt({ steps: [5, 10] });
-    const msg = preflightMessage(() => renderMerge({ checkpointDir: root, targetDir: "/o", step: 7 }));
+    const msg = preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o", step: 7 }));
     expect(msg).toContain("step 7");
     expect(msg).toContain("available steps: 5, 10");
   });
 
   it("explains when the tracker file names a step whose folder was pruned", () => {
     const root = ckpt({ steps: [5], latest: 20 });
-    expect(preflightMessage(() => renderMerge({ checkpointDir: root, targetDir: "/o" }))).toMatch(/names step 20.*available steps: 5/);
+    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toMatch(/names step 20.*available steps: 5/);
   });
 
   it("refuses to guess the latest step without the tracker file", () => {
     const root = ckpt({ steps: [5, 10], latest: null });
-    expect(preflightMessage(() => renderMerge({ checkpointDir: root, targetDir: "/o" }))).toMatch(/latest_checkpointed_iteration\.txt.*available steps: 5, 10/s);
+    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toMatch(/latest_checkpointed_iteration\.txt.*available steps: 5, 10/s);
   });
 
   it("names missing rank shards, with the world size taken from the file names", () => {
     const root = ckpt({ steps: [3], worldSize: 4, missingRanks: [2, 3] });
-    expect(preflightMessage(() => renderMerge({ checkpointDir: root, targetDir: "/o" }))).toMatch(/world size 4 but rank shard\(s\) 2, 3 are missing/);
+    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toMatch(/world size 4 but rank shard\(s\) 2, 3 are missing/);
   });
 
   it("sends seed-era checkpoints (no fsdp_config.json) to the seed merger", () => {
     const root = ckpt({ steps: [3], fsdpConfig: false });
-    expect(preflightMessage(() => renderMerge({ checkpointDir: root, targetDir: "/o" }))).toContain("merger: seed");
-    const cmd = renderMerge({ checkpointDir: root, targetDir: "/o", merger: "seed", python: "/venv/bin/python" });
+    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toContain("merger: seed");
+    const cmd = renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o", merger: "seed", python: "/venv/bin/python" });
     expect(cmd.argv).toEqual(["/venv/bin/python", seedMergeScriptPath(), "--local_dir", join(root, "global_step_3", "actor"), "--target_dir", "/o"]);
     expect(existsSync(seedMergeScriptPath())).toBe(true);
   });

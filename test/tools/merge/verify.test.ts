@@ -11,7 +11,7 @@ let root: string;
 /** Runs the stand-in merger through the argv renderMerge produces, in the given failure mode. */
 async function merge(mode: string): Promise<string> {
   const target = join(root, `hf-${mode}`);
-  const cmd = renderMerge({ checkpointDir: root, targetDir: target, commandPrefix: [MERGER_STANDIN] });
+  const cmd = renderMerge({ stage: "merge", checkpointDir: root, targetDir: target, commandPrefix: [MERGER_STANDIN] });
   await execa(cmd.argv[0]!, cmd.argv.slice(1), { env: { VERL_MERGER_STANDIN_MODE: mode } });
   return target;
 }

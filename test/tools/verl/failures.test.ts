@@ -36,22 +36,29 @@ describe("classifyVerlFailure", () => {
     ["wandb.errors.UsageError: api_key not configured (no-tty). call wandb.login(key=[your_api_key])", "tracker-credentials"],
     ["ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.", "ray-actor-died"],
   ])("recognises %#", (log, id) => {
-    expect(classifyVerlFailure(log).id).toBe(id);
+    expect(classifyVerlFailure(log, "stages.grpo").id).toBe(id);
   });
 
   it("names the offending key and our config path for Hydra errors", () => {
-    const cause = classifyVerlFailure(HYDRA.split("\n"));
+    const cause = classifyVerlFailure(HYDRA.split("\n"), "stages.grpo");
     expect(cause.summary).toContain("actor_rollout_ref.actor.checkpoint.contents");
     expect(cause.summary).toContain("'contents' is not in struct");
     expect(cause.hint).toContain("stages.grpo.overrides.actor_rollout_ref.actor.checkpoint.contents");
   });
 
+  it("names keys under the config path it is given, never a stage of its own", () => {
+    const hydra = classifyVerlFailure(HYDRA.split("\n"), "stages.rl");
+    expect(hydra.hint).toContain("stages.rl.overrides.actor_rollout_ref.actor.checkpoint.contents");
+    expect(hydra.hint).not.toContain("stages.grpo");
+    expect(classifyVerlFailure("Unable to register worker with raylet", "stages.rl").hint).toContain("in stages.rl.overrides");
+  });
+
   it("prefers the OOM over the Ray actor death it caused", () => {
-    expect(classifyVerlFailure(OOM).id).toBe("cuda-oom");
+    expect(classifyVerlFailure(OOM, "stages.grpo").id).toBe("cuda-oom");
   });
 
   it("falls back to unknown", () => {
-    expect(classifyVerlFailure(["step:3 - critic/score/mean:0.5", "Segmentation fault"]).id).toBe("unknown");
+    expect(classifyVerlFailure(["step:3 - critic/score/mean:0.5", "Segmentation fault"], "stages.grpo").id).toBe("unknown");
     expect(VERL_FAILURE_IDS).toContain("cuda-oom");
   });
 });

@@ -19,7 +19,7 @@ import {
 import { grpoSettings } from "../../../src/tools/verl/settings.js";
 
 function check(rule: GrpoRule, options: GrpoOptionsInput, facts: GrpoFacts = {}) {
-  return rule(grpoSettings(grpoOptionsSchema.parse(options), "current"), facts);
+  return rule(grpoSettings(grpoOptionsSchema.parse(options), "current", "stages.grpo"), facts);
 }
 
 describe("pre-flight rules (seed defaults pass every rule)", () => {
@@ -122,13 +122,15 @@ describe("pre-flight rules (seed defaults pass every rule)", () => {
 
 describe("preflightGrpo", () => {
   it("passes the seed recipe", () => {
-    expect(preflightGrpo(grpoOptionsSchema.parse({}), { trainRows: 30_000 })).toEqual([]);
+    expect(preflightGrpo(grpoOptionsSchema.parse({}), { trainRows: 30_000 }, "current", "stages.grpo")).toEqual([]);
   });
 
   it("returns every problem at once, override keys included", () => {
     const problems = preflightGrpo(
       grpoOptionsSchema.parse({ rollout: { n: 1, tensor_model_parallel_size: 3 }, data: { train_batch_size: 100 }, overrides: { "trainer.loger": ["console"] } }),
       { trainRows: 50 },
+      "current",
+      "stages.grpo",
     );
     const paths = problems.map((p) => p.path);
     expect(paths).toContain("stages.grpo.overrides.trainer.loger");

@@ -16,7 +16,7 @@ function render(era: string, extra: Record<string, unknown> = {}) {
     paths: { trainFiles: "/d/train.parquet", valFiles: "/d/val.parquet", modelPath: "/m", rewardFile: "/r.py", checkpointDir: "/ckpt" },
     projectName: "p",
     experimentName: "e",
-  });
+  }, "stages.grpo");
 }
 
 describe("verl overrides per release", () => {
@@ -30,8 +30,8 @@ describe("verl overrides per release", () => {
   });
 
   it("a key removed later says 'removed in', a renamed one gives the release's spelling", () => {
-    expect(validateOverrides({ "actor_rollout_ref.rollout.chat_scheduler": 3 }, "0.4.1")[0]!.message).toMatch(/not in verl 0\.4\.1's trainer config — it was removed in 0\.4\.1/);
-    expect(validateOverrides({ "trainer.val_generations_to_log_to_wandb": 3 }, "0.4.0")[0]!.message).toMatch(/in verl 0\.4\.0 this key is spelled "trainer\.log_val_generations"/);
+    expect(validateOverrides({ "actor_rollout_ref.rollout.chat_scheduler": 3 }, "0.4.1", "stages.grpo")[0]!.message).toMatch(/not in verl 0\.4\.1's trainer config — it was removed in 0\.4\.1/);
+    expect(validateOverrides({ "trainer.val_generations_to_log_to_wandb": 3 }, "0.4.0", "stages.grpo")[0]!.message).toMatch(/in verl 0\.4\.0 this key is spelled "trainer\.log_val_generations"/);
   });
 
   it("checkpoint contents: contents before 0.4.1, save_contents from 0.4.1", () => {
@@ -69,7 +69,7 @@ describe("verlChoicesNeedingVersion (version not known)", () => {
   });
 
   it("a tracker only newer releases accept is asked about too", () => {
-    const problems = verlChoicesNeedingVersion(options(), ["trackio"], "the version is not known");
+    const problems = verlChoicesNeedingVersion(options(), ["trackio"], "the version is not known", "stages.grpo");
     expect(problems.find((p) => p.path === "tracking.backends")?.message).toMatch(/0\.3\.0\.post1, 0\.4\.0, 0\.4\.1, 0\.5\.0 do not accept the trackio logger/);
   });
 });

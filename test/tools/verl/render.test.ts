@@ -20,7 +20,7 @@ const asMap = (argv: string[]) => new Map(argv.map((a) => [a.slice(0, a.indexOf(
 
 describe("renderVerlOverrides", () => {
   it("renders the seed recipe for current verl with absolute paths and the wrapper-owned keys", () => {
-    const argv = renderVerlOverrides(input());
+    const argv = renderVerlOverrides(input(), "stages.grpo");
     const m = asMap(argv);
     expect(m.get("algorithm.adv_estimator")).toBe("grpo");
     expect(m.get("actor_rollout_ref.actor.optim.lr")).toBe("1e-6");
@@ -39,27 +39,28 @@ describe("renderVerlOverrides", () => {
     expect(m.get("trainer.project_name")).toBe("dianjin");
     expect(m.get("trainer.experiment_name")).toBe("r1-7b");
     expect(m.size).toBe(argv.length); // one element per key
-    expect(validateOverrides(argv, "current")).toEqual([]);
+    expect(validateOverrides(argv, "current", "stages.grpo")).toEqual([]);
   });
 
   it("keeps a hub id as the model path, wherever it is rendered", () => {
     const base = input();
-    const argv = renderVerlOverrides({ ...base, paths: { ...base.paths, modelPath: "Qwen/Qwen2.5-7B-Instruct" } });
+    const argv = renderVerlOverrides({ ...base, paths: { ...base.paths, modelPath: "Qwen/Qwen2.5-7B-Instruct" } }, "stages.grpo");
     expect(argv).toContain("actor_rollout_ref.model.path=Qwen/Qwen2.5-7B-Instruct");
   });
 
   it("uses the seed-era spelling and no file logger for a seed-era verl", () => {
-    const argv = renderVerlOverrides(input("seed"));
+    const argv = renderVerlOverrides(input("seed"), "stages.grpo");
     const m = asMap(argv);
     expect(m.get("actor_rollout_ref.actor.checkpoint.contents")).toBe("[model,optimizer,extra]");
     expect(m.has("actor_rollout_ref.actor.checkpoint.save_contents")).toBe(false);
     expect(m.get("trainer.logger")).toBe("[console]");
-    expect(validateOverrides(argv, "seed")).toEqual([]);
+    expect(validateOverrides(argv, "seed", "stages.grpo")).toEqual([]);
   });
 
   it("adds tracking backends, applies overrides, and keeps owned keys over overrides", () => {
     const argv = renderVerlOverrides(
       input("current", { overrides: { "actor_rollout_ref.actor.clip_ratio_high": 0.28, "+custom_reward_function.reward_kwargs.return_dict": true, "trainer.logger": ["wandb"], "data.train_batch_size": 512 } }, { trackers: ["tensorboard"] }),
+      "stages.grpo",
     );
     expect(argv).toContain("actor_rollout_ref.actor.clip_ratio_high=0.28");
     expect(argv).toContain("+custom_reward_function.reward_kwargs.return_dict=true");
@@ -69,14 +70,14 @@ describe("renderVerlOverrides", () => {
   });
 
   it("quotes names Hydra would misread and renders resume_path", () => {
-    const argv = renderVerlOverrides(input("current", {}, { experimentName: "2025", resume: { mode: "resume_path", path: "ckpt/global_step_50" } }));
+    const argv = renderVerlOverrides(input("current", {}, { experimentName: "2025", resume: { mode: "resume_path", path: "ckpt/global_step_50" } }), "stages.grpo");
     expect(argv).toContain("trainer.experiment_name='2025'");
     expect(argv).toContain("trainer.resume_mode=resume_path");
     expect(argv).toContain("trainer.resume_from_path=/work/exp/ckpt/global_step_50");
   });
 
   it("can leave the file logger out", () => {
-    expect(asMap(renderVerlOverrides(input("current", {}, { fileLogger: false }))).get("trainer.logger")).toBe("[console]");
+    expect(asMap(renderVerlOverrides(input("current", {}, { fileLogger: false }), "stages.grpo")).get("trainer.logger")).toBe("[console]");
   });
 });
 

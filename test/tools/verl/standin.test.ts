@@ -37,7 +37,7 @@ async function setup(options: GrpoOptionsInput = SMALL, rows = 20, rewardFile = 
     projectName: "dianjin",
     experimentName: "standin test",
     cwd: dir,
-  });
+  }, "stages.grpo");
   const env = { ...renderVerlEnv({ fileLoggerPath: join(dir, "metrics.jsonl") }), VERL_STANDIN_STEP_MS: "1" };
   return { dir, argv, env };
 }
@@ -94,7 +94,7 @@ describe("verl stand-in round trip", () => {
     const { dir, argv, env } = await setup();
     const result = await run(argv, { ...env, VERL_STANDIN_FAIL: "oom" }, dir);
     expect(result.exitCode).toBe(1);
-    expect(classifyVerlFailure(result.all ?? "").id).toBe("cuda-oom");
+    expect(classifyVerlFailure(result.all ?? "", "stages.grpo").id).toBe("cuda-oom");
   });
 
   it("rejects an unknown key with Hydra's text, which the classifier names", async () => {
@@ -103,7 +103,7 @@ describe("verl stand-in round trip", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("Could not override 'actor_rollout_ref.actor.optim.lrr'.");
     expect(result.stderr).toContain("Key 'lrr' is not in struct");
-    const cause = classifyVerlFailure(result.stderr);
+    const cause = classifyVerlFailure(result.stderr, "stages.grpo");
     expect(cause.id).toBe("hydra-unknown-key");
     expect(cause.hint).toContain("stages.grpo.overrides.actor_rollout_ref.actor.optim.lrr");
   });
@@ -120,7 +120,7 @@ describe("verl stand-in round trip", () => {
     const result = await run(argv, env, dir);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("real_train_batch_size (8) must be divisible by minimal possible batch size (3)");
-    expect(classifyVerlFailure(result.stderr).id).toBe("batch-config");
+    expect(classifyVerlFailure(result.stderr, "stages.grpo").id).toBe("batch-config");
   });
 
   it("fails with verl's KeyError when the Parquet lacks reward_model", async () => {
@@ -129,7 +129,7 @@ describe("verl stand-in round trip", () => {
     const result = await run(argv, env, dir);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/KeyError: 'reward_model'/);
-    expect(classifyVerlFailure(result.stderr).id).toBe("dataset-schema");
+    expect(classifyVerlFailure(result.stderr, "stages.grpo").id).toBe("dataset-schema");
   });
 
   it("runs the reward function with real python3 and reports a missing function like verl", async () => {
@@ -138,7 +138,7 @@ describe("verl stand-in round trip", () => {
     const result = await run(bad, env, dir);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("Object not found in module: object_name='no_such_fn'");
-    expect(classifyVerlFailure(result.stderr).id).toBe("reward-function");
+    expect(classifyVerlFailure(result.stderr, "stages.grpo").id).toBe("reward-function");
   });
 
   it("a reward function that raises fails the run", async () => {
@@ -179,7 +179,7 @@ describe("verl stand-in round trip", () => {
     const result = await run(moreGpus, env, dir);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("model_world_size_4_rank_0.pt");
-    expect(classifyVerlFailure(result.stderr).id).toBe("resume-world-size");
+    expect(classifyVerlFailure(result.stderr, "stages.grpo").id).toBe("resume-world-size");
   });
 
   it("applies Hydra's + rules", async () => {
@@ -202,7 +202,7 @@ describe("verl stand-in round trip", () => {
     const withWandb = argv.map((a) => (a.startsWith("trainer.logger=") ? "trainer.logger=[console,wandb]" : a));
     const result = await run(withWandb, { ...env, WANDB_API_KEY: "" }, dir);
     expect(result.exitCode).toBe(1);
-    expect(classifyVerlFailure(result.stderr).id).toBe("tracker-credentials");
+    expect(classifyVerlFailure(result.stderr, "stages.grpo").id).toBe("tracker-credentials");
   });
 
   it.each([
@@ -212,7 +212,7 @@ describe("verl stand-in round trip", () => {
     ["mini-batch larger than the step", { actor: { ppo_mini_batch_size: 16, ppo_micro_batch_size_per_gpu: 2 } }],
   ] as const)("pre-flight and the stand-in agree on %s", async (_, change) => {
     const options: GrpoOptionsInput = { ...SMALL, ...change, rollout: { ...SMALL.rollout, ...("rollout" in change ? change.rollout : {}) }, actor: { ...SMALL.actor, ...("actor" in change ? change.actor : {}) } };
-    const problems = preflightGrpo(grpoOptionsSchema.parse(options), { trainRows: 20 });
+    const problems = preflightGrpo(grpoOptionsSchema.parse(options), { trainRows: 20 }, "current", "stages.grpo");
     const { dir, argv, env } = await setup(options);
     const result = await run(argv, env, dir);
     expect(result.exitCode === 0, `${JSON.stringify(problems)}\n${result.stderr}`).toBe(problems.length === 0);

@@ -13,7 +13,7 @@ afterEach(() => held.splice(0).forEach((s) => s.close()));
 
 describe("renderServe", () => {
   it("renders vllm serve with explicit dtype, neutral generation config, localhost and a free port", async () => {
-    const cmd = await renderServe({ model: "/ckpt/hf", servedModelName: "dianjin-r1-7b", tensorParallelSize: 2, maxModelLen: 16384, gpus: [2, 3] });
+    const cmd = await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/ckpt/hf", servedModelName: "dianjin-r1-7b", tensorParallelSize: 2, maxModelLen: 16384, gpus: [2, 3] });
     expect(cmd.argv.slice(0, 3)).toEqual(["vllm", "serve", "/ckpt/hf"]);
     expect(flag(cmd.argv, "--served-model-name")).toBe("dianjin-r1-7b");
     expect(flag(cmd.argv, "--dtype")).toBe("bfloat16");
@@ -29,7 +29,7 @@ describe("renderServe", () => {
   });
 
   it("passes the API key only through the environment", async () => {
-    const cmd = await renderServe({ model: "/m", apiKey: "sk-secret-123" });
+    const cmd = await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/m", apiKey: "sk-secret-123" });
     expect(cmd.argv.join(" ")).not.toContain("sk-secret-123");
     expect(cmd.argv.some((a) => a.startsWith("--api-key") || a.startsWith("--api_key"))).toBe(false);
     expect(cmd.env.VLLM_API_KEY).toBe("sk-secret-123");
@@ -37,12 +37,12 @@ describe("renderServe", () => {
   });
 
   it("refuses an --api-key smuggled in through extra args", async () => {
-    await expect(renderServe({ model: "/m", extraArgs: ["--api_key=abc"] })).rejects.toThrow(/visible in ps/);
+    await expect(renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/m", extraArgs: ["--api_key=abc"] })).rejects.toThrow(/visible in ps/);
   });
 
   it("defaults the served name to the folder name and checks shape errors up front", async () => {
-    expect((await renderServe({ model: "/ckpts/DianJin-R1-7B" })).servedModelName).toBe("DianJin-R1-7B");
-    const err = await renderServe({ model: "/m", tensorParallelSize: 2, gpus: [0], gpuMemoryUtilization: 1.5 }).catch((e) => e);
+    expect((await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/ckpts/DianJin-R1-7B" })).servedModelName).toBe("DianJin-R1-7B");
+    const err = await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/m", tensorParallelSize: 2, gpus: [0], gpuMemoryUtilization: 1.5 }).catch((e) => e);
     expect(err).toBeInstanceOf(PreflightError);
     expect(err.message).toContain("1 GPU(s) given for tensor parallel size 2");
     expect(err.message).toContain("gpu_memory_utilization");
@@ -53,6 +53,6 @@ describe("renderServe", () => {
     held.push(server);
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
-    await expect(renderServe({ model: "/m", port })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+    await expect(renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/m", port })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
   });
 });

@@ -18,7 +18,7 @@ const held: Server[] = [];
 let n = 0;
 
 async function start(options: Partial<ServeOptions> = {}, env: Record<string, string> = {}, beforeSpawn?: (port: number) => Promise<void>) {
-  const cmd = await renderServe({ model: TINY_QWEN2_DIR, servedModelName: "tiny", command: [VLLM], ...options });
+  const cmd = await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: TINY_QWEN2_DIR, servedModelName: "tiny", command: [VLLM], ...options });
   await beforeSpawn?.(cmd.port);
   const logFile = join(dir, `vllm-${n++}.log`);
   const child = execa(cmd.argv[0]!, cmd.argv.slice(1), { env: { ...cmd.env, ...env }, stdout: { file: logFile, append: true }, stderr: { file: logFile, append: true }, reject: false });
@@ -59,7 +59,7 @@ describe("vLLM stand-in + waitUntilReady", () => {
   it("becomes ready after the start-up delay, answers chat with the sampling params, and leaves no process after SIGTERM", async () => {
     const t0 = Date.now();
     const { child, logFile, endpoint, cmd } = await start({}, { VLLM_STANDIN_STARTUP_MS: "600", VLLM_STANDIN_LATENCY_MS: "150" });
-    const ready = await waitUntilReady(endpoint, { ...FAST, logFile });
+    const ready = await waitUntilReady(endpoint, { stage: "deploy", ...FAST, logFile });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(550);
     expect(ready).toMatchObject({ baseUrl: cmd.baseUrl, model: "tiny", maxModelLen: 2048 });
 
@@ -86,7 +86,7 @@ describe("vLLM stand-in + waitUntilReady", () => {
   it("times out with the log tail when start-up takes too long", async () => {
     const { logFile, endpoint } = await start({}, { VLLM_STANDIN_STARTUP_MS: "60000" });
     const t0 = Date.now();
-    const err = await stageError(waitUntilReady(endpoint, { pollIntervalMs: 100, timeoutMs: 800, logFile }));
+    const err = await stageError(waitUntilReady(endpoint, { stage: "deploy", pollIntervalMs: 100, timeoutMs: 800, logFile }));
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(err.failure.id).toBe("startup-timeout");
     expect(err.detail.logFile).toBe(logFile);
@@ -100,7 +100,7 @@ describe("vLLM stand-in + waitUntilReady", () => {
     ["port", "port-in-use", "Address already in use"],
   ])("classifies a start-up crash (VLLM_STANDIN_FAIL=%s → %s)", async (fail, id, text) => {
     const { logFile, endpoint, child } = await start({}, { VLLM_STANDIN_FAIL: fail, VLLM_STANDIN_STARTUP_MS: "200" });
-    const err = await stageError(waitUntilReady(endpoint, { ...FAST, logFile }));
+    const err = await stageError(waitUntilReady(endpoint, { stage: "deploy", ...FAST, logFile }));
     expect(err.failure.id).toBe(id);
     expect(err.detail.logTail?.join("\n")).toContain(text);
     expect((await child).exitCode).toBe(1);
@@ -112,14 +112,14 @@ describe("vLLM stand-in + waitUntilReady", () => {
       held.push(blocker);
       await new Promise<void>((r) => blocker.listen(port, "127.0.0.1", r));
     });
-    const err = await stageError(waitUntilReady(endpoint, { ...FAST, logFile }));
+    const err = await stageError(waitUntilReady(endpoint, { stage: "deploy", ...FAST, logFile }));
     expect(err.failure.id).toBe("port-in-use");
     expect(err.detail.logTail?.join("\n")).toContain("Address already in use");
   });
 
   it("classifies vLLM's own config check (TP not dividing the heads)", async () => {
     const { logFile, endpoint } = await start({ tensorParallelSize: 3 });
-    const err = await stageError(waitUntilReady(endpoint, { ...FAST, logFile }));
+    const err = await stageError(waitUntilReady(endpoint, { stage: "deploy", ...FAST, logFile }));
     expect(err.failure.id).toBe("vllm-tp-heads");
   });
 
@@ -128,16 +128,16 @@ describe("vLLM stand-in + waitUntilReady", () => {
     const { logFile, endpoint, cmd } = await start({ apiKey: key });
     const cmdline = readFileSync(`/proc/${endpoint.pid}/cmdline`, "utf8");
     expect(cmdline).not.toContain(key);
-    await waitUntilReady(endpoint, { ...FAST, logFile, apiKey: key });
+    await waitUntilReady(endpoint, { stage: "deploy", ...FAST, logFile, apiKey: key });
     expect(readFileSync(logFile, "utf8")).not.toContain(key);
     expect((await fetch(`${cmd.baseUrl}/v1/models`)).status).toBe(401);
-    const err = await stageError(waitUntilReady(endpoint, { ...FAST, logFile, apiKey: "wrong" }));
+    const err = await stageError(waitUntilReady(endpoint, { stage: "deploy", ...FAST, logFile, apiKey: "wrong" }));
     expect(err.failure.id).toBe("vllm-api-key");
   });
 
   it("fails fast when the server lists another model name", async () => {
     const { logFile, endpoint } = await start();
-    const err = await stageError(waitUntilReady({ ...endpoint, model: "other" }, { ...FAST, logFile }));
+    const err = await stageError(waitUntilReady({ ...endpoint, model: "other" }, { stage: "deploy", ...FAST, logFile }));
     expect(err.failure.id).toBe("vllm-served-model-name");
     expect(err.failure.summary).toContain('"tiny"');
   });
@@ -146,12 +146,12 @@ describe("vLLM stand-in + waitUntilReady", () => {
     const { endpoint } = await start({}, { VLLM_STANDIN_STARTUP_MS: "60000" });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
-    await expect(waitUntilReady(endpoint, { ...FAST, signal: ac.signal })).rejects.toBeInstanceOf(InterruptedError);
+    await expect(waitUntilReady(endpoint, { stage: "deploy", ...FAST, signal: ac.signal })).rejects.toBeInstanceOf(InterruptedError);
   });
 
   it("stand-in speaks vLLM's chat API: n choices, length cut-off, SSE stream, 404 for an unknown model", async () => {
     const { logFile, endpoint, cmd } = await start();
-    await waitUntilReady(endpoint, { ...FAST, logFile });
+    await waitUntilReady(endpoint, { stage: "deploy", ...FAST, logFile });
     const post = (body: object) =>
       fetch(`${cmd.baseUrl}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const messages = [{ role: "user", content: "q" }];

@@ -13,7 +13,8 @@ import type { EvalItem } from "./items.js";
 import { probeEndpoints, type ProbeFailure } from "../../../llm/probe.js";
 import { readBenchmark } from "./read-benchmark.js";
 import type { BenchmarkSummary } from "./results.js";
-import { runBenchmark, type EvalEndpoint } from "./runner.js";
+import type { EvalEndpoint } from "./endpoint-client.js";
+import { runBenchmark } from "./runner.js";
 import { splitUrls } from "../settings.js";
 import { timeoutsFromSeconds } from "../../../llm/timeouts.js";
 
@@ -196,7 +197,7 @@ async function evalscopeBenchmark(options: EvaluateOptions, benchmark: Evalscope
   emit({ type: "log", stage: "eval", level: "info", message: `EvalScope: ${benchmark} against ${apiUrl}` });
   const result = await runEvalscope(
     { ...spec, workDir: join(dir, "runs") },
-    { command: options.evalscope.command, python: options.evalscope.python, version: options.evalscope.version, env: options.env, logFile: options.logFile, signal: options.signal },
+    { command: options.evalscope.command, python: options.evalscope.python, version: options.evalscope.version, env: options.env, logFile: options.logFile, signal: options.signal, origin: { stage: "eval", configPath: "stages.eval.evalscope" } },
   );
   const got: Scores = {};
   for (const s of result.scores) got[s.benchmark] = Math.round(s.percent * 100) / 100;

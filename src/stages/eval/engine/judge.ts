@@ -8,7 +8,7 @@ import { endpointFailure } from "./failures.js";
 import type { EvalItem } from "./items.js";
 import { finqaJudgePrompt } from "./prompts.js";
 import type { ItemResult } from "./results.js";
-import { createEndpointClient, type EvalEndpoint } from "./runner.js";
+import { createEndpointClient, type EvalEndpoint } from "./endpoint-client.js";
 
 export interface JudgeOptions {
   endpoint: EvalEndpoint;

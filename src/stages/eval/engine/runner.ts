@@ -3,26 +3,14 @@
 // scored and written to results/<benchmark>.jsonl in input order. An endpoint that goes away stops the run at
 // once with a StageError naming the cause; what was answered stays in the journal.
 import { InterruptedError, StageError } from "../../../errors.js";
-import { Journal, LlmClient, LlmError, type LlmClientOptions, requestKey, runJournaled, type ChatMessage, type ChatResult, type ItemOutcome, type RequestTimeouts, type SamplingParams, type WaitBoard } from "../../../llm/index.js";
+import { Journal, LlmError, requestKey, runJournaled, type ChatMessage, type ChatResult, type ItemOutcome, type SamplingParams, type WaitBoard } from "../../../llm/index.js";
 import { EVAL_DEFAULTS, type FileBenchmark } from "./defaults.js";
 import { endpointFailure, isFatalForRun } from "./failures.js";
 import type { EvalItem } from "./items.js";
-import { ReplicaPool } from "./replicas.js";
 import { summarize, writeJsonlAtomic, type BenchmarkSummary, type ItemResult, type JournalEntry, type SampleResult } from "./results.js";
 import { scoreSample, type ScoreOptions } from "./score.js";
+import { createEndpointClient, type EvalEndpoint } from "./endpoint-client.js";
 import { judgeFinqa, type JudgeOptions } from "./judge.js";
-
-export interface EvalEndpoint {
-  /** One base URL per replica (…/v1). */
-  baseUrls: string[];
-  /** Served model name sent in requests. */
-  model: string;
-  apiKeyEnv?: string;
-  /** Per-attempt bounds (stage timeouts with the endpoint's overrides applied). */
-  timeouts?: Partial<RequestTimeouts>;
-  /** false: the server cannot stream. */
-  stream?: boolean;
-}
 
 export interface BenchmarkProgress {
   benchmark: FileBenchmark;
@@ -67,28 +55,6 @@ export interface BenchmarkRun {
 /** The request the journal keys are computed from: the model identity stands in for the replica that served it. */
 export function journalRequest(item: EvalItem, modelIdentity: string, sampling: SamplingParams): { model: string; messages: ChatMessage[]; params: SamplingParams } {
   return { model: modelIdentity, messages: item.messages, params: sampling };
-}
-
-export function createEndpointClient(
-  endpoint: EvalEndpoint,
-  options: { concurrency: number; maxAttempts?: number; env?: NodeJS.ProcessEnv; backoffBaseMs?: number; onRetry?: LlmClientOptions["onRetry"] },
-): { client: LlmClient; pool: ReplicaPool } {
-  const names = endpoint.baseUrls.map((_, i) => `replica-${i}`);
-  const models = Object.fromEntries(
-    endpoint.baseUrls.map((baseUrl, i) => [
-      names[i]!,
-      { baseUrl, servedName: endpoint.model, ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}), ...(endpoint.timeouts ? { timeouts: endpoint.timeouts } : {}), ...(endpoint.stream !== undefined ? { stream: endpoint.stream } : {}) },
-    ]),
-  );
-  const client = new LlmClient({
-    models,
-    concurrency: options.concurrency,
-    maxAttempts: options.maxAttempts ?? EVAL_DEFAULTS.maxAttempts,
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.backoffBaseMs !== undefined ? { backoff: { baseMs: options.backoffBaseMs } } : {}),
-    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
-  });
-  return { client, pool: new ReplicaPool(names) };
 }
 
 export async function runBenchmark(benchmark: FileBenchmark, items: readonly EvalItem[], options: RunBenchmarkOptions): Promise<BenchmarkRun> {
