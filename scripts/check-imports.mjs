@@ -47,8 +47,7 @@ export function listSources(dir) {
 
 // Static imports and re-exports start a line (the project's style); `import("…")` may sit anywhere, also in
 // type positions (`typeof import("./x.js")`), which is a dependency too.
-const STATIC_FROM =
-  /^[ \t]*(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?\s*from\s*["']([^"'\n]+)["']/gm;
+const STATIC_FROM = /^[ \t]*(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?\s*from\s*["']([^"'\n]+)["']/gm;
 const SIDE_EFFECT = /^[ \t]*import\s*["']([^"'\n]+)["']/gm;
 const DYNAMIC = /\bimport\s*\(\s*["']([^"'\n]+)["']\s*[,)]/g;
 const COMMENT_LINE = /^[ \t]*(\/\/|\/\*|\*).*$/gm;

@@ -16,4 +16,15 @@ export { buildReport, writeReport, type ReportInput } from "./report/index.js";
 export * as scoring from "./scoring/index.js";
 export { LlmClient, Journal, runJournaled, type ChatRequest, type ChatResult } from "./llm/index.js";
 export { writeRlParquet, type RlRow } from "./data/parquet.js";
-export { GPU_TABLE, resolveGpu, resolveModel, estimateSft, estimateGrpo, estimateServe, type StageResources, type Fix, type KvCache, type MemoryBreakdown } from "./resources/index.js";
+export {
+  GPU_TABLE,
+  resolveGpu,
+  resolveModel,
+  estimateSft,
+  estimateGrpo,
+  estimateServe,
+  type StageResources,
+  type Fix,
+  type KvCache,
+  type MemoryBreakdown,
+} from "./resources/index.js";

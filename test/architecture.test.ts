@@ -10,7 +10,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 describe("src/ import rules", () => {
   it("scripts/check-imports.mjs passes on the source tree", async () => {
-    const result = await run(process.execPath, ["scripts/check-imports.mjs", "--strict"], { cwd: root }).catch((error: { code?: number; stdout?: string; stderr?: string }) => error);
+    const result = await run(process.execPath, ["scripts/check-imports.mjs", "--strict"], { cwd: root }).catch(
+      (error: { code?: number; stdout?: string; stderr?: string }) => error,
+    );
     // On failure the script's own listing (`file → target`) is the message.
     expect("code" in result ? `exit ${result.code}\n${result.stderr}` : "exit 0").toBe("exit 0");
     expect(result.stdout).toMatch(/check-imports: ok: \d+ files, 0 cycles, 0 forbidden/);

@@ -14,7 +14,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { runChildren, stats, show } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]?.startsWith("--") ? "1" : all[i + 1]]] : acc), []));
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]?.startsWith("--") ? "1" : all[i + 1]]] : acc), []),
+);
 
 if (args.child) {
   const file = args.file;
@@ -24,7 +26,10 @@ if (args.child) {
     // The same call the SFT pre-flight makes (checkDatasetFile) for alpaca data.
     const { scanDataset, columnsQuickCheck } = await import(pathToFileURL(join(REPO, "dist/tools/llamafactory/dataset-scan.js")).href);
     const check = (r, i) => (r && typeof r.instruction === "string" && typeof r.output === "string" ? undefined : `record ${i} has no string field "output"`);
-    const quick = columnsQuickCheck([{ name: "instruction", kind: "string" }, { name: "output", kind: "string" }]);
+    const quick = columnsQuickCheck([
+      { name: "instruction", kind: "string" },
+      { name: "output", kind: "string" },
+    ]);
     const result = await scanDataset(file, check, { quick });
     if (result.problems.length) throw new Error(result.problems.join("; "));
     rows = result.rows;
@@ -51,7 +56,11 @@ async function generate(path, bytes, array) {
   let i = 0;
   if (array) await write("[\n");
   while (written < bytes) {
-    const record = { instruction: `问题 ${i}: 某公司 2023 年营业收入为 ${i * 7} 万元，"净利润" 率是多少？\\n请给出计算过程。`, input: "", output: `<think>\n计算 ${i} / 100 ...\n</think>\n\n<answer>\\boxed{${i % 97}}</answer>` };
+    const record = {
+      instruction: `问题 ${i}: 某公司 2023 年营业收入为 ${i * 7} 万元，"净利润" 率是多少？\\n请给出计算过程。`,
+      input: "",
+      output: `<think>\n计算 ${i} / 100 ...\n</think>\n\n<answer>\\boxed{${i % 97}}</answer>`,
+    };
     const line = `${array && i ? ",\n" : ""}${JSON.stringify(record)}${array ? "" : "\n"}`;
     written += Buffer.byteLength(line);
     i++;
@@ -63,7 +72,10 @@ async function generate(path, bytes, array) {
 
 try {
   const script = fileURLToPath(import.meta.url);
-  for (const [name, array] of [["jsonl", false], ["json", true]]) {
+  for (const [name, array] of [
+    ["jsonl", false],
+    ["json", true],
+  ]) {
     const file = join(dir, `sft.${name}`);
     await generate(file, GB * 1e9, array);
     const size = (await stat(file)).size;

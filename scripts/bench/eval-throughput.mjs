@@ -25,7 +25,12 @@ const work = await compile();
 try {
   const { runBenchmark } = await import(pathToFileURL(join(work, "src/stages/eval/engine/runner.js")).href);
   const limit = CONCURRENCY / (LATENCY_MS / 1000);
-  const items = Array.from({ length: ITEMS }, (_, i) => ({ benchmark: "cflue", id: `q${i}`, messages: [{ role: "user", content: `示例问题 ${i}：请选择。A. 甲 B. 乙` }], gold: "A" }));
+  const items = Array.from({ length: ITEMS }, (_, i) => ({
+    benchmark: "cflue",
+    id: `q${i}`,
+    messages: [{ role: "user", content: `示例问题 ${i}：请选择。A. 甲 B. 乙` }],
+    gold: "A",
+  }));
   const runs = [];
   // Run 0 warms up the JIT and is not counted.
   for (let run = 0; run <= RUNS; run++) {
@@ -63,7 +68,9 @@ try {
         bareRps,
       });
       const r = runs.at(-1);
-      console.error(`run ${run}/${RUNS}: ${r.rps.toFixed(1)} req/s = ${(r.ratio * 100).toFixed(1)}% of ${limit.toFixed(0)}; mean in flight ${r.meanConcurrency.toFixed(1)}, peak ${r.peakConcurrency}; per replica ${perReplica.join("/")}; client CPU ${r.cpuUsPerRequest.toFixed(0)} µs/request; bare undici loop ${r.bareRps.toFixed(1)} req/s (${((r.bareRps / limit) * 100).toFixed(1)}%)`);
+      console.error(
+        `run ${run}/${RUNS}: ${r.rps.toFixed(1)} req/s = ${(r.ratio * 100).toFixed(1)}% of ${limit.toFixed(0)}; mean in flight ${r.meanConcurrency.toFixed(1)}, peak ${r.peakConcurrency}; per replica ${perReplica.join("/")}; client CPU ${r.cpuUsPerRequest.toFixed(0)} µs/request; bare undici loop ${r.bareRps.toFixed(1)} req/s (${((r.bareRps / limit) * 100).toFixed(1)}%)`,
+      );
     } finally {
       await servers.close();
       await rm(dir, { recursive: true, force: true });
@@ -106,8 +113,22 @@ async function bareLoop(baseUrls, items) {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < items.length) {
         const i = next++;
-        const body = JSON.stringify({ model: "standin", messages: items[i].messages, temperature: 0.6, top_p: 0.95, max_tokens: 64, n: 1, seed: 2, stream: false });
-        const res = await request(`${baseUrls[i % baseUrls.length]}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body, dispatcher: agent });
+        const body = JSON.stringify({
+          model: "standin",
+          messages: items[i].messages,
+          temperature: 0.6,
+          top_p: 0.95,
+          max_tokens: 64,
+          n: 1,
+          seed: 2,
+          stream: false,
+        });
+        const res = await request(`${baseUrls[i % baseUrls.length]}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+          dispatcher: agent,
+        });
         JSON.parse(await res.body.text());
       }
     }),
@@ -153,7 +174,10 @@ async function compile() {
       await writeFile(target, await readFile(file));
       continue;
     }
-    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
     await writeFile(target, outputText);
   }
   await writeFile(join(out, "package.json"), '{"type":"module"}\n');
@@ -173,11 +197,18 @@ function stats(values) {
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const round = (x) => Math.round(x * 100) / 100;
-  return { median: round(median), min: round(sorted[0]), max: round(sorted.at(-1)), spreadPct: round(((sorted.at(-1) - sorted[0]) / median) * 100), n: sorted.length };
+  return {
+    median: round(median),
+    min: round(sorted[0]),
+    max: round(sorted.at(-1)),
+    spreadPct: round(((sorted.at(-1) - sorted[0]) / median) * 100),
+    n: sorted.length,
+  };
 }
 
 function parseArgs(argv) {
   const out = {};
-  for (let i = 0; i < argv.length; i++) if (argv[i].startsWith("--")) out[argv[i].slice(2)] = argv[i + 1]?.startsWith("--") || argv[i + 1] === undefined ? "true" : argv[++i];
+  for (let i = 0; i < argv.length; i++)
+    if (argv[i].startsWith("--")) out[argv[i].slice(2)] = argv[i + 1]?.startsWith("--") || argv[i + 1] === undefined ? "true" : argv[++i];
   return out;
 }

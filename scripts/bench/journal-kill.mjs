@@ -12,7 +12,14 @@ import { fileURLToPath } from "node:url";
 import { stats, transpileLlm } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const args = Object.fromEntries(process.argv.slice(2).join(" ").split("--").filter(Boolean).map((a) => a.trim().split(/\s+/)));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .join(" ")
+    .split("--")
+    .filter(Boolean)
+    .map((a) => a.trim().split(/\s+/)),
+);
 const KILLS = Number(args.kills ?? 7);
 const CONCURRENCY = Number(args.concurrency ?? 64);
 const LATENCY_MS = Number(args["latency-ms"] ?? 200);
@@ -71,7 +78,10 @@ for (let k = 0; k < KILLS; k++) {
   const completed = server.stats.completed;
   // Lines as a rerun would read them: complete lines only (a torn last line is cut on open).
   const text = await readFile(file, "utf8").catch(() => "");
-  const journaled = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").filter(Boolean).length;
+  const journaled = text
+    .slice(0, text.lastIndexOf("\n") + 1)
+    .split("\n")
+    .filter(Boolean).length;
   repaid.push(completed - journaled);
   rates.push(before / (waitMs / 1000));
   if (lastWindow) {
@@ -85,5 +95,9 @@ const r = stats(repaid);
 const rate = stats(rates);
 const w = stats(commitP50);
 const wm = stats(commitMax);
-console.log(`answer arrival → on disk (last 200 answers before the kill): p50 median ${w.median.toFixed(1)} ms (min ${w.min.toFixed(1)}, max ${w.max.toFixed(1)}); worst median ${wm.median.toFixed(1)} ms (max ${wm.max.toFixed(1)}), n=${w.n}`);
-console.log(`re-paid requests per kill at concurrency ${CONCURRENCY}: median ${r.median} (min ${r.min}, max ${r.max}, n=${r.n}); bound without per-answer journaling: ${CONCURRENCY} in flight (ratio ${(r.median / CONCURRENCY).toFixed(3)}); answers/s ${rate.median.toFixed(0)}`);
+console.log(
+  `answer arrival → on disk (last 200 answers before the kill): p50 median ${w.median.toFixed(1)} ms (min ${w.min.toFixed(1)}, max ${w.max.toFixed(1)}); worst median ${wm.median.toFixed(1)} ms (max ${wm.max.toFixed(1)}), n=${w.n}`,
+);
+console.log(
+  `re-paid requests per kill at concurrency ${CONCURRENCY}: median ${r.median} (min ${r.min}, max ${r.max}, n=${r.n}); bound without per-answer journaling: ${CONCURRENCY} in flight (ratio ${(r.median / CONCURRENCY).toFixed(3)}); answers/s ${rate.median.toFixed(0)}`,
+);

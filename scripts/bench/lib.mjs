@@ -34,10 +34,21 @@ export async function transpileLlm(repo) {
   const { dirname, join, relative } = await import("node:path");
   const ts = (await import("typescript")).default;
   const out = await mkdtemp(join(tmpdir(), "bench-llm-"));
-  const llm = (await readdir(join(repo, "src/llm"), { withFileTypes: true, recursive: true })).filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => join(e.parentPath, e.name));
-  const files = [join(repo, "src/errors.ts"), join(repo, "test/fixtures/openai-server.ts"), join(repo, "test/fixtures/openai-stream.ts"), join(repo, "test/helpers/prng.ts"), ...llm];
+  const llm = (await readdir(join(repo, "src/llm"), { withFileTypes: true, recursive: true }))
+    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+    .map((e) => join(e.parentPath, e.name));
+  const files = [
+    join(repo, "src/errors.ts"),
+    join(repo, "test/fixtures/openai-server.ts"),
+    join(repo, "test/fixtures/openai-stream.ts"),
+    join(repo, "test/helpers/prng.ts"),
+    ...llm,
+  ];
   for (const file of files) {
-    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
     const target = join(out, relative(repo, file)).replace(/\.ts$/, ".js");
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, outputText);

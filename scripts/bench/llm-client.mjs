@@ -5,9 +5,8 @@
 //
 // usage: node scripts/bench/llm-client.mjs [--runs 3] [--seconds 5] [--concurrency 64] [--json out.json]
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { transpileLlm } from "./lib.mjs";
 
@@ -83,7 +82,22 @@ function pickGenerator() {
     name: "autocannon",
     async run(url) {
       const body = JSON.stringify({ temperature: 0, max_tokens: 16, model: "bench", messages: MESSAGES, stream: false });
-      const out = await capture("npx", ["--yes", "autocannon", "-j", "-c", String(CONCURRENCY), "-d", String(SECONDS), "-m", "POST", "-H", "content-type=application/json", "-b", body, url]);
+      const out = await capture("npx", [
+        "--yes",
+        "autocannon",
+        "-j",
+        "-c",
+        String(CONCURRENCY),
+        "-d",
+        String(SECONDS),
+        "-m",
+        "POST",
+        "-H",
+        "content-type=application/json",
+        "-b",
+        body,
+        url,
+      ]);
       return { rps: JSON.parse(out.slice(out.indexOf("{"))).requests.average };
     },
   };
@@ -170,7 +184,13 @@ function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const round = (x) => Math.round(x * 1000) / 1000;
-  return { median: round(median), min: round(sorted[0]), max: round(sorted.at(-1)), spreadPct: round(((sorted.at(-1) - sorted[0]) / median) * 100), values: values.map(round) };
+  return {
+    median: round(median),
+    min: round(sorted[0]),
+    max: round(sorted.at(-1)),
+    spreadPct: round(((sorted.at(-1) - sorted[0]) / median) * 100),
+    values: values.map(round),
+  };
 }
 
 function has(cmd) {

@@ -7,14 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stats as summary, runChildren, fmt } from "./lib.mjs";
 
-
 const TARGET_ROWS_PER_S = 15_000;
 const TARGET_PEAK_RSS_MB = 400;
 
 function corpus(seed) {
   // ~1 MB of mixed English/Chinese/digits; rows slice it at pseudo-random offsets so text is not repetitive.
   let a = seed >>> 0;
-  const rand = () => ((a = (Math.imul(a ^ (a >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296);
+  const rand = () => (a = (Math.imul(a ^ (a >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296;
   const words = ["equity", "liability", "interest", "bond", "yield", "capital", "ratio", "market", "risk", "asset"];
   let s = "";
   while (s.length < 1_000_000) {
@@ -34,7 +33,10 @@ function* rows(count) {
     const user = `第${i}题：${s.slice(at, at + 1450)}\n选项：\nA. 甲\nB. 乙\nC. 丙\nD. 丁`;
     yield {
       data_source: "cflue_mcq",
-      prompt: [{ role: "system", content: system }, { role: "user", content: user }],
+      prompt: [
+        { role: "system", content: system },
+        { role: "user", content: user },
+      ],
       ability: "finance",
       reward_model: { style: "rule", ground_truth: "ABCD".slice(0, 1 + (i % 4)) },
       extra_info: { split: i % 20 ? "train" : "val", index: i },
@@ -76,13 +78,20 @@ if (flag === "--child") {
   const rss = summary(results.map((r) => r.peakRssMb));
   const secs = summary(results.map((r) => r.seconds));
   const gen = summary(results.map((r) => r.genSeconds));
-  console.log(`writeRlParquet: ${count} rows of ~${Math.round(results[0].rowBytes)} B text, ${runs} runs, codec ${codec || "default"}, file ${(results[0].bytes / 1e6).toFixed(1)} MB`);
+  console.log(
+    `writeRlParquet: ${count} rows of ~${Math.round(results[0].rowBytes)} B text, ${runs} runs, codec ${codec || "default"}, file ${(results[0].bytes / 1e6).toFixed(1)} MB`,
+  );
   console.log(`  wall time (incl. lazy row generation): ${fmt(secs, 2)} s`);
   console.log(`  row generation alone:                  ${fmt(gen, 2)} s`);
   console.log(`  rows/s (incl. generation):             ${fmt(rate)}   target >= ${TARGET_ROWS_PER_S}`);
   console.log(`  peak RSS:                              ${fmt(rss)} MB   target < ${TARGET_PEAK_RSS_MB}`);
   console.log(`  rows per CPU-second (all threads):      ${fmt(cpuRate)}`);
-  console.log(`  load average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")} on ${(await import("node:os")).cpus().length} cores`);
+  console.log(
+    `  load average at the end: ${(await import("node:os"))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} on ${(await import("node:os")).cpus().length} cores`,
+  );
   const ok = rate.median >= TARGET_ROWS_PER_S && rss.max < TARGET_PEAK_RSS_MB;
   console.log(ok ? "  PASS" : "  BELOW TARGET");
   process.exitCode = ok ? 0 : 1;

@@ -64,8 +64,16 @@ const COUNT_HOOK = `data:text/javascript,${encodeURIComponent(`
   process.on("exit", () => writeSync(3, Object.keys(createRequire(process.cwd() + "/").cache).join("\\n")));`)}`;
 
 function loadedFiles(root) {
-  const child = spawnSync(process.execPath, ["--import", COUNT_HOOK, ...PLAN], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe", "pipe"] });
-  const esm = child.stderr.split("\n").filter((l) => l.startsWith("file:")).map((u) => fileURLToPath(u));
+  const child = spawnSync(process.execPath, ["--import", COUNT_HOOK, ...PLAN], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+  });
+  const esm = child.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("file:"))
+    .map((u) => fileURLToPath(u));
   const files = new Set([...esm, ...child.output[3].split("\n").filter(Boolean)]);
   const groups = new Map();
   for (const file of files) {
@@ -73,7 +81,10 @@ function loadedFiles(root) {
     const name = pkg === "zod" && file.includes("/locales/") ? "zod locales" : pkg;
     groups.set(name, (groups.get(name) ?? 0) + 1);
   }
-  return `${files.size} files: ${[...groups].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")}`;
+  return `${files.size} files: ${[...groups]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ")}`;
 }
 
 const baseline = [];
@@ -103,5 +114,7 @@ roots.forEach((root, k) => {
   show("  plan CPU", stats(per[k].cpu), "ms");
   show("  plan / node -e 0 wall, per round", stats(per[k].ratio), "×", 2);
   show("  plan / node -e 0 CPU, per round", stats(per[k].cpuRatio), "×", 2);
-  console.log(`  plan median / node -e 0 median: wall ${(stats(per[k].plan).median / stats(baseline).median).toFixed(2)}×, CPU ${(stats(per[k].cpu).median / stats(baselineCpu).median).toFixed(2)}× (target ≤ 4.5×)`);
+  console.log(
+    `  plan median / node -e 0 median: wall ${(stats(per[k].plan).median / stats(baseline).median).toFixed(2)}×, CPU ${(stats(per[k].cpu).median / stats(baselineCpu).median).toFixed(2)}× (target ≤ 4.5×)`,
+  );
 });

@@ -36,7 +36,11 @@ console.log(`share of plan: ${((estimates.median / whole.median) * 100).toFixed(
 
 const dir = mkdtempSync(join(tmpdir(), "bench-res-"));
 const file = join(dir, "sft.json");
-const record = (i) => ({ instruction: `以下是一道单项选择题：某债券面值100元，票面利率5%，问题 ${i}`, input: "", output: `<think>\n${"面值乘以利率，得到年利息。".repeat(60)}\n</think>\n\n<answer>\\boxed{A}</answer>` });
+const record = (i) => ({
+  instruction: `以下是一道单项选择题：某债券面值100元，票面利率5%，问题 ${i}`,
+  input: "",
+  output: `<think>\n${"面值乘以利率，得到年利息。".repeat(60)}\n</think>\n\n<answer>\\boxed{A}</answer>`,
+});
 writeFileSync(file, JSON.stringify(Array.from({ length: 20_000 }, (_, i) => record(i))));
 const sft = sftStageSchema.parse({ datasets: ["d"], dataset_files: { d: { path: file } } });
 const parseOnly = await timeMs(async () => JSON.parse(readFileSync(file, "utf8")));

@@ -33,7 +33,11 @@ function records(megabytes, seed) {
   const list = [];
   let total = 0;
   while (total < megabytes * 1e6) {
-    const rec = { instruction: text(300), input: "", output: `<think>\n${text(2400)}\n</think>\n\n<answer>\n${text(250)} \\boxed{${"ABCD"[pick(4)]}}\n</answer>` };
+    const rec = {
+      instruction: text(300),
+      input: "",
+      output: `<think>\n${text(2400)}\n</think>\n\n<answer>\n${text(250)} \\boxed{${"ABCD"[pick(4)]}}\n</answer>`,
+    };
     total += Buffer.byteLength(rec.instruction) + Buffer.byteLength(rec.output);
     list.push(rec);
   }
@@ -55,7 +59,18 @@ async function child(megabytes, workersArg) {
   const seconds = (performance.now() - t1) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const tokens = Math.round(row.size * (row.question + row.reasoning + row.answer));
-  console.log(JSON.stringify({ workers, records: row.size, bytes, tokens, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({
+      workers,
+      records: row.size,
+      bytes,
+      tokens,
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      loadSeconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 }
 
 const [first, ...rest] = process.argv.slice(2);
@@ -68,7 +83,10 @@ if (first === "--child") {
   const script = fileURLToPath(import.meta.url);
   const results = [];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, ["--max-old-space-size=4096", script, "--child", String(megabytes)], { encoding: "utf8", maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, ["--max-old-space-size=4096", script, "--child", String(megabytes), workers], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
     results.push(JSON.parse(out.trim().split("\n").pop()));
   }
   const show = (label, values, unit, digits) => {
@@ -76,13 +94,54 @@ if (first === "--child") {
     console.log(`  ${label}: median ${s.median.toFixed(digits)} ${unit} (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)}, n=${s.n})`);
   };
   const r0 = results[0];
-  console.log(`statistics (${r0.workers} worker${r0.workers === 1 ? ", main thread" : "s"}) on ${r0.records} records, ${(r0.bytes / 1e6).toFixed(1)} MB mixed zh/en, ${r0.tokens} Qwen2.5 tokens, ${runs} runs:`);
-  show("MB/s (wall)", results.map((r) => r.bytes / 1e6 / r.seconds), "MB/s", 2);
-  show("tokens/s (wall)", results.map((r) => r.tokens / r.seconds), "tokens/s", 0);
-  show("records/s (wall)", results.map((r) => r.records / r.seconds), "records/s", 0);
-  show("tokens per CPU-second (all threads)", results.map((r) => r.tokens / r.cpuSeconds), "tokens/s", 0);
-  show("wall time", results.map((r) => r.seconds), "s", 1);
-  show("tokenizer load", results.map((r) => r.loadSeconds), "s", 2);
-  show("peak RSS", results.map((r) => r.peakRssMb), "MB", 0);
-  console.log(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(" ")} (machine shared with other jobs)`);
+  console.log(
+    `statistics (${r0.workers} worker${r0.workers === 1 ? ", main thread" : "s"}) on ${r0.records} records, ${(r0.bytes / 1e6).toFixed(1)} MB mixed zh/en, ${r0.tokens} Qwen2.5 tokens, ${runs} runs:`,
+  );
+  show(
+    "MB/s (wall)",
+    results.map((r) => r.bytes / 1e6 / r.seconds),
+    "MB/s",
+    2,
+  );
+  show(
+    "tokens/s (wall)",
+    results.map((r) => r.tokens / r.seconds),
+    "tokens/s",
+    0,
+  );
+  show(
+    "records/s (wall)",
+    results.map((r) => r.records / r.seconds),
+    "records/s",
+    0,
+  );
+  show(
+    "tokens per CPU-second (all threads)",
+    results.map((r) => r.tokens / r.cpuSeconds),
+    "tokens/s",
+    0,
+  );
+  show(
+    "wall time",
+    results.map((r) => r.seconds),
+    "s",
+    1,
+  );
+  show(
+    "tokenizer load",
+    results.map((r) => r.loadSeconds),
+    "s",
+    2,
+  );
+  show(
+    "peak RSS",
+    results.map((r) => r.peakRssMb),
+    "MB",
+    0,
+  );
+  console.log(
+    `  load average at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} (machine shared with other jobs)`,
+  );
 }

@@ -4,12 +4,11 @@
 import { fileURLToPath } from "node:url";
 import { stats as summary, runChildren, fmt } from "./lib.mjs";
 
-
 function documents(megabytes, seed) {
   // ~2 KB documents of mixed text with a large vocabulary (runs of common-range CJK characters, made-up
   // English words, numbers), so the tokenizer's word cache does not make the numbers look better than real data.
   let a = seed;
-  const rand = () => ((a = (Math.imul(a ^ (a >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296);
+  const rand = () => (a = (Math.imul(a ^ (a >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296;
   const int = (n) => Math.floor(rand() * n);
   const letters = "abcdefghijklmnopqrstuvwxyz";
   const seedBefore = a;
@@ -51,7 +50,19 @@ async function child(megabytes) {
   let chats = 0;
   for (const d of chatDocs) chats += tokens.countChatTokens([{ role: "user", content: d }]);
   const chatSeconds = (performance.now() - t2) / 1000;
-  console.log(JSON.stringify({ docs: docs.length, bytes, count, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadSeconds, chatPerS: chatDocs.length / chatSeconds, chats, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({
+      docs: docs.length,
+      bytes,
+      count,
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      loadSeconds,
+      chatPerS: chatDocs.length / chatSeconds,
+      chats,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 }
 
 const [flag, ...rest] = process.argv.slice(2);
@@ -69,5 +80,10 @@ if (flag === "--child") {
   console.log(`  MB/s (wall):                 ${fmt(summary(results.map((r) => r.bytes / 1e6 / r.seconds)), 2)}`);
   console.log(`  countChatTokens calls/s (2 KB user message): ${fmt(summary(results.map((r) => r.chatPerS)))}`);
   console.log(`  peak RSS:                    ${fmt(summary(results.map((r) => r.peakRssMb)))} MB`);
-  console.log(`  load average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log(
+    `  load average at the end: ${(await import("node:os"))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
 }

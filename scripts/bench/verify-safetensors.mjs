@@ -8,7 +8,7 @@
 // Each model size is measured in its own child process so peak RSS is comparable between sizes.
 
 import { execFileSync } from "node:child_process";
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,9 +18,33 @@ const DIST = new URL("../../dist/tools/merge/index.js", import.meta.url);
 const SHARD_BYTES = 4 * 1024 ** 3; // about what save_pretrained writes for Qwen2.5-32B (17 shards)
 
 const CONFIGS = {
-  "qwen2.5-0.5b": { hidden_size: 896, intermediate_size: 4864, num_hidden_layers: 24, num_attention_heads: 14, num_key_value_heads: 2, vocab_size: 151936, tie_word_embeddings: true },
-  "qwen2.5-7b": { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, tie_word_embeddings: false },
-  "qwen2.5-32b": { hidden_size: 5120, intermediate_size: 27648, num_hidden_layers: 64, num_attention_heads: 40, num_key_value_heads: 8, vocab_size: 152064, tie_word_embeddings: false },
+  "qwen2.5-0.5b": {
+    hidden_size: 896,
+    intermediate_size: 4864,
+    num_hidden_layers: 24,
+    num_attention_heads: 14,
+    num_key_value_heads: 2,
+    vocab_size: 151936,
+    tie_word_embeddings: true,
+  },
+  "qwen2.5-7b": {
+    hidden_size: 3584,
+    intermediate_size: 18944,
+    num_hidden_layers: 28,
+    num_attention_heads: 28,
+    num_key_value_heads: 4,
+    vocab_size: 152064,
+    tie_word_embeddings: false,
+  },
+  "qwen2.5-32b": {
+    hidden_size: 5120,
+    intermediate_size: 27648,
+    num_hidden_layers: 64,
+    num_attention_heads: 40,
+    num_key_value_heads: 8,
+    vocab_size: 152064,
+    tie_word_embeddings: false,
+  },
 };
 
 function arg(name, fallback) {
@@ -92,7 +116,10 @@ async function child(name, runs, base) {
       times.push(performance.now() - t0);
     }
     if (!report.ok) throw new Error(`verification failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
-    const shardFiles = Array.from({ length: built.shards }, (_, i) => `model-${String(i + 1).padStart(5, "0")}-of-${String(built.shards).padStart(5, "0")}.safetensors`);
+    const shardFiles = Array.from(
+      { length: built.shards },
+      (_, i) => `model-${String(i + 1).padStart(5, "0")}-of-${String(built.shards).padStart(5, "0")}.safetensors`,
+    );
     process.stdout.write(
       JSON.stringify({
         name,

@@ -21,7 +21,10 @@ function changes(index, previous, release) {
 
 function names(keys, sign) {
   if (!keys.length) return "";
-  const shown = keys.slice(0, SHOWN).map((k) => `\`${k}\``).join(", ");
+  const shown = keys
+    .slice(0, SHOWN)
+    .map((k) => `\`${k}\``)
+    .join(", ");
   return `${sign}${keys.length} (${shown}${keys.length > SHOWN ? ", …" : ""})`;
 }
 
@@ -37,7 +40,9 @@ export function compatibilityMatrix(lfIndex, verlIndex) {
     "| --- | --- | --- | --- | --- | --- |",
   ];
   lfIndex.releases.forEach((r, i) => {
-    lines.push(`| LLaMA-Factory | ${r.release} | ${r.date} | ${r.keyCount} own + transformers' | ${r.transformers ? `\`${r.transformers.replaceAll("|", "\\|")}\`` : "not pinned"} | ${keyChanges(lfIndex, i)} |`);
+    lines.push(
+      `| LLaMA-Factory | ${r.release} | ${r.date} | ${r.keyCount} own + transformers' | ${r.transformers ? `\`${r.transformers.replaceAll("|", "\\|")}\`` : "not pinned"} | ${keyChanges(lfIndex, i)} |`,
+    );
   });
   lines.push(
     "",
@@ -47,7 +52,9 @@ export function compatibilityMatrix(lfIndex, verlIndex) {
   verlIndex.releases.forEach((r, i) => {
     const progress = r.fileLogger ? "`file` logger (JSONL)" : "console lines";
     const merger = r.modelMerger ? "`python -m verl.model_merger`" : "shipped seed-era script";
-    lines.push(`| verl | ${r.release} | ${r.date} | ${r.layout} | \`checkpoint.${r.checkpointContents}\` | ${progress} | ${merger} | ${r.keyCount} | ${keyChanges(verlIndex, i)} |`);
+    lines.push(
+      `| verl | ${r.release} | ${r.date} | ${r.layout} | \`checkpoint.${r.checkpointContents}\` | ${progress} | ${merger} | ${r.keyCount} | ${keyChanges(verlIndex, i)} |`,
+    );
   });
   return `${lines.join("\n")}\n`;
 }

@@ -40,7 +40,11 @@ export function flattenTrainerYaml(text) {
   const doc = parseDocument(text);
   if (doc.errors.length) throw doc.errors[0];
   walk(doc.contents, "");
-  return Object.fromEntries(Object.keys(keys).sort().map((k) => [k, keys[k]]));
+  return Object.fromEntries(
+    Object.keys(keys)
+      .sort()
+      .map((k) => [k, keys[k]]),
+  );
 }
 
 export const SNAPSHOT_ABOUT =

@@ -32,7 +32,11 @@ export function createDisplay(options: PlainDisplayOptions = {}): EventSink {
     if (levelOf(e) < threshold) return;
     switch (e.type) {
       case "stage-start":
-        stream.write(e.action === "reattach" ? `▶ ${e.stage}: ${e.reason}\n` : `▶ ${e.stage}: ${e.action === "resume" ? "resuming" : "running"} (attempt ${e.attempt}) — ${e.reason}\n`);
+        stream.write(
+          e.action === "reattach"
+            ? `▶ ${e.stage}: ${e.reason}\n`
+            : `▶ ${e.stage}: ${e.action === "resume" ? "resuming" : "running"} (attempt ${e.attempt}) — ${e.reason}\n`,
+        );
         break;
       case "stage-skip":
         stream.write(`✓ ${e.stage}: skipped — ${e.reason}\n`);
@@ -52,7 +56,9 @@ export function createDisplay(options: PlainDisplayOptions = {}): EventSink {
         stream.write(`  [${e.stage}] checkpoint at step ${e.step}: ${e.path}\n`);
         break;
       case "retry":
-        stream.write(`  [${e.stage}] retry after attempt ${e.attempt}: ${e.reason}${e.status ? ` (HTTP ${e.status})` : ""}, waiting ${formatDuration(e.waitMs / 1000)}\n`);
+        stream.write(
+          `  [${e.stage}] retry after attempt ${e.attempt}: ${e.reason}${e.status ? ` (HTTP ${e.status})` : ""}, waiting ${formatDuration(e.waitMs / 1000)}\n`,
+        );
         break;
       case "log":
         stream.write(`  [${e.stage}] ${e.message}\n`);

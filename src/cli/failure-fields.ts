@@ -14,11 +14,23 @@ export function failureFields(error: unknown): FailureRecord {
     return {
       stage: error.stage,
       level: "error",
-      fields: { code: error.code, exitCode: error.exitCode, cause: error.failure.id, summary: error.failure.summary, hint: error.failure.hint, toolExitCode: exitCode ?? null, signal: signal ?? null, logFile, logTail },
+      fields: {
+        code: error.code,
+        exitCode: error.exitCode,
+        cause: error.failure.id,
+        summary: error.failure.summary,
+        hint: error.failure.hint,
+        toolExitCode: exitCode ?? null,
+        signal: signal ?? null,
+        logFile,
+        logTail,
+      },
     };
   }
-  if (error instanceof PreflightError) return { stage: error.stage, level: "error", fields: { code: error.code, exitCode: error.exitCode, problems: error.problems } };
-  if (error instanceof InterruptedError) return { ...(error.stage ? { stage: error.stage } : {}), level: "warn", fields: { code: error.code, exitCode: error.exitCode } };
+  if (error instanceof PreflightError)
+    return { stage: error.stage, level: "error", fields: { code: error.code, exitCode: error.exitCode, problems: error.problems } };
+  if (error instanceof InterruptedError)
+    return { ...(error.stage ? { stage: error.stage } : {}), level: "warn", fields: { code: error.code, exitCode: error.exitCode } };
   if (isDianjinError(error)) return { level: "error", fields: { code: error.code, exitCode: error.exitCode, message: error.describe() } };
   return { level: "error", fields: { code: "internal", exitCode: 1, message: error instanceof Error ? error.message : String(error) } };
 }

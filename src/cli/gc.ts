@@ -12,15 +12,19 @@ export async function gcCommand(config: string, options: { set: string[]; dryRun
   try {
     const found: Array<DiskEntry & { stage: string; kind: string }> = [];
     for (const stage of plan.stages) {
-      for (const path of await setAsideEntries(stage.context.paths.aside)) found.push({ stage: stage.name, kind: "set-aside", path, bytes: await diskUsage(path) });
-      for (const path of (await stage.definition.prunable?.(stage.context)) ?? []) found.push({ stage: stage.name, kind: "pruned checkpoint", path, bytes: await diskUsage(path) });
+      for (const path of await setAsideEntries(stage.context.paths.aside))
+        found.push({ stage: stage.name, kind: "set-aside", path, bytes: await diskUsage(path) });
+      for (const path of (await stage.definition.prunable?.(stage.context)) ?? [])
+        found.push({ stage: stage.name, kind: "pruned checkpoint", path, bytes: await diskUsage(path) });
     }
     const total = found.reduce((sum, e) => sum + e.bytes, 0);
     for (const e of found) {
       if (!options.dryRun) await rm(e.path, { recursive: true, force: true });
       process.stdout.write(`${options.dryRun ? "would remove" : "removed"} ${e.kind} of ${e.stage}: ${e.path} (${formatBytes(e.bytes)})\n`);
     }
-    process.stdout.write(found.length ? `${options.dryRun ? "would free" : "freed"} ${formatBytes(total)} in ${found.length} folder(s)\n` : "nothing to collect\n");
+    process.stdout.write(
+      found.length ? `${options.dryRun ? "would free" : "freed"} ${formatBytes(total)} in ${found.length} folder(s)\n` : "nothing to collect\n",
+    );
     return 0;
   } finally {
     await lock?.release();

@@ -70,7 +70,18 @@ export function createLiveDisplay(stream: NodeJS.WriteStream = process.stderr, n
     const entry = running.get(e.stage);
     if (!entry) return;
     const title = liveTitle(view);
-    const output = e.type === "stage-start" ? (e.action === "reattach" ? e.reason : `${e.action === "resume" ? "resuming" : "running"} (attempt ${e.attempt}) — ${e.reason}`) : e.type === "log" ? e.message : e.type === "checkpoint" ? `checkpoint at step ${e.step}: ${e.path}` : e.type === "retry" ? `retry after attempt ${e.attempt}: ${e.reason}` : undefined;
+    const output =
+      e.type === "stage-start"
+        ? e.action === "reattach"
+          ? e.reason
+          : `${e.action === "resume" ? "resuming" : "running"} (attempt ${e.attempt}) — ${e.reason}`
+        : e.type === "log"
+          ? e.message
+          : e.type === "checkpoint"
+            ? `checkpoint at step ${e.step}: ${e.path}`
+            : e.type === "retry"
+              ? `retry after attempt ${e.attempt}: ${e.reason}`
+              : undefined;
     if (entry.task) {
       entry.task.title = title;
       if (output) entry.task.output = output;

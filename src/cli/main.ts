@@ -10,7 +10,6 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
-
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("dianjin-train")
@@ -50,7 +49,10 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./status.js")).statusCommand(config, options);
     });
 
-  withConfigOptions(program.command("report <config>").description("write the run's report (scores table, training curves) as report.md and report.html"), false)
+  withConfigOptions(
+    program.command("report <config>").description("write the run's report (scores table, training curves) as report.md and report.html"),
+    false,
+  )
     .option("--out <dir>", "write into DIR instead of <workdir>/report")
     .option("--json", "print the written paths, sources and scores as JSON")
     .action(async (config: string, options: { set: string[]; out?: string; json?: boolean }) => {
@@ -63,10 +65,16 @@ async function main(argv: string[]): Promise<number> {
     .option("--events", "print the run log (<workdir>/events.jsonl) instead of the tool's log")
     .option("--stage <stage>", "with --events: only this stage's records")
     .option("--json", "with --events: the pino JSON lines as they are")
-    .action(async (config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string; events?: boolean; stage?: string; json?: boolean }) => {
-      if (options.events) exitCode = await (await import("./events.js")).eventsCommand(config, { ...options, stage: options.stage ?? stage });
-      else exitCode = await (await import("./status.js")).logsCommand(config, stage, options);
-    });
+    .action(
+      async (
+        config: string,
+        stage: string | undefined,
+        options: { set: string[]; follow?: boolean; lines: string; events?: boolean; stage?: string; json?: boolean },
+      ) => {
+        if (options.events) exitCode = await (await import("./events.js")).eventsCommand(config, { ...options, stage: options.stage ?? stage });
+        else exitCode = await (await import("./status.js")).logsCommand(config, stage, options);
+      },
+    );
 
   withLogOptions(withConfigOptions(program.command("cancel <config>").description("end the jobs a run left running"), false)).action(
     async (config: string, options: LogOptions & { set: string[] }) => {
@@ -74,11 +82,11 @@ async function main(argv: string[]): Promise<number> {
     },
   );
 
-  withLogOptions(withConfigOptions(program.command("stop <config>").description("stop the servers `deploy --detach` (or keep: true) left running"), false)).action(
-    async (config: string, options: LogOptions & { set: string[] }) => {
-      exitCode = await (await import("./status.js")).cancelCommand(config, { ...options, services: true });
-    },
-  );
+  withLogOptions(
+    withConfigOptions(program.command("stop <config>").description("stop the servers `deploy --detach` (or keep: true) left running"), false),
+  ).action(async (config: string, options: LogOptions & { set: string[] }) => {
+    exitCode = await (await import("./status.js")).cancelCommand(config, { ...options, services: true });
+  });
 
   withConfigOptions(program.command("gc <config>").description("remove set-aside outputs and pruned checkpoints, saying what and how big"), false)
     .option("--dry-run", "only list what would be removed")

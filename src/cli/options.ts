@@ -33,5 +33,10 @@ export function withConfigOptions(command: Command, select = true): Command {
 export function withLogOptions(command: Command): Command {
   return command
     .addOption(new Option("--log-level <level>", "lowest level written to events.jsonl and shown").choices(LOG_LEVELS).default("info"))
-    .addOption(new Option("--log-format <format>", "pretty (live display; default on a terminal), plain (lines; default in CI and pipes), json (only pino lines on stdout)").choices(LOG_FORMATS));
+    .addOption(
+      new Option(
+        "--log-format <format>",
+        "pretty (live display; default on a terminal), plain (lines; default in CI and pipes), json (only pino lines on stdout)",
+      ).choices(LOG_FORMATS),
+    );
 }

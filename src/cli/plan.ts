@@ -40,7 +40,9 @@ function describePlan(plan: Plan, report: PreflightReport, launch: Map<string, L
   }
   const gpuStages = plan.stages.flatMap((s) => (s.resources ? [{ stage: s.name, resources: s.resources }] : []));
   const unknown = plan.stages.filter((s) => !s.resources && s.definition.resources && s.action !== "not-selected");
-  const why = unknown.map((s) => `  ${s.name}: no resource estimate: the model's dimensions are unknown (give a local folder with config.json, or a Qwen2.5/Qwen3 hub id)\n`);
+  const why = unknown.map(
+    (s) => `  ${s.name}: no resource estimate: the model's dimensions are unknown (give a local folder with config.json, or a Qwen2.5/Qwen3 hub id)\n`,
+  );
   return `${lines.join("\n")}\n${resourcesTable(gpuStages)}${why.join("")}`;
 }
 
@@ -50,7 +52,8 @@ export async function planCommand(config: string, options: CommonOptions & { jso
   const secrets = secretValues();
   const launch = new Map<string, LaunchFile[]>();
   for (const stage of plan.stages) {
-    if (stage.action === "run" || stage.action === "resume") launch.set(stage.name, await previewLaunch(plan, { ...stage, render: { ...stage.render, env: shownEnv(plan, stage) } }));
+    if (stage.action === "run" || stage.action === "resume")
+      launch.set(stage.name, await previewLaunch(plan, { ...stage, render: { ...stage.render, env: shownEnv(plan, stage) } }));
   }
   if (options.out) {
     // Copies for the user to read, not state: fs-extra's outputFile (creates the folders), loaded only for --out.

@@ -14,7 +14,11 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, problems:
       if (match === "$${") return "${";
       const ref = close ? REFERENCE.exec(inner ?? "") : null;
       if (!ref) {
-        const why = !close ? "is not closed with }" : inner === "" ? "names no variable" : `is not a variable name (letters, digits and _, not starting with a digit)`;
+        const why = !close
+          ? "is not closed with }"
+          : inner === ""
+            ? "names no variable"
+            : `is not a variable name (letters, digits and _, not starting with a digit)`;
         problems.push({ path: path.join("."), message: `"${match}" ${why}; write $\${ for a literal \${` });
         return match;
       }

@@ -64,7 +64,12 @@ function secretRecorder(listed: unknown, uses: SecretUse[]): OnVariable {
   };
 }
 
-async function readTree(file: string, env: NodeJS.ProcessEnv, seen: string[], uses: SecretUse[] = []): Promise<{ tree: Record<string, unknown>; sources: string[]; locators: Locator[] }> {
+async function readTree(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  seen: string[],
+  uses: SecretUse[] = [],
+): Promise<{ tree: Record<string, unknown>; sources: string[]; locators: Locator[] }> {
   if (seen.includes(file)) throw new ConfigError(seen[0]!, [{ path: "extends", message: `extends loops back to ${file}` }]);
   let bytes: Uint8Array;
   try {
@@ -86,7 +91,8 @@ async function readTree(file: string, env: NodeJS.ProcessEnv, seen: string[], us
   if (problems.length) throw new ConfigError(file, placeProblems(problems, locators));
   const resolved = resolvePaths(interpolated, dirname(file)) as Record<string, unknown>;
   if (base === undefined) return { tree: resolved, sources: [file], locators };
-  if (typeof base !== "string") throw new ConfigError(file, placeProblems([{ path: "extends", message: "must be a path to a base experiment file" }], locators));
+  if (typeof base !== "string")
+    throw new ConfigError(file, placeProblems([{ path: "extends", message: "must be a path to a base experiment file" }], locators));
   const parent = await readTree(resolve(dirname(file), base), env, [...seen, file], uses);
   return { tree: deepMerge(parent.tree, resolved) as Record<string, unknown>, sources: [file, ...parent.sources], locators: [...locators, ...parent.locators] };
 }
@@ -132,7 +138,14 @@ function describeIssue(issue: { code: string; path: PropertyKey[]; message: stri
 
 export function validateExperiment(tree: unknown, file: string, locators: readonly Locator[] = []): Experiment {
   const result = experimentSchema.safeParse(tree);
-  if (!result.success) throw new ConfigError(file, placeProblems(result.error.issues.flatMap((i) => describeIssue(i as never)), locators));
+  if (!result.success)
+    throw new ConfigError(
+      file,
+      placeProblems(
+        result.error.issues.flatMap((i) => describeIssue(i as never)),
+        locators,
+      ),
+    );
   const problems = checkRules(result.data);
   if (problems.length) throw new ConfigError(file, placeProblems(problems, locators));
   return result.data;

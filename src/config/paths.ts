@@ -49,8 +49,7 @@ export function resolvePaths(tree: unknown, baseDir: string, path: string[] = []
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(tree)) {
       const child = [...path, k];
-      out[k] =
-        k === "command" && typeof v === "string" && path[0] === "tools" ? resolvePaths([v], baseDir, child) : resolvePaths(v, baseDir, child);
+      out[k] = k === "command" && typeof v === "string" && path[0] === "tools" ? resolvePaths([v], baseDir, child) : resolvePaths(v, baseDir, child);
     }
     return out;
   }

@@ -28,7 +28,12 @@ const multiNodeNeedsACluster: Rule = (config) =>
 const gpuTypeIsKnown: Rule = (config) => {
   const gpu = config.cluster.gpu;
   if (!gpu?.type || GPU_TABLE[gpu.type] || (gpu.memory_gb !== undefined && gpu.tflops_bf16 !== undefined)) return [];
-  return [{ path: "cluster.gpu.type", message: `"${gpu.type}" is not in the GPU table${suggestion(gpu.type, Object.keys(GPU_TABLE))}; known: ${Object.keys(GPU_TABLE).join(", ")} (or state memory_gb and tflops_bf16)` }];
+  return [
+    {
+      path: "cluster.gpu.type",
+      message: `"${gpu.type}" is not in the GPU table${suggestion(gpu.type, Object.keys(GPU_TABLE))}; known: ${Object.keys(GPU_TABLE).join(", ")} (or state memory_gb and tflops_bf16)`,
+    },
+  ];
 };
 
 export const RULES: Record<string, Rule> = { gpuTypeIsKnown, gpuListMatchesCount, launcherHasItsSettings, multiNodeNeedsACluster };

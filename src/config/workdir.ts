@@ -34,7 +34,10 @@ export async function workdirProblems(workdir: string): Promise<Problem[]> {
     if (!info.isDirectory()) {
       return problem(path === workdir ? `${workdir} is a file, not a folder` : `cannot be created: ${path} is a file, not a folder`);
     }
-    const writable = await access(path, constants.W_OK | constants.X_OK).then(() => true, () => false);
+    const writable = await access(path, constants.W_OK | constants.X_OK).then(
+      () => true,
+      () => false,
+    );
     if (!writable) return problem(path === workdir ? `${workdir} is not writable` : `cannot be created: no permission to write in ${path}`);
     return [];
   }

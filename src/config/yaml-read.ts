@@ -30,9 +30,14 @@ function structureProblems(doc: Document, file: string, lc: LineCounter): Proble
     Alias(_key, node) {
       const offset = node.range?.[0] ?? 0;
       const target = node.resolve(doc);
-      if (!target) problems.push({ path: `*${node.source}`, message: `unknown alias *${node.source} (no &${node.source} anchor before it)`, at: at(file, lc, offset) });
+      if (!target)
+        problems.push({ path: `*${node.source}`, message: `unknown alias *${node.source} (no &${node.source} anchor before it)`, at: at(file, lc, offset) });
       else if (target.range && target.range[0] <= offset && offset < target.range[2]) {
-        problems.push({ path: `*${node.source}`, message: `alias *${node.source} refers to the node that defines &${node.source} (a cycle)`, at: at(file, lc, offset) });
+        problems.push({
+          path: `*${node.source}`,
+          message: `alias *${node.source} refers to the node that defines &${node.source} (a cycle)`,
+          at: at(file, lc, offset),
+        });
       }
     },
     Map(_key, map, ancestors) {
@@ -62,7 +67,9 @@ export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
     const col = Buffer.from(bytes.subarray(lineStart, bad)).toString("utf8").length + 1;
     return { ...none, problems: [{ path: "", message: `the file is ${describeInvalidUtf8(bytes, bad)}`, at: { file, line, col } }] };
   }
-  const text = Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "");
+  const text = Buffer.from(bytes)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lc });
   const locate = (path: readonly string[]) => {
     for (let n = path.length; n > 0; n--) {
@@ -73,7 +80,11 @@ export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
   };
   if (doc.errors.length) {
     // The first few are the useful ones; a YAML error cascades into many.
-    return { problems: doc.errors.slice(0, 3).map((e) => ({ path: "", message: e.message.split("\n")[0]!, at: at(file, lc, e.pos[0]) })), syntax: true, locate };
+    return {
+      problems: doc.errors.slice(0, 3).map((e) => ({ path: "", message: e.message.split("\n")[0]!, at: at(file, lc, e.pos[0]) })),
+      syntax: true,
+      locate,
+    };
   }
   const problems = structureProblems(doc, file, lc);
   if (problems.length) return { problems: problems.slice(0, 20), locate };

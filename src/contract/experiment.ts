@@ -2,7 +2,13 @@
 // tracking) and where they were read from. The experiment schema (src/config/schema.ts) adds each stage's block.
 import { z } from "zod";
 
-const commandSchema = z.union([z.string().min(1).transform((s) => [s]), z.array(z.string().min(1)).min(1)]);
+const commandSchema = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((s) => [s]),
+  z.array(z.string().min(1)).min(1),
+]);
 
 export const toolSchema = z
   .object({
@@ -59,7 +65,10 @@ export const clusterSchema = z
     master_addr: z.string().default("127.0.0.1"),
     master_port: z.number().int().min(1).max(65535).default(29500),
     slurm: slurmSchema.optional(),
-    ray: z.object({ address: z.string().min(1) }).strict().optional(),
+    ray: z
+      .object({ address: z.string().min(1) })
+      .strict()
+      .optional(),
     gpu: gpuSchema.optional(),
   })
   .strict();

@@ -56,10 +56,12 @@ export function loadPromptTemplate(path: string = RL_ROW_DEFAULTS.templatePath):
   const used = new Set([...text.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)].map((m) => m[1] as string));
   const problems = [
     ...REQUIRED_PLACEHOLDERS.filter((p) => !used.has(p)).map((p) => ({ path, message: `template lacks the {{${p}}} placeholder` })),
-    ...[...used].filter((p) => !KNOWN_PLACEHOLDERS.has(p)).map((p) => ({
-      path,
-      message: `unknown placeholder {{${p}}} (known: ${[...KNOWN_PLACEHOLDERS].join(", ")})`,
-    })),
+    ...[...used]
+      .filter((p) => !KNOWN_PLACEHOLDERS.has(p))
+      .map((p) => ({
+        path,
+        message: `unknown placeholder {{${p}}} (known: ${[...KNOWN_PLACEHOLDERS].join(", ")})`,
+      })),
   ];
   if (problems.length) throw new ConfigError(path, problems);
   return { path, text };
@@ -116,11 +118,7 @@ export interface CflueRowOptions {
 }
 
 /** One RL row. `split` and `index` are whatever the caller decided (see `cflueRlRows`). */
-export function cflueItemToRlRow(
-  item: CflueMcqItem,
-  placement: { split: string; index: number },
-  options: CflueRowOptions = {},
-): RlRow | null {
+export function cflueItemToRlRow(item: CflueMcqItem, placement: { split: string; index: number }, options: CflueRowOptions = {}): RlRow | null {
   const gold = cflueGoldLetters(item);
   if (gold === null) return null;
   const template = options.template ?? loadPromptTemplate();

@@ -41,7 +41,13 @@ export function emptyPartial(): StatsPartial {
 
 export function mergePartials(a: StatsPartial, b: StatsPartial): StatsPartial {
   const add = (x: [number, number], y: [number, number]): [number, number] => [x[0] + y[0], x[1] + y[1]];
-  return { size: a.size + b.size, question: add(a.question, b.question), reasoning: add(a.reasoning, b.reasoning), answer: add(a.answer, b.answer), unparsed: a.unparsed + b.unparsed };
+  return {
+    size: a.size + b.size,
+    question: add(a.question, b.question),
+    reasoning: add(a.reasoning, b.reasoning),
+    answer: add(a.answer, b.answer),
+    unparsed: a.unparsed + b.unparsed,
+  };
 }
 
 function mean([sum, n]: [number, number]): number | null {
@@ -97,7 +103,17 @@ export interface SetMeta {
 }
 
 export function statsRow(split: "SFT" | "RL", meta: SetMeta, p: StatsPartial): StatsRow {
-  return { split, set: meta.set, name: meta.name, lang: meta.lang, size: p.size, question: mean(p.question), reasoning: split === "RL" ? null : mean(p.reasoning), answer: mean(p.answer), ...(p.unparsed ? { unparsed: p.unparsed } : {}) };
+  return {
+    split,
+    set: meta.set,
+    name: meta.name,
+    lang: meta.lang,
+    size: p.size,
+    question: mean(p.question),
+    reasoning: split === "RL" ? null : mean(p.reasoning),
+    answer: mean(p.answer),
+    ...(p.unparsed ? { unparsed: p.unparsed } : {}),
+  };
 }
 
 export interface SftStatsInput extends SetMeta {
@@ -123,7 +139,9 @@ export function statsMarkdown(stats: DataStats): string {
     "",
     "| split | set | name | lang | size | Q | R | A |",
     "|---|---|---|---|---:|---:|---:|---:|",
-    ...stats.rows.map((r) => `| ${r.split} | ${r.set} | ${r.name} | ${r.lang} | ${fmtInt(r.size)} | ${fmtMean(r.question)} | ${fmtMean(r.reasoning)} | ${fmtMean(r.answer)} |`),
+    ...stats.rows.map(
+      (r) => `| ${r.split} | ${r.set} | ${r.name} | ${r.lang} | ${fmtInt(r.size)} | ${fmtMean(r.question)} | ${fmtMean(r.reasoning)} | ${fmtMean(r.answer)} |`,
+    ),
   ];
   const sftTotal = stats.rows.filter((r) => r.split === "SFT").reduce((n, r) => n + r.size, 0);
   lines.push("", `SFT total: ${fmtInt(sftTotal)}`);

@@ -52,10 +52,7 @@ export interface LengthFilterResult<T> {
 }
 
 /** Split rows into those whose templated prompt fits `maxPromptTokens` (≤, as verl keeps) and those that do not. */
-export function filterByPromptLength<T extends { prompt: readonly ChatMessage[] }>(
-  rows: Iterable<T>,
-  maxPromptTokens: number,
-): LengthFilterResult<T> {
+export function filterByPromptLength<T extends { prompt: readonly ChatMessage[] }>(rows: Iterable<T>, maxPromptTokens: number): LengthFilterResult<T> {
   const result: LengthFilterResult<T> = { kept: [], dropped: [] };
   for (const row of rows) (countChatTokens(row.prompt) <= maxPromptTokens ? result.kept : result.dropped).push(row);
   return result;

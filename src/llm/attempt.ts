@@ -26,7 +26,13 @@ export interface AttemptHooks {
   networkError(e: unknown): LlmError;
 }
 
-export async function sendAttempt(target: AttemptTarget, body: string, attempt: number, signal: AbortSignal | undefined, hooks: AttemptHooks): Promise<ChatResult> {
+export async function sendAttempt(
+  target: AttemptTarget,
+  body: string,
+  attempt: number,
+  signal: AbortSignal | undefined,
+  hooks: AttemptHooks,
+): Promise<ChatResult> {
   const controller = new AbortController();
   let timedOut: "idle" | "total" | undefined;
   const expire = (kind: "idle" | "total") => {
@@ -65,10 +71,16 @@ export async function sendAttempt(target: AttemptTarget, body: string, attempt: 
   } catch (e) {
     if (e instanceof LlmError) throw e;
     if (signal?.aborted) throw e;
-    if (timedOut === "idle") throw new LlmError("timeout", `model ${target.model}: no byte from ${target.where} for ${seconds(idleMs)} (idle timeout)`, { model: target.model });
-    if (timedOut === "total") throw new LlmError("timeout", `model ${target.model}: no complete answer from ${target.where} within ${seconds(totalMs)} (total timeout)`, { model: target.model });
+    if (timedOut === "idle")
+      throw new LlmError("timeout", `model ${target.model}: no byte from ${target.where} for ${seconds(idleMs)} (idle timeout)`, { model: target.model });
+    if (timedOut === "total")
+      throw new LlmError("timeout", `model ${target.model}: no complete answer from ${target.where} within ${seconds(totalMs)} (total timeout)`, {
+        model: target.model,
+      });
     if ((e as { code?: unknown }).code === "UND_ERR_CONNECT_TIMEOUT") {
-      throw new LlmError("timeout", `model ${target.model}: no connection to ${target.where} within ${seconds(target.timeouts.connectMs)} (connect timeout)`, { model: target.model });
+      throw new LlmError("timeout", `model ${target.model}: no connection to ${target.where} within ${seconds(target.timeouts.connectMs)} (connect timeout)`, {
+        model: target.model,
+      });
     }
     throw hooks.networkError(e);
   } finally {

@@ -69,7 +69,8 @@ export class LlmClient {
     const concurrency = options.concurrency ?? LLM_DEFAULTS.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new LlmError("config", `concurrency must be a positive integer, got ${concurrency}`);
     this.maxAttempts = options.maxAttempts ?? LLM_DEFAULTS.maxAttempts;
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new LlmError("config", `maxAttempts must be a positive integer, got ${this.maxAttempts}`);
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1)
+      throw new LlmError("config", `maxAttempts must be a positive integer, got ${this.maxAttempts}`);
     // One Agent per connect timeout. headersTimeout/bodyTimeout 0: our own idle/total timers bound an attempt
     // (undici's would also cut a non-streaming generation that sends nothing until it ends).
     const agentFor = new Map<number, Agent>();
@@ -105,7 +106,11 @@ export class LlmClient {
   async chat(req: ChatRequest, options: ChatOptions = {}): Promise<ChatResult> {
     const { signal } = options;
     const ep = this.endpoints.get(req.model);
-    if (!ep) throw new LlmError("config", `unknown model "${req.model}"; configured: ${[...this.endpoints.keys()].join(", ") || "none"}`, { model: req.model, attempts: 0 });
+    if (!ep)
+      throw new LlmError("config", `unknown model "${req.model}"; configured: ${[...this.endpoints.keys()].join(", ") || "none"}`, {
+        model: req.model,
+        attempts: 0,
+      });
     // The logical name is replaced by the served name; `stream` is ours to set (the usage comes in a last chunk).
     const streaming = ep.stream ? { stream: true, stream_options: { include_usage: true } } : { stream: false };
     const body = JSON.stringify({ ...req.params, model: ep.servedName, messages: req.messages, ...streaming });
@@ -160,7 +165,11 @@ export class LlmClient {
     const reason = reasonForStatus(status, text);
     const wait = reason === "rate-limited" || reason === "server-error" ? retryAfterMs(headers, this.retryAfterCapMs) : undefined;
     const snippet = excerpt(redact(text, this.secrets), LLM_DEFAULTS.errorBodyChars);
-    return new LlmError(reason, `model ${ep.model}: HTTP ${status} from ${ep.where}${snippet ? `: ${snippet}` : ""}`, { model: ep.model, status, retryAfterMs: wait });
+    return new LlmError(reason, `model ${ep.model}: HTTP ${status} from ${ep.where}${snippet ? `: ${snippet}` : ""}`, {
+      model: ep.model,
+      status,
+      retryAfterMs: wait,
+    });
   }
 }
 
@@ -168,30 +177,50 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   return new LlmClient(options);
 }
 
-function resolveEndpoint(name: string, ep: ModelEndpoint, env: Record<string, string | undefined>, timeouts: RequestTimeouts, dispatcher: Agent): ResolvedEndpoint {
+function resolveEndpoint(
+  name: string,
+  ep: ModelEndpoint,
+  env: Record<string, string | undefined>,
+  timeouts: RequestTimeouts,
+  dispatcher: Agent,
+): ResolvedEndpoint {
   let url: URL;
   try {
     url = new URL(`${ep.baseUrl.replace(/\/+$/, "")}/chat/completions`);
   } catch {
     throw new LlmError("config", `model ${name}: baseUrl is not a valid URL`, { model: name, attempts: 0 });
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new LlmError("config", `model ${name}: baseUrl must be http(s)`, { model: name, attempts: 0 });
-  if (url.username || url.password) throw new LlmError("config", `model ${name}: put credentials in the variable named by apiKeyEnv, not in baseUrl`, { model: name, attempts: 0 });
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new LlmError("config", `model ${name}: baseUrl must be http(s)`, { model: name, attempts: 0 });
+  if (url.username || url.password)
+    throw new LlmError("config", `model ${name}: put credentials in the variable named by apiKeyEnv, not in baseUrl`, { model: name, attempts: 0 });
   const stream = ep.stream ?? LLM_DEFAULTS.stream;
   const headers: Record<string, string> = { "content-type": "application/json", accept: stream ? "text/event-stream, application/json" : "application/json" };
   let apiKey: string | undefined;
   if (ep.apiKeyEnv !== undefined) {
     apiKey = env[ep.apiKeyEnv];
     // Only the variable's NAME is ever reported.
-    if (!apiKey) throw new LlmError("config", `model ${name}: environment variable ${ep.apiKeyEnv} (apiKeyEnv) is not set or empty`, { model: name, attempts: 0 });
+    if (!apiKey)
+      throw new LlmError("config", `model ${name}: environment variable ${ep.apiKeyEnv} (apiKeyEnv) is not set or empty`, { model: name, attempts: 0 });
     headers["authorization"] = `Bearer ${apiKey}`;
   }
-  return { model: name, url: url.href, where: `${url.origin}${url.pathname}`, servedName: ep.servedName ?? name, headers, apiKey, stream, timeouts, dispatcher };
+  return {
+    model: name,
+    url: url.href,
+    where: `${url.origin}${url.pathname}`,
+    servedName: ep.servedName ?? name,
+    headers,
+    apiKey,
+    stream,
+    timeouts,
+    dispatcher,
+  };
 }
 
 function resolveTimeouts(name: string, t: RequestTimeouts): RequestTimeouts {
   for (const [key, value] of Object.entries(t)) {
-    if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) throw new LlmError("config", `model ${name}: timeouts.${key} must be a positive number of milliseconds, got ${value}`, { model: name, attempts: 0 });
+    if (!(typeof value === "number" && Number.isFinite(value) && value > 0))
+      throw new LlmError("config", `model ${name}: timeouts.${key} must be a positive number of milliseconds, got ${value}`, { model: name, attempts: 0 });
   }
   return t;
 }

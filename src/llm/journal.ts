@@ -98,7 +98,7 @@ export class Journal<R = unknown> {
     if (batch.length === 0) return;
     try {
       const bytes = Buffer.from(batch.map((p) => p.line).join(""), "utf8");
-      for (let at = 0; at < bytes.length; ) at += writeSync(this.handle.fd, bytes, at, bytes.length - at);
+      for (let at = 0; at < bytes.length;) at += writeSync(this.handle.fd, bytes, at, bytes.length - at);
       fdatasyncSync(this.handle.fd);
       for (const p of batch) p.resolve();
     } catch (e) {

@@ -44,7 +44,8 @@ export async function probeEndpoint(target: ProbeTarget, timeoutMs: number = LLM
   if (listed.status === 200) {
     const ids = modelIds(listed.text);
     // An empty or unreadable list says nothing about the model: only a list without it is a failure.
-    if (ids.length && !ids.includes(target.model)) return fail("model-missing", `model "${target.model}" is not served (it serves: ${ids.slice(0, 10).join(", ")})`);
+    if (ids.length && !ids.includes(target.model))
+      return fail("model-missing", `model "${target.model}" is not served (it serves: ${ids.slice(0, 10).join(", ")})`);
     return undefined;
   }
   // No model list here: ask for one token instead.
@@ -60,7 +61,11 @@ export async function probeEndpoint(target: ProbeTarget, timeoutMs: number = LLM
   return undefined; // answered (even 429/5xx): reachable; the client retries what is transient
 }
 
-async function fetchText(url: string, init: { method: "GET" | "POST"; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<{ status: number; text: string }> {
+async function fetchText(
+  url: string,
+  init: { method: "GET" | "POST"; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
   const res = await request(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   // A body cut after the status line still tells us the server is there.
   const text = await res.body.text().catch(() => "");

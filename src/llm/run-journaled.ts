@@ -41,13 +41,21 @@ export interface RunJournaledOptions<T, R> {
 
 type Settled<R> = { ok: true; value: R } | { ok: false; reason: string; message: string };
 
-export function runJournaled<T extends ChatRequest, R>(items: readonly T[], fn: (item: T, ctx: ItemContext) => Promise<R>, options: RunJournaledOptions<T, R>): Promise<ItemOutcome<R>[]>;
+export function runJournaled<T extends ChatRequest, R>(
+  items: readonly T[],
+  fn: (item: T, ctx: ItemContext) => Promise<R>,
+  options: RunJournaledOptions<T, R>,
+): Promise<ItemOutcome<R>[]>;
 export function runJournaled<T, R>(
   items: readonly T[],
   fn: (item: T, ctx: ItemContext) => Promise<R>,
   options: RunJournaledOptions<T, R> & { keyOf: (item: T) => string },
 ): Promise<ItemOutcome<R>[]>;
-export async function runJournaled<T, R>(items: readonly T[], fn: (item: T, ctx: ItemContext) => Promise<R>, options: RunJournaledOptions<T, R>): Promise<ItemOutcome<R>[]> {
+export async function runJournaled<T, R>(
+  items: readonly T[],
+  fn: (item: T, ctx: ItemContext) => Promise<R>,
+  options: RunJournaledOptions<T, R>,
+): Promise<ItemOutcome<R>[]> {
   const { journal, onProgress } = options;
   const keyOf = options.keyOf ?? ((item: T) => requestKey(item as unknown as ChatRequest));
   // One internal signal for all items (every in-flight item listens to it), linked to the caller's.
@@ -75,7 +83,9 @@ export async function runJournaled<T, R>(items: readonly T[], fn: (item: T, ctx:
         }
         return { ok: true, value };
       } catch (e) {
-        return signal.aborted && !isDianjinError(e) ? { ok: false, reason: "aborted", message: messageOf(abortReason(signal)) } : { ok: false, ...describeFailure(e) };
+        return signal.aborted && !isDianjinError(e)
+          ? { ok: false, reason: "aborted", message: messageOf(abortReason(signal)) }
+          : { ok: false, ...describeFailure(e) };
       }
     });
 
@@ -92,7 +102,9 @@ export async function runJournaled<T, R>(items: readonly T[], fn: (item: T, ctx:
         running.set(key, settled);
       }
       const s = await settled;
-      outcome = s.ok ? { index, key, status: "succeeded", value: s.value, fromJournal: false } : { index, key, status: "failed", reason: s.reason, message: s.message };
+      outcome = s.ok
+        ? { index, key, status: "succeeded", value: s.value, fromJournal: false }
+        : { index, key, status: "failed", reason: s.reason, message: s.message };
     }
     progress.done++;
     if (outcome.status === "succeeded") progress.succeeded++;

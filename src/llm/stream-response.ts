@@ -35,26 +35,35 @@ export class StreamedCompletion {
     try {
       chunk = JSON.parse(payload);
     } catch {
-      throw new LlmError("malformed-response", `model ${this.model}: a stream chunk is not valid JSON (${payload.length} bytes)`, { model: this.model, status: 200 });
+      throw new LlmError("malformed-response", `model ${this.model}: a stream chunk is not valid JSON (${payload.length} bytes)`, {
+        model: this.model,
+        status: 200,
+      });
     }
     if (!isObject(chunk)) throw new LlmError("malformed-response", `model ${this.model}: a stream chunk is not an object`, { model: this.model, status: 200 });
     if (chunk["error"] !== undefined) {
       const err = chunk["error"];
       const message = isObject(err) && typeof err["message"] === "string" ? err["message"] : JSON.stringify(err);
-      throw new LlmError("server-error", `model ${this.model}: the server reported an error mid-stream: ${message.slice(0, 300)}`, { model: this.model, status: 200 });
+      throw new LlmError("server-error", `model ${this.model}: the server reported an error mid-stream: ${message.slice(0, 300)}`, {
+        model: this.model,
+        status: 200,
+      });
     }
     const usage = chunk["usage"];
     if (isObject(usage)) this.usage = readUsage(usage);
     const choices = chunk["choices"];
     if (choices === undefined || choices === null) return;
-    if (!Array.isArray(choices)) throw new LlmError("malformed-response", `model ${this.model}: a stream chunk's choices is not a list`, { model: this.model, status: 200 });
+    if (!Array.isArray(choices))
+      throw new LlmError("malformed-response", `model ${this.model}: a stream chunk's choices is not a list`, { model: this.model, status: 200 });
     for (const c of choices) this.addChoice(c);
   }
 
   /** The whole completion; throws when the stream was cut before `[DONE]` or carried no choice. */
   result(attempts: number): ChatResult {
-    if (!this.done) throw new LlmError("connection", `model ${this.model}: the stream ended before [DONE] (connection cut mid-answer)`, { model: this.model, status: 200 });
-    if (this.choices.size === 0) throw new LlmError("malformed-response", `model ${this.model}: the stream carried no choices`, { model: this.model, status: 200 });
+    if (!this.done)
+      throw new LlmError("connection", `model ${this.model}: the stream ended before [DONE] (connection cut mid-answer)`, { model: this.model, status: 200 });
+    if (this.choices.size === 0)
+      throw new LlmError("malformed-response", `model ${this.model}: the stream carried no choices`, { model: this.model, status: 200 });
     const indexes = [...this.choices.keys()].sort((a, b) => a - b);
     const choices: ChatChoice[] = indexes.map((i) => {
       const p = this.choices.get(i)!;

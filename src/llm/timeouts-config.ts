@@ -28,7 +28,9 @@ export const stageTimeoutsSchema = z
   .default({ ...STAGE_TIMEOUT_DEFAULTS });
 
 /** Endpoint level: only what differs from the stage's. */
-export const endpointTimeoutsSchema = z.object({ connect_s: fields.connect_s.optional(), idle_s: fields.idle_s.optional(), total_s: fields.total_s.optional() }).strict();
+export const endpointTimeoutsSchema = z
+  .object({ connect_s: fields.connect_s.optional(), idle_s: fields.idle_s.optional(), total_s: fields.total_s.optional() })
+  .strict();
 
 /** `stream: false` for servers that cannot stream (only total_s then bounds a long generation). */
 export const streamSchema = z.boolean().optional();

@@ -28,7 +28,15 @@ async function notStarted(run: Run, entry: PlannedStage): Promise<StageResult> {
   const record = await atLaunch(entry, run.facts, { render: false });
   const recorded = run.store.state.stages[entry.name]?.outputs;
   const outputs = entry.definition.service && recorded ? recorded : entry.definition.outputs(record.context);
-  return { name: entry.name, action: entry.action, status: entry.action === "skip" ? "skipped" : "not-selected", key: record.key, reason: entry.reason, seconds: 0, outputs };
+  return {
+    name: entry.name,
+    action: entry.action,
+    status: entry.action === "skip" ? "skipped" : "not-selected",
+    key: record.key,
+    reason: entry.reason,
+    seconds: 0,
+    outputs,
+  };
 }
 
 async function runEntry(run: Run, entry: PlannedStage): Promise<StageResult> {
@@ -57,7 +65,16 @@ export async function applyPlan(plan: Plan, options: RunOptions = {}): Promise<R
   const store = await StateStore.open(plan.workdir, plan.experiment);
   await writeManifest(plan.workdir, plan.loaded, store.state.tools);
   const launcher = options.launcher ?? (await launcherFor(plan.loaded.config, options.env));
-  const run: Run = { plan, store, launcher, options, emit: options.onEvent ?? (() => undefined), env: options.env ?? process.env, facts: runFacts(plan), services: [] };
+  const run: Run = {
+    plan,
+    store,
+    launcher,
+    options,
+    emit: options.onEvent ?? (() => undefined),
+    env: options.env ?? process.env,
+    facts: runFacts(plan),
+    services: [],
+  };
   const results: StageResult[] = [];
   try {
     for (const entry of plan.stages) {

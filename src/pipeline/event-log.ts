@@ -12,7 +12,20 @@ export const RUN_STAGE = "run";
 
 // Known places a secret could sit in a record; pino replaces them before the line is built. Values of secret-named
 // environment variables are masked anywhere else as well (redactValue), since a tool may echo them in a message.
-const SECRET_PATHS = ["apiKey", "api_key", "token", "authorization", "password", "*.apiKey", "*.api_key", "*.token", "*.authorization", "*.password", "headers.authorization", "*.headers.authorization"];
+const SECRET_PATHS = [
+  "apiKey",
+  "api_key",
+  "token",
+  "authorization",
+  "password",
+  "*.apiKey",
+  "*.api_key",
+  "*.token",
+  "*.authorization",
+  "*.password",
+  "headers.authorization",
+  "*.headers.authorization",
+];
 
 export interface EventLogOptions {
   workdir: string;

@@ -61,7 +61,8 @@ export function describeChanges(before: Record<string, unknown>, after: Record<s
   const fa = (filesBefore ?? {}) as Record<string, string>;
   const fb = (filesAfter ?? {}) as Record<string, string>;
   for (const path of new Set([...Object.keys(fa), ...Object.keys(fb)])) {
-    if (fa[path] !== fb[path]) changes.push(fb[path] === undefined ? `input ${path} no longer used` : fa[path] === undefined ? `new input ${path}` : `input ${path} changed`);
+    if (fa[path] !== fb[path])
+      changes.push(fb[path] === undefined ? `input ${path} no longer used` : fa[path] === undefined ? `new input ${path}` : `input ${path} changed`);
   }
   return changes.sort();
 }

@@ -38,7 +38,9 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<La
     const python = config.tools.python?.command?.[0] ?? "python3";
     const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python);
     const argv = raySubmitArgs({ address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env });
-    return [{ name: `${stage.name}.ray-submit.txt`, content: `${["ray", ...argv].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\n` }];
+    return [
+      { name: `${stage.name}.ray-submit.txt`, content: `${["ray", ...argv].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\n` },
+    ];
   }
   return [];
 }

@@ -76,6 +76,7 @@ export async function withProbedVersion(record: LaunchRecord, version: string | 
     const versionSource = ctx.versionSource === "stated" ? "stated" : "probed";
     return rerender({ ...record, context: { ...ctx, toolVersion: version, versionSource, toolVersions: { ...facts.toolVersions } } });
   }
-  if (!version && !ctx.toolVersion && stageHasVersionProbe(record.definition, ctx.config)) return rerender({ ...record, context: { ...ctx, versionSource: "probe-failed" } });
+  if (!version && !ctx.toolVersion && stageHasVersionProbe(record.definition, ctx.config))
+    return rerender({ ...record, context: { ...ctx, versionSource: "probe-failed" } });
   return record;
 }

@@ -10,7 +10,6 @@ function pollingFromEnv(env: NodeJS.ProcessEnv): { pollMs?: number; graceMs?: nu
   return { pollMs: num(env.DIANJIN_POLL_MS), graceMs: num(env.DIANJIN_KILL_GRACE_MS) };
 }
 
-
 export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = process.env): Promise<Launcher> {
   const polling = pollingFromEnv(env);
   const { cluster } = config;
@@ -35,7 +34,11 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
     }
     case "ray": {
       const { createRayLauncher } = await import("../launch/ray/index.js");
-      return createRayLauncher({ address: cluster.ray!.address, env: env as Record<string, string>, ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}) });
+      return createRayLauncher({
+        address: cluster.ray!.address,
+        env: env as Record<string, string>,
+        ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}),
+      });
     }
   }
 }

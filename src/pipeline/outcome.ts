@@ -15,7 +15,15 @@ export function describeOutcome(outcome: JobOutcome): FailureCause {
   const known = BY_STATE[outcome.state];
   if (known) return { id: outcome.state, ...known };
   if (outcome.signal === "SIGKILL" || outcome.exitCode === 137) {
-    return { id: "killed", summary: "the tool was killed (SIGKILL)", hint: "often the host's out-of-memory killer; run again to resume from the newest checkpoint" };
+    return {
+      id: "killed",
+      summary: "the tool was killed (SIGKILL)",
+      hint: "often the host's out-of-memory killer; run again to resume from the newest checkpoint",
+    };
   }
-  return { id: "unknown", summary: `the tool exited with ${outcome.signal ?? `code ${outcome.exitCode}`}`, hint: "read the log tail below; run again to resume from the newest checkpoint" };
+  return {
+    id: "unknown",
+    summary: `the tool exited with ${outcome.signal ?? `code ${outcome.exitCode}`}`,
+    hint: "read the log tail below; run again to resume from the newest checkpoint",
+  };
 }

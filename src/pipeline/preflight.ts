@@ -63,7 +63,8 @@ export async function preflightPlan(plan: Plan, options: { env?: NodeJS.ProcessE
         problems = await stageProblems(stage, ctx, stage.resources);
       } catch (error) {
         // A stage whose check itself throws a user-facing problem still lets the others report theirs.
-        if (error instanceof Error && "problems" in error) problems = [...resourceProblems(stage.name, stage.resources), ...(error as { problems: Problem[] }).problems];
+        if (error instanceof Error && "problems" in error)
+          problems = [...resourceProblems(stage.name, stage.resources), ...(error as { problems: Problem[] }).problems];
         else throw error;
       }
       report.problems.push(...problems.map((p) => ({ ...p, stage: stage.name })));

@@ -31,5 +31,7 @@ export function renderTiming(entry: Entry, earlier: readonly Entry[], config: Ex
   }
   const tool = toolOf(entry.definition, config);
   if (!config.tools[tool]?.version && stageHasVersionProbe(entry.definition, config)) reasons.push(`the ${tool} release is asked right before launch`);
-  return reasons.length ? { renderAt: "launch", renderReason: reasons.join("; ") } : { renderAt: "plan", renderReason: "nothing it reads is produced in this run" };
+  return reasons.length
+    ? { renderAt: "launch", renderReason: reasons.join("; ") }
+    : { renderAt: "plan", renderReason: "nothing it reads is produced in this run" };
 }

@@ -56,7 +56,11 @@ function firstStart(state: RunState): string | undefined {
 }
 
 function runSummary(config: Experiment, state: RunState): Record<string, string | number | boolean | null> {
-  const summary: Record<string, string | number | boolean | null> = { model: config.model.base, template: config.model.template, launcher: config.cluster.launcher };
+  const summary: Record<string, string | number | boolean | null> = {
+    model: config.model.base,
+    template: config.model.template,
+    launcher: config.cluster.launcher,
+  };
   for (const [name, s] of Object.entries(state.stages)) if (s) summary[`stage ${name}`] = s.status;
   return summary;
 }

@@ -76,7 +76,12 @@ function metaList(input: ReportInput): string {
 function resultsTable(table: ResultsTable): string {
   const head = `<thead><tr><th scope="col">Model</th>${[...table.columns.map((c) => c.label), ...averageHeaders(table)].map((label) => `<th scope="col">${escapeXml(label)}</th>`).join("")}</tr></thead>`;
   const averages = (r: TableRow) => cell(r, r.average) + (table.subset ? cell(r, r.subsetAverage) : "");
-  const body = table.rows.map((r) => `<tr class="${r.kind}"><td>${escapeXml(r.label)}</td>${table.columns.map((c) => cell(r, r.scores[c.key as keyof TableRow["scores"]])).join("")}${averages(r)}</tr>`).join("");
+  const body = table.rows
+    .map(
+      (r) =>
+        `<tr class="${r.kind}"><td>${escapeXml(r.label)}</td>${table.columns.map((c) => cell(r, r.scores[c.key as keyof TableRow["scores"]])).join("")}${averages(r)}</tr>`,
+    )
+    .join("");
   return `<table class="results">${head}<tbody>${body}</tbody></table>`;
 }
 

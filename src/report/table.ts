@@ -34,7 +34,8 @@ export interface ResultsTable {
 export function buildResultsTable(input: ReportInput): ResultsTable {
   const runScores = input.evalScores;
   const have = BENCHMARKS.filter((b) => runScores[b.key] !== undefined);
-  const subset: AverageSubset | undefined = have.length > 0 && have.length < BENCHMARKS.length ? { keys: have.map((b) => b.key), label: have.map((b) => b.label).join(", ") } : undefined;
+  const subset: AverageSubset | undefined =
+    have.length > 0 && have.length < BENCHMARKS.length ? { keys: have.map((b) => b.key), label: have.map((b) => b.label).join(", ") } : undefined;
   const overSubset = (scores: BenchmarkScores) => averageOfAvailable(Object.fromEntries(subset!.keys.map((k) => [k, scores[k]])));
   const runAverage = averageOfAvailable(runScores);
   const runRow: TableRow = {

@@ -43,17 +43,53 @@ function grpoCandidates(shape: GrpoShape, nodes: number, limit: number): Candida
     ["refParamOffload", "stages.grpo.ref.param_offload: true"],
   ];
   const off = flags.filter(([k]) => !shape[k]);
-  if (off.length) out.push({ change: off.map(([, c]) => c).join(", "), tradeoff: "moved to host RAM between phases: slower phase switches", total: () => total({ ...shape, actorParamOffload: true, actorOptimizerOffload: true, refParamOffload: true }) });
-  if (!shape.checkpointing) out.push({ change: "stages.grpo.actor.enable_gradient_checkpointing: true", tradeoff: "~30% slower updates", total: () => total({ ...shape, checkpointing: true }) });
-  out.push(...firstFitting(halvings(shape.microBatch, 1), (b) => total({ ...shape, microBatch: b }), limit, (b) => ({ change: `stages.grpo.actor.ppo_micro_batch_size_per_gpu: ${b}`, tradeoff: "same batch, more micro steps" })));
+  if (off.length)
+    out.push({
+      change: off.map(([, c]) => c).join(", "),
+      tradeoff: "moved to host RAM between phases: slower phase switches",
+      total: () => total({ ...shape, actorParamOffload: true, actorOptimizerOffload: true, refParamOffload: true }),
+    });
+  if (!shape.checkpointing)
+    out.push({
+      change: "stages.grpo.actor.enable_gradient_checkpointing: true",
+      tradeoff: "~30% slower updates",
+      total: () => total({ ...shape, checkpointing: true }),
+    });
   out.push(
-    ...firstFitting([0.5, 0.4, 0.3].filter((u) => u < shape.utilization), (u) => total({ ...shape, utilization: u }), limit, (u) => ({
-      change: `stages.grpo.rollout.gpu_memory_utilization: ${u}`,
-      tradeoff: "smaller KV cache: rollout in more waves",
-    })),
+    ...firstFitting(
+      halvings(shape.microBatch, 1),
+      (b) => total({ ...shape, microBatch: b }),
+      limit,
+      (b) => ({ change: `stages.grpo.actor.ppo_micro_batch_size_per_gpu: ${b}`, tradeoff: "same batch, more micro steps" }),
+    ),
   );
-  out.push(...firstFitting([2, 4].map((k) => shape.tp * k).filter((tp) => tp <= shape.gpus), (tp) => total({ ...shape, tp }), limit, (tp) => ({ change: `stages.grpo.rollout.tensor_model_parallel_size: ${tp}`, tradeoff: "fewer rollout engines" })));
-  out.push(...firstFitting([2, 4, 8], (k) => total({ ...shape, gpus: shape.gpus * k }), limit, (k) => ({ change: `cluster.nodes: ${nodes * k}`, tradeoff: `${shape.gpus * k} GPUs in all` })));
+  out.push(
+    ...firstFitting(
+      [0.5, 0.4, 0.3].filter((u) => u < shape.utilization),
+      (u) => total({ ...shape, utilization: u }),
+      limit,
+      (u) => ({
+        change: `stages.grpo.rollout.gpu_memory_utilization: ${u}`,
+        tradeoff: "smaller KV cache: rollout in more waves",
+      }),
+    ),
+  );
+  out.push(
+    ...firstFitting(
+      [2, 4].map((k) => shape.tp * k).filter((tp) => tp <= shape.gpus),
+      (tp) => total({ ...shape, tp }),
+      limit,
+      (tp) => ({ change: `stages.grpo.rollout.tensor_model_parallel_size: ${tp}`, tradeoff: "fewer rollout engines" }),
+    ),
+  );
+  out.push(
+    ...firstFitting(
+      [2, 4, 8],
+      (k) => total({ ...shape, gpus: shape.gpus * k }),
+      limit,
+      (k) => ({ change: `cluster.nodes: ${nodes * k}`, tradeoff: `${shape.gpus * k} GPUs in all` }),
+    ),
+  );
   return out;
 }
 
@@ -82,9 +118,17 @@ export async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, mod
   const limit = round2(gpu.headroom * gpu.memory_gb);
   const kvFits = memory.kv.capacity_tokens >= memory.kv.min_tokens;
   const fits = memory.perGpu.total <= limit && kvFits;
-  const notes = [`peak in the ${memory.phase} phase (rollout ${memory.phases.rollout} GB, update ${memory.phases.update} GB); lengths are the maxima, an upper bound`];
-  if (!kvFits) notes.push(`the rollout KV cache holds ${memory.kv.capacity_tokens} tokens, less than one prompt + response (${memory.kv.min_tokens}): vLLM will not start`);
-  else if (memory.kv.wanted_tokens! > memory.kv.capacity_tokens) notes.push(`a step asks each rollout engine for ${memory.kv.wanted_tokens} tokens of KV cache, it holds ${memory.kv.capacity_tokens}: generation runs in ~${Math.ceil(memory.kv.wanted_tokens! / memory.kv.capacity_tokens)} waves`);
+  const notes = [
+    `peak in the ${memory.phase} phase (rollout ${memory.phases.rollout} GB, update ${memory.phases.update} GB); lengths are the maxima, an upper bound`,
+  ];
+  if (!kvFits)
+    notes.push(
+      `the rollout KV cache holds ${memory.kv.capacity_tokens} tokens, less than one prompt + response (${memory.kv.min_tokens}): vLLM will not start`,
+    );
+  else if (memory.kv.wanted_tokens! > memory.kv.capacity_tokens)
+    notes.push(
+      `a step asks each rollout engine for ${memory.kv.wanted_tokens} tokens of KV cache, it holds ${memory.kv.capacity_tokens}: generation runs in ~${Math.ceil(memory.kv.wanted_tokens! / memory.kv.capacity_tokens)} waves`,
+    );
 
   const rows = await rlTrainRows(grpo, upstreamTrain);
   let hours: ReturnType<typeof hoursFor> | undefined;
@@ -95,7 +139,9 @@ export async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, mod
     const training = hoursFor(steps * flops.training, shape.gpus, gpu);
     const gpu_hours = round2(rollout.gpu_hours + training.gpu_hours);
     hours = { gpu_hours, wall_hours: round2(gpu_hours / shape.gpus), ...(gpu.hourly_cost !== undefined ? { cost: round2(gpu_hours * gpu.hourly_cost) } : {}) };
-    notes.push(`${steps} steps (${rows} RL rows ÷ batch ${shape.trainBatch} × ${grpo.trainer.total_epochs} epochs), every response at max length: an upper bound`);
+    notes.push(
+      `${steps} steps (${rows} RL rows ÷ batch ${shape.trainBatch} × ${grpo.trainer.total_epochs} epochs), every response at max length: an upper bound`,
+    );
   } else {
     notes.push("time unknown: the RL rows are counted when the RL Parquet is built");
   }

@@ -9,7 +9,14 @@ import type { StageResources } from "./types.js";
 export function estimateServe(config: ExperimentInput, deploy: ServeInput, model: ModelInfo): StageResources {
   const gpu = resolveGpu(config.cluster.gpu);
   // vLLM's default max_model_len is the model's context; 32768 for the Qwen2.5/Qwen3 configs.
-  const shape: ServeShape = { dims: model.dims, params: model.params, tp: deploy.tensor_parallel_size, utilization: deploy.gpu_memory_utilization, memoryGb: gpu.memory_gb, maxModelLen: deploy.max_model_len ?? 32768 };
+  const shape: ServeShape = {
+    dims: model.dims,
+    params: model.params,
+    tp: deploy.tensor_parallel_size,
+    utilization: deploy.gpu_memory_utilization,
+    memoryGb: gpu.memory_gb,
+    maxModelLen: deploy.max_model_len ?? 32768,
+  };
   const memory = serveMemory(shape);
   const fits = memory.perGpu.total <= memory.limitGb;
   const notes = [
@@ -19,8 +26,18 @@ export function estimateServe(config: ExperimentInput, deploy: ServeInput, model
   const largerTp = [2, 4, 8].map((k) => shape.tp * k).filter((tp) => tp <= config.cluster.gpus_per_node && model.dims.heads % tp === 0);
   const shorter = [16384, 8192, 4096].filter((l) => l < shape.maxModelLen);
   const candidates = [
-    ...firstFitting(largerTp, (tp) => total({ tp }), memory.limitGb, (tp) => ({ change: `stages.deploy.tensor_parallel_size: ${tp}`, tradeoff: "fewer replicas on the same GPUs" })),
-    ...firstFitting(shorter, (l) => total({ maxModelLen: l }), memory.limitGb, (l) => ({ change: `stages.deploy.max_model_len: ${l}`, tradeoff: "longer requests are refused" })),
+    ...firstFitting(
+      largerTp,
+      (tp) => total({ tp }),
+      memory.limitGb,
+      (tp) => ({ change: `stages.deploy.tensor_parallel_size: ${tp}`, tradeoff: "fewer replicas on the same GPUs" }),
+    ),
+    ...firstFitting(
+      shorter,
+      (l) => total({ maxModelLen: l }),
+      memory.limitGb,
+      (l) => ({ change: `stages.deploy.max_model_len: ${l}`, tradeoff: "longer requests are refused" }),
+    ),
   ];
   const fixes = fits ? [] : fittingFixes(candidates, memory.limitGb);
   return {

@@ -16,14 +16,20 @@ import { round2, toGb } from "./units.js";
 /** LLaMA-Factory's (and the HF Trainer's) own defaults for the keys the estimate reads. */
 export const LF_DEFAULTS = { cutoff_len: 2048, per_device_train_batch_size: 8, num_train_epochs: 3, lora_rank: 8, freeze_trainable_layers: 2 } as const;
 
-const numberArg = (args: Readonly<Record<string, unknown>>, key: keyof typeof LF_DEFAULTS) => (typeof args[key] === "number" ? (args[key] as number) : LF_DEFAULTS[key]);
+const numberArg = (args: Readonly<Record<string, unknown>>, key: keyof typeof LF_DEFAULTS) =>
+  typeof args[key] === "number" ? (args[key] as number) : LF_DEFAULTS[key];
 
 export function sftShape(config: ExperimentInput, sft: SftInput, model: ModelInfo, zero: ZeroShape): SftShape {
   const args = { ...LLAMAFACTORY_TRAIN_DEFAULTS, ...sft.args };
   const finetuning = args.finetuning_type === "lora" ? "lora" : args.finetuning_type === "freeze" ? "freeze" : "full";
   const d = model.dims;
   const layerParams = (model.params - d.vocab * d.hidden * (d.tied_embeddings ? 1 : 2)) / d.layers;
-  const trainable = finetuning === "lora" ? loraParams(d, numberArg(args, "lora_rank")) : finetuning === "freeze" ? numberArg(args, "freeze_trainable_layers") * layerParams : model.params;
+  const trainable =
+    finetuning === "lora"
+      ? loraParams(d, numberArg(args, "lora_rank"))
+      : finetuning === "freeze"
+        ? numberArg(args, "freeze_trainable_layers") * layerParams
+        : model.params;
   const bits = typeof args.quantization_bit === "number" ? args.quantization_bit : 16;
   return {
     dims: d,
@@ -45,16 +51,27 @@ function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: numbe
   const total = (s: SftShape) => sftMemory(s).perGpu.total;
   const out: Candidate[] = [];
   if (!shape.checkpointing) {
-    out.push({ change: "stages.sft.args.disable_gradient_checkpointing: false", tradeoff: "recomputes activations: ~30% slower steps", total: () => total({ ...shape, checkpointing: true }) });
+    out.push({
+      change: "stages.sft.args.disable_gradient_checkpointing: false",
+      tradeoff: "recomputes activations: ~30% slower steps",
+      total: () => total({ ...shape, checkpointing: true }),
+    });
   }
   out.push(
-    ...firstFitting(halvings(shape.microBatch, 1), (b) => total({ ...shape, microBatch: b }), limit, (b) => ({
-      change: `stages.sft.args.per_device_train_batch_size: ${b}`,
-      tradeoff: `raise gradient_accumulation_steps ×${shape.microBatch / b} to keep the batch; slower steps`,
-    })),
+    ...firstFitting(
+      halvings(shape.microBatch, 1),
+      (b) => total({ ...shape, microBatch: b }),
+      limit,
+      (b) => ({
+        change: `stages.sft.args.per_device_train_batch_size: ${b}`,
+        tradeoff: `raise gradient_accumulation_steps ×${shape.microBatch / b} to keep the batch; slower steps`,
+      }),
+    ),
   );
   const offloaded: Array<[DeepSpeedChoice, ZeroShape]> = [
-    ...(shape.zero.stage === 2 && !shape.zero.offloadOptimizer ? [["zero2_offload", { stage: 2, offloadOptimizer: true, offloadParams: false }] as [DeepSpeedChoice, ZeroShape]] : []),
+    ...(shape.zero.stage === 2 && !shape.zero.offloadOptimizer
+      ? [["zero2_offload", { stage: 2, offloadOptimizer: true, offloadParams: false }] as [DeepSpeedChoice, ZeroShape]]
+      : []),
     ["zero3", { stage: 3, offloadOptimizer: false, offloadParams: false }],
     ["zero3_offload", { stage: 3, offloadOptimizer: true, offloadParams: true }],
   ];
@@ -64,16 +81,26 @@ function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: numbe
     out.push({ change: `stages.sft.deepspeed: ${preset}`, tradeoff, total: () => total({ ...shape, zero }) });
   }
   out.push(
-    ...firstFitting(halvings(shape.cutoff, 512), (c) => total({ ...shape, cutoff: c }), limit, (c) => ({
-      change: `stages.sft.args.cutoff_len: ${c}`,
-      tradeoff: "longer records are truncated, cutting their reasoning",
-    })),
+    ...firstFitting(
+      halvings(shape.cutoff, 512),
+      (c) => total({ ...shape, cutoff: c }),
+      limit,
+      (c) => ({
+        change: `stages.sft.args.cutoff_len: ${c}`,
+        tradeoff: "longer records are truncated, cutting their reasoning",
+      }),
+    ),
   );
   out.push(
-    ...firstFitting([2, 4, 8, 16].map((k) => shape.nodes * k), (n) => total({ ...shape, nodes: n }), limit, (n) => ({
-      change: `cluster.nodes: ${n}`,
-      tradeoff: `${n * shape.gpusPerNode} GPUs in all`,
-    })),
+    ...firstFitting(
+      [2, 4, 8, 16].map((k) => shape.nodes * k),
+      (n) => total({ ...shape, nodes: n }),
+      limit,
+      (n) => ({
+        change: `cluster.nodes: ${n}`,
+        tradeoff: `${n * shape.gpusPerNode} GPUs in all`,
+      }),
+    ),
   );
   return out;
 }
@@ -93,7 +120,9 @@ export async function estimateSft({ config, sft, model, statsPath }: SftInputs):
   const limit = round2(gpu.headroom * gpu.memory_gb);
   const gpus = shape.nodes * shape.gpusPerNode;
   const fits = memory.perGpu.total <= limit;
-  const notes = [`${shape.finetuning} fine-tuning, ZeRO-${shape.zero.stage}${shape.zero.offloadOptimizer ? " with CPU offload" : ""}, cutoff ${shape.cutoff} × micro batch ${shape.microBatch}, gradient checkpointing ${shape.checkpointing ? "on" : "off"}`];
+  const notes = [
+    `${shape.finetuning} fine-tuning, ZeRO-${shape.zero.stage}${shape.zero.offloadOptimizer ? " with CPU offload" : ""}, cutoff ${shape.cutoff} × micro batch ${shape.microBatch}, gradient checkpointing ${shape.checkpointing ? "on" : "off"}`,
+  ];
 
   const stats = tokensFromStats((await readStats(statsPath)) ?? { tokenizer: "", rows: [] }, sft.datasets, shape.cutoff);
   const tokens: TokenCount | undefined = stats ?? (await tokensFromFiles(sft, shape.cutoff));

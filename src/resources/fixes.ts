@@ -30,7 +30,12 @@ export function halvings(from: number, min: number): number[] {
 }
 
 /** The first of `values` whose estimate fits, as a candidate. */
-export function firstFitting<T>(values: readonly T[], estimate: (v: T) => number, limitGb: number, describe: (v: T) => { change: string; tradeoff: string }): Candidate[] {
+export function firstFitting<T>(
+  values: readonly T[],
+  estimate: (v: T) => number,
+  limitGb: number,
+  describe: (v: T) => { change: string; tradeoff: string },
+): Candidate[] {
   for (const v of values) {
     const total = estimate(v);
     if (total <= limitGb) return [{ ...describe(v), total: () => total }];

@@ -56,7 +56,17 @@ export function grpoMemory(s: GrpoShape): GrpoMemory {
   const update: Record<string, number> = {
     actor_states: toGb(16 * shard),
     ref_params: refShard,
-    activations: toGb(activationBytes({ seq: localSeq, microBatch: s.microBatch, hidden: s.dims.hidden, heads: s.dims.heads, layers: s.dims.layers, checkpointing: s.checkpointing, eagerAttention: false })),
+    activations: toGb(
+      activationBytes({
+        seq: localSeq,
+        microBatch: s.microBatch,
+        hidden: s.dims.hidden,
+        heads: s.dims.heads,
+        layers: s.dims.layers,
+        checkpointing: s.checkpointing,
+        eagerAttention: false,
+      }),
+    ),
     logits: toGb((logitsBytes(localSeq, s.microBatch, s.dims.vocab) * (s.removePadding ? 2 : 4)) / 4),
     framework: FRAMEWORK_OVERHEAD_GB,
   };

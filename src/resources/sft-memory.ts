@@ -37,7 +37,7 @@ export interface SftMemory {
 export function loraParams(d: ModelDims, rank: number): number {
   const q = d.heads * d.head_dim;
   const kv = d.kv_heads * d.head_dim;
-  const perLayer = (d.hidden + q) + 2 * (d.hidden + kv) + (q + d.hidden) + 2 * (d.hidden + d.intermediate) + (d.intermediate + d.hidden);
+  const perLayer = d.hidden + q + 2 * (d.hidden + kv) + (q + d.hidden) + 2 * (d.hidden + d.intermediate) + (d.intermediate + d.hidden);
   return d.layers * rank * perLayer;
 }
 
@@ -46,20 +46,29 @@ function partialStates(s: SftShape): ZeroEstimate {
   const gpus = s.nodes * s.gpusPerNode;
   const frozen = (s.params * s.weightBits) / 8;
   const frozenPerGpu = s.zero.stage === 3 ? frozen / gpus : frozen;
-  const trainablePerGpu = s.zero.stage >= 2 ? 16 * s.trainable / gpus : 16 * s.trainable;
+  const trainablePerGpu = s.zero.stage >= 2 ? (16 * s.trainable) / gpus : 16 * s.trainable;
   return { gpuBytes: Math.trunc(frozenPerGpu + trainablePerGpu), gatheredBytes: 0, cpuBytes: 0 };
 }
 
 export function modelStates(s: SftShape): ZeroEstimate {
   if (s.finetuning !== "full") return partialStates(s);
-  if (s.zero.stage === 3) return zero3ModelStates(s.params, largestLayerParams(s.dims), s.gpusPerNode, s.nodes, { optimizer: s.zero.offloadOptimizer, params: s.zero.offloadParams });
+  if (s.zero.stage === 3)
+    return zero3ModelStates(s.params, largestLayerParams(s.dims), s.gpusPerNode, s.nodes, { optimizer: s.zero.offloadOptimizer, params: s.zero.offloadParams });
   if (s.zero.stage === 2) return zero2ModelStates(s.params, s.gpusPerNode, s.nodes, s.zero.offloadOptimizer);
   return ddpModelStates(s.params);
 }
 
 export function sftMemory(s: SftShape): SftMemory {
   const states = modelStates(s);
-  const activations = activationBytes({ seq: s.cutoff, microBatch: s.microBatch, hidden: s.dims.hidden, heads: s.dims.heads, layers: s.dims.layers, checkpointing: s.checkpointing, eagerAttention: s.eagerAttention });
+  const activations = activationBytes({
+    seq: s.cutoff,
+    microBatch: s.microBatch,
+    hidden: s.dims.hidden,
+    heads: s.dims.heads,
+    layers: s.dims.layers,
+    checkpointing: s.checkpointing,
+    eagerAttention: s.eagerAttention,
+  });
   const parts: Record<string, number> = {
     model_states: toGb(states.gpuBytes - states.gatheredBytes),
     ...(states.gatheredBytes ? { zero3_gathered_layer: toGb(states.gatheredBytes) } : {}),

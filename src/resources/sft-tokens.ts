@@ -146,7 +146,11 @@ async function tokensFromBytes(files: DataFile[], cutoff: number): Promise<Token
 }
 
 /** From the JSON/JSONL files; undefined when a file is missing, unreadable or binary. */
-export async function tokensFromFiles(sft: Pick<SftInput, "datasets" | "dataset_files">, cutoff: number, parseLimitBytes = PARSE_LIMIT_BYTES): Promise<TokenCount | undefined> {
+export async function tokensFromFiles(
+  sft: Pick<SftInput, "datasets" | "dataset_files">,
+  cutoff: number,
+  parseLimitBytes = PARSE_LIMIT_BYTES,
+): Promise<TokenCount | undefined> {
   try {
     const files = await dataFiles(sft);
     if (!files) return undefined;

@@ -23,11 +23,15 @@ export function resourcesTable(rows: Array<{ stage: string; resources: StageReso
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join("  ")}`.trimEnd();
-  const lines = ["resources (estimates; error bars in README \"Resources\"):", line(header)];
+  const lines = ['resources (estimates; error bars in README "Resources"):', line(header)];
   for (const [i, row] of body.entries()) {
     lines.push(line(row));
     const r = rows[i]!.resources;
-    lines.push(`    parts: ${Object.entries(r.per_gpu_gb.parts).map(([k, v]) => `${k} ${v}`).join(", ")}${r.host_ram_gb ? `; host RAM per node ${r.host_ram_gb} GB` : ""}`);
+    lines.push(
+      `    parts: ${Object.entries(r.per_gpu_gb.parts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}${r.host_ram_gb ? `; host RAM per node ${r.host_ram_gb} GB` : ""}`,
+    );
     for (const note of r.notes) lines.push(`    ${note}`);
     for (const fix of r.fixes ?? []) lines.push(`    fix: ${fix.change} → ${fix.total_gb} GB (${fix.tradeoff})`);
   }

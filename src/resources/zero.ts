@@ -17,7 +17,11 @@ export interface ZeroEstimate {
 export function zero2ModelStates(totalParams: number, gpusPerNode: number, nodes: number, cpuOffload: boolean): ZeroEstimate {
   const totalGpus = gpusPerNode * nodes;
   if (cpuOffload) return { gpuBytes: 2 * totalParams, gatheredBytes: 0, cpuBytes: Math.trunc(totalParams * Math.max(4 * totalGpus, 16) * HOST_BUFFER_FACTOR) };
-  return { gpuBytes: 4 * totalParams + Math.trunc((16 * totalParams) / totalGpus), gatheredBytes: 0, cpuBytes: Math.trunc(totalParams * 4 * gpusPerNode * HOST_BUFFER_FACTOR) };
+  return {
+    gpuBytes: 4 * totalParams + Math.trunc((16 * totalParams) / totalGpus),
+    gatheredBytes: 0,
+    cpuBytes: Math.trunc(totalParams * 4 * gpusPerNode * HOST_BUFFER_FACTOR),
+  };
 }
 
 /** zero_init = true (transformers loads ZeRO-3 models partitioned from the start). */
@@ -32,8 +36,13 @@ export function zero3ModelStates(
   const gathered = 4 * largestLayerParams;
   const perNode = totalParams / nodes;
   if (offload.optimizer && offload.params) return { gpuBytes: gathered, gatheredBytes: gathered, cpuBytes: Math.trunc(perNode * 18 * HOST_BUFFER_FACTOR) };
-  if (offload.optimizer) return { gpuBytes: gathered + Math.trunc((2 * totalParams) / totalGpus), gatheredBytes: gathered, cpuBytes: Math.trunc(perNode * 16 * HOST_BUFFER_FACTOR) };
-  return { gpuBytes: gathered + Math.trunc((18 * totalParams) / totalGpus), gatheredBytes: gathered, cpuBytes: Math.trunc(largestLayerParams * 4 * gpusPerNode * HOST_BUFFER_FACTOR) };
+  if (offload.optimizer)
+    return { gpuBytes: gathered + Math.trunc((2 * totalParams) / totalGpus), gatheredBytes: gathered, cpuBytes: Math.trunc(perNode * 16 * HOST_BUFFER_FACTOR) };
+  return {
+    gpuBytes: gathered + Math.trunc((18 * totalParams) / totalGpus),
+    gatheredBytes: gathered,
+    cpuBytes: Math.trunc(largestLayerParams * 4 * gpusPerNode * HOST_BUFFER_FACTOR),
+  };
 }
 
 /** No DeepSpeed: plain DDP with the HF Trainer in bf16 keeps fp32 weights, fp32 grads and Adam's two moments. */

@@ -29,16 +29,9 @@ export function tagContent(text: string, open: string, close: string): string | 
 }
 
 /** Why a response does not have the trained `<think>…</think><answer>…</answer>` layout. */
-export type LayoutProblem =
-  | "think-tag-count"
-  | "answer-tag-count"
-  | "think-order"
-  | "answer-order"
-  | "answer-not-after-think";
+export type LayoutProblem = "think-tag-count" | "answer-tag-count" | "think-order" | "answer-order" | "answer-not-after-think";
 
-export type ReasoningLayout =
-  | { ok: true; think: string; answer: string }
-  | { ok: false; problem: LayoutProblem };
+export type ReasoningLayout = { ok: true; think: string; answer: string } | { ok: false; problem: LayoutProblem };
 
 /**
  * Decision (deliberate, stricter than the seed's `re.findall`): each of the four literal tags must occur

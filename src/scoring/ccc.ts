@@ -45,7 +45,7 @@ const LABELS: Record<string, CccVerdict> = {
 /** Lowercase, NFKC, no LaTeX wrappers, no surrounding quotes/punctuation, single spaces. */
 export function normalizeLabel(text: string): string {
   let t = text.normalize("NFKC");
-  for (let previous = ""; previous !== t; ) {
+  for (let previous = ""; previous !== t;) {
     previous = t;
     t = t.replace(/\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}/g, "$1");
   }
@@ -80,11 +80,7 @@ export interface CccScore {
  * compare it with the gold. Binary labels compare by verdict; labels outside the table (e.g. a violation
  * category) compare as normalised text.
  */
-export function scoreCcc(
-  response: string | null | undefined,
-  gold: string,
-  options: { extraLabels?: Record<string, CccVerdict> } = {},
-): CccScore {
+export function scoreCcc(response: string | null | undefined, gold: string, options: { extraLabels?: Record<string, CccVerdict> } = {}): CccScore {
   if (typeof response !== "string") return { correct: false, predictedLabel: null, predicted: null, reason: "no-output" };
   // Only the committed answer counts: a box inside the reasoning is not a verdict.
   const layout = reasoningLayout(response);

@@ -57,11 +57,7 @@ export interface CflueScore {
  *   and H–Z letters or any other word make the answer unusable.
  * A null/undefined output is wrong (the seed skips it but keeps it in the denominator).
  */
-export function scoreCflue(
-  response: string | null | undefined,
-  gold: string,
-  options: { mode?: CflueMode } = {},
-): CflueScore {
+export function scoreCflue(response: string | null | undefined, gold: string, options: { mode?: CflueMode } = {}): CflueScore {
   const mode = options.mode ?? SCORING_DEFAULTS.cflueMode;
   if (typeof response !== "string") return { correct: false, predicted: null, reason: "no-output" };
   // The seed reads the last box anywhere; strict reads only the committed answer (never a box in the reasoning).
@@ -81,7 +77,7 @@ const SEPARATORS = /(?:\s|,|、|;|&|\band\b|和|及|与|\\,|\\;|\\quad|~)+/g;
 /** Option set of a box that holds nothing but option letters, else null. */
 export function strictOptionSet(box: string): string | null {
   let text = box.normalize("NFKC");
-  for (let previous = ""; previous !== text; ) {
+  for (let previous = ""; previous !== text;) {
     previous = text;
     text = text.replace(LATEX_WRAPPER, "$1");
   }
@@ -89,4 +85,3 @@ export function strictOptionSet(box: string): string | null {
   if (!/^[A-G](?: ?[A-G])*$/.test(text)) return null;
   return optionLetterSet(text);
 }
-

@@ -49,7 +49,7 @@ const NUMBER =
 /** Turn LaTeX and typographic variants into plain text: \text{x} → x, \% → %, − → -, full-width → ASCII. */
 export function plainAnswerText(text: string): string {
   let t = text.normalize("NFKC");
-  for (let previous = ""; previous !== t; ) {
+  for (let previous = ""; previous !== t;) {
     previous = t;
     t = t.replace(/\\(?:text|textbf|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}/g, "$1");
   }
@@ -94,7 +94,10 @@ const NO = new Set(["no", "false", "否", "不是", "错", "错误"]);
 
 /** "yes"/"no"-style answers (FinQA's `greater` questions), else null. */
 export function parseBooleanAnswer(text: string): boolean | null {
-  const t = plainAnswerText(text).toLowerCase().replace(/[.!。！]+$/, "").trim();
+  const t = plainAnswerText(text)
+    .toLowerCase()
+    .replace(/[.!。！]+$/, "")
+    .trim();
   if (YES.has(t)) return true;
   if (NO.has(t)) return false;
   return null;
@@ -119,7 +122,9 @@ export function extractFinalAnswer(response: string): string | null {
   let stated: string | null = null;
   for (const m of part.matchAll(STATEMENT)) stated = m[1]!.trim().replace(/[.。]$/, "");
   if (stated) return stated;
-  const plain = plainAnswerText(part).replace(/[.。]$/, "").trim();
+  const plain = plainAnswerText(part)
+    .replace(/[.。]$/, "")
+    .trim();
   if (plain && (parseBooleanAnswer(plain) !== null || LONE_VALUE.test(plain))) return plain;
   return null;
 }

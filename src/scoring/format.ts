@@ -41,7 +41,9 @@ export interface FormatReport {
 }
 
 /** Format-compliance rate over a set of responses. */
-export function formatComplianceRate(responses: Iterable<string | null | undefined | { content: string | null | undefined; reasoning?: string | null }>): FormatReport {
+export function formatComplianceRate(
+  responses: Iterable<string | null | undefined | { content: string | null | undefined; reasoning?: string | null }>,
+): FormatReport {
   const report: FormatReport = { total: 0, ok: 0, rate: 0, problems: {} };
   for (const response of responses) {
     report.total++;

@@ -11,15 +11,7 @@ export {
   type LayoutProblem,
   type ReasoningLayout,
 } from "./answer.js";
-export {
-  cflueReward,
-  cflueRewardDetail,
-  scoreCflue,
-  strictOptionSet,
-  type CflueMode,
-  type CflueRewardDetail,
-  type CflueScore,
-} from "./cflue.js";
+export { cflueReward, cflueRewardDetail, scoreCflue, strictOptionSet, type CflueMode, type CflueRewardDetail, type CflueScore } from "./cflue.js";
 export {
   extractFinalAnswer,
   finqaNumericMatch,

@@ -31,7 +31,11 @@ const JSONL_CHUNK_ROWS = 256;
 /** One JSON line per row, atomically, written in chunks of rows. */
 export async function writeJsonlAtomic(path: string, rows: readonly unknown[]): Promise<void> {
   function* chunks(): Generator<string> {
-    for (let i = 0; i < rows.length; i += JSONL_CHUNK_ROWS) yield rows.slice(i, i + JSONL_CHUNK_ROWS).map((r) => `${JSON.stringify(r)}\n`).join("");
+    for (let i = 0; i < rows.length; i += JSONL_CHUNK_ROWS)
+      yield rows
+        .slice(i, i + JSONL_CHUNK_ROWS)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join("");
   }
   await writeFileAtomic(path, chunks());
 }

@@ -21,7 +21,10 @@ export class LineReader {
 
   /** A reader that skips what the file holds now (lines of an earlier attempt are not this job's). */
   static async fromEnd(file: string): Promise<LineReader> {
-    const size = await stat(file).then((s) => s.size, () => 0);
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
     return new LineReader(file, size);
   }
 

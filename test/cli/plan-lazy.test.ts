@@ -20,7 +20,10 @@ async function loadedBy(args: string[]): Promise<string[]> {
   // The recipe's data must be there, or plan's whole pre-flight stops it (exit 3) before it has loaded everything.
   const result = await execa(process.execPath, ["--import", HOOK, CLI, ...args], { cwd: ROOT, reject: false, env: await recipeDataEnv() });
   expect(result.exitCode, result.stderr).toBe(0);
-  return result.stderr.split("\n").filter((l) => l.startsWith("LOADED ")).map((l) => l.slice(7));
+  return result.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("LOADED "))
+    .map((l) => l.slice(7));
 }
 
 describe("plan loads only what it needs", () => {
@@ -42,7 +45,12 @@ describe("plan loads only what it needs", () => {
     // An SFT launch whose job may still be alive (the CLI died after writing the intent): plan must look for it.
     const workdir = await tempDir();
     const launch = { id: "lazy-test-no-such-launch", launcher: "local", logFile: join(workdir, "sft/train.log"), at: new Date().toISOString() };
-    const state = { version: 1, experiment: "dianjin-r1-7b", stages: { sft: { status: "launching", key: "0", keyInputs: {}, attempts: 1, launch } }, tools: {} };
+    const state = {
+      version: 1,
+      experiment: "dianjin-r1-7b",
+      stages: { sft: { status: "launching", key: "0", keyInputs: {}, attempts: 1, launch } },
+      tools: {},
+    };
     await writeFile(join(workdir, "state.json"), JSON.stringify(state));
     const recorded = await loadedBy(["plan", RECIPE, "--set", `workdir=${workdir}`]);
     expect(recorded.some((u) => u.includes("/dist/launch/local.js"))).toBe(true);

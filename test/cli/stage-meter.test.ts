@@ -28,8 +28,13 @@ describe("StageMeter", () => {
 
   it("GRPO's mean score and eval's accuracy are the headline; retries add up with their waits", () => {
     const meter = new StageMeter(() => 0);
-    expect(meter.update({ type: "progress", stage: "grpo", step: 1, total: 5, metrics: { "critic/score/mean": 0.4, "response_length/mean": 900 } }).headline).toEqual({ name: "score", value: 0.4 });
-    expect(meter.update({ type: "progress", stage: "eval", step: 1, total: 5, metrics: { tokens_per_s: 300, acc: 61.5 } }).headline).toEqual({ name: "acc", value: 61.5 });
+    expect(
+      meter.update({ type: "progress", stage: "grpo", step: 1, total: 5, metrics: { "critic/score/mean": 0.4, "response_length/mean": 900 } }).headline,
+    ).toEqual({ name: "score", value: 0.4 });
+    expect(meter.update({ type: "progress", stage: "eval", step: 1, total: 5, metrics: { tokens_per_s: 300, acc: 61.5 } }).headline).toEqual({
+      name: "acc",
+      value: 61.5,
+    });
     meter.update({ type: "retry", stage: "data", attempt: 1, reason: "rate-limited", waitMs: 1500 });
     const view = meter.update({ type: "retry", stage: "data", attempt: 2, reason: "server-error", waitMs: 3000 });
     expect(view).toMatchObject({ retries: 2, waitedMs: 4500 });
@@ -40,7 +45,18 @@ describe("StageMeter", () => {
     expect(progressBar(0, 10, 10)).toBe("░".repeat(10));
     expect(progressBar(5, 10, 10)).toBe("█".repeat(5) + "░".repeat(5));
     expect(progressBar(12, 10, 10)).toBe("█".repeat(10));
-    const view = { stage: "sft", status: "running" as const, step: 12, total: 40, rate: 0.25, etaSeconds: 112, headline: { name: "loss", value: 0.51234 }, retries: 0, waitedMs: 0, checkpoint: 10 };
+    const view = {
+      stage: "sft",
+      status: "running" as const,
+      step: 12,
+      total: 40,
+      rate: 0.25,
+      etaSeconds: 112,
+      headline: { name: "loss", value: 0.51234 },
+      retries: 0,
+      waitedMs: 0,
+      checkpoint: 10,
+    };
     expect(progressText(view, false)).toBe("12/40 30%  4.0 s/step  ETA 1m52s  loss 0.5123  ckpt 10");
     expect(liveTitle(view)).toBe(`sft     ${"█".repeat(6)}${"░".repeat(14)} 12/40 30%  4.0 s/step  ETA 1m52s  loss 0.5123  ckpt 10`);
     expect(liveTitle({ ...view, status: "failed", seconds: 75 })).toMatch(/ckpt 10 {2}failed in 1m15s$/);

@@ -11,7 +11,10 @@ describe("duplicate keys at scale", () => {
     const dir = await tempDir();
     const file = join(dir, "exp.yaml");
     const keys = Array.from({ length: 100_000 }, (_, i) => `      K${i}: v`);
-    await writeFile(file, `name: demo\nworkdir: runs\nmodel: { base: Qwen/Qwen2.5-0.5B-Instruct }\ntools:\n  llamafactory:\n    env:\n${keys.join("\n")}\n      K77: w\n`);
+    await writeFile(
+      file,
+      `name: demo\nworkdir: runs\nmodel: { base: Qwen/Qwen2.5-0.5B-Instruct }\ntools:\n  llamafactory:\n    env:\n${keys.join("\n")}\n      K77: w\n`,
+    );
     const error = await loadExperiment(file, { env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(`${file}:100007:7: tools.llamafactory.env.K77: duplicate key "K77"`);

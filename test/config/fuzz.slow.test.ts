@@ -10,7 +10,44 @@ import { mulberry32 } from "../helpers/prng.js";
 import { cli, ROOT } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const NASTY = ["*nope", "&a [*a]", "${", "${}", "${1BAD}", "__proto__: 1", "constructor:", "prototype: {}", "[", "{", "}", ": :", "~", "!!binary x", "!!python/object:os.system", "<<: *a", "0x1F", "1e400", "-1", "''", "\"\\u0000\"", "?", "- - -", "\t", "a,b", "../../../../etc", "/", "", "null", "[1, 2", "|", ">-", "&a", "*a", "\u00e9", "K: v\nK: w"];
+const NASTY = [
+  "*nope",
+  "&a [*a]",
+  "${",
+  "${}",
+  "${1BAD}",
+  "__proto__: 1",
+  "constructor:",
+  "prototype: {}",
+  "[",
+  "{",
+  "}",
+  ": :",
+  "~",
+  "!!binary x",
+  "!!python/object:os.system",
+  "<<: *a",
+  "0x1F",
+  "1e400",
+  "-1",
+  "''",
+  '"\\u0000"',
+  "?",
+  "- - -",
+  "\t",
+  "a,b",
+  "../../../../etc",
+  "/",
+  "",
+  "null",
+  "[1, 2",
+  "|",
+  ">-",
+  "&a",
+  "*a",
+  "\u00e9",
+  "K: v\nK: w",
+];
 
 function mutate(text: string, random: () => number): Buffer {
   const lines = text.split("\n");
@@ -72,7 +109,8 @@ describe("mutated experiment files", () => {
           const loaded = await loadExperiment(file, { env: {}, set: [`workdir=${join(dir, "runs")}`] });
           await preflightPlan(await planFromLoaded(loaded), { env: { PATH: "/nonexistent" } });
         } catch (error) {
-          if (!isDianjinError(error) || ![2, 3].includes(error.exitCode)) failures.push(`${source} #${i}: ${(error as Error).stack?.split("\n").slice(0, 3).join(" | ")}\n${bytes.toString("utf8")}`);
+          if (!isDianjinError(error) || ![2, 3].includes(error.exitCode))
+            failures.push(`${source} #${i}: ${(error as Error).stack?.split("\n").slice(0, 3).join(" | ")}\n${bytes.toString("utf8")}`);
         }
       }
     }

@@ -15,7 +15,10 @@ stages:
     dataset_files: { a: { path: data/a.json } }
 `;
 
-async function problemsOf(text: string | Buffer, options: { set?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<{ file: string; text: string; error: ConfigError }> {
+async function problemsOf(
+  text: string | Buffer,
+  options: { set?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ file: string; text: string; error: ConfigError }> {
   const dir = await tempDir();
   const file = join(dir, "exp.yaml");
   await writeFile(file, text);
@@ -37,7 +40,13 @@ describe("config errors with line and column", () => {
 
   it("an alias bomb stops at the alias limit", async () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
-    for (const [name, prev] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"]]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    for (const [name, prev] of [
+      ["b", "a"],
+      ["c", "b"],
+      ["d", "c"],
+      ["e", "d"],
+    ])
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
     expect((await problemsOf(`${BASE}${levels.join("\n")}\n`)).text).toMatch(/alias bomb/);
   });
 
@@ -63,7 +72,12 @@ describe("config errors with line and column", () => {
   });
 
   it("malformed ${...} is an error, not kept literally; $${ stays a literal", async () => {
-    for (const [value, why] of [["${", "is not closed"], ["${}", "names no variable"], ["${1BAD}", "is not a variable name"], ["x${A:-b", "is not closed"]] as const) {
+    for (const [value, why] of [
+      ["${", "is not closed"],
+      ["${}", "names no variable"],
+      ["${1BAD}", "is not a variable name"],
+      ["x${A:-b", "is not closed"],
+    ] as const) {
       const { file, text } = await problemsOf(BASE.replace("Qwen/Qwen2.5-0.5B-Instruct", JSON.stringify(value)));
       expect(text).toContain(`${file}:3:16: model.base:`);
       expect(text).toContain(why);

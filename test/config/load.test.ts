@@ -68,7 +68,7 @@ modle: x
 
   it("interpolates ${VAR} and ${VAR:-default}, and names the path of an unset variable", async () => {
     const dir = await tempDir();
-    await writeFiles(dir, { "exp.yaml": MINIMAL.replace("data/a.json", "\"${DATA_DIR:-fallback}/a.json\"").replace("Qwen/Qwen2.5-0.5B-Instruct", "\"${MODEL}\"") });
+    await writeFiles(dir, { "exp.yaml": MINIMAL.replace("data/a.json", '"${DATA_DIR:-fallback}/a.json"').replace("Qwen/Qwen2.5-0.5B-Instruct", '"${MODEL}"') });
     const ok = await loadExperiment(join(dir, "exp.yaml"), { env: { MODEL: "Qwen/Qwen2.5-7B-Instruct" } });
     expect(ok.config.model.base).toBe("Qwen/Qwen2.5-7B-Instruct");
     expect(ok.config.stages.sft!.dataset_files.a!.path).toBe(join(dir, "fallback/a.json"));

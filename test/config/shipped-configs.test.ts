@@ -46,7 +46,17 @@ describe("shipped configs", () => {
       expect(config.stages.grpo).toMatchObject({
         adv_estimator: "grpo",
         data: { train_batch_size: 1024, max_prompt_length: 1024, max_response_length: 4096, filter_overlong_prompts: true },
-        actor: { lr: 1e-6, ppo_mini_batch_size: 256, ppo_micro_batch_size_per_gpu: base.includes("32B") ? 1 : 8, use_kl_loss: true, kl_loss_coef: 0.001, kl_loss_type: "low_var_kl", entropy_coeff: 0, param_offload: true, optimizer_offload: true },
+        actor: {
+          lr: 1e-6,
+          ppo_mini_batch_size: 256,
+          ppo_micro_batch_size_per_gpu: base.includes("32B") ? 1 : 8,
+          use_kl_loss: true,
+          kl_loss_coef: 0.001,
+          kl_loss_type: "low_var_kl",
+          entropy_coeff: 0,
+          param_offload: true,
+          optimizer_offload: true,
+        },
         rollout: { name: "vllm", tensor_model_parallel_size: 4, gpu_memory_utilization: 0.6, temperature: 0.6, top_p: 0.95, n: 8 },
         trainer: { save_freq: 50, test_freq: 10, total_epochs: 15 },
       });

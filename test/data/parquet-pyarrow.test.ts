@@ -43,7 +43,9 @@ describe("verl-side read", () => {
       extra_info: { split: "train", index: i },
     }));
     await writeRlParquet(path, rows);
-    const out = JSON.parse(execFileSync(PYTHON, ["-c", READ, path], { encoding: "utf8", env: { ...process.env, HF_DATASETS_OFFLINE: "1", HF_HOME: join(dir, "hf") } }));
+    const out = JSON.parse(
+      execFileSync(PYTHON, ["-c", READ, path], { encoding: "utf8", env: { ...process.env, HF_DATASETS_OFFLINE: "1", HF_HOME: join(dir, "hf") } }),
+    );
     expect(out.schema).toEqual({
       data_source: "string",
       prompt: "list<element: struct<role: string, content: string>>",

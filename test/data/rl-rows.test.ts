@@ -48,7 +48,9 @@ describe("prompt template", () => {
     const path = join(dir, "mine.txt");
     writeFileSync(path, "Q: {{question}}\n{{options}}\nReply as <think></think><answer>\\boxed{}</answer>\n");
     const rows = [...cflueRlRows([item(1)], { seed: 1, templatePath: path })];
-    expect(rows[0]?.prompt[0]?.content).toBe("Q: 第1题：下列哪些属于货币政策工具？\nA. 公开市场操作\nB. 再贴现\nC. 财政补贴\nD. 存款准备金率\nReply as <think></think><answer>\\boxed{}</answer>");
+    expect(rows[0]?.prompt[0]?.content).toBe(
+      "Q: 第1题：下列哪些属于货币政策工具？\nA. 公开市场操作\nB. 再贴现\nC. 财政补贴\nD. 存款准备金率\nReply as <think></think><answer>\\boxed{}</answer>",
+    );
   });
   it("rejects templates with missing or unknown placeholders, or unreadable files", () => {
     const path = join(dir, "bad.txt");

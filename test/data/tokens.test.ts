@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  countChatTokens,
-  countTokens,
-  encodeTokens,
-  filterByPromptLength,
-  QWEN25_DEFAULT_SYSTEM_PROMPT,
-  renderQwenChat,
-} from "../../src/data/tokens.js";
+import { countChatTokens, countTokens, encodeTokens, filterByPromptLength, QWEN25_DEFAULT_SYSTEM_PROMPT, renderQwenChat } from "../../src/data/tokens.js";
 import { REFERENCE_CHATS, REFERENCE_TEXTS } from "./tokens-reference.js";
 
 describe("Qwen2.5 token counting", () => {
@@ -26,8 +19,8 @@ describe("Qwen2.5 token counting", () => {
     expect(rendered).toBe(`<|im_start|>system\n${QWEN25_DEFAULT_SYSTEM_PROMPT}<|im_end|>\n<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\n`);
     // Same ids as the Rust tokenizer gives for the jinja-rendered template (see tokens-reference.ts).
     expect(encodeTokens(rendered)).toEqual([
-      151644, 8948, 198, 2610, 525, 1207, 16948, 11, 3465, 553, 54364, 14817, 13, 1446, 525, 264, 10950, 17847, 13, 151645, 198,
-      151644, 872, 198, 9707, 151645, 198, 151644, 77091, 198,
+      151644, 8948, 198, 2610, 525, 1207, 16948, 11, 3465, 553, 54364, 14817, 13, 1446, 525, 264, 10950, 17847, 13, 151645, 198, 151644, 872, 198, 9707, 151645,
+      198, 151644, 77091, 198,
     ]);
     expect(countChatTokens([{ role: "user", content: "Hello" }])).toBe(30);
     expect(countChatTokens([{ role: "user", content: "Hello" }], { addGenerationPrompt: false })).toBe(27);

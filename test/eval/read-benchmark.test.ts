@@ -24,7 +24,10 @@ describe("readBenchmark", () => {
     expect(finqa[0]!.messages[0]!.content).toContain("| 2016 | 142 |");
     expect(finqa[0]!.question).toMatch(/increase in revenue/);
     const ccc = await readBenchmark("ccc", join(FIXTURES, "ccc.jsonl"));
-    expect(ccc.map((i) => [i.id, i.gold])).toEqual([["ccc-0001", "violation"], ["ccc-0002", "compliant"]]);
+    expect(ccc.map((i) => [i.id, i.gold])).toEqual([
+      ["ccc-0001", "violation"],
+      ["ccc-0002", "compliant"],
+    ]);
     expect(ccc[0]!.messages[0]!.content).toContain("customer：我要投诉");
   });
 
@@ -35,7 +38,9 @@ describe("readBenchmark", () => {
         { id: 1, prompt: "Q1", answer: "A" },
         { instruction: "Q2", input: "ctx", label: "violation" },
         { messages: [{ role: "user", content: "Q3" }], answer: 3 },
-      ].map((r) => JSON.stringify(r)).join("\n"),
+      ]
+        .map((r) => JSON.stringify(r))
+        .join("\n"),
     });
     const items = await readBenchmark("ccc", join(dir, "b.jsonl"), { systemPrompt: "SYS" });
     expect(items.map((i) => [i.id, i.gold, i.messages.map((m) => `${m.role}:${m.content}`)])).toEqual([
@@ -48,7 +53,11 @@ describe("readBenchmark", () => {
 
   it("names the file, record and field of a bad record", async () => {
     const dir = await tempDir();
-    await writeFiles(dir, { "dup.jsonl": '{"id":"a","prompt":"x","answer":"A"}\n{"id":"a","prompt":"y","answer":"B"}\n', "nogold.json": '[{"prompt":"x"}]', "empty.json": "[]" });
+    await writeFiles(dir, {
+      "dup.jsonl": '{"id":"a","prompt":"x","answer":"A"}\n{"id":"a","prompt":"y","answer":"B"}\n',
+      "nogold.json": '[{"prompt":"x"}]',
+      "empty.json": "[]",
+    });
     await expect(readBenchmark("cflue", join(dir, "dup.jsonl"))).rejects.toThrow(/dup\.jsonl.*duplicate id/s);
     await expect(readBenchmark("cflue", join(dir, "nogold.json"))).rejects.toThrow(/answer/);
     await expect(readBenchmark("cflue", join(dir, "empty.json"))).rejects.toThrow(/no records/);

@@ -36,7 +36,12 @@ function options(dir: string, servers: StandInServer[], extra: Partial<RunBenchm
 }
 
 function manyItems(n: number): EvalItem[] {
-  return Array.from({ length: n }, (_, i) => ({ benchmark: "cflue" as const, id: `q${i}`, messages: [{ role: "user" as const, content: `question ${i}` }], gold: "A" }));
+  return Array.from({ length: n }, (_, i) => ({
+    benchmark: "cflue" as const,
+    id: `q${i}`,
+    messages: [{ role: "user" as const, content: `question ${i}` }],
+    gold: "A",
+  }));
 }
 
 describe("runBenchmark", () => {
@@ -53,10 +58,23 @@ describe("runBenchmark", () => {
       for (const b of bodies) expect(b).toMatchObject({ ...SAMPLING, model: "dj", stream: true, stream_options: { include_usage: true } });
       expect(servers.map((s) => s.stats.completed)).toEqual([2, 2]);
       // golds A, B, AC, B; answers A, D, AC, D
-      expect(run.results.map((r) => [r.id, r.samples[0]!.answer, r.score])).toEqual([["#0", "A", 1], ["#1", "D", 0], ["#2", "AC", 1], ["#3", "D", 0]]);
+      expect(run.results.map((r) => [r.id, r.samples[0]!.answer, r.score])).toEqual([
+        ["#0", "A", 1],
+        ["#1", "D", 0],
+        ["#2", "AC", 1],
+        ["#3", "D", 0],
+      ]);
       expect(run.summary).toMatchObject({ benchmark: "cflue", items: 4, percent: 50, formatPercent: 100, truncated: 0, completionTokens: 40 });
-      const lines = (await readFile(join(dir, "results", "b.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
-      expect(lines[0]).toMatchObject({ id: "#0", gold: "A", score: 1, samples: [{ output: expect.stringContaining("\\boxed{A}"), reasoning: null, answer: "A", correct: true, formatOk: true, finishReason: "stop" }] });
+      const lines = (await readFile(join(dir, "results", "b.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(lines[0]).toMatchObject({
+        id: "#0",
+        gold: "A",
+        score: 1,
+        samples: [{ output: expect.stringContaining("\\boxed{A}"), reasoning: null, answer: "A", correct: true, formatOk: true, finishReason: "stop" }],
+      });
       expect(progress.at(-1)).toMatchObject({ done: 4, total: 4, accuracy: 0.5 });
 
       const again = await runBenchmark("cflue", items, options(dir, servers));
@@ -75,8 +93,7 @@ describe("runBenchmark", () => {
     const dir = await tempDir();
     const items = manyItems(40);
     let answered = 0;
-    let first: StandInServer | undefined;
-    first = await startOpenAIServer({
+    const first: StandInServer = await startOpenAIServer({
       latencyMs: 15,
       answer: (b) => {
         if (++answered === 12) setTimeout(() => void first!.close(), 0);
@@ -116,7 +133,13 @@ describe("runBenchmark", () => {
     try {
       const dir = await tempDir();
       const items = await readBenchmark("finqa", join(FIXTURES, "finqa.json"));
-      const run = await runBenchmark("finqa", items, options(dir, [model], { judge: { endpoint: { baseUrls: [judge.baseUrl], model: "judge" }, concurrency: 2, journalFile: join(dir, "journal", "judge.jsonl") } }));
+      const run = await runBenchmark(
+        "finqa",
+        items,
+        options(dir, [model], {
+          judge: { endpoint: { baseUrls: [judge.baseUrl], model: "judge" }, concurrency: 2, journalFile: join(dir, "journal", "judge.jsonl") },
+        }),
+      );
       expect(run.summary.method).toBe("judge");
       expect(run.results.map((r) => r.samples[0]!.judge)).toEqual([
         { verdict: 1, form: "double", output: "Same value. \\boxed{{1}}", numericCorrect: true },
@@ -143,10 +166,21 @@ describe("runBenchmark", () => {
         res.setHeader("content-type", "application/json");
         if (body.messages[0]!.content.includes("long")) {
           res.statusCode = 400;
-          res.end(JSON.stringify({ object: "error", message: "This model's maximum context length is 2048 tokens. However, you requested 9000 tokens", type: "BadRequestError", code: 400 }));
+          res.end(
+            JSON.stringify({
+              object: "error",
+              message: "This model's maximum context length is 2048 tokens. However, you requested 9000 tokens",
+              type: "BadRequestError",
+              code: 400,
+            }),
+          );
           return;
         }
-        const choices = Array.from({ length: body.n }, (_, i) => ({ index: i, message: { role: "assistant", content: `<think>t</think><answer>\\boxed{${i === 0 ? "A" : "B"}}</answer>` }, finish_reason: i === 0 ? "stop" : "length" }));
+        const choices = Array.from({ length: body.n }, (_, i) => ({
+          index: i,
+          message: { role: "assistant", content: `<think>t</think><answer>\\boxed{${i === 0 ? "A" : "B"}}</answer>` },
+          finish_reason: i === 0 ? "stop" : "length",
+        }));
         res.end(JSON.stringify({ choices, usage: { prompt_tokens: 5, completion_tokens: 7 } }));
       });
     });
@@ -159,7 +193,10 @@ describe("runBenchmark", () => {
       const run = await runBenchmark("cflue", items, opts);
       expect(run.results.map((r) => r.score)).toEqual([0.5, 0.5, 0]);
       expect(run.results[2]!.error).toMatchObject({ reason: "context-length" });
-      expect(run.results[0]!.samples.map((x) => [x.answer, x.finishReason])).toEqual([["A", "stop"], ["B", "length"]]);
+      expect(run.results[0]!.samples.map((x) => [x.answer, x.finishReason])).toEqual([
+        ["A", "stop"],
+        ["B", "length"],
+      ]);
       expect(run.summary).toMatchObject({ percent: 33.33, refused: 1, truncated: 2 });
       expect(requests).toBe(3);
       await runBenchmark("cflue", items, opts);
@@ -177,7 +214,11 @@ describe("runBenchmark", () => {
       const endpoint = { baseUrls: [server.baseUrl], model: "dj", apiKeyEnv: "EVAL_TEST_KEY" };
       const ok = await runBenchmark("cflue", items, options(dir, [server], { endpoint, env: { EVAL_TEST_KEY: "sk-right-key-123" } }));
       expect(ok.sent).toBe(3);
-      const error = (await runBenchmark("cflue", manyItems(5), options(await tempDir(), [server], { endpoint, env: { EVAL_TEST_KEY: "sk-wrong-key-456" } })).catch((e: unknown) => e)) as StageError;
+      const error = (await runBenchmark(
+        "cflue",
+        manyItems(5),
+        options(await tempDir(), [server], { endpoint, env: { EVAL_TEST_KEY: "sk-wrong-key-456" } }),
+      ).catch((e: unknown) => e)) as StageError;
       expect(error).toBeInstanceOf(StageError);
       expect(error.failure.id).toBe("endpoint-auth");
       expect(error.message).not.toContain("sk-wrong-key-456");

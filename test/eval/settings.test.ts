@@ -8,7 +8,15 @@ const base = { benchmarks: { cflue: { path: "/x.json" } } };
 
 describe("eval settings", () => {
   it("fills every sampling parameter; vLLM extras only for our own server unless set", () => {
-    expect(resolveSampling(evalStageSchema.parse(base))).toEqual({ temperature: 0.6, top_p: 0.95, max_tokens: 8192, n: 1, seed: 42, top_k: -1, repetition_penalty: 1 });
+    expect(resolveSampling(evalStageSchema.parse(base))).toEqual({
+      temperature: 0.6,
+      top_p: 0.95,
+      max_tokens: 8192,
+      n: 1,
+      seed: 42,
+      top_k: -1,
+      repetition_penalty: 1,
+    });
     const external = evalStageSchema.parse({ ...base, endpoint: { base_url: "https://api.example.com/v1", model: "m" }, sampling: { temperature: 0 } });
     expect(resolveSampling(external)).toEqual({ temperature: 0, top_p: 0.95, max_tokens: 8192, n: 1, seed: 42 });
   });
@@ -37,7 +45,11 @@ describe("eval settings", () => {
   });
 
   it("timeouts: stage defaults 10 s / 120 s / 3600 s, overridden key by key per endpoint; stream off per endpoint", () => {
-    const cfg = evalStageSchema.parse({ ...base, timeouts: { idle_s: 30 }, endpoint: { base_url: "http://x/v1", model: "gpt", timeouts: { total_s: 90.5 }, stream: false } });
+    const cfg = evalStageSchema.parse({
+      ...base,
+      timeouts: { idle_s: 30 },
+      endpoint: { base_url: "http://x/v1", model: "gpt", timeouts: { total_s: 90.5 }, stream: false },
+    });
     expect(cfg.timeouts).toEqual({ connect_s: 10, idle_s: 30, total_s: 3600 });
     expect(resolveEndpoint(cfg, undefined)).toMatchObject({ timeouts: { connectMs: 10_000, idleMs: 30_000, totalMs: 90_500 }, stream: false });
     expect(() => evalStageSchema.parse({ ...base, timeouts: { idle_s: 0 } })).toThrow();
@@ -47,7 +59,9 @@ describe("eval settings", () => {
   it("rejects an empty benchmark list, unknown keys and a key value in api_key_env", () => {
     expect(() => evalStageSchema.parse({ benchmarks: {} })).toThrow(/at least one benchmark/);
     expect(() => evalStageSchema.parse({ ...base, sampling: { temprature: 1 } })).toThrow();
-    expect(() => evalStageSchema.parse({ ...base, endpoint: { base_url: "http://x", model: "m", api_key_env: "sk-123-abc" } })).toThrow(/NAME of an environment variable/);
+    expect(() => evalStageSchema.parse({ ...base, endpoint: { base_url: "http://x", model: "m", api_key_env: "sk-123-abc" } })).toThrow(
+      /NAME of an environment variable/,
+    );
   });
 });
 

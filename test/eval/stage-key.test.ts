@@ -21,10 +21,20 @@ describe("eval stage key", () => {
   it("ignores the URL, concurrency, max_attempts and keep_server; follows sampling, scoring and the model", async () => {
     const base = await evalKey();
     expect(base.action).toBe("run");
-    for (const set of [["stages.eval.endpoint.base_url=http://10.0.0.2:8000/v1"], ["stages.eval.concurrency=7"], ["stages.eval.max_attempts=2"], ["stages.eval.keep_server=true"]]) {
+    for (const set of [
+      ["stages.eval.endpoint.base_url=http://10.0.0.2:8000/v1"],
+      ["stages.eval.concurrency=7"],
+      ["stages.eval.max_attempts=2"],
+      ["stages.eval.keep_server=true"],
+    ]) {
       expect((await evalKey(set)).key, set[0]).toBe(base.key);
     }
-    for (const set of [["stages.eval.sampling.temperature=0"], ["stages.eval.scoring.cflue_mode=strict"], ["stages.eval.endpoint.model=other"], ["stages.eval.benchmarks.cflue.limit=2"]]) {
+    for (const set of [
+      ["stages.eval.sampling.temperature=0"],
+      ["stages.eval.scoring.cflue_mode=strict"],
+      ["stages.eval.endpoint.model=other"],
+      ["stages.eval.benchmarks.cflue.limit=2"],
+    ]) {
       expect((await evalKey(set)).key, set[0]).not.toBe(base.key);
     }
   });

@@ -15,9 +15,15 @@ export interface Experiment {
   workdir: string;
 }
 
-export async function makeExperiment(options: { sft?: string; top?: string; records?: number; cluster?: string; deepspeed?: string } = {}): Promise<Experiment> {
+export async function makeExperiment(
+  options: { sft?: string; top?: string; records?: number; cluster?: string; deepspeed?: string } = {},
+): Promise<Experiment> {
   const dir = await tempDir("dianjin-int-");
-  const records = Array.from({ length: options.records ?? 20 }, (_, i) => ({ instruction: `问题 ${i}: 2+${i}=?`, input: "", output: `<think>\n2+${i}\n</think>\n\n<answer>\\boxed{${2 + i}}</answer>` }));
+  const records = Array.from({ length: options.records ?? 20 }, (_, i) => ({
+    instruction: `问题 ${i}: 2+${i}=?`,
+    input: "",
+    output: `<think>\n2+${i}\n</think>\n\n<answer>\\boxed{${2 + i}}</answer>`,
+  }));
   await writeFiles(dir, {
     "data/train.json": JSON.stringify(records),
     "exp.yaml": `name: int-test
@@ -45,14 +51,29 @@ ${options.sft ?? ""}
 }
 
 export function cliEnv(extra: Record<string, string> = {}, withStandins = true): Record<string, string> {
-  const base: Record<string, string> = { ...(process.env as Record<string, string>), DIANJIN_POLL_MS: "100", DIANJIN_KILL_GRACE_MS: "2000", LF_STANDIN_STEP_MS: "15", NO_COLOR: "1" };
+  const base: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    DIANJIN_POLL_MS: "100",
+    DIANJIN_KILL_GRACE_MS: "2000",
+    LF_STANDIN_STEP_MS: "15",
+    NO_COLOR: "1",
+  };
   if (withStandins) base.PATH = `${STANDIN_BIN}:${process.env.PATH}`;
   else base.PATH = "/usr/bin:/bin";
   return { ...base, ...extra };
 }
 
-export function cli(args: string[], options: { env?: Record<string, string>; cwd?: string; standins?: boolean } = {}): ResultPromise<{ reject: false; all: true }> {
-  return execa(process.execPath, [CLI, ...args], { env: cliEnv(options.env, options.standins ?? true), extendEnv: false, cwd: options.cwd, reject: false, all: true });
+export function cli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; standins?: boolean } = {},
+): ResultPromise<{ reject: false; all: true }> {
+  return execa(process.execPath, [CLI, ...args], {
+    env: cliEnv(options.env, options.standins ?? true),
+    extendEnv: false,
+    cwd: options.cwd,
+    reject: false,
+    all: true,
+  });
 }
 
 export async function readJson<T = Record<string, unknown>>(path: string): Promise<T> {

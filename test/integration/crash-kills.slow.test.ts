@@ -204,7 +204,10 @@ describe("crash series: SIGKILL of the CLI at random moments", () => {
     const watch = sampler();
     let results;
     try {
-      results = await Promise.all([series(Math.ceil(KILLS / 2), 20261202, span, expected, watch), series(Math.floor(KILLS / 2), 20261203, span, expected, watch)]);
+      results = await Promise.all([
+        series(Math.ceil(KILLS / 2), 20261202, span, expected, watch),
+        series(Math.floor(KILLS / 2), 20261203, span, expected, watch),
+      ]);
     } finally {
       await watch.stop();
     }
@@ -216,7 +219,10 @@ describe("crash series: SIGKILL of the CLI at random moments", () => {
     expect(watch.most.trainers).toBeLessThanOrEqual(1);
     expect(watch.most.servers).toBeLessThanOrEqual(1);
     // The kills landed in every kind of stage, not just at start-up.
-    for (const stage of ["sft", "deploy", "eval"]) expect(killedIn.get(stage) ?? 0, `kills during ${stage}: ${JSON.stringify([...killedIn])}`).toBeGreaterThan(0);
-    console.log(`crash series: ${kills} kills over ${rounds} rounds; by stage: ${JSON.stringify(Object.fromEntries(killedIn))}; most trainers at once ${watch.most.trainers}, servers ${watch.most.servers}`);
+    for (const stage of ["sft", "deploy", "eval"])
+      expect(killedIn.get(stage) ?? 0, `kills during ${stage}: ${JSON.stringify([...killedIn])}`).toBeGreaterThan(0);
+    console.log(
+      `crash series: ${kills} kills over ${rounds} rounds; by stage: ${JSON.stringify(Object.fromEntries(killedIn))}; most trainers at once ${watch.most.trainers}, servers ${watch.most.servers}`,
+    );
   });
 });

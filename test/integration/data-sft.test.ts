@@ -38,7 +38,9 @@ stages:
     expect(again.stages.map((s) => s.action)).toEqual(["skip", "skip"]);
 
     // A different data seed rebuilds the data; SFT is then stale because its input changed upstream.
-    const stale = JSON.parse((await cli(["plan", file, "--json", "--set", "stages.data.seed=7"])).stdout) as { stages: Array<{ name: string; action: string; reason: string }> };
+    const stale = JSON.parse((await cli(["plan", file, "--json", "--set", "stages.data.seed=7"])).stdout) as {
+      stages: Array<{ name: string; action: string; reason: string }>;
+    };
     expect(stale.stages.map((s) => s.action)).toEqual(["run", "run"]);
     expect(stale.stages[1]!.reason).toMatch(/upstream\.data/);
   });

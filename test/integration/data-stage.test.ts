@@ -71,7 +71,9 @@ describe("data stage (CLI)", () => {
     const done = await cli(["data", reference.file]);
     expect(done.exitCode, done.all).toBe(0);
     const expected = await outputFiles(reference.out);
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining(["sft/cflue_mcq_r1.json", "sft/dataset_info.json", "rl/cflue_mcq_rl_train.parquet", "stats.md", "complete.json"]));
+    expect(Object.keys(expected)).toEqual(
+      expect.arrayContaining(["sft/cflue_mcq_r1.json", "sft/dataset_info.json", "rl/cflue_mcq_rl_train.parquet", "stats.md", "complete.json"]),
+    );
 
     const killedServer = await standIn({ latencyMs: 40 }); // slower, so the kill lands mid-build
     servers.push(killedServer);
@@ -102,7 +104,10 @@ describe("data stage (CLI)", () => {
   it("released: writes the registered SFT files and statistics with zero model calls", async () => {
     const server = await standIn();
     servers.push(server);
-    const exp = await experiment(server.baseUrl, `    released: ${JSON.stringify(RELEASE)}\n    endpoints: { distill: { model: deepseek-r1, base_url: "${server.baseUrl}" } }`);
+    const exp = await experiment(
+      server.baseUrl,
+      `    released: ${JSON.stringify(RELEASE)}\n    endpoints: { distill: { model: deepseek-r1, base_url: "${server.baseUrl}" } }`,
+    );
     const result = await cli(["data", exp.file]);
     expect(result.exitCode, result.all).toBe(0);
     expect(server.stats.requests).toBe(0);
@@ -134,7 +139,10 @@ describe("data stage (CLI)", () => {
   it("a missing source fails pre-flight with exit 3, naming the key", async () => {
     const server = await standIn();
     servers.push(server);
-    const exp = await experiment(server.baseUrl, `    sources: { cflue_mcq: src/nope.json }\n    endpoints: { distill: { model: r1, base_url: "${server.baseUrl}", api_key_env: DIANJIN_TEST_UNSET_KEY } }\n    convert_fraction: 0\n    filter: { ambiguity_check: false }`);
+    const exp = await experiment(
+      server.baseUrl,
+      `    sources: { cflue_mcq: src/nope.json }\n    endpoints: { distill: { model: r1, base_url: "${server.baseUrl}", api_key_env: DIANJIN_TEST_UNSET_KEY } }\n    convert_fraction: 0\n    filter: { ambiguity_check: false }`,
+    );
     const result = await cli(["data", exp.file]);
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/stages\.data\.sources\.cflue_mcq: .*nope\.json does not exist/);

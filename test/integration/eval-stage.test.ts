@@ -22,7 +22,11 @@ async function experiment(stages: string, files: Record<string, string> = {}): P
 }
 
 function questions(n: number): string {
-  return Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, prompt: `问题 ${i}：请把答案放进 \\boxed{} 中。`, answer: i % 2 ? "A" : "B" })).join("\n") + "\n";
+  return (
+    Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, prompt: `问题 ${i}：请把答案放进 \\boxed{} 中。`, answer: i % 2 ? "A" : "B" })).join(
+      "\n",
+    ) + "\n"
+  );
 }
 
 async function journalLines(workdir: string, benchmark: string): Promise<number> {
@@ -49,9 +53,19 @@ describe("eval stage", () => {
     expect(scores).toEqual({ cflue: 0, finqa: 33.33, ccc: 0, math500: 50, gpqa_diamond: 0 });
     expect(result.stderr).toMatch(/scores \(%\): cflue 0, finqa 33\.33/);
     expect(result.stderr).toMatch(/\[eval\] 9\/9 100%\s.*acc \d/);
-    const results = (await readFile(join(exp.workdir, "eval", "output", "results", "finqa.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
-    expect(results[0]).toMatchObject({ id: "ETR/2016/page_23.pdf-2", gold: 42, score: 1, samples: [{ answer: "42", correct: true, formatOk: true, output: expect.stringContaining("<think>") }] });
-    const summary = await readJson<{ sampling: Record<string, number>; replicas: number; concurrency: number }>(join(exp.workdir, "eval", "output", "summary.json"));
+    const results = (await readFile(join(exp.workdir, "eval", "output", "results", "finqa.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(results[0]).toMatchObject({
+      id: "ETR/2016/page_23.pdf-2",
+      gold: 42,
+      score: 1,
+      samples: [{ answer: "42", correct: true, formatOk: true, output: expect.stringContaining("<think>") }],
+    });
+    const summary = await readJson<{ sampling: Record<string, number>; replicas: number; concurrency: number }>(
+      join(exp.workdir, "eval", "output", "summary.json"),
+    );
     expect(summary.sampling).toEqual({ temperature: 0, top_p: 0.95, max_tokens: 256, n: 1, seed: 42, top_k: -1, repetition_penalty: 1 });
     expect(summary).toMatchObject({ replicas: 2, concurrency: 512 });
     expect((await stageState(exp, "eval")).status).toBe("completed");
@@ -134,7 +148,12 @@ describe("eval stage", () => {
 `,
       { "cflue.jsonl": questions(40) },
     );
-    const child = execa(process.execPath, [CLI, "run", exp.file], { env: cliEnv({ ...FAST_RETRY, VLLM_STANDIN_LATENCY_MS: "60" }), extendEnv: false, reject: false, all: true });
+    const child = execa(process.execPath, [CLI, "run", exp.file], {
+      env: cliEnv({ ...FAST_RETRY, VLLM_STANDIN_LATENCY_MS: "60" }),
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
     await waitFor(async () => (await journalLines(exp.workdir, "cflue")) >= 6, 20_000, "some answers in the journal");
     const pid = Number((await stageState(exp, "deploy")).job.id);
     process.kill(-pid, "SIGKILL");
@@ -167,7 +186,10 @@ describe("eval failing after deploy started", () => {
     const { rm, cp } = await import("node:fs/promises");
     // The benchmark file disappears after planning: eval's pre-flight fails once deploy is already up.
     await cp(join(FIXTURES, "cflue.json"), join(exp.dir, "cflue.json"));
-    await writeFile(exp.file, (await readFile(exp.file, "utf8")).replace(JSON.stringify(join(FIXTURES, "cflue.json")), JSON.stringify(join(exp.dir, "cflue.json"))));
+    await writeFile(
+      exp.file,
+      (await readFile(exp.file, "utf8")).replace(JSON.stringify(join(FIXTURES, "cflue.json")), JSON.stringify(join(exp.dir, "cflue.json"))),
+    );
     const run = execa(process.execPath, [CLI, "run", exp.file], { env: cliEnv(), extendEnv: false, reject: false });
     await waitFor(async () => (await stageState(exp as never, "deploy").catch(() => undefined))?.status === "running", 30_000, "deploy to start");
     await rm(join(exp.dir, "cflue.json"));

@@ -13,7 +13,14 @@ const EVAL_FIXTURES = fileURLToPath(new URL("../fixtures/eval/", import.meta.url
 describe("the whole pipeline", () => {
   it("runs every stage once, hands each output to the next, skips everything on a rerun, and reports", async () => {
     const options = ["A", "B", "C", "D"];
-    const mcq = Array.from({ length: 48 }, (_, i) => ({ 名称: "证券从业资格", task: "单项选择题", question: `虚构题目 ${i}？`, choices: `{${options.map((o) => `'${o}': '选项${o}${i}'`).join(", ")}}`, answer: options[i % 4], analysis: "" }));
+    const mcq = Array.from({ length: 48 }, (_, i) => ({
+      名称: "证券从业资格",
+      task: "单项选择题",
+      question: `虚构题目 ${i}？`,
+      choices: `{${options.map((o) => `'${o}': '选项${o}${i}'`).join(", ")}}`,
+      answer: options[i % 4],
+      analysis: "",
+    }));
     const exp = await makeExperiment({
       cluster: "{ gpus_per_node: 2 }",
       // The stand-in speaks current verl; stated, so the run does not ask this machine's python3 for verl.

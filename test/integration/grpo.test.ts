@@ -69,7 +69,9 @@ describe("grpo through the CLI", () => {
     expect(resumed.stderr).toMatch(/grpo: resuming/);
     expect((await readdir(join(exp.workdir, "grpo/output"))).filter((n) => n.startsWith("global_step_")).length).toBeGreaterThan(1);
 
-    const stale = JSON.parse((await cli(["plan", exp.file, "--json", "--set", "stages.sft.args.learning_rate=3e-5"])).stdout) as { stages: Array<{ name: string; action: string; reason: string }> };
+    const stale = JSON.parse((await cli(["plan", exp.file, "--json", "--set", "stages.sft.args.learning_rate=3e-5"])).stdout) as {
+      stages: Array<{ name: string; action: string; reason: string }>;
+    };
     expect(stale.stages.find((s) => s.name === "grpo")).toMatchObject({ action: "run", reason: expect.stringMatching(/upstream\.sft/) });
   });
 

@@ -25,7 +25,12 @@ type PlanJson = { stages: Array<{ name: string; command: string[] }>; problems: 
 describe("model references", () => {
   it("hub ids pass unchanged to verl and vLLM, from any working directory", async () => {
     const dir = await tempDir("dianjin-hub-");
-    await writeFiles(dir, { "exp.yaml": experiment("Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-0.5B-Instruct"), "t.parquet": "", "v.parquet": "", "elsewhere/.keep": "" });
+    await writeFiles(dir, {
+      "exp.yaml": experiment("Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-0.5B-Instruct"),
+      "t.parquet": "",
+      "v.parquet": "",
+      "elsewhere/.keep": "",
+    });
     for (const cwd of [dir, join(dir, "elsewhere")]) {
       const result = await cli(["plan", join(dir, "exp.yaml"), "--json"], { cwd });
       const plan = JSON.parse(result.stdout) as PlanJson;
@@ -45,7 +50,9 @@ describe("model references", () => {
     expect(result.exitCode).toBe(3);
     const plan = JSON.parse(result.stdout) as PlanJson;
     expect(plan.stages.find((s) => s.name === "grpo")!.command).toContain(`actor_rollout_ref.model.path=${join(dir, "missing-model")}`);
-    expect(plan.problems).toEqual(expect.arrayContaining([expect.objectContaining({ path: "stages.grpo.model", message: expect.stringMatching(/missing-model is not a model folder/) })]));
+    expect(plan.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: "stages.grpo.model", message: expect.stringMatching(/missing-model is not a model folder/) })]),
+    );
     // An existing folder without ./ is local too (and has no config.json here: reported).
     expect(plan.problems.some((p) => p.message.includes(join(dir, "models/served/config.json")))).toBe(true);
   });

@@ -29,8 +29,18 @@ describe("plan shows the launcher's files", () => {
     const dir = await tempDir("dianjin-ray-plan-");
     const out = join(dir, "out");
     const result = await cli([
-      "plan", join(ROOT, "configs/dianjin-r1-7b.yaml"), "--only", "grpo",
-      "--set", `workdir=${join(dir, "runs")}`, "--set", "cluster.launcher=ray", "--set", "cluster.ray.address=http://127.0.0.1:8265", "--out", out,
+      "plan",
+      join(ROOT, "configs/dianjin-r1-7b.yaml"),
+      "--only",
+      "grpo",
+      "--set",
+      `workdir=${join(dir, "runs")}`,
+      "--set",
+      "cluster.launcher=ray",
+      "--set",
+      "cluster.ray.address=http://127.0.0.1:8265",
+      "--out",
+      out,
     ]);
     expect([0, 3]).toContain(result.exitCode);
     const submit = await readFile(join(out, "grpo/grpo.ray-submit.txt"), "utf8");

@@ -23,7 +23,8 @@ async function experiment(dataUrl: string, evalUrl: string): Promise<{ file: str
   await writeSources(join(dir, "src"), { cflue_mcq: mcqRecords(Array.from({ length: 16 }, (_, i) => ({ gold: "ABCD"[i % 4]! }))), finqa: finqaRecords(3) });
   await writeFile(
     join(dir, "cflue.jsonl"),
-    Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `q${i}`, prompt: `问题 ${i}：请把答案放进 \\boxed{} 中。`, answer: "ABCD"[i % 4] })).join("\n") + "\n",
+    Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `q${i}`, prompt: `问题 ${i}：请把答案放进 \\boxed{} 中。`, answer: "ABCD"[i % 4] })).join("\n") +
+      "\n",
   );
   const ep = (model: string) => `{ model: ${model}, base_url: "${dataUrl}" }`;
   const file = join(dir, "exp.yaml");
@@ -80,7 +81,9 @@ describe("LLM faults through the CLI", () => {
     const reference = await cli(["run", clean.file], { env: ENV });
     expect(reference.exitCode, reference.all).toBe(0);
     const expected = await outputs(clean.out);
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining(["data/output/sft/cflue_mcq_r1.json", "eval/output/results/cflue.jsonl", "eval/output/scores.json"]));
+    expect(Object.keys(expected)).toEqual(
+      expect.arrayContaining(["data/output/sft/cflue_mcq_r1.json", "eval/output/results/cflue.jsonl", "eval/output/scores.json"]),
+    );
 
     const [faultyData, faultyEval] = await servePair(FAULTS);
     const faulty = await experiment(faultyData.baseUrl, faultyEval.baseUrl);

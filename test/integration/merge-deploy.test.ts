@@ -62,7 +62,10 @@ describe("merge and deploy", () => {
 
     const stop = await cli(["stop", exp.file, "--log-format", "json"]);
     expect(stop.exitCode).toBe(0);
-    const stopped = stop.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const stopped = stop.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(stopped).toEqual([expect.objectContaining({ stage: "deploy", msg: "stopped", level: 40 })]);
     expect(await readFile(join(exp.workdir, "events.jsonl"), "utf8")).toContain(stop.stdout.trim());
     expect((await stageState(exp as never, "deploy")).status).toBe("stopped");

@@ -13,10 +13,14 @@ describe("whole-pipeline pre-flight", () => {
     const result = await cli([
       "plan",
       join(ROOT, "configs/quickstart.yaml"),
-      "--set", `workdir=${join(dir, "runs")}`,
-      "--set", "stages.sft.args.learnin_rate=1",
-      "--set", "model.template=qwenn",
-      "--set", "stages.sft.dataset_files.quickstart_sft.path=/nonexistent.json",
+      "--set",
+      `workdir=${join(dir, "runs")}`,
+      "--set",
+      "stages.sft.args.learnin_rate=1",
+      "--set",
+      "model.template=qwenn",
+      "--set",
+      "stages.sft.dataset_files.quickstart_sft.path=/nonexistent.json",
     ]);
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/3 problems/);

@@ -37,9 +37,17 @@ describe("resources in plan and pre-flight", () => {
   it("the 32B estimate exceeds the 7B one", async () => {
     // Training stages at the same settings (the 32B recipe offloads and shrinks its micro batch to fit) on a GPU both
     // fit on; the server as shipped (vLLM's share of the GPU is fixed, so only the default GPU tells them apart).
-    const same = ["--set", "cluster.gpu.memory_gb=400", "--set", "stages.sft.deepspeed=zero3", "--set", "stages.grpo.actor.ppo_micro_batch_size_per_gpu=8",
+    const same = [
+      "--set",
+      "cluster.gpu.memory_gb=400",
+      "--set",
+      "stages.sft.deepspeed=zero3",
+      "--set",
+      "stages.grpo.actor.ppo_micro_batch_size_per_gpu=8",
       // A small rollout share, so GRPO's peak is the update phase (the rollout phase is vLLM's fixed share of the GPU).
-      "--set", "stages.grpo.rollout.gpu_memory_utilization=0.1"];
+      "--set",
+      "stages.grpo.rollout.gpu_memory_utilization=0.1",
+    ];
     const [t7, t32, d7, d32] = await Promise.all([planJson(config7b, ...same), planJson(config32b, ...same), planJson(config7b), planJson(config32b)]);
     expect(stage(t32, "sft").resources.per_gpu_gb.total).toBeGreaterThan(stage(t7, "sft").resources.per_gpu_gb.total);
     expect(stage(t32, "grpo").resources.per_gpu_gb.total).toBeGreaterThan(stage(t7, "grpo").resources.per_gpu_gb.total);
@@ -51,7 +59,9 @@ describe("resources in plan and pre-flight", () => {
     const workdir = join(dir, "w");
     const result = await cli(["sft", config7b, "--set", "cluster.gpu.memory_gb=24", "--set", `workdir=${workdir}`]);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/cluster\.gpu: stage sft will not fit on the GPUs: needs [\d.]+ GB per GPU \(model_states [\d.]+ \+ zero3_gathered_layer [\d.]+ \+ activations [\d.]+ \+ logits [\d.]+ \+ framework [\d.]+\)/);
+    expect(result.stderr).toMatch(
+      /cluster\.gpu: stage sft will not fit on the GPUs: needs [\d.]+ GB per GPU \(model_states [\d.]+ \+ zero3_gathered_layer [\d.]+ \+ activations [\d.]+ \+ logits [\d.]+ \+ framework [\d.]+\)/,
+    );
     expect(result.stderr).toContain("the limit is 21.6 GB");
     expect(result.stderr).toMatch(/Cheapest fixes: stages\.sft\.deepspeed: zero3_offload → [\d.]+ GB/);
     expect(result.stderr).not.toMatch(/\n\s+at /);

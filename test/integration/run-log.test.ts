@@ -65,7 +65,9 @@ describe("run log (events.jsonl) through the CLI", () => {
 
   it("a failed stage is logged with its classified cause; a second run appends under a new run id; logs --events filters by stage", async () => {
     const exp = await makeExperiment({ top: TRACKING });
-    const failed = await cli(["run", exp.file, "--log-format", "json"], { env: { WANDB_API_KEY: PLANTED, LF_STANDIN_FAIL: "oom", LF_STANDIN_FAIL_AT_STEP: "3" } });
+    const failed = await cli(["run", exp.file, "--log-format", "json"], {
+      env: { WANDB_API_KEY: PLANTED, LF_STANDIN_FAIL: "oom", LF_STANDIN_FAIL_AT_STEP: "3" },
+    });
     expect(failed.exitCode).toBe(1);
     const out = parsePino(failed.stdout); // still nothing but pino lines on stdout
     const failure = out.find((l) => l.msg === "failure")!;
@@ -85,7 +87,7 @@ describe("run log (events.jsonl) through the CLI", () => {
     expect(lines.every((l) => l.stage === "sft")).toBe(true);
     const readable = await cli(["logs", exp.file, "--events", "--stage", "sft"]);
     expect(readable.stdout).toMatch(/ error sft +failure .*cause=cuda-oom/);
-    expect(readable.stdout).toMatch(/ info  sft +stage-end .*status=completed/);
+    expect(readable.stdout).toMatch(/ info {2}sft +stage-end .*status=completed/);
   });
 
   it("--log-format plain prints lines on stderr and nothing on stdout; --log-level warn keeps info records out of events.jsonl", async () => {
@@ -130,7 +132,14 @@ describe("run log of the data stage (LLM calls)", () => {
       expect(parsePino(result.stdout)).toEqual(logged);
       const retries = logged.filter((l) => l.msg === "retry");
       expect(retries.length).toBeGreaterThan(0);
-      expect(retries[0]).toMatchObject({ stage: "data", attempt: expect.any(Number), level: 40, reason: "rate-limited", status: 429, waitMs: expect.any(Number) });
+      expect(retries[0]).toMatchObject({
+        stage: "data",
+        attempt: expect.any(Number),
+        level: 40,
+        reason: "rate-limited",
+        status: 429,
+        waitMs: expect.any(Number),
+      });
       expect(logged.at(-1)).toMatchObject({ msg: "run-end", status: "completed" });
     } finally {
       await server.close();

@@ -30,7 +30,7 @@ tracking: { backends: [wandb], project: "\${TEAM_PROJECT}" }
 tools:
   llamafactory:
     env: { WANDB_API_KEY: "\${TRACKER_SECRET}", PLAIN_SETTING: visible-but-masked-value }`,
-      sft: "      hub_token: \"${MY_HUB_TOKEN}\"",
+      sft: '      hub_token: "${MY_HUB_TOKEN}"',
     });
     const printed: string[] = [];
     const plan = await cli(["plan", exp.file, "--out", join(exp.dir, "out")], { env: PLANTED });
@@ -47,23 +47,32 @@ tools:
     const run = await cli(["run", exp.file], { env: PLANTED });
     printed.push(run.all ?? "");
     expect(run.exitCode, run.all).toBe(0);
-    const seen = await readJson<{ HF_TOKEN_LENGTH?: number; WANDB_PROJECT_LENGTH?: number; args: Record<string, unknown> }>(join(exp.workdir, "sft/output/standin-env.json"));
+    const seen = await readJson<{ HF_TOKEN_LENGTH?: number; WANDB_PROJECT_LENGTH?: number; args: Record<string, unknown> }>(
+      join(exp.workdir, "sft/output/standin-env.json"),
+    );
     expect(seen.HF_TOKEN_LENGTH).toBe(PLANTED.MY_HUB_TOKEN.length);
     expect(seen.WANDB_PROJECT_LENGTH).toBe(PLANTED.TEAM_PROJECT.length);
-    for (const command of [["status", exp.file], ["logs", exp.file, "sft"]]) printed.push((await cli(command, { env: PLANTED })).all ?? "");
+    for (const command of [
+      ["status", exp.file],
+      ["logs", exp.file, "sft"],
+    ])
+      printed.push((await cli(command, { env: PLANTED })).all ?? "");
 
     // An endpoint URL holding a secret: planned (and refused or not), but never printed or written.
     const endpoint = await makeExperiment();
     await writeFile(join(endpoint.dir, "cflue.jsonl"), `${JSON.stringify({ id: "1", question: "q", options: { A: "a", B: "b" }, answer: "A" })}\n`);
     const evalOnly = join(endpoint.dir, "eval.yaml");
-    await writeFile(evalOnly, `name: endpoint-test
+    await writeFile(
+      evalOnly,
+      `name: endpoint-test
 workdir: runs
 model: { base: Qwen/Qwen2.5-0.5B-Instruct }
 stages:
   eval:
     benchmarks: { cflue: { path: cflue.jsonl } }
     endpoint: { base_url: "http://127.0.0.1:9/\${ENDPOINT_TOKEN}/v1", model: standin }
-`);
+`,
+    );
     for (const command of ["plan", "run"]) {
       const result = await cli([command, evalOnly, "--out", join(endpoint.dir, "out")].slice(0, command === "plan" ? 4 : 2), { env: PLANTED });
       expect([0, 1, 2, 3], result.all).toContain(result.exitCode);

@@ -78,7 +78,9 @@ describe("sft through the CLI", () => {
     expect(crashed.stderr).toMatch(/hint: /);
     expect((await stageState(exp)).status).toBe("failed");
 
-    const plan = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as { stages: Array<{ action: string; reason: string; resumeFrom: { step: number } }> };
+    const plan = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as {
+      stages: Array<{ action: string; reason: string; resumeFrom: { step: number } }>;
+    };
     expect(plan.stages[0]).toMatchObject({ action: "resume", resumeFrom: { step: 10 } });
 
     const resumed = await cli(["run", exp.file]);

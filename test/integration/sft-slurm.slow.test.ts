@@ -61,7 +61,11 @@ describe.skipIf(!cluster.ready)(`sft on Slurm${reason}`, () => {
     const { job } = await stageState(exp);
     await waitFor(async () => existsSync(join(exp.workdir, "sft/output/checkpoint-5/trainer_state.json")), 120_000, "a first checkpoint");
     slurm("scancel", [job.id]);
-    await waitFor(async () => !/RUNNING|PENDING|COMPLETING/.test(slurm("squeue", ["-h", "-t", "all", "-j", job.id, "-o", "%T"])), 60_000, "Slurm to end the job");
+    await waitFor(
+      async () => !/RUNNING|PENDING|COMPLETING/.test(slurm("squeue", ["-h", "-t", "all", "-j", job.id, "-o", "%T"])),
+      60_000,
+      "Slurm to end the job",
+    );
     const status = await cli(["status", exp.file], { env });
     expect(status.stdout).toMatch(/sft\s+was running, cancelled outside dianjin-train \(CANCELLED/);
     expect((await stageState(exp)).status).toBe("cancelled");

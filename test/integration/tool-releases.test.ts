@@ -17,7 +17,11 @@ const lfIndex = json("src/tools/llamafactory/releases/index.json") as { releases
 
 describe("the 7B recipe for every listed release", () => {
   it.each(verlIndex.releases.map((r) => r.release))("verl %s: every override is in its tree, logger and merger as it has them", async (release) => {
-    const raw = json(`src/tools/verl/releases/v${release}.json`) as { keys: Record<string, { type: string; dataclass?: boolean }>; trackingBackends: string[]; modelMerger: boolean };
+    const raw = json(`src/tools/verl/releases/v${release}.json`) as {
+      keys: Record<string, { type: string; dataclass?: boolean }>;
+      trackingBackends: string[];
+      modelMerger: boolean;
+    };
     const plan = await planPipeline(RECIPE, { set: [`tools.verl.version=${release}`], contract: true });
     const grpo = plan.stages.find((s) => s.name === "grpo")!;
     expect(grpo.render.warnings ?? []).toEqual([]);
@@ -26,7 +30,11 @@ describe("the 7B recipe for every listed release", () => {
       const key = arg.slice(0, arg.indexOf("="));
       expect(Object.hasOwn(raw.keys, key), `${key} is not in verl ${release}'s config`).toBe(true);
     }
-    const logger = overrides.find((a) => a.startsWith("trainer.logger="))!.slice("trainer.logger=".length).replace(/^\[|\]$/g, "").split(",");
+    const logger = overrides
+      .find((a) => a.startsWith("trainer.logger="))!
+      .slice("trainer.logger=".length)
+      .replace(/^\[|\]$/g, "")
+      .split(",");
     for (const backend of logger) expect(raw.trackingBackends).toContain(backend);
     expect(logger.includes("file")).toBe(raw.trackingBackends.includes("file"));
     expect(grpo.render.env.VERL_FILE_LOGGER_PATH !== undefined).toBe(raw.trackingBackends.includes("file"));
@@ -50,18 +58,26 @@ describe("the 7B recipe for every listed release", () => {
 
 describe("plan refuses what the stated release would refuse (exit 3, key and release named)", () => {
   it("verl 0.3.0.post1 and actor.clip_ratio_high", async () => {
-    const bad = await cli(["plan", RECIPE, "--set", "tools.verl.version=0.3.0.post1", "--set", "stages.grpo.overrides.actor_rollout_ref.actor.clip_ratio_high=0.28"], { env: await recipeDataEnv() });
+    const bad = await cli(
+      ["plan", RECIPE, "--set", "tools.verl.version=0.3.0.post1", "--set", "stages.grpo.overrides.actor_rollout_ref.actor.clip_ratio_high=0.28"],
+      { env: await recipeDataEnv() },
+    );
     expect(bad.exitCode, bad.all).toBe(3);
     expect(bad.stderr).toMatch(/stages\.grpo\.overrides\.actor_rollout_ref\.actor\.clip_ratio_high/);
     expect(bad.stderr).toMatch(/verl 0\.3\.0\.post1's trainer config — it was added in 0\.4\.0/);
     expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
 
-    const fine = await cli(["plan", RECIPE, "--set", "tools.verl.version=0.4.0", "--set", "stages.grpo.overrides.actor_rollout_ref.actor.clip_ratio_high=0.28"], { env: await recipeDataEnv() });
+    const fine = await cli(
+      ["plan", RECIPE, "--set", "tools.verl.version=0.4.0", "--set", "stages.grpo.overrides.actor_rollout_ref.actor.clip_ratio_high=0.28"],
+      { env: await recipeDataEnv() },
+    );
     expect(fine.exitCode, fine.all).toBe(0);
   });
 
   it("LLaMA-Factory 0.9.1 and enable_thinking", async () => {
-    const bad = await cli(["plan", RECIPE, "--set", "tools.llamafactory.version=0.9.1", "--set", "stages.sft.args.enable_thinking=true"], { env: await recipeDataEnv() });
+    const bad = await cli(["plan", RECIPE, "--set", "tools.llamafactory.version=0.9.1", "--set", "stages.sft.args.enable_thinking=true"], {
+      env: await recipeDataEnv(),
+    });
     expect(bad.exitCode, bad.all).toBe(3);
     expect(bad.stderr).toMatch(/stages\.sft\.args\.enable_thinking: not a key of LLaMA-Factory 0\.9\.1: enable_thinking was added in 0\.9\.3/);
   });
@@ -95,11 +111,20 @@ describe("a failed version probe at launch", () => {
     rollout: { n: 2, tensor_model_parallel_size: 1 }
 `,
     });
-    const mcq = Array.from({ length: 64 }, (_, i) => ({ 名称: "证券从业资格", task: "单项选择题", question: `虚构题目 ${i}？`, choices: "{'A': '甲', 'B': '乙', 'C': '丙', 'D': '丁'}", answer: "ABCD"[i % 4], analysis: "" }));
+    const mcq = Array.from({ length: 64 }, (_, i) => ({
+      名称: "证券从业资格",
+      task: "单项选择题",
+      question: `虚构题目 ${i}？`,
+      choices: "{'A': '甲', 'B': '乙', 'C': '丙', 'D': '丁'}",
+      answer: "ABCD"[i % 4],
+      analysis: "",
+    }));
     await writeFile(join(exp.dir, "data/cflue_mcq.json"), JSON.stringify(mcq));
     const run = await cli(["grpo", exp.file]);
     expect(run.exitCode, run.all).toBe(3);
     expect(run.all).toMatch(/the verl version is not known: asking the installed tool failed/);
-    expect(run.stderr).toMatch(/stages\.grpo\.actor\.checkpoint_contents: verl releases differ on actor_rollout_ref\.actor\.checkpoint\.save_contents .*state tools\.verl\.version/);
+    expect(run.stderr).toMatch(
+      /stages\.grpo\.actor\.checkpoint_contents: verl releases differ on actor_rollout_ref\.actor\.checkpoint\.save_contents .*state tools\.verl\.version/,
+    );
   });
 });

@@ -63,7 +63,11 @@ describe("createLocalLauncher", () => {
   it("watches a reattached job to its end, whose exit status nobody can know", async () => {
     const dir = newDir();
     const go = join(dir, "go");
-    const first = await launcher.submit(spec(`const fs = require("fs"); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(go)})) { console.log("bye"); clearInterval(t); } }, 20)`));
+    const first = await launcher.submit(
+      spec(
+        `const fs = require("fs"); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(go)})) { console.log("bye"); clearInterval(t); } }, 20)`,
+      ),
+    );
     const again = await createLocalLauncher({ pollMs: 20 }).reattach(JSON.parse(JSON.stringify(first.record)));
     expect(again).toBeDefined();
     const lines: string[] = [];

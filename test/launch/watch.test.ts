@@ -22,7 +22,8 @@ function scriptedProbe(steps: Step[], hooks: { onPoll?: (n: number) => void; sto
     label: { id: "7", system: "Testbed", contact: "the test cluster" },
     ...(hooks.stopSignal ? { stopSignal: hooks.stopSignal } : {}),
     async poll() {
-      const step = cancelled > 0 ? ({ state: "ended", outcome: { state: "cancelled", exitCode: null, signal: null } } as const) : steps[Math.min(polls, steps.length - 1)];
+      const step =
+        cancelled > 0 ? ({ state: "ended", outcome: { state: "cancelled", exitCode: null, signal: null } } as const) : steps[Math.min(polls, steps.length - 1)];
       const n = polls++;
       hooks.onPoll?.(n);
       if (step instanceof Error) throw step;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startOpenAIServer, type StandInServer } from "../fixtures/openai-server.js";
+import { startOpenAIServer } from "../fixtures/openai-server.js";
 import { LlmClient, LlmError, type LlmClientOptions, type RetryEvent } from "../../src/llm/index.js";
 
 const KEY = "sk-test-SECRET-0123456789";

@@ -11,7 +11,21 @@ describe("WaitBoard", () => {
     now += 20_000;
     board.begin("distill");
     board.begin("distill");
-    for (const r of ["rate-limited", "rate-limited", "rate-limited", "rate-limited", "rate-limited", "timeout", "timeout", "timeout", "timeout", "server-error", "server-error", "server-error"] as const) board.retry("distill", r);
+    for (const r of [
+      "rate-limited",
+      "rate-limited",
+      "rate-limited",
+      "rate-limited",
+      "rate-limited",
+      "timeout",
+      "timeout",
+      "timeout",
+      "timeout",
+      "server-error",
+      "server-error",
+      "server-error",
+    ] as const)
+      board.retry("distill", r);
     now += 75_000;
     expect(board.lines()).toEqual(["distill: 77/80 done, 3 in flight (longest 95 s), 12 retries (5×429, 4×timeout, 3×5xx)"]);
     first();

@@ -35,7 +35,10 @@ describe("probeEndpoint", () => {
 
   it("names a model the server does not list, and a refused key without revealing it", async () => {
     const s = await server({ models: ["other"], apiKey: KEY });
-    expect(await probeEndpoint({ baseUrl: s.baseUrl, model: "m", apiKey: KEY })).toMatchObject({ problem: "model-missing", message: expect.stringMatching(/"m" is not served \(it serves: other\)/) });
+    expect(await probeEndpoint({ baseUrl: s.baseUrl, model: "m", apiKey: KEY })).toMatchObject({
+      problem: "model-missing",
+      message: expect.stringMatching(/"m" is not served \(it serves: other\)/),
+    });
     const bad = await probeEndpoint({ baseUrl: s.baseUrl, model: "other", apiKey: "sk-wrong-1234" });
     expect(bad).toMatchObject({ problem: "unauthorised" });
     expect(JSON.stringify(bad)).not.toContain("sk-wrong-1234");
@@ -56,6 +59,11 @@ describe("probeEndpoint", () => {
       { path: "stages.data.endpoints.distill", target: { baseUrl: base, model: "r1" } },
       { path: "stages.data.endpoints.judge", target: { baseUrl: `${base}/`, model: "r1" } },
     ]);
-    expect(problems).toEqual([{ path: "stages.data.endpoints.distill", message: expect.stringMatching(new RegExp(`^http://127.0.0.1:${port}/v1 \\(model r1\\): nothing answers \\(ECONNREFUSED`)) }]);
+    expect(problems).toEqual([
+      {
+        path: "stages.data.endpoints.distill",
+        message: expect.stringMatching(new RegExp(`^http://127.0.0.1:${port}/v1 \\(model r1\\): nothing answers \\(ECONNREFUSED`)),
+      },
+    ]);
   });
 });

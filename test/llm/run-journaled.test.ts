@@ -40,7 +40,11 @@ describe("runJournaled", () => {
     const journal = await Journal.open<ChatResult>(join(dir, "j.jsonl"));
     const items = requests(200);
     const progress: RunProgress[] = [];
-    const out = await runJournaled(items, (req, ctx) => client.chat(req, { signal: ctx.signal }), { journal, concurrency: 16, onProgress: (p) => progress.push(p) });
+    const out = await runJournaled(items, (req, ctx) => client.chat(req, { signal: ctx.signal }), {
+      journal,
+      concurrency: 16,
+      onProgress: (p) => progress.push(p),
+    });
     await journal.close();
 
     expect(out).toHaveLength(200);
@@ -61,7 +65,10 @@ describe("runJournaled", () => {
 
     const text = await readFile(join(dir, "j.jsonl"), "utf8");
     expect(text).not.toContain(KEY);
-    const keys = text.trim().split("\n").map((l) => (JSON.parse(l) as { key: string }).key);
+    const keys = text
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { key: string }).key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBe(200 - failed.length);
 

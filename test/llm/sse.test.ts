@@ -27,7 +27,12 @@ describe("StreamedCompletion", () => {
 
   it("collects content and reasoning deltas per choice, the finish reason and the final usage chunk", () => {
     const s = new StreamedCompletion("m");
-    s.add(chunk([{ index: 0, delta: { role: "assistant", content: "" } }, { index: 1, delta: { role: "assistant" } }]));
+    s.add(
+      chunk([
+        { index: 0, delta: { role: "assistant", content: "" } },
+        { index: 1, delta: { role: "assistant" } },
+      ]),
+    );
     s.add(chunk([{ index: 1, delta: { reasoning: "think 1" } }]));
     s.add(chunk([{ index: 0, delta: { reasoning_content: "th" } }]));
     s.add(chunk([{ index: 0, delta: { reasoning_content: "ink" } }]));
@@ -37,7 +42,13 @@ describe("StreamedCompletion", () => {
     s.add(chunk([], { usage: { prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 } }));
     s.add("[DONE]");
     const r = s.result(2);
-    expect(r).toMatchObject({ content: "\\boxed{B}", reasoning: "think", finishReason: "stop", attempts: 2, usage: { promptTokens: 7, completionTokens: 5, totalTokens: 12 } });
+    expect(r).toMatchObject({
+      content: "\\boxed{B}",
+      reasoning: "think",
+      finishReason: "stop",
+      attempts: 2,
+      usage: { promptTokens: 7, completionTokens: 5, totalTokens: 12 },
+    });
     expect(r.choices[1]).toEqual({ content: "x", reasoning: "think 1", finishReason: "length" });
   });
 

@@ -11,7 +11,10 @@ afterEach(async () => {
 const msg = (content: string) => [{ role: "user" as const, content }];
 
 async function setup(server: Parameters<typeof startOpenAIServer>[0], client: Partial<LlmClientOptions> = {}, endpoint: Partial<ModelEndpoint> = {}) {
-  const s = await startOpenAIServer({ answer: () => ({ content: "<answer>\\boxed{C}</answer>", reasoning: "step by step, 财务", usage: { prompt_tokens: 3, completion_tokens: 4 } }), ...server });
+  const s = await startOpenAIServer({
+    answer: () => ({ content: "<answer>\\boxed{C}</answer>", reasoning: "step by step, 财务", usage: { prompt_tokens: 3, completion_tokens: 4 } }),
+    ...server,
+  });
   cleanup.push(() => s.close());
   const retries: RetryEvent[] = [];
   const c = new LlmClient({ models: { m: { baseUrl: s.baseUrl, ...endpoint } }, backoff: { baseMs: 1, maxMs: 5 }, onRetry: (e) => retries.push(e), ...client });
@@ -23,7 +26,13 @@ describe("LlmClient streaming", () => {
   it("streams by default and assembles content, reasoning_content and the usage of the final chunk", async () => {
     const { s, c } = await setup({});
     const r = await c.chat({ model: "m", messages: msg("q") });
-    expect(r).toMatchObject({ content: "<answer>\\boxed{C}</answer>", reasoning: "step by step, 财务", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 }, attempts: 1 });
+    expect(r).toMatchObject({
+      content: "<answer>\\boxed{C}</answer>",
+      reasoning: "step by step, 财务",
+      finishReason: "stop",
+      usage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 },
+      attempts: 1,
+    });
     expect(s.stats.completed).toBe(1);
   });
 

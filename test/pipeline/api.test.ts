@@ -10,7 +10,9 @@ describe("library API", () => {
     const env = cliEnv();
     const events: string[] = [];
     const first = await runPipeline(exp.file, { env, launcher: createLocalLauncher({ env, pollMs: 50 }), onEvent: (e) => events.push(e.type) });
-    expect(first.stages).toEqual([expect.objectContaining({ name: "sft", action: "run", status: "completed", outputs: { model: join(exp.workdir, "sft/output") } })]);
+    expect(first.stages).toEqual([
+      expect.objectContaining({ name: "sft", action: "run", status: "completed", outputs: { model: join(exp.workdir, "sft/output") } }),
+    ]);
     expect(events).toContain("progress");
     expect(events.at(-1)).toBe("stage-end");
     const second = await runPipeline(exp.file, { env, launcher: createLocalLauncher({ env, pollMs: 50 }) });

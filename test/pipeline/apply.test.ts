@@ -37,16 +37,26 @@ describe("apply and the plan", () => {
     const env = cliEnv({ VLLM_STANDIN_STARTUP_MS: "150" });
     const plan = await planFromLoaded(await loadExperiment(exp.file, { env }), { jobs: createLocalLauncher({ env }) });
     const before = data(plan);
-    expect(plan.stages.map((s) => [s.name, s.action])).toEqual([["sft", "run"], ["deploy", "run"], ["eval", "run"]]);
+    expect(plan.stages.map((s) => [s.name, s.action])).toEqual([
+      ["sft", "run"],
+      ["deploy", "run"],
+      ["eval", "run"],
+    ]);
     // eval reads the endpoint deploy serves at, known only once it serves
     const evalEntry = plan.stages.find((s) => s.name === "eval")!;
     expect(evalEntry).toMatchObject({ renderAt: "launch", renderReason: expect.stringContaining("deploy") });
 
     const result = await applyPlan(plan, { env, launcher: createLocalLauncher({ env, pollMs: 50 }) });
 
-    expect(result.stages.map((s) => [s.name, s.status])).toEqual([["sft", "completed"], ["deploy", "stopped"], ["eval", "completed"]]);
+    expect(result.stages.map((s) => [s.name, s.status])).toEqual([
+      ["sft", "completed"],
+      ["deploy", "stopped"],
+      ["eval", "completed"],
+    ]);
     expect(data(plan)).toEqual(before);
-    const state = JSON.parse(await readFile(join(exp.workdir, "state.json"), "utf8")) as { stages: Record<string, { key: string; keyInputs: { upstream?: Record<string, string> } }> };
+    const state = JSON.parse(await readFile(join(exp.workdir, "state.json"), "utf8")) as {
+      stages: Record<string, { key: string; keyInputs: { upstream?: Record<string, string> } }>;
+    };
     // eval's recorded key names the deploy key this run recorded, and matches what the run reported
     expect(state.stages.eval!.keyInputs.upstream).toEqual({ deploy: state.stages.deploy!.key });
     expect(result.stages.map((s) => s.key)).toEqual(["sft", "deploy", "eval"].map((n) => state.stages[n]!.key));

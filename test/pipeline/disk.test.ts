@@ -25,7 +25,11 @@ describe("disk", () => {
 
   it("pruneSetAside keeps the newest entries by their stamp and removes the rest with their sizes", async () => {
     const dir = await tempDir("dj-aside-");
-    const names = ["output.superseded-2026-01-01T10-00-00-000Z", "output.superseded-2026-03-01T10-00-00-000Z", "checkpoint-5.incomplete-2026-02-01T10-00-00-000Z"];
+    const names = [
+      "output.superseded-2026-01-01T10-00-00-000Z",
+      "output.superseded-2026-03-01T10-00-00-000Z",
+      "checkpoint-5.incomplete-2026-02-01T10-00-00-000Z",
+    ];
     for (const n of names) {
       await mkdir(join(dir, n));
       await writeFile(join(dir, n, "w"), Buffer.alloc(10_000, 1));

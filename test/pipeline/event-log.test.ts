@@ -9,7 +9,11 @@ const SECRET = "hf_planted_value_123456";
 
 async function lines(workdir: string): Promise<Array<Record<string, any>>> {
   const text = await readFile(join(workdir, "events.jsonl"), "utf8");
-  return text.trimEnd().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return text
+    .trimEnd()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 describe("openEventLog", () => {
@@ -23,7 +27,16 @@ describe("openEventLog", () => {
     log.record("info", "run", "run-end", { status: "failed" });
     await log.close();
     const [start, progress, warn, end, runEnd] = await lines(workdir);
-    expect(start).toMatchObject({ level: 30, run: "r-1", stage: "sft", attempt: 3, event: "stage-start", action: "resume", reason: "interrupted", msg: "stage-start" });
+    expect(start).toMatchObject({
+      level: 30,
+      run: "r-1",
+      stage: "sft",
+      attempt: 3,
+      event: "stage-start",
+      action: "resume",
+      reason: "interrupted",
+      msg: "stage-start",
+    });
     expect(typeof start!.time).toBe("number");
     expect(progress).toMatchObject({ level: 30, stage: "sft", attempt: 3, step: 7, total: 10, etaSeconds: 12, metrics: { loss: 0.25 }, msg: "progress" });
     expect(warn).toMatchObject({ level: 40, stage: "sft", event: "log", msg: "slow disk" });
@@ -47,7 +60,12 @@ describe("openEventLog", () => {
     expect(text).not.toContain("literal-key-not-from-env");
     expect(text).not.toContain("abcdef");
     const [record, message] = await lines(workdir);
-    expect(record).toMatchObject({ msg: "request failed with *** in the URL", apiKey: "***", request: { headers: { authorization: "***" }, url: "https://x/?k=***" }, logTail: ["echo ***"] });
+    expect(record).toMatchObject({
+      msg: "request failed with *** in the URL",
+      apiKey: "***",
+      request: { headers: { authorization: "***" }, url: "https://x/?k=***" },
+      logTail: ["echo ***"],
+    });
     expect(message!.msg).toBe("token is ***");
   });
 

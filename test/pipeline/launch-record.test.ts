@@ -15,13 +15,38 @@ function sftEntry(renderAt: "plan" | "launch") {
     render(ctx: StageContext): StageRender {
       calls.push(ctx);
       const data = ctx.upstream.data?.outputs.file ?? "(none)";
-      return { files: {}, argv: ["train", data, ctx.toolVersion ?? "?"], env: {}, keyInputs: { data, version: ctx.toolVersion ?? null }, inputFiles: [], fingerprint: "mtime" };
+      return {
+        files: {},
+        argv: ["train", data, ctx.toolVersion ?? "?"],
+        env: {},
+        keyInputs: { data, version: ctx.toolVersion ?? null },
+        inputFiles: [],
+        fingerprint: "mtime",
+      };
     },
   } as unknown as StageModule;
   const keyInputs = { data: "/planned", version: null, files: {}, upstream: { data: "k-planned" } };
-  const context = { paths: {}, upstream: { data: { key: "k-planned", outputs: { file: "/planned" } } }, toolVersions: { python: "3.12" }, versionSource: "unknown" } as unknown as StageContext;
+  const context = {
+    paths: {},
+    upstream: { data: { key: "k-planned", outputs: { file: "/planned" } } },
+    toolVersions: { python: "3.12" },
+    versionSource: "unknown",
+  } as unknown as StageContext;
   const entry = frozenCopy(
-    { name: "sft", title: "SFT", action: "run", reason: "never run", key: stageKey("sft", 3, keyInputs), keyInputs, render: definition.render(context, undefined), incomplete: [], context, definition, renderAt, renderReason: "test" } as PlannedStage,
+    {
+      name: "sft",
+      title: "SFT",
+      action: "run",
+      reason: "never run",
+      key: stageKey("sft", 3, keyInputs),
+      keyInputs,
+      render: definition.render(context, undefined),
+      incomplete: [],
+      context,
+      definition,
+      renderAt,
+      renderReason: "test",
+    } as PlannedStage,
     new Set(["definition"]),
   );
   calls.length = 0;

@@ -15,8 +15,16 @@ describe("paper results", () => {
     }
   });
   it("keeps the DianJin-R1 values as published", () => {
-    expect(paperDianjinRow("7b")).toMatchObject({ model: "DianJin-R1-7B", scores: { cflue: 80.32, finqa: 77.72, ccc: 94.5, math500: 76.6, gpqa_diamond: 37.54 }, average: 73.34 });
-    expect(paperDianjinRow("32B")).toMatchObject({ model: "DianJin-R1-32B", scores: { cflue: 86.74, finqa: 80.82, ccc: 96.0, math500: 88.2, gpqa_diamond: 58.59 }, average: 82.07 });
+    expect(paperDianjinRow("7b")).toMatchObject({
+      model: "DianJin-R1-7B",
+      scores: { cflue: 80.32, finqa: 77.72, ccc: 94.5, math500: 76.6, gpqa_diamond: 37.54 },
+      average: 73.34,
+    });
+    expect(paperDianjinRow("32B")).toMatchObject({
+      model: "DianJin-R1-32B",
+      scores: { cflue: 86.74, finqa: 80.82, ccc: 96.0, math500: 88.2, gpqa_diamond: 58.59 },
+      average: 82.07,
+    });
   });
   it("picks same-size rows, DianJin first; other sizes get both DianJin models", () => {
     expect(paperRowsForSize("7b").map((r) => r.model)).toEqual(["DianJin-R1-7B", "Qwen2.5-7B-Instruct", "DeepSeek-R1-Distill-Qwen-7B"]);

@@ -22,7 +22,14 @@ interface PageFacts {
   h1: string;
   injected: number;
   scripts: number;
-  svgs: { id: string; width: number; height: number; paths: { d: number; w: number; h: number; points: number; drawn: number }[]; bars: number; empty: string | null }[];
+  svgs: {
+    id: string;
+    width: number;
+    height: number;
+    paths: { d: number; w: number; h: number; points: number; drawn: number }[];
+    bars: number;
+    empty: string | null;
+  }[];
 }
 
 const FACTS = `(() => {

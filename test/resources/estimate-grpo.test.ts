@@ -12,7 +12,13 @@ describe("GRPO estimate", () => {
     const dir = await mkdtemp(join(tmpdir(), "grpo-est-"));
     const file = join(dir, "cflue.json");
     await writeFile(file, JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ question: `q${i}`, answer: "A" }))));
-    const config = experimentSchema.parse({ name: "x", workdir: dir, model: { base: "Qwen/Qwen2.5-7B-Instruct" }, cluster: { gpu: { hourly_cost: 2 } }, stages: { grpo: { rl_data: { cflue_mcq: file } } } });
+    const config = experimentSchema.parse({
+      name: "x",
+      workdir: dir,
+      model: { base: "Qwen/Qwen2.5-7B-Instruct" },
+      cluster: { gpu: { hourly_cost: 2 } },
+      stages: { grpo: { rl_data: { cflue_mcq: file } } },
+    });
     const model = (await resolveModel(["Qwen/Qwen2.5-7B-Instruct"]))!;
     const r = await estimateGrpo(config, config.stages.grpo!, model);
     // 9,500 rows ÷ 1024 = 9 steps per epoch × 15; each step 1024 prompts × n 8 × (1024 + 4096) tokens.

@@ -9,7 +9,13 @@ import { estimateSft } from "../../src/resources/estimate-sft.js";
 import { resolveModel } from "../../src/resources/model-dims.js";
 
 async function setup(sft: Record<string, unknown>, cluster: Record<string, unknown> = {}) {
-  const config = experimentSchema.parse({ name: "x", workdir: "/tmp/x", model: { base: "Qwen/Qwen2.5-7B-Instruct" }, cluster, stages: { sft: { datasets: ["a"], dataset_files: { a: { path: "/nonexistent/a.json" } }, ...sft } } });
+  const config = experimentSchema.parse({
+    name: "x",
+    workdir: "/tmp/x",
+    model: { base: "Qwen/Qwen2.5-7B-Instruct" },
+    cluster,
+    stages: { sft: { datasets: ["a"], dataset_files: { a: { path: "/nonexistent/a.json" } }, ...sft } },
+  });
   return { config, sft: config.stages.sft!, model: (await resolveModel(["Qwen/Qwen2.5-7B-Instruct"]))! };
 }
 
@@ -17,7 +23,10 @@ describe("SFT estimate", () => {
   it("time from statistics: 1,000 records × (966 + 34 template) tokens × 3 epochs at (6P + attention) FLOPs/token", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sft-est-"));
     const statsPath = join(dir, "stats.json");
-    await writeFile(statsPath, JSON.stringify({ tokenizer: "q", rows: [{ split: "SFT", set: "A", name: "a", lang: "zh", size: 1000, question: 100, reasoning: 800, answer: 66 }] }));
+    await writeFile(
+      statsPath,
+      JSON.stringify({ tokenizer: "q", rows: [{ split: "SFT", set: "A", name: "a", lang: "zh", size: 1000, question: 100, reasoning: 800, answer: 66 }] }),
+    );
     const r = await estimateSft({ ...(await setup({ args: { cutoff_len: 16384, per_device_train_batch_size: 1 } })), statsPath });
     expect(r.tokens).toEqual({ per_epoch: 1_000_000, source: expect.stringMatching(/statistics/) });
     // 3e6 tokens × (6 × 7,615,616,512 + 12 × 28 × 28 × 128 × 1000) = 1.40694e17 FLOPs ÷ (312e12 × 0.4) = 1127.4 s.

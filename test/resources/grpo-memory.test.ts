@@ -7,7 +7,25 @@ const GIB = 2 ** 30;
 const dims = builtinDims("Qwen/Qwen2.5-7B-Instruct")!.dims;
 const P = paramCount(dims);
 // The seed's grpo.sh on 8 × 80 GB.
-const seed: GrpoShape = { dims, params: P, gpus: 8, memoryGb: 80, promptLen: 1024, responseLen: 4096, trainBatch: 1024, n: 8, microBatch: 8, sequenceParallel: 1, checkpointing: true, removePadding: true, actorParamOffload: true, actorOptimizerOffload: true, refParamOffload: true, tp: 4, utilization: 0.6 };
+const seed: GrpoShape = {
+  dims,
+  params: P,
+  gpus: 8,
+  memoryGb: 80,
+  promptLen: 1024,
+  responseLen: 4096,
+  trainBatch: 1024,
+  n: 8,
+  microBatch: 8,
+  sequenceParallel: 1,
+  checkpointing: true,
+  removePadding: true,
+  actorParamOffload: true,
+  actorOptimizerOffload: true,
+  refParamOffload: true,
+  tp: 4,
+  utilization: 0.6,
+};
 
 describe("GRPO memory", () => {
   it("with everything offloaded the rollout phase is vLLM's 0.6 × 80 GB plus overhead", () => {

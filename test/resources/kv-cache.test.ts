@@ -35,7 +35,13 @@ describe("deploy estimate", () => {
     const { experimentSchema } = await import("../../src/config/schema.js");
     const { estimateServe } = await import("../../src/resources/estimate-serve.js");
     const { resolveModel } = await import("../../src/resources/model-dims.js");
-    const config = experimentSchema.parse({ name: "x", workdir: "w", model: { base: "Qwen/Qwen2.5-32B-Instruct" }, cluster: { gpus_per_node: 8, gpu: { type: "RTX4090-24GB" } }, stages: { deploy: { max_model_len: 8192 } } });
+    const config = experimentSchema.parse({
+      name: "x",
+      workdir: "w",
+      model: { base: "Qwen/Qwen2.5-32B-Instruct" },
+      cluster: { gpus_per_node: 8, gpu: { type: "RTX4090-24GB" } },
+      stages: { deploy: { max_model_len: 8192 } },
+    });
     const r = estimateServe(config, config.stages.deploy!, (await resolveModel(["Qwen/Qwen2.5-32B-Instruct"]))!);
     // 2 × 32,763,876,352 B = 61.03 GiB of weights on one GPU, against 0.9 × 24 = 21.6.
     expect(r.per_gpu_gb.parts.weights).toBeCloseTo(61.03, 2);

@@ -8,7 +8,17 @@ import { builtinDims, dimsFromConfig, largestLayerParams, paramCount, resolveMod
 import { qwen2ParamCount } from "../../src/tools/merge/qwen2-params.js";
 
 // Qwen2.5-7B-Instruct's config.json (the keys that matter).
-const QWEN25_7B = { architectures: ["Qwen2ForCausalLM"], model_type: "qwen2", hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, tie_word_embeddings: false };
+const QWEN25_7B = {
+  architectures: ["Qwen2ForCausalLM"],
+  model_type: "qwen2",
+  hidden_size: 3584,
+  intermediate_size: 18944,
+  num_hidden_layers: 28,
+  num_attention_heads: 28,
+  num_key_value_heads: 4,
+  vocab_size: 152064,
+  tie_word_embeddings: false,
+};
 
 describe("model dimensions", () => {
   it("Qwen2.5-7B: 7,615,616,512 parameters (embed 2 × 152064·3584 + 28 × 233,057,792 + norm 3584)", () => {

@@ -13,7 +13,21 @@ const dims7b = builtinDims("Qwen/Qwen2.5-7B-Instruct")!.dims;
 function shape(over: Partial<SftShape> & { dims?: ModelDims } = {}): SftShape {
   const dims = over.dims ?? dims7b;
   const params = over.params ?? paramCount(dims);
-  return { dims, params, nodes: 1, gpusPerNode: 8, zero: { stage: 3, offloadOptimizer: false, offloadParams: false }, finetuning: "full", trainable: params, weightBits: 16, cutoff: 512, microBatch: 1, checkpointing: true, eagerAttention: false, ...over };
+  return {
+    dims,
+    params,
+    nodes: 1,
+    gpusPerNode: 8,
+    zero: { stage: 3, offloadOptimizer: false, offloadParams: false },
+    finetuning: "full",
+    trainable: params,
+    weightBits: 16,
+    cutoff: 512,
+    microBatch: 1,
+    checkpointing: true,
+    eagerAttention: false,
+    ...over,
+  };
 }
 
 const within = (actual: number, expected: number, tolerance: number) => expect(Math.abs(actual - expected) / expected).toBeLessThanOrEqual(tolerance);
@@ -40,7 +54,13 @@ describe("SFT model states vs LLaMA-Factory's hardware table", () => {
     [8, 10],
     [4, 6],
   ])("QLoRA %d-bit 7B ≈ %d GB", (bits, gb) => {
-    const s = shape({ gpusPerNode: 1, zero: { stage: 0, offloadOptimizer: false, offloadParams: false }, finetuning: "lora", trainable: 20_185_088, weightBits: bits });
+    const s = shape({
+      gpusPerNode: 1,
+      zero: { stage: 0, offloadOptimizer: false, offloadParams: false },
+      finetuning: "lora",
+      trainable: 20_185_088,
+      weightBits: bits,
+    });
     within(sftMemory(s).perGpu.total, gb, 0.2);
   });
 });

@@ -11,7 +11,10 @@ import { sftStageSchema } from "../../src/stages/sft/config.js";
 
 describe("SFT tokens", () => {
   it("the template allowance is what the qwen chat template adds around an empty exchange", () => {
-    const empty = countChatTokens([{ role: "user", content: "" }, { role: "assistant", content: "" }]);
+    const empty = countChatTokens([
+      { role: "user", content: "" },
+      { role: "assistant", content: "" },
+    ]);
     expect(QWEN_TEMPLATE_TOKENS).toBe(empty);
   });
 
@@ -42,18 +45,24 @@ describe("SFT tokens", () => {
     expect(await tokensFromFiles(missing, 16384)).toBeUndefined();
   });
 
-  it.each(["test/fixtures/data/cflue/application_open.json", "test/fixtures/data/cflue/knowledge_mcq.json", "test/fixtures/data/compliance/dialogues.jsonl", "test/fixtures/data/dianjin-r1/train/cflue_mcq.json"])(
-    "the character estimate is within 20 percent of the exact Qwen2.5 tokenizer on %s",
-    async (file) => {
-      const texts = parseRecords(await readFile(file, "utf8"), file).map(recordText);
-      const exact = texts.reduce((n, t) => n + countTokens(t), 0);
-      const approx = texts.reduce((n, t) => n + approxTokens(t), 0);
-      expect(Math.abs(approx - exact) / exact).toBeLessThanOrEqual(0.2);
-    },
-  );
+  it.each([
+    "test/fixtures/data/cflue/application_open.json",
+    "test/fixtures/data/cflue/knowledge_mcq.json",
+    "test/fixtures/data/compliance/dialogues.jsonl",
+    "test/fixtures/data/dianjin-r1/train/cflue_mcq.json",
+  ])("the character estimate is within 20 percent of the exact Qwen2.5 tokenizer on %s", async (file) => {
+    const texts = parseRecords(await readFile(file, "utf8"), file).map(recordText);
+    const exact = texts.reduce((n, t) => n + countTokens(t), 0);
+    const approx = texts.reduce((n, t) => n + approxTokens(t), 0);
+    expect(Math.abs(approx - exact) / exact).toBeLessThanOrEqual(0.2);
+  });
   it("big files are sampled: tokens and records per byte of the first MB, scaled to the size, within 5% of parsing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tok-big-"));
-    const records = Array.from({ length: 3000 }, (_, i) => ({ instruction: `问题 ${i}：某债券面值100元，票面利率5%，年利息为多少？`, input: "", output: `<think>\n${"面值乘以利率。".repeat(30 + (i % 20))}\n</think>\n\n<answer>\\boxed{A}</answer>` }));
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      instruction: `问题 ${i}：某债券面值100元，票面利率5%，年利息为多少？`,
+      input: "",
+      output: `<think>\n${"面值乘以利率。".repeat(30 + (i % 20))}\n</think>\n\n<answer>\\boxed{A}</answer>`,
+    }));
     await writeFile(join(dir, "big.json"), JSON.stringify(records));
     const sft = sftStageSchema.parse({ datasets: ["d"], dataset_files: { d: { path: join(dir, "big.json") } } });
     const parsed = (await tokensFromFiles(sft, 16384))!;

@@ -57,35 +57,62 @@ function generateCases(count: number, seed: number): Case[] {
   ];
   const boxBody = (gold: string): string => {
     switch (Math.floor(rand() * 22)) {
-      case 0: case 1: case 2: case 3: return gold;
-      case 4: return shuffle(gold);
-      case 5: return [...gold].join(", ");
-      case 6: return [...gold].join("、");
-      case 7: return `\\text{${gold}}`;
-      case 8: return `${gold[0]}. Equity`;
-      case 9: return gold.toLowerCase();
-      case 10: return [...gold].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join("");
-      case 11: return `${gold}H`;
-      case 12: return "";
-      case 13: return `{${gold}}`;
-      case 14: return `\\boxed{${gold}}`;
-      case 15: return goldOf();
-      case 16: return `${gold}${pick(["F", "G", "Z", "X"])}`;
-      case 17: return `\\mathrm{${gold}}`;
-      case 18: return `${gold} \\{x\\}`;
-      case 19: return `选项${gold}`;
-      case 20: return `${gold}\ud800`;
-      default: return pick(["H", "Ⅰ", "A̐", "Å", "ＡＢ", "答案：" + gold]);
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+        return gold;
+      case 4:
+        return shuffle(gold);
+      case 5:
+        return [...gold].join(", ");
+      case 6:
+        return [...gold].join("、");
+      case 7:
+        return `\\text{${gold}}`;
+      case 8:
+        return `${gold[0]}. Equity`;
+      case 9:
+        return gold.toLowerCase();
+      case 10:
+        return [...gold].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join("");
+      case 11:
+        return `${gold}H`;
+      case 12:
+        return "";
+      case 13:
+        return `{${gold}}`;
+      case 14:
+        return `\\boxed{${gold}}`;
+      case 15:
+        return goldOf();
+      case 16:
+        return `${gold}${pick(["F", "G", "Z", "X"])}`;
+      case 17:
+        return `\\mathrm{${gold}}`;
+      case 18:
+        return `${gold} \\{x\\}`;
+      case 19:
+        return `选项${gold}`;
+      case 20:
+        return `${gold}\ud800`;
+      default:
+        return pick(["H", "Ⅰ", "A̐", "Å", "ＡＢ", "答案：" + gold]);
     }
   };
   const box = (gold: string): string => {
     const body = boxBody(gold);
     switch (Math.floor(rand() * 12)) {
-      case 0: return `\\boxed {${body}}`;
-      case 1: return `boxed{${body}}`;
-      case 2: return `\\boxed{${body}`; // unclosed
-      case 3: return `\\boxed{${body}}}`;
-      default: return `\\boxed{${body}}`;
+      case 0:
+        return `\\boxed {${body}}`;
+      case 1:
+        return `boxed{${body}}`;
+      case 2:
+        return `\\boxed{${body}`; // unclosed
+      case 3:
+        return `\\boxed{${body}}}`;
+      default:
+        return `\\boxed{${body}}`;
     }
   };
   const answerBody = (gold: string): string => {

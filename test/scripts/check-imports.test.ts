@@ -69,7 +69,9 @@ describe("checkImports", () => {
     const { checkImports } = await checker();
     const loose = checkImports(dir);
     expect(loose.forbidden).toEqual([edge("tools/lf/datasets.ts", "stages/sft/config.ts")]);
-    expect(loose.upward).toEqual(expect.arrayContaining([expect.objectContaining({ from: "llm/client.ts", to: "tools/lf/render.ts", fromLayer: 1, toLayer: 2 })]));
+    expect(loose.upward).toEqual(
+      expect.arrayContaining([expect.objectContaining({ from: "llm/client.ts", to: "tools/lf/render.ts", fromLayer: 1, toLayer: 2 })]),
+    );
     expect(loose.failed).toBe(true);
 
     // Without the forbidden import only the upward one is left: reported, failing only when strict.

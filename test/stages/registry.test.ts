@@ -44,7 +44,10 @@ describe("stage registry", () => {
   });
 
   it("path fields come from the modules: a stage's relative path is resolved, a hub id is left alone", () => {
-    const tree = resolvePaths({ stages: { eval: { benchmarks: { cflue: { path: "b/cflue.jsonl" } } }, deploy: { model: "Qwen/Qwen2.5-7B-Instruct" } } }, "/cfg") as {
+    const tree = resolvePaths(
+      { stages: { eval: { benchmarks: { cflue: { path: "b/cflue.jsonl" } } }, deploy: { model: "Qwen/Qwen2.5-7B-Instruct" } } },
+      "/cfg",
+    ) as {
       stages: { eval: { benchmarks: { cflue: { path: string } } }; deploy: { model: string } };
     };
     expect(tree.stages.eval.benchmarks.cflue.path).toBe("/cfg/b/cflue.jsonl");
@@ -55,7 +58,7 @@ describe("stage registry", () => {
     const two = {
       ...STAGE_MODULES[1]!,
       backends: { a: { tool: "tool_a", defaultCommand: ["a"], install: "" }, b: { tool: "tool_b", defaultCommand: ["b"], install: "" } },
-      backend: (config: ExperimentBase) => ((config.stages.sft as { backend?: string } | undefined)?.backend ?? "a"),
+      backend: (config: ExperimentBase) => (config.stages.sft as { backend?: string } | undefined)?.backend ?? "a",
     } satisfies StageModule;
     const config = (backend?: string) => ({ stages: { sft: backend ? { backend } : {} } }) as unknown as ExperimentBase;
     expect(backendOf(two, config()).tool).toBe("tool_a");

@@ -20,7 +20,10 @@ describe("resolveRelease", () => {
     const r = resolveRelease("verl", "0.6.2", LISTED)!;
     expect(r.release).toBe("0.6.1");
     expect(r.warning).toMatch(/verl 0\.6\.2 is not a listed release \(0\.3\.0\.post1 … 0\.7\.0\); checked against 0\.6\.1/);
-    expect(resolveRelease("LLaMA-Factory", "0.9.3.dev0", ["0.9.2", "0.9.3"])).toMatchObject({ release: "0.9.2", warning: expect.stringMatching(/0\.9\.3\.dev0/) });
+    expect(resolveRelease("LLaMA-Factory", "0.9.3.dev0", ["0.9.2", "0.9.3"])).toMatchObject({
+      release: "0.9.2",
+      warning: expect.stringMatching(/0\.9\.3\.dev0/),
+    });
   });
 
   it("older than every listed release: the oldest, with a warning; no number: undefined", () => {
@@ -59,8 +62,15 @@ describe("the committed inventories", () => {
   });
 
   it("each release file names its source and date", async () => {
-    for (const [tool, release] of [["verl", "0.3.0.post1"], ["llamafactory", "0.9.3"]] as const) {
-      const file = JSON.parse(await readFile(new URL(`src/tools/${tool}/releases/v${release}.json`, root), "utf8")) as { source: string; date: string; generated: string };
+    for (const [tool, release] of [
+      ["verl", "0.3.0.post1"],
+      ["llamafactory", "0.9.3"],
+    ] as const) {
+      const file = JSON.parse(await readFile(new URL(`src/tools/${tool}/releases/v${release}.json`, root), "utf8")) as {
+        source: string;
+        date: string;
+        generated: string;
+      };
       expect(file.source).toContain(`v${release}`);
       expect(file.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(file.generated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -75,7 +85,10 @@ describe("README compatibility matrix", () => {
       matrixSection(readme: string): string | undefined;
     };
     const read = async (path: string) => JSON.parse(await readFile(new URL(path, root), "utf8")) as unknown;
-    const indexOf = async (tool: string) => ({ ...(await read(`src/tools/${tool}/releases/index.json`) as object), ...(await read(`src/tools/${tool}/releases/history.json`) as object) });
+    const indexOf = async (tool: string) => ({
+      ...((await read(`src/tools/${tool}/releases/index.json`)) as object),
+      ...((await read(`src/tools/${tool}/releases/history.json`)) as object),
+    });
     const expected = lib.compatibilityMatrix(await indexOf("llamafactory"), await indexOf("verl"));
     const readme = await readFile(new URL("README.md", root), "utf8");
     expect(lib.matrixSection(readme)).toBe(expected);

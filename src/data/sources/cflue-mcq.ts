@@ -32,14 +32,26 @@ export async function* readCflueMcq(file: string): AsyncGenerator<CflueMcqItem> 
 export function toCflueMcq(file: string, index: number, line: number | undefined, record: Record<string, unknown>): CflueMcqItem {
   const f = new FieldReader(file, { index, line }, record);
   const task = f.string("task");
-  if (!(CFLUE_MCQ_TASKS as readonly string[]).includes(task)) throw f.fail(`unknown task ${JSON.stringify(task)}; expected one of ${CFLUE_MCQ_TASKS.join(", ")}`, "task");
+  if (!(CFLUE_MCQ_TASKS as readonly string[]).includes(task))
+    throw f.fail(`unknown task ${JSON.stringify(task)}; expected one of ${CFLUE_MCQ_TASKS.join(", ")}`, "task");
   const choices = readChoices(f);
-  const letters = f.string("answer").replace(/[\s,，、]/g, "").toUpperCase();
+  const letters = f
+    .string("answer")
+    .replace(/[\s,，、]/g, "")
+    .toUpperCase();
   if (!/^[A-Z]+$/.test(letters)) throw f.fail(`must be option letters such as "ABD", got ${JSON.stringify(record["answer"])}`, "answer");
   const answer = [...new Set(letters)].sort().join("");
   for (const l of answer) if (!(l in choices)) throw f.fail(`letter ${l} is not among the choices (${Object.keys(choices).join("")})`, "answer");
   if (task !== "多项选择题" && answer.length !== 1) throw f.fail(`a ${task} item needs exactly one letter, got ${answer}`, "answer");
-  const item: CflueMcqItem = { index, exam: f.string("名称"), task: task as CflueMcqTask, question: f.string("question"), choices, answer, analysis: f.optionalString("analysis") ?? null };
+  const item: CflueMcqItem = {
+    index,
+    exam: f.string("名称"),
+    task: task as CflueMcqTask,
+    question: f.string("question"),
+    choices,
+    answer,
+    analysis: f.optionalString("analysis") ?? null,
+  };
   const subject = f.optionalString("科目");
   const chapter = f.optionalString("章节");
   if (subject !== undefined) item.subject = subject;

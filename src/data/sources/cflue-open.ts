@@ -24,7 +24,8 @@ export function toCflueOpen(file: string, index: number, line: number | undefine
   const history = record["history"] ?? [];
   if (!Array.isArray(history)) throw f.fail(`must be a list of [question, answer] pairs, got ${typeOf(history)}`, "history");
   const pairs = history.map((turn, i): [string, string] => {
-    if (!Array.isArray(turn) || turn.length !== 2 || typeof turn[0] !== "string" || typeof turn[1] !== "string") throw f.fail("must be a [question, answer] pair of strings", `history[${i}]`);
+    if (!Array.isArray(turn) || turn.length !== 2 || typeof turn[0] !== "string" || typeof turn[1] !== "string")
+      throw f.fail("must be a [question, answer] pair of strings", `history[${i}]`);
     return [turn[0], turn[1]];
   });
   return {

@@ -57,7 +57,8 @@ export function toComplianceDialogue(file: string, index: number, line: number |
     const check: ComplianceCheck = { id: c.string("id"), description: c.string("description") };
     const result = c.optionalString("result");
     if (result !== undefined) {
-      if (!(CHECK_RESULTS as readonly string[]).includes(result)) throw c.fail(`must be one of ${CHECK_RESULTS.join(", ")}, got ${JSON.stringify(result)}`, "result");
+      if (!(CHECK_RESULTS as readonly string[]).includes(result))
+        throw c.fail(`must be one of ${CHECK_RESULTS.join(", ")}, got ${JSON.stringify(result)}`, "result");
       check.result = result as CheckResult;
     }
     const reasoning = c.optionalString("reasoning");
@@ -70,10 +71,12 @@ export function toComplianceDialogue(file: string, index: number, line: number |
     ids.add(c.id);
   }
   const verdict = f.string("verdict");
-  if (!(COMPLIANCE_VERDICTS as readonly string[]).includes(verdict)) throw f.fail(`must be one of ${COMPLIANCE_VERDICTS.join(", ")}, got ${JSON.stringify(verdict)}`, "verdict");
+  if (!(COMPLIANCE_VERDICTS as readonly string[]).includes(verdict))
+    throw f.fail(`must be one of ${COMPLIANCE_VERDICTS.join(", ")}, got ${JSON.stringify(verdict)}`, "verdict");
   const failed = checks.filter((c) => c.result === "fail");
   if (verdict === "compliant" && failed.length > 0) throw f.fail(`is "compliant" but check ${failed[0]!.id} failed`, "verdict");
-  if (verdict === "violation" && checks.length > 0 && checks.every((c) => c.result !== undefined) && failed.length === 0) throw f.fail('is "violation" but no check failed', "verdict");
+  if (verdict === "violation" && checks.length > 0 && checks.every((c) => c.result !== undefined) && failed.length === 0)
+    throw f.fail('is "violation" but no check failed', "verdict");
   const item: ComplianceDialogue = { index, id: id!, dialogue, checks, verdict: verdict as ComplianceVerdict };
   if (f.has("traces")) {
     item.traces = list(f, "traces", (t): AgentTrace => {

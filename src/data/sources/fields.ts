@@ -50,10 +50,10 @@ export class FieldReader {
   /** Reader for a nested object, reporting fields as `parent.child`. */
   nested(field: string): FieldReader {
     const inner = this.object(field);
-    const parent = this;
+    const parentFail = this.fail.bind(this);
     return new (class extends FieldReader {
       override fail(message: string, sub?: string): Error {
-        return parent.fail(message, sub ? `${field}.${sub}` : field);
+        return parentFail(message, sub ? `${field}.${sub}` : field);
       }
     })(this.file, this.ref, inner);
   }

@@ -38,7 +38,14 @@ export function toFinQa(file: string, index: number, line: number | undefined, r
   if (!Array.isArray(table)) throw f.fail(table === undefined ? "missing" : `must be a list of rows, got ${typeOf(table)}`, "table");
   const rows = table.map((row, i) => f.stringArray(`table[${i}]`, row));
   const qa = f.nested("qa");
-  const item: FinQaItem = { index, id: id!, preText: f.stringArray("pre_text"), postText: f.stringArray("post_text"), table: rows, question: qa.string("question") };
+  const item: FinQaItem = {
+    index,
+    id: id!,
+    preText: f.stringArray("pre_text"),
+    postText: f.stringArray("post_text"),
+    table: rows,
+    question: qa.string("question"),
+  };
   const answer = qa.optionalString("answer");
   if (answer !== undefined) item.answer = answer;
   const program = qa.optionalString("program");

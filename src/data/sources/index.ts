@@ -17,6 +17,14 @@ export {
   type DialogueTurn,
   type AgentTrace,
 } from "./compliance.js";
-export { readDianjinR1Sft, readAlpacaSft, dianjinR1SftFile, DIANJIN_R1_SFT_FILES, DIANJIN_R1_SFT_NAMES, type DianjinR1SftName, type SftRecord } from "./dianjin-r1.js";
+export {
+  readDianjinR1Sft,
+  readAlpacaSft,
+  dianjinR1SftFile,
+  DIANJIN_R1_SFT_FILES,
+  DIANJIN_R1_SFT_NAMES,
+  type DianjinR1SftName,
+  type SftRecord,
+} from "./dianjin-r1.js";
 export { recordError, recordPath, type RecordRef } from "./problems.js";
 export { collect } from "./collect.js";

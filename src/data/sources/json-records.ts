@@ -14,8 +14,17 @@ export interface RawRecord {
   value: Record<string, unknown>;
 }
 
-const LF = 0x0a, CR = 0x0d, SP = 0x20, TAB = 0x09, QUOTE = 0x22, BACKSLASH = 0x5c;
-const OPEN_OBJ = 0x7b, CLOSE_OBJ = 0x7d, OPEN_ARR = 0x5b, CLOSE_ARR = 0x5d, COMMA = 0x2c;
+const LF = 0x0a,
+  CR = 0x0d,
+  SP = 0x20,
+  TAB = 0x09,
+  QUOTE = 0x22,
+  BACKSLASH = 0x5c;
+const OPEN_OBJ = 0x7b,
+  CLOSE_OBJ = 0x7d,
+  OPEN_ARR = 0x5b,
+  CLOSE_ARR = 0x5d,
+  COMMA = 0x2c;
 
 export interface ReadJsonOptions {
   /** Read size; only tests change it (to put chunk boundaries inside records and characters). */

@@ -11,7 +11,9 @@ export interface RecordRef {
 }
 
 export function recordPath(ref: RecordRef, field?: string): string {
-  const where = [ref.id !== undefined ? `id ${JSON.stringify(ref.id)}` : undefined, ref.line !== undefined ? `line ${ref.line}` : undefined].filter(Boolean).join(", ");
+  const where = [ref.id !== undefined ? `id ${JSON.stringify(ref.id)}` : undefined, ref.line !== undefined ? `line ${ref.line}` : undefined]
+    .filter(Boolean)
+    .join(", ");
   return `record ${ref.index}${where ? ` (${where})` : ""}${field ? ` field ${field}` : ""}`;
 }
 

@@ -93,7 +93,8 @@ class Parser {
       this.pos++;
     }
     const quote = this.s[this.pos];
-    if (quote !== "'" && quote !== '"') throw this.fail(this.atEnd() ? "text ends where a string was expected" : "expected a quoted string (only string keys and values are supported)");
+    if (quote !== "'" && quote !== '"')
+      throw this.fail(this.atEnd() ? "text ends where a string was expected" : "expected a quoted string (only string keys and values are supported)");
     if (this.s.startsWith(quote.repeat(3), this.pos)) throw this.fail("triple-quoted strings are not supported");
     const start = this.pos;
     this.pos++;

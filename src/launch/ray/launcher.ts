@@ -89,7 +89,13 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
     },
 
     async find(launchId, hint): Promise<Job | undefined> {
-      const record: JobRecord = { launcher: "ray", id: launchId, logFile: resolve(hint.logFile), submittedAt: new Date().toISOString(), extra: { address: options.address } };
+      const record: JobRecord = {
+        launcher: "ray",
+        id: launchId,
+        logFile: resolve(hint.logFile),
+        submittedAt: new Date().toISOString(),
+        extra: { address: options.address },
+      };
       const alive = await this.liveness(record);
       return alive.alive ? this.reattach(record) : undefined;
     },

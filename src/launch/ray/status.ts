@@ -4,9 +4,7 @@ import type { JobState } from "../types.js";
 
 export type RayJobStatus = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
 
-export type RayStatusReading =
-  | { found: true; status: RayJobStatus | string; message?: string }
-  | { found: false };
+export type RayStatusReading = { found: true; status: RayJobStatus | string; message?: string } | { found: false };
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 

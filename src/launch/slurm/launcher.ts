@@ -141,7 +141,13 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
         .find(([id, state]) => id && state && !/^(COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE)/.test(state));
       if (!active) return undefined;
       const extra: SlurmRecordExtra = { script: "", jobName: launchId, outputDir: jobDir, launchId };
-      const record: JobRecord = { launcher: "slurm", id: active[0]!, logFile: resolve(hint.logFile), submittedAt: new Date().toISOString(), extra: { ...extra } };
+      const record: JobRecord = {
+        launcher: "slurm",
+        id: active[0]!,
+        logFile: resolve(hint.logFile),
+        submittedAt: new Date().toISOString(),
+        extra: { ...extra },
+      };
       return new SlurmJob(record, context, await LineReader.fromEnd(record.logFile));
     },
 

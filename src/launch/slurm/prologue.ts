@@ -58,7 +58,7 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     "# The batch script runs on the first node of the allocation, which is the head node.",
     'head_node=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n1)',
     "# NodeAddr is how Slurm itself reaches the node (its hostname unless the admin set an address).",
-    'head_addr=$(scontrol show node "$head_node" | sed -n \'s/.*NodeAddr=\\([^ ]*\\).*/\\1/p\' | head -n1)',
+    "head_addr=$(scontrol show node \"$head_node\" | sed -n 's/.*NodeAddr=\\([^ ]*\\).*/\\1/p' | head -n1)",
     'export MASTER_ADDR="${head_addr:-$head_node}"',
     `export MASTER_PORT=${shellQuote(String(port))}`,
     'export NNODES="$SLURM_NNODES"',

@@ -17,8 +17,7 @@ export function renderRaySlurmScript(job: RaySlurmJob): string {
   const cpus = job.ray?.cpusPerNode;
   const resources = [`--num-gpus=${gpus}`, ...(cpus ? [`--num-cpus=${cpus}`] : [])];
   // Ray steps share the allocation with each other and with the trainer, hence --overlap.
-  const step = (where: string) =>
-    ["srun", "--overlap", "--nodes=1", "--ntasks=1", `-w "${where}"`, ...srunExtras(job)].join(" ");
+  const step = (where: string) => ["srun", "--overlap", "--nodes=1", "--ntasks=1", `-w "${where}"`, ...srunExtras(job)].join(" ");
 
   const cleanup = [
     'if [ "${#ray_steps[@]}" -gt 0 ]; then',

@@ -9,7 +9,10 @@ export interface Submitted {
 
 /** `--parsable` prints `id` or `id;cluster`; older or wrapped sbatch may print "Submitted batch job id". */
 export function parseSbatchOutput(stdout: string): Submitted {
-  const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines.at(-1) ?? "";
   const parsable = /^(\d+(?:_\d+)?)(?:;(\S+))?$/.exec(last);
   if (parsable) return parsable[2] ? { jobId: parsable[1]!, cluster: parsable[2] } : { jobId: parsable[1]! };

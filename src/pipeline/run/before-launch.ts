@@ -16,11 +16,20 @@ export async function setAsideBeforeLaunch(record: LaunchRecord, emit: EventSink
   if (record.action === "run") {
     if ((await readdir(output).catch(() => [])).length) await moveAside([output], aside, record.setAsideLabel ?? "superseded");
   } else {
-    await moveAside(record.incomplete.map((c) => c.path), aside, "incomplete");
+    await moveAside(
+      record.incomplete.map((c) => c.path),
+      aside,
+      "incomplete",
+    );
   }
   const keep = record.context.config.keep_set_aside;
   for (const removed of await pruneSetAside(aside, keep)) {
-    emit({ type: "log", stage: record.name, level: "info", message: `removed set-aside ${removed.path} (${formatBytes(removed.bytes)}; keep_set_aside: ${keep})` });
+    emit({
+      type: "log",
+      stage: record.name,
+      level: "info",
+      message: `removed set-aside ${removed.path} (${formatBytes(removed.bytes)}; keep_set_aside: ${keep})`,
+    });
   }
 }
 
@@ -30,7 +39,12 @@ export async function warnLowDisk(record: LaunchRecord, emit: EventSink): Promis
   if (!each) return;
   const free = await freeBytes(record.context.paths.output);
   if (free !== undefined && free < 3 * each) {
-    emit({ type: "log", stage: record.name, level: "warn", message: `only ${formatBytes(free)} free where checkpoints go; one checkpoint is about ${formatBytes(each)} (less than 3 checkpoints' worth)` });
+    emit({
+      type: "log",
+      stage: record.name,
+      level: "warn",
+      message: `only ${formatBytes(free)} free where checkpoints go; one checkpoint is about ${formatBytes(each)} (less than 3 checkpoints' worth)`,
+    });
   }
 }
 

@@ -34,7 +34,11 @@ export async function outputsProblem(record: LaunchRecord): Promise<FailureCause
   const verified = await record.definition.verifyOutputs?.(record.context);
   if (verified) return verified;
   if (await record.definition.outputsComplete(record.context)) return undefined;
-  return { id: "outputs-incomplete", summary: "the tool exited 0 but its outputs are missing or incomplete", hint: "look at the log; the tool may have skipped its work" };
+  return {
+    id: "outputs-incomplete",
+    summary: "the tool exited 0 but its outputs are missing or incomplete",
+    hint: "look at the log; the tool may have skipped its work",
+  };
 }
 
 /** A new attempt starts without the last one's job, failure and end. */

@@ -20,7 +20,13 @@ export async function runInProcess(run: Run, record: LaunchRecord, attempt: numb
   const log = createWriteStream(logFile, { flags: "a" });
   const secrets = secretValues(run.env);
   emit({ type: "stage-start", stage: record.name, action: record.action === "resume" ? "resume" : "run", reason: record.reason, attempt });
-  await store.updateStage(record.name, () => ({ status: "running", key: record.key, keyInputs: record.keyInputs, attempts: attempt, startedAt: new Date().toISOString() }));
+  await store.updateStage(record.name, () => ({
+    status: "running",
+    key: record.key,
+    keyInputs: record.keyInputs,
+    attempts: attempt,
+    startedAt: new Date().toISOString(),
+  }));
   try {
     await record.definition.runInProcess!(record.context, record.render, {
       signal: run.options.signal,

@@ -143,7 +143,11 @@ async function failureFromLog(record: LaunchRecord, outcome: JobOutcome, logFile
   const tail = await tailLines(logFile, 400);
   const cause: FailureCause =
     outcome.state === "hang"
-      ? { id: "hang", summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`, hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow" }
+      ? {
+          id: "hang",
+          summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`,
+          hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow",
+        }
       : (record.definition.classify(tail.join("\n")) ?? describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
 }

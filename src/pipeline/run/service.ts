@@ -54,7 +54,12 @@ export async function settleServices(run: Run, results: StageResult[]): Promise<
     if (options.detach || serviceKept(record.definition, plan.loaded.config)) continue;
     const alone = selected.length === 1 && selected[0]!.name === record.name;
     if (alone) {
-      options.onEvent?.({ type: "log", stage: record.name, level: "info", message: "running in the foreground; Ctrl-C stops it (use --detach to leave it running)" });
+      options.onEvent?.({
+        type: "log",
+        stage: record.name,
+        level: "info",
+        message: "running in the foreground; Ctrl-C stops it (use --detach to leave it running)",
+      });
       await job.wait({ signal: options.signal });
     }
     await job.cancel();

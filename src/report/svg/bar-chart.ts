@@ -32,7 +32,9 @@ export function renderBarChart(o: BarChartOptions): string {
   const box = plotBox(width, height);
   const series = o.series.map((s, i) => ({ ...s, color: s.color ?? CHART_DEFAULTS.palette[i % CHART_DEFAULTS.palette.length]! }));
   const values = series.flatMap((s) => s.values).filter((v): v is number => v !== undefined && Number.isFinite(v));
-  const description = series.map((s) => `${s.name}: ${s.values.map((v, k) => `${o.categories[k] ?? k} ${v === undefined ? MISSING : v.toFixed(2)}`).join(", ")}`).join("; ");
+  const description = series
+    .map((s) => `${s.name}: ${s.values.map((v, k) => `${o.categories[k] ?? k} ${v === undefined ? MISSING : v.toFixed(2)}`).join(", ")}`)
+    .join("; ");
   const out: string[] = [svgOpen(o.id, width, height, o.title, description || "no data")];
 
   const yTicks = niceTicks(Math.min(0, ...values), o.yMax ?? Math.max(1, ...values), 6);
@@ -44,7 +46,9 @@ export function renderBarChart(o: BarChartOptions): string {
   const barWidth = Math.min(36, (groupWidth * 0.75) / Math.max(1, series.length));
   o.categories.forEach((category, c) => {
     const groupLeft = box.left + c * groupWidth + (groupWidth - barWidth * series.length) / 2;
-    out.push(`<text class="category" x="${px(box.left + (c + 0.5) * groupWidth)}" y="${box.bottom + 18}" text-anchor="middle" fill="${CHART_DEFAULTS.textColor}">${escapeXml(category)}</text>`);
+    out.push(
+      `<text class="category" x="${px(box.left + (c + 0.5) * groupWidth)}" y="${box.bottom + 18}" text-anchor="middle" fill="${CHART_DEFAULTS.textColor}">${escapeXml(category)}</text>`,
+    );
     series.forEach((s, k) => {
       const v = s.values[c];
       const x = groupLeft + k * barWidth;
@@ -59,7 +63,9 @@ export function renderBarChart(o: BarChartOptions): string {
         `<rect class="bar" data-series="${escapeXml(s.name)}" data-category="${escapeXml(category)}" data-value="${v}" ` +
           `x="${px(x + 1)}" y="${px(Math.min(top, base))}" width="${px(barWidth - 2)}" height="${px(Math.abs(base - top))}" fill="${escapeXml(s.color)}"/>`,
       );
-      out.push(`<text class="value" x="${cx}" y="${px(Math.min(top, base) - 4)}" text-anchor="middle" font-size="10" fill="${CHART_DEFAULTS.textColor}">${v.toFixed(1)}</text>`);
+      out.push(
+        `<text class="value" x="${cx}" y="${px(Math.min(top, base) - 4)}" text-anchor="middle" font-size="10" fill="${CHART_DEFAULTS.textColor}">${v.toFixed(1)}</text>`,
+      );
     });
   });
   if (values.length === 0) out.push(emptyMessage(box, o.emptyText ?? "No scores yet"));

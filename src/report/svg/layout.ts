@@ -66,10 +66,14 @@ export function yAxis(box: PlotBox, ticks: Ticks, toY: (v: number) => number, la
   for (const v of ticks.values) {
     const y = px(toY(v));
     parts.push(`<line x1="${box.left}" x2="${box.right}" y1="${y}" y2="${y}" stroke="${CHART_DEFAULTS.gridColor}" stroke-width="1"/>`);
-    parts.push(`<text x="${box.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="${CHART_DEFAULTS.axisColor}">${escapeXml(formatTick(v, ticks.step))}</text>`);
+    parts.push(
+      `<text x="${box.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="${CHART_DEFAULTS.axisColor}">${escapeXml(formatTick(v, ticks.step))}</text>`,
+    );
   }
   const cy = px((box.top + box.bottom) / 2);
-  parts.push(`<text x="16" y="${cy}" transform="rotate(-90 16 ${cy})" text-anchor="middle" dominant-baseline="middle" fill="${CHART_DEFAULTS.textColor}">${escapeXml(label)}</text>`);
+  parts.push(
+    `<text x="16" y="${cy}" transform="rotate(-90 16 ${cy})" text-anchor="middle" dominant-baseline="middle" fill="${CHART_DEFAULTS.textColor}">${escapeXml(label)}</text>`,
+  );
   return `<g class="y-axis">${parts.join("")}</g>`;
 }
 

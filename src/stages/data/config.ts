@@ -19,7 +19,10 @@ const hubSchema = z
   .strict();
 
 /** A local file (relative to the experiment file) or a file downloaded from a dataset hub. */
-const sourceSchema = z.union([z.string().min(1), z.object({ hub: hubSchema.refine((h) => h.file !== undefined, { message: "a hub source needs `file` (the path inside the dataset repository)" }) }).strict()]);
+const sourceSchema = z.union([
+  z.string().min(1),
+  z.object({ hub: hubSchema.refine((h) => h.file !== undefined, { message: "a hub source needs `file` (the path inside the dataset repository)" }) }).strict(),
+]);
 
 const endpointSchema = z
   .object({
@@ -28,7 +31,10 @@ const endpointSchema = z
     /** OpenAI-compatible base URL, e.g. https://api.deepseek.com/v1 or http://127.0.0.1:8000/v1. */
     base_url: z.string().url(),
     /** NAME of the environment variable holding the API key (never the key itself). */
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional(),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")
+      .optional(),
     /** Price per 1M tokens, for the cost line in the log. */
     cost_per_1m: z.object({ prompt: z.number().nonnegative(), completion: z.number().nonnegative() }).strict().optional(),
     /** Sampling fields sent with every request of this role (temperature, top_p, max_tokens, ...). */
@@ -122,8 +128,14 @@ export const dataStageSchema = z
     /** How hub downloads are run (argv prefix). */
     hub_cli: z
       .object({
-        huggingface: z.array(z.string().min(1)).min(1).default([...RECIPE_DEFAULTS.hubCli.huggingface]),
-        modelscope: z.array(z.string().min(1)).min(1).default([...RECIPE_DEFAULTS.hubCli.modelscope]),
+        huggingface: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...RECIPE_DEFAULTS.hubCli.huggingface]),
+        modelscope: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...RECIPE_DEFAULTS.hubCli.modelscope]),
       })
       .strict()
       .default({ huggingface: [...RECIPE_DEFAULTS.hubCli.huggingface], modelscope: [...RECIPE_DEFAULTS.hubCli.modelscope] }),
@@ -133,8 +145,14 @@ export const dataStageSchema = z
   .strict()
   .superRefine((data, ctx) => {
     const hasSources = data.sources !== undefined && Object.values(data.sources).some((s) => s !== undefined);
-    if (data.released !== undefined && hasSources) ctx.addIssue({ code: "custom", path: ["released"], message: "use either `released` (the released files as they are) or `sources` (build with the recipe), not both" });
-    if (data.released === undefined && !hasSources) ctx.addIssue({ code: "custom", path: ["sources"], message: "give at least one source (cflue_mcq, cflue_open, finqa, compliance) or `released`" });
+    if (data.released !== undefined && hasSources)
+      ctx.addIssue({
+        code: "custom",
+        path: ["released"],
+        message: "use either `released` (the released files as they are) or `sources` (build with the recipe), not both",
+      });
+    if (data.released === undefined && !hasSources)
+      ctx.addIssue({ code: "custom", path: ["sources"], message: "give at least one source (cflue_mcq, cflue_open, finqa, compliance) or `released`" });
     if (!hasSources) return;
     const need = (role: keyof typeof data.endpoints, why: string) => {
       if (!data.endpoints[role]) ctx.addIssue({ code: "custom", path: ["endpoints", role], message: `required: ${why}` });
@@ -143,7 +161,8 @@ export const dataStageSchema = z
     need("distill", "every source is distilled");
     if (s.cflue_open || s.finqa || (s.cflue_mcq && data.convert_fraction > 0)) need("judge", "open-ended and FinQA answers are judged against the reference");
     if (s.cflue_mcq && data.convert_fraction > 0) need("convert", "convert_fraction > 0 converts multiple-choice items to open-ended ones");
-    if (data.filter.ambiguity_check && (s.cflue_mcq || s.cflue_open)) need("check", "filter.ambiguity_check asks a model whether CFLUE items are ambiguous (or set it to false)");
+    if (data.filter.ambiguity_check && (s.cflue_mcq || s.cflue_open))
+      need("check", "filter.ambiguity_check asks a model whether CFLUE items are ambiguous (or set it to false)");
   });
 
 export type DataStageConfig = z.infer<typeof dataStageSchema>;

@@ -49,7 +49,10 @@ function shippedPromptHashes(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of PROMPT_NAMES) {
     try {
-      out[name] = createHash("sha256").update(readFileSync(shippedPromptPath(name))).digest("hex").slice(0, 16);
+      out[name] = createHash("sha256")
+        .update(readFileSync(shippedPromptPath(name)))
+        .digest("hex")
+        .slice(0, 16);
     } catch {
       out[name] = "missing";
     }
@@ -95,14 +98,20 @@ export const dataStage = {
   placement: "single-node",
   needs: [],
   backends: {
-    python: { tool: "python", defaultCommand: ["python3"], install: "no tool needed; hub sources need `pip install -U huggingface_hub` or `pip install modelscope`" },
+    python: {
+      tool: "python",
+      defaultCommand: ["python3"],
+      install: "no tool needed; hub sources need `pip install -U huggingface_hub` or `pip install modelscope`",
+    },
   },
 
   render(ctx): StageRender {
     const data = dataConfig(ctx);
     // How fast or how it is fetched does not change what is built (journal keys hold the requests themselves).
     const { concurrency: _concurrency, hub_cli: _hubCli, fingerprint: _fingerprint, timeouts: _timeouts, ...keyed } = data;
-    const endpoints = Object.fromEntries(Object.entries(data.endpoints).map(([role, ep]) => [role, ep && { ...ep, cost_per_1m: undefined, timeouts: undefined, stream: undefined }]));
+    const endpoints = Object.fromEntries(
+      Object.entries(data.endpoints).map(([role, ep]) => [role, ep && { ...ep, cost_per_1m: undefined, timeouts: undefined, stream: undefined }]),
+    );
     return {
       files: {},
       argv: [],
@@ -123,7 +132,10 @@ export const dataStage = {
         const why = await peekSource(name, s);
         if (why) problems.push({ path: `stages.data.sources.${name}`, message: why });
       } else if (!(await which(data.hub_cli[s.hub.provider][0]!))) {
-        problems.push({ path: `stages.data.hub_cli.${s.hub.provider}`, message: `\`${data.hub_cli[s.hub.provider][0]}\` is not on PATH (needed to download ${s.hub.id}); install it or point stages.data.hub_cli.${s.hub.provider} at it` });
+        problems.push({
+          path: `stages.data.hub_cli.${s.hub.provider}`,
+          message: `\`${data.hub_cli[s.hub.provider][0]}\` is not on PATH (needed to download ${s.hub.id}); install it or point stages.data.hub_cli.${s.hub.provider} at it`,
+        });
       } else {
         // Downloaded earlier: check it like a local file.
         const local = sourcePath(s, downloadRoot(ctx));
@@ -133,7 +145,11 @@ export const dataStage = {
     }
     if (typeof data.released === "string") {
       const missing = await missingReleaseFiles(data.released);
-      for (const file of missing) problems.push({ path: "stages.data.released", message: `${file} does not exist (expected the DianJin-R1-Data layout: train/cflue_mcq.json, train/cflue_oe.json, train/fin_qa.json)` });
+      for (const file of missing)
+        problems.push({
+          path: "stages.data.released",
+          message: `${file} does not exist (expected the DianJin-R1-Data layout: train/cflue_mcq.json, train/cflue_oe.json, train/fin_qa.json)`,
+        });
       if (!missing.length) {
         for (const name of DIANJIN_R1_SFT_NAMES) {
           try {
@@ -146,7 +162,10 @@ export const dataStage = {
         }
       }
     } else if (data.released !== undefined && !(await which(data.hub_cli[data.released.hub.provider][0]!))) {
-      problems.push({ path: `stages.data.hub_cli.${data.released.hub.provider}`, message: `\`${data.hub_cli[data.released.hub.provider][0]}\` is not on PATH (needed to download ${data.released.hub.id})` });
+      problems.push({
+        path: `stages.data.hub_cli.${data.released.hub.provider}`,
+        message: `\`${data.hub_cli[data.released.hub.provider][0]}\` is not on PATH (needed to download ${data.released.hub.id})`,
+      });
     }
     const probes: EndpointCheck[] = [];
     for (const role of usedRoles(data)) {
@@ -154,7 +173,8 @@ export const dataStage = {
       if (!ep) continue;
       const path = `stages.data.endpoints.${ep === data.endpoints[role] ? role : "convert"}`;
       const apiKey = ep.api_key_env ? process.env[ep.api_key_env] : undefined;
-      if (ep.api_key_env && !apiKey) problems.push({ path: `${path}.api_key_env`, message: `environment variable ${ep.api_key_env} is not set (the API key is read from it)` });
+      if (ep.api_key_env && !apiKey)
+        problems.push({ path: `${path}.api_key_env`, message: `environment variable ${ep.api_key_env} is not set (the API key is read from it)` });
       else probes.push({ path, target: { baseUrl: ep.base_url, model: ep.model, ...(apiKey ? { apiKey } : {}) } });
     }
     // Every endpoint answers, takes the key and serves the model, before any request is sent.
@@ -180,7 +200,9 @@ export const dataStage = {
   classify: () => undefined,
 
   async runInProcess(ctx, _render, io) {
-    await (await import("./recipe/build.js")).buildData({
+    await (
+      await import("./recipe/build.js")
+    ).buildData({
       config: dataConfig(ctx),
       outputDir: ctx.paths.output,
       downloadRoot: downloadRoot(ctx),
@@ -191,7 +213,16 @@ export const dataStage = {
         if (!line.startsWith("retry ")) io.emit({ type: "log", stage: "data", level: "info", message: line });
       },
       onProgress: (step, p) => io.emit({ type: "progress", stage: "data", step: p.done, total: p.total, metrics: { [`${step}_failed`]: p.failed } }),
-      onRetry: (e) => io.emit({ type: "retry", stage: "data", attempt: e.attempt, reason: e.reason, waitMs: e.delayMs, model: e.model, ...(e.status ? { status: e.status } : {}) }),
+      onRetry: (e) =>
+        io.emit({
+          type: "retry",
+          stage: "data",
+          attempt: e.attempt,
+          reason: e.reason,
+          waitMs: e.delayMs,
+          model: e.model,
+          ...(e.status ? { status: e.status } : {}),
+        }),
       ...heartbeatFromEnv(io.env),
     });
   },
@@ -203,7 +234,13 @@ async function complianceTracesProblem(data: DataStageConfig): Promise<Problem[]
   const { readComplianceDialogues } = await import("../../data/sources/index.js");
   try {
     for await (const d of readComplianceDialogues(s)) {
-      if (d.traces?.length) return [{ path: "stages.data.endpoints.merge", message: `dialogue ${d.id} has multi-agent traces to merge; set endpoints.merge (or endpoints.convert, which merge falls back to)` }];
+      if (d.traces?.length)
+        return [
+          {
+            path: "stages.data.endpoints.merge",
+            message: `dialogue ${d.id} has multi-agent traces to merge; set endpoints.merge (or endpoints.convert, which merge falls back to)`,
+          },
+        ];
     }
   } catch {
     // Bad records are reported by the source check.

@@ -36,7 +36,15 @@ function servedName(ctx: StageContext): string {
 async function serveCommands(ctx: StageContext): Promise<ServeCommand[]> {
   const deploy = deployConfig(ctx);
   const gpus = ctx.config.cluster.gpus ?? Array.from({ length: ctx.config.cluster.gpus_per_node }, (_, i) => i);
-  const plan = await planReplicas({ gpus, tensorParallelSize: deploy.tensor_parallel_size, replicas: deploy.replicas, host: deploy.host, basePort: deploy.port, stage: "deploy", configKey: "stages.deploy" });
+  const plan = await planReplicas({
+    gpus,
+    tensorParallelSize: deploy.tensor_parallel_size,
+    replicas: deploy.replicas,
+    host: deploy.host,
+    basePort: deploy.port,
+    stage: "deploy",
+    configKey: "stages.deploy",
+  });
   return renderReplicas(
     {
       model: modelPath(ctx),
@@ -99,7 +107,18 @@ export const deployStage = {
     const single = commands.length === 1 ? commands[0]! : undefined;
     const specFile = join(ctx.paths.rendered, "replicas.json");
     return {
-      files: single ? {} : { replicas: { path: specFile, content: `${JSON.stringify(commands.map((c) => ({ argv: c.argv, env: c.env })), null, 2)}\n` } },
+      files: single
+        ? {}
+        : {
+            replicas: {
+              path: specFile,
+              content: `${JSON.stringify(
+                commands.map((c) => ({ argv: c.argv, env: c.env })),
+                null,
+                2,
+              )}\n`,
+            },
+          },
       argv: single ? single.argv : [process.execPath, SUPERVISOR, specFile],
       env: { ...(single?.env ?? {}), ...ctx.config.tools.vllm?.env },
       ...(deploy.api_key_env ? { secretEnv: { VLLM_API_KEY: deploy.api_key_env } } : {}),
@@ -132,7 +151,14 @@ export const deployStage = {
     // A hub id is downloaded by vLLM; a model the merge stage will write in this run cannot be read yet.
     const model = modelPath(ctx);
     if (isAbsolute(model) && !isPromised(ctx, model)) {
-      problems.push(...(await serveConfigProblems({ model, tensorParallelSize: deploy.tensor_parallel_size, maxModelLen: deploy.max_model_len, configKey: "stages.deploy" })));
+      problems.push(
+        ...(await serveConfigProblems({
+          model,
+          tensorParallelSize: deploy.tensor_parallel_size,
+          maxModelLen: deploy.max_model_len,
+          configKey: "stages.deploy",
+        })),
+      );
     }
     if (deploy.api_key_env && !process.env[deploy.api_key_env]) {
       problems.push({ path: "stages.deploy.api_key_env", message: `environment variable ${deploy.api_key_env} is not set` });
@@ -165,7 +191,10 @@ export const deployStage = {
       const apiKey = deploy.api_key_env ? process.env[deploy.api_key_env] : undefined;
       await Promise.all(
         urls.map((baseUrl) =>
-          waitUntilReady({ baseUrl, model, pid: job.pid }, { timeoutMs: deploy.startup_timeout_minutes * 60_000, signal, logFile: job.logFile, apiKey, stage: "deploy", ...readyPolling() }),
+          waitUntilReady(
+            { baseUrl, model, pid: job.pid },
+            { timeoutMs: deploy.startup_timeout_minutes * 60_000, signal, logFile: job.logFile, apiKey, stage: "deploy", ...readyPolling() },
+          ),
         ),
       );
       return deployOutputs.make({ baseUrl: urls[0]!, baseUrls: urls.join(","), model, ...(deploy.api_key_env ? { apiKeyEnv: deploy.api_key_env } : {}) });

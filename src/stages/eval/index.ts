@@ -70,8 +70,12 @@ export const evalStage = {
       argv: [],
       env: {},
       keyInputs: {
-        stages: { eval: { ...rest, sampling: resolveSampling(cfg), ...(endpoint ? { endpoint: { model: endpoint.model } } : {}), prompt_version: PROMPT_VERSION } },
-        tools: wantedBenchmarks(cfg).some((b) => (EVAL_DEFAULTS.evalscopeBenchmarks as readonly string[]).includes(b)) ? { evalscope: { command: toolCommand(ctx.config, EVALSCOPE), version: ctx.config.tools.evalscope?.version } } : {},
+        stages: {
+          eval: { ...rest, sampling: resolveSampling(cfg), ...(endpoint ? { endpoint: { model: endpoint.model } } : {}), prompt_version: PROMPT_VERSION },
+        },
+        tools: wantedBenchmarks(cfg).some((b) => (EVAL_DEFAULTS.evalscopeBenchmarks as readonly string[]).includes(b))
+          ? { evalscope: { command: toolCommand(ctx.config, EVALSCOPE), version: ctx.config.tools.evalscope?.version } }
+          : {},
       },
       inputFiles: benchmarkFiles(cfg),
       fingerprint: "mtime",
@@ -85,7 +89,8 @@ export const evalStage = {
       const spec = cfg.benchmarks[b];
       if (spec && !(await pathExists(spec.path))) problems.push({ path: `stages.eval.benchmarks.${b}.path`, message: `file not found: ${spec.path}` });
     }
-    if (!cfg.endpoint && !deployConfig(ctx)) problems.push({ path: "stages.eval", message: "nothing to evaluate against: add stages.deploy (our vLLM server) or stages.eval.endpoint" });
+    if (!cfg.endpoint && !deployConfig(ctx))
+      problems.push({ path: "stages.eval", message: "nothing to evaluate against: add stages.deploy (our vLLM server) or stages.eval.endpoint" });
     for (const [path, name] of [
       ["stages.eval.endpoint.api_key_env", cfg.endpoint?.api_key_env],
       ["stages.eval.scoring.judge.api_key_env", cfg.scoring.judge?.api_key_env],
@@ -106,7 +111,10 @@ export const evalStage = {
     const maxLen = cfg.endpoint ? undefined : deployConfig(ctx)?.max_model_len;
     const maxTokens = resolveSampling(cfg).max_tokens as number;
     if (maxLen !== undefined && maxTokens >= maxLen) {
-      problems.push({ path: "stages.eval.sampling.max_tokens", message: `${maxTokens} leaves no room for the prompt under stages.deploy.max_model_len ${maxLen}; vLLM would refuse every request` });
+      problems.push({
+        path: "stages.eval.sampling.max_tokens",
+        message: `${maxTokens} leaves no room for the prompt under stages.deploy.max_model_len ${maxLen}; vLLM would refuse every request`,
+      });
     }
     return problems;
   },
@@ -139,7 +147,11 @@ export const evalStage = {
     if (!endpoint) {
       throw new StageError(
         "eval",
-        { id: "endpoint-unknown", summary: "no endpoint to evaluate: the deploy stage has not recorded a running server", hint: "run the deploy stage in the same command (`dianjin-train run <config>`), or set stages.eval.endpoint" },
+        {
+          id: "endpoint-unknown",
+          summary: "no endpoint to evaluate: the deploy stage has not recorded a running server",
+          hint: "run the deploy stage in the same command (`dianjin-train run <config>`), or set stages.eval.endpoint",
+        },
         {},
       );
     }

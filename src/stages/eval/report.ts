@@ -17,7 +17,10 @@ interface EvalSummaryFile {
 export async function evalReport({ paths, config, recorded }: ReportSource): Promise<ReportPart> {
   const scoresFile = recorded?.scores ?? join(paths.output, EVAL_FILES.scores);
   const evalScores = await readScores(scoresFile);
-  const summary = evalSummary(config.stages.eval as EvalStageConfig | undefined, await readJson<EvalSummaryFile>(join(dirname(scoresFile), EVAL_FILES.summary)));
+  const summary = evalSummary(
+    config.stages.eval as EvalStageConfig | undefined,
+    await readJson<EvalSummaryFile>(join(dirname(scoresFile), EVAL_FILES.summary)),
+  );
   return { evalScores: evalScores ?? {}, summary, sources: { eval: evalScores ? scoresFile : `no scores (${scoresFile} missing)` } };
 }
 

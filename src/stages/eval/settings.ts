@@ -57,12 +57,23 @@ export function splitUrls(list: string): string[] {
 export function resolveEndpoint(cfg: EvalStageConfig, deployOutputs: Partial<ServedEndpoint> | undefined): EvalEndpoint | undefined {
   if (cfg.endpoint) {
     const ep = cfg.endpoint;
-    return { baseUrls: splitUrls(ep.base_url), model: ep.model, ...(ep.api_key_env ? { apiKeyEnv: ep.api_key_env } : {}), timeouts: timeoutsFromSeconds(cfg.timeouts, ep.timeouts), ...(ep.stream !== undefined ? { stream: ep.stream } : {}) };
+    return {
+      baseUrls: splitUrls(ep.base_url),
+      model: ep.model,
+      ...(ep.api_key_env ? { apiKeyEnv: ep.api_key_env } : {}),
+      timeouts: timeoutsFromSeconds(cfg.timeouts, ep.timeouts),
+      ...(ep.stream !== undefined ? { stream: ep.stream } : {}),
+    };
   }
   // The deploy stage records server roots (for /health); the OpenAI API lives under /v1.
   const urls = splitUrls(deployOutputs?.baseUrls ?? deployOutputs?.baseUrl ?? "").map(withV1);
   if (!urls.length || !deployOutputs?.model) return undefined;
-  return { baseUrls: urls, model: deployOutputs.model, ...(deployOutputs.apiKeyEnv ? { apiKeyEnv: deployOutputs.apiKeyEnv } : {}), timeouts: timeoutsFromSeconds(cfg.timeouts) };
+  return {
+    baseUrls: urls,
+    model: deployOutputs.model,
+    ...(deployOutputs.apiKeyEnv ? { apiKeyEnv: deployOutputs.apiKeyEnv } : {}),
+    timeouts: timeoutsFromSeconds(cfg.timeouts),
+  };
 }
 
 function withV1(url: string): string {

@@ -109,20 +109,27 @@ function render(ctx: StageContext): StageRender {
   const fileLogger = verl.fileLogger;
   const metricsFile = join(ctx.paths.logs, "metrics.jsonl");
   const options = verlOptions(ctx);
-  const overrides = renderVerlOverrides({
-    options,
-    era: verlEra,
-    paths: { trainFiles: files.train, valFiles: files.val, modelPath: modelPath(ctx), rewardFile: placedReward(ctx), checkpointDir: ctx.paths.output },
-    rewardFunction: grpo.reward.name,
-    projectName: ctx.config.tracking.project ?? "dianjin-train",
-    experimentName: ctx.config.tracking.run_name ?? ctx.config.name,
-    trackers: ctx.config.tracking.backends,
-    fileLogger,
-    // verl writes latest_checkpointed_iteration.txt only after a checkpoint is whole, so `auto` always finds the newest
-    // complete one: after our own resume, and after Slurm requeues the same script.
-    resume: { mode: "auto" },
-  }, "stages.grpo");
-  const env = renderVerlEnv({ fileLoggerPath: fileLogger ? metricsFile : undefined, vllmAttentionBackend: grpo.vllm_attention_backend, extra: ctx.config.tools.verl?.env });
+  const overrides = renderVerlOverrides(
+    {
+      options,
+      era: verlEra,
+      paths: { trainFiles: files.train, valFiles: files.val, modelPath: modelPath(ctx), rewardFile: placedReward(ctx), checkpointDir: ctx.paths.output },
+      rewardFunction: grpo.reward.name,
+      projectName: ctx.config.tracking.project ?? "dianjin-train",
+      experimentName: ctx.config.tracking.run_name ?? ctx.config.name,
+      trackers: ctx.config.tracking.backends,
+      fileLogger,
+      // verl writes latest_checkpointed_iteration.txt only after a checkpoint is whole, so `auto` always finds the newest
+      // complete one: after our own resume, and after Slurm requeues the same script.
+      resume: { mode: "auto" },
+    },
+    "stages.grpo",
+  );
+  const env = renderVerlEnv({
+    fileLoggerPath: fileLogger ? metricsFile : undefined,
+    vllmAttentionBackend: grpo.vllm_attention_backend,
+    extra: ctx.config.tools.verl?.env,
+  });
   return {
     files: { reward: { path: placedReward(ctx), content: readReward(ctx) } },
     argv: [...toolCommand(ctx.config, VERL), ...overrides],
@@ -169,15 +176,20 @@ export const grpoStage = {
   async preflight(ctx): Promise<Problem[]> {
     const problems: Problem[] = [];
     const files = rlFiles(ctx);
-    if (!files) problems.push({ path: "stages.grpo.rl_data", message: "no RL data: set rl_data (train/val Parquet, or cflue_mcq to build it), or add a data stage" });
+    if (!files)
+      problems.push({ path: "stages.grpo.rl_data", message: "no RL data: set rl_data (train/val Parquet, or cflue_mcq to build it), or add a data stage" });
     else if (files.build) {
       if (!(await pathExists(files.build.cflue))) problems.push({ path: "stages.grpo.rl_data.cflue_mcq", message: `file not found: ${files.build.cflue}` });
     } else {
-      for (const split of ["train", "val"] as const) if (!(await inputAvailable(ctx, files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
+      for (const split of ["train", "val"] as const)
+        if (!(await inputAvailable(ctx, files[split]))) problems.push({ path: `stages.grpo.rl_data.${split}`, message: `file not found: ${files[split]}` });
     }
     const model = modelPath(ctx);
     if (model.startsWith("/") && !(await inputAvailable(ctx, join(model, "config.json")))) {
-      problems.push({ path: grpoConfig(ctx).model ? "stages.grpo.model" : "model.base", message: `${model} is not a model folder (no config.json); a hub id is written as org/name` });
+      problems.push({
+        path: grpoConfig(ctx).model ? "stages.grpo.model" : "model.base",
+        message: `${model} is not a model folder (no config.json); a hub id is written as org/name`,
+      });
     }
     if (!(await pathExists(rewardSource(ctx)))) problems.push({ path: "stages.grpo.reward.path", message: `file not found: ${rewardSource(ctx)}` });
     const latest = await findLatestCheckpoint(ctx.paths.output);
@@ -227,10 +239,18 @@ export const grpoStage = {
     const progress = (event: Extract<VerlEvent, { kind: "progress" }>) => {
       if (event.validationOnly) return;
       const metrics: Record<string, number> = {};
-      for (const [k, v] of Object.entries(event.metrics)) if (typeof v === "number" && /score\/mean|response_length\/mean|timing_s\/step$/.test(k)) metrics[k] = v;
+      for (const [k, v] of Object.entries(event.metrics))
+        if (typeof v === "number" && /score\/mean|response_length\/mean|timing_s\/step$/.test(k)) metrics[k] = v;
       const total = event.total ?? parser.total ?? event.step;
       const stepSeconds = event.metrics["timing_s/step"];
-      emit({ type: "progress", stage: "grpo", step: event.step, total, metrics, etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined });
+      emit({
+        type: "progress",
+        stage: "grpo",
+        step: event.step,
+        total,
+        metrics,
+        etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined,
+      });
     };
     return {
       onLine(line) {

@@ -28,7 +28,11 @@ export function rlFiles(ctx: StageContext): RlFiles | undefined {
 }
 
 /** Writes the train/val Parquet from the CFLUE file, dropping prompts over max_prompt_length (exact Qwen2.5 count). */
-export async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Parameters<NonNullable<StageModule["prepare"]>>[2]): Promise<{ train: number; val: number; dropped: number }> {
+export async function buildRlParquet(
+  ctx: StageContext,
+  files: RlFiles,
+  emit: Parameters<NonNullable<StageModule["prepare"]>>[2],
+): Promise<{ train: number; val: number; dropped: number }> {
   const build = files.build!;
   const { readCflueMcq } = await import("../../data/sources/index.js");
   const { cflueItemToRlRow, assignSplit, cflueSplitKey, loadPromptTemplate } = await import("../../data/rl-rows.js");
@@ -70,4 +74,3 @@ export async function buildRlParquet(ctx: StageContext, files: RlFiles, emit: Pa
   emit({ type: "log", stage: "grpo", level: "info", message });
   return counts;
 }
-

@@ -15,7 +15,8 @@ import { verlTarget } from "../../tools/verl/target.js";
 import type { MergerKind } from "../../tools/merge/render.js";
 import { isPromised } from "../../contract/promised.js";
 import { renderMerge, seedMergeScriptPath } from "../../tools/merge/render.js";
-import { verifyMergedModel, formatVerifyReport, mergeVerifyFailure } from "../../tools/merge/verify.js";
+import { verifyMergedModel } from "../../tools/merge/verify.js";
+import { formatVerifyReport, mergeVerifyFailure } from "../../tools/merge/verify-report.js";
 import { MERGE_DEFAULTS } from "../../tools/merge/defaults.js";
 
 function mergeConfig(ctx: StageContext): MergeStageConfig {
@@ -38,12 +39,18 @@ function mergerFor(ctx: StageContext): { merger: MergerKind; problems: Problem[]
   if (stated) {
     const problems =
       stated === "current" && !verl.modelMerger
-        ? [{ path: "stages.merge.merger", message: `python -m verl.model_merger was added in verl ${firstVerlReleaseWith("modelMerger")}; verl ${verl.release} has none — use merger: seed (the script shipped here)` }]
+        ? [
+            {
+              path: "stages.merge.merger",
+              message: `python -m verl.model_merger was added in verl ${firstVerlReleaseWith("modelMerger")}; verl ${verl.release} has none — use merger: seed (the script shipped here)`,
+            },
+          ]
         : [];
     return { merger: stated, problems, warnings: [] };
   }
   if (verl.known) return { merger: verl.modelMerger ? "current" : "seed", problems: [], warnings: [] };
-  const warning = "the verl version is not known (tools.verl.version not stated, not probed yet): using python -m verl.model_merger, which verl has from 0.4.1; state tools.verl.version or stages.merge.merger";
+  const warning =
+    "the verl version is not known (tools.verl.version not stated, not probed yet): using python -m verl.model_merger, which verl has from 0.4.1; state tools.verl.version or stages.merge.merger";
   return { merger: "current", problems: [], warnings: [warning] };
 }
 
@@ -53,7 +60,15 @@ function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems
   const { merger } = mergerFor(ctx);
   const prefix = toolCommand(ctx.config, VERL_MERGER);
   try {
-    const command = renderMerge({ stage: "merge", checkpointDir: checkpointDir(ctx), targetDir: ctx.paths.output, step: merge.step, merger, commandPrefix: prefix, python: python(ctx) });
+    const command = renderMerge({
+      stage: "merge",
+      checkpointDir: checkpointDir(ctx),
+      targetDir: ctx.paths.output,
+      step: merge.step,
+      merger,
+      commandPrefix: prefix,
+      python: python(ctx),
+    });
     return { argv: command.argv, step: command.checkpoint.step, problems: [] };
   } catch (error) {
     if (!(error instanceof PreflightError)) throw error;
@@ -100,7 +115,12 @@ export const mergeStage = {
   backends: { verl_merger: VERL_MERGER },
   rules: (config) =>
     config.stages.merge && !(config.stages.merge as MergeStageConfig).checkpoint_dir && !config.stages.grpo
-      ? [{ path: "stages.merge.checkpoint_dir", message: "the experiment has no grpo stage to merge from; say where verl's checkpoints are (trainer.default_local_dir)" }]
+      ? [
+          {
+            path: "stages.merge.checkpoint_dir",
+            message: "the experiment has no grpo stage to merge from; say where verl's checkpoints are (trainer.default_local_dir)",
+          },
+        ]
       : [],
 
   render(ctx): StageRender {
@@ -111,7 +131,10 @@ export const mergeStage = {
       files: {},
       argv,
       env: ctx.config.tools.verl_merger?.env ?? {},
-      keyInputs: { stages: { merge: { ...merge, merger, checkpoint_dir: checkpointDir(ctx), resolved_step: step } }, tools: { verl_merger: { command: argv.slice(0, 3) } } },
+      keyInputs: {
+        stages: { merge: { ...merge, merger, checkpoint_dir: checkpointDir(ctx), resolved_step: step } },
+        tools: { verl_merger: { command: argv.slice(0, 3) } },
+      },
       inputFiles: step !== undefined ? [join(checkpointDir(ctx), MERGE_DEFAULTS.trackerFile)] : [],
       fingerprint: "mtime",
       ...(warnings.length ? { warnings } : {}),

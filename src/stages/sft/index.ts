@@ -57,10 +57,15 @@ function lfRelease(ctx: StageContext): { release?: string; warnings: string[] } 
   const version = ctx.toolVersion;
   if (!version) {
     const why = versionUnknownNote("LLaMA-Factory", ctx.versionSource ?? "unknown");
-    return { warnings: [`${why}; keys are checked against the project's current snapshot, and a key only some releases accept fails pre-flight at launch unless the version is known — state tools.llamafactory.version`] };
+    return {
+      warnings: [
+        `${why}; keys are checked against the project's current snapshot, and a key only some releases accept fails pre-flight at launch unless the version is known — state tools.llamafactory.version`,
+      ],
+    };
   }
   const resolved = resolveLlamafactoryRelease(version);
-  if (!resolved) return { warnings: [`tools.llamafactory.version "${version}" is not a version number; keys are checked against the project's current snapshot`] };
+  if (!resolved)
+    return { warnings: [`tools.llamafactory.version "${version}" is not a version number; keys are checked against the project's current snapshot`] };
   return { release: resolved.release, warnings: resolved.warning ? [resolved.warning] : [] };
 }
 
@@ -245,7 +250,11 @@ export const sftStage = {
     let newestCheckpoint = -1;
     const checkpoints = async () => {
       const names = await readdir(ctx.paths.output).catch(() => [] as string[]);
-      for (const step of names.map((n) => /^checkpoint-(\d+)$/.exec(n)?.[1]).filter(Boolean).map(Number).sort((a, b) => a - b)) {
+      for (const step of names
+        .map((n) => /^checkpoint-(\d+)$/.exec(n)?.[1])
+        .filter(Boolean)
+        .map(Number)
+        .sort((a, b) => a - b)) {
         const path = join(ctx.paths.output, `checkpoint-${step}`);
         if (step > newestCheckpoint && (await pathExists(join(path, "trainer_state.json")))) {
           newestCheckpoint = step;

@@ -8,10 +8,16 @@ import type { DataStageConfig } from "../data/config.js";
 const DATASET_NAME = /^[A-Za-z0-9_.-]+$/;
 
 function datasetNamesSplitCleanly(sft: SftStageConfig): Problem[] {
-  const named = [...sft.datasets.map((name, i) => ({ name, path: `stages.sft.datasets.${i}` })), ...Object.keys(sft.dataset_files).map((name) => ({ name, path: `stages.sft.dataset_files.${name}` }))];
+  const named = [
+    ...sft.datasets.map((name, i) => ({ name, path: `stages.sft.datasets.${i}` })),
+    ...Object.keys(sft.dataset_files).map((name) => ({ name, path: `stages.sft.dataset_files.${name}` })),
+  ];
   return named
     .filter(({ name }) => !DATASET_NAME.test(name))
-    .map(({ name, path }) => ({ path, message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, "_", "." and "-" (LLaMA-Factory splits the list on commas)` }));
+    .map(({ name, path }) => ({
+      path,
+      message: `dataset name ${JSON.stringify(name)} may hold only letters, digits, "_", "." and "-" (LLaMA-Factory splits the list on commas)`,
+    }));
 }
 
 function datasetsHaveFiles(sft: SftStageConfig, data: DataStageConfig | undefined): Problem[] {

@@ -111,12 +111,16 @@ function checkSpec(spec: EvalscopeRunSpec, configPath: string): void {
   if (!spec.workDir) problems.push({ path: "workDir", message: "is empty" });
   if (spec.benchmarks && spec.benchmarks.length === 0) problems.push({ path: "benchmarks", message: "no benchmark selected" });
   const g = spec.generation ?? {};
-  if (g.maxTokens !== undefined && !(Number.isInteger(g.maxTokens) && g.maxTokens > 0)) problems.push({ path: "generation.maxTokens", message: "must be a positive integer" });
-  if (g.temperature !== undefined && !(g.temperature >= 0 && g.temperature <= 2)) problems.push({ path: "generation.temperature", message: "must be in [0, 2]" });
+  if (g.maxTokens !== undefined && !(Number.isInteger(g.maxTokens) && g.maxTokens > 0))
+    problems.push({ path: "generation.maxTokens", message: "must be a positive integer" });
+  if (g.temperature !== undefined && !(g.temperature >= 0 && g.temperature <= 2))
+    problems.push({ path: "generation.temperature", message: "must be in [0, 2]" });
   if (g.topP !== undefined && !(g.topP > 0 && g.topP <= 1)) problems.push({ path: "generation.topP", message: "must be in (0, 1]" });
-  if (spec.evalBatchSize !== undefined && !(Number.isInteger(spec.evalBatchSize) && spec.evalBatchSize > 0)) problems.push({ path: "evalBatchSize", message: "must be a positive integer" });
+  if (spec.evalBatchSize !== undefined && !(Number.isInteger(spec.evalBatchSize) && spec.evalBatchSize > 0))
+    problems.push({ path: "evalBatchSize", message: "must be a positive integer" });
   if (spec.limit !== undefined && !(Number.isInteger(spec.limit) && spec.limit > 0)) problems.push({ path: "limit", message: "must be a positive integer" });
-  if (spec.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.apiKeyEnv)) problems.push({ path: "apiKeyEnv", message: "must be an environment variable name (not the key itself)" });
+  if (spec.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.apiKeyEnv))
+    problems.push({ path: "apiKeyEnv", message: "must be an environment variable name (not the key itself)" });
   if (problems.length > 0) throw new ConfigError(configPath, problems);
 }
 

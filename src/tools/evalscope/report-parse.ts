@@ -59,7 +59,8 @@ function pickPrimaryMetric(report: Record<string, unknown>, metrics: RawMetric[]
   const wanted = report.primary_metric_identity;
   if (wanted !== undefined) {
     const key = stableJson(wanted);
-    const match = metrics.find((m) => m.identity !== undefined && stableJson(m.identity) === key) ?? metrics.find((m) => typeof wanted === "string" && m.name === wanted);
+    const match =
+      metrics.find((m) => m.identity !== undefined && stableJson(m.identity) === key) ?? metrics.find((m) => typeof wanted === "string" && m.name === wanted);
     if (match) return match;
   }
   return metrics[0];
@@ -68,7 +69,11 @@ function pickPrimaryMetric(report: Record<string, unknown>, metrics: RawMetric[]
 /** JSON with sorted keys, so two identities compare equal whatever their key order. */
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v);
 }
 

@@ -24,13 +24,21 @@ export async function listRunDirs(workDir: string): Promise<Set<string>> {
 /** The run folder: <work-dir> itself for --no-timestamp, else the newest timestamped folder not in `before`. */
 export async function findRunDir(workDir: string, timestamped: boolean, before: ReadonlySet<string> = new Set()): Promise<string | undefined> {
   if (!timestamped) return (await isDir(join(workDir, "reports"))) ? workDir : undefined;
-  const names = [...(await listRunDirs(workDir))].filter((n) => !before.has(n)).sort().reverse();
+  const names = [...(await listRunDirs(workDir))]
+    .filter((n) => !before.has(n))
+    .sort()
+    .reverse();
   for (const n of names) if (await isDir(join(workDir, n, "reports"))) return join(workDir, n);
   return undefined;
 }
 
 /** `stage` names the stage whose run this was, for the StageError a missing or unreadable report becomes. */
-export async function readEvalscopeScores(workDir: string, command: Pick<EvalscopeCommand, "timestamped" | "reportFiles">, stage: string, before?: ReadonlySet<string>): Promise<EvalscopeScore[]> {
+export async function readEvalscopeScores(
+  workDir: string,
+  command: Pick<EvalscopeCommand, "timestamped" | "reportFiles">,
+  stage: string,
+  before?: ReadonlySet<string>,
+): Promise<EvalscopeScore[]> {
   const runDir = await findRunDir(workDir, command.timestamped, before);
   if (!runDir) throw missing(stage, `no EvalScope run folder with reports/ under ${workDir}`);
   const scores: EvalscopeScore[] = [];
@@ -43,7 +51,15 @@ export async function readEvalscopeScores(workDir: string, command: Pick<Evalsco
       scores.push({ benchmark, file, ...parseEvalscopeReport(json, file) });
     } catch (e) {
       const why = e instanceof EvalscopeReportError ? e.message : `${file}: ${(e as Error).message}`;
-      throw new StageError(stage, { id: "evalscope-report-unreadable", summary: `cannot read an EvalScope report: ${why}`, hint: "check the EvalScope version against the layouts this library reads (v0.x, v1.x, schema_version 2)" }, {});
+      throw new StageError(
+        stage,
+        {
+          id: "evalscope-report-unreadable",
+          summary: `cannot read an EvalScope report: ${why}`,
+          hint: "check the EvalScope version against the layouts this library reads (v0.x, v1.x, schema_version 2)",
+        },
+        {},
+      );
     }
   }
   return scores;
@@ -62,7 +78,11 @@ async function locate(runDir: string, rel: string): Promise<string | undefined> 
 }
 
 function missing(stage: string, summary: string): StageError {
-  return new StageError(stage, { id: "evalscope-report-missing", summary, hint: "look at EvalScope's logs/eval_log.log in the run folder; the evaluation may have stopped early" }, {});
+  return new StageError(
+    stage,
+    { id: "evalscope-report-missing", summary, hint: "look at EvalScope's logs/eval_log.log in the run folder; the evaluation may have stopped early" },
+    {},
+  );
 }
 
 async function isDir(p: string): Promise<boolean> {

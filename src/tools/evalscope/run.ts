@@ -31,13 +31,17 @@ const LOG_TAIL_LINES = 30;
 export async function runEvalscope(spec: EvalscopeRunSpec, options: RunEvalscopeOptions): Promise<EvalscopeRunResult> {
   const { stage, configPath } = options.origin;
   const baseEnv = options.env ?? process.env;
-  const version = options.version !== undefined ? parseOrThrow(options.version, options.origin) : await detectEvalscopeVersion(options.command ?? EVALSCOPE_DEFAULTS.command, stringEnv(baseEnv), options.origin);
+  const version =
+    options.version !== undefined
+      ? parseOrThrow(options.version, options.origin)
+      : await detectEvalscopeVersion(options.command ?? EVALSCOPE_DEFAULTS.command, stringEnv(baseEnv), options.origin);
   const command = renderEvalscopeCommand(spec, version, options);
   if (spec.apiKeyEnv) {
     const key = baseEnv[spec.apiKeyEnv];
     if (!key) throw new PreflightError(stage, [{ path: `${configPath}.apiKeyEnv`, message: `environment variable ${spec.apiKeyEnv} is unset or empty` }]);
     // Belt and braces: the rendered argv is built without the key, but check before the OS sees it.
-    if (command.argv.some((a) => a.includes(key))) throw new PreflightError(stage, [{ path: configPath, message: "the API key value appears in the command line; refusing to start" }]);
+    if (command.argv.some((a) => a.includes(key)))
+      throw new PreflightError(stage, [{ path: configPath, message: "the API key value appears in the command line; refusing to start" }]);
   }
   const before = await listRunDirs(spec.workDir);
   const [file, ...args] = command.argv;
@@ -52,8 +56,16 @@ export async function runEvalscope(spec: EvalscopeRunSpec, options: RunEvalscope
   const output = String(child.all ?? "");
   if (options.logFile) await appendFile(options.logFile, output.endsWith("\n") || output === "" ? output : `${output}\n`);
   if (child.exitCode !== 0) {
-    const cause = (child as { code?: string }).code === "ENOENT" ? { id: "evalscope-missing", summary: `cannot start ${file}`, hint: `install EvalScope or set ${configPath}.command / python` } : classifyEvalscopeFailure(output, configPath);
-    throw new StageError(stage, cause, { exitCode: child.exitCode ?? null, signal: child.signal ?? null, logFile: options.logFile, logTail: output.split("\n").filter(Boolean).slice(-LOG_TAIL_LINES) });
+    const cause =
+      (child as { code?: string }).code === "ENOENT"
+        ? { id: "evalscope-missing", summary: `cannot start ${file}`, hint: `install EvalScope or set ${configPath}.command / python` }
+        : classifyEvalscopeFailure(output, configPath);
+    throw new StageError(stage, cause, {
+      exitCode: child.exitCode ?? null,
+      signal: child.signal ?? null,
+      logFile: options.logFile,
+      logTail: output.split("\n").filter(Boolean).slice(-LOG_TAIL_LINES),
+    });
   }
   const scores = await readEvalscopeScores(spec.workDir, command, stage, before);
   return { version, command, scores };

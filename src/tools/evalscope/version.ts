@@ -32,19 +32,26 @@ export function atLeast(v: EvalscopeVersion, major: number, minor: number): bool
 }
 
 /** Runs `<command> --version` and parses it. Throws ToolMissingError when the executable is absent. */
-export async function detectEvalscopeVersion(command: readonly string[], env: Record<string, string> | undefined, origin: EvalscopeOrigin): Promise<EvalscopeVersion> {
+export async function detectEvalscopeVersion(
+  command: readonly string[],
+  env: Record<string, string> | undefined,
+  origin: EvalscopeOrigin,
+): Promise<EvalscopeVersion> {
   const { stage, configPath } = origin;
   const [file, ...args] = command;
   if (!file) throw new PreflightError(stage, [{ path: `${configPath}.command`, message: "empty command" }]);
   const r = await execa(file, [...args, "--version"], { reject: false, timeout: EVALSCOPE_DEFAULTS.versionTimeoutMs, env, all: true });
-  if ((r as { code?: string }).code === "ENOENT")
-    throw new ToolMissingError(stage, "EvalScope", command, "pip install evalscope", `${configPath}.command`);
+  if ((r as { code?: string }).code === "ENOENT") throw new ToolMissingError(stage, "EvalScope", command, "pip install evalscope", `${configPath}.command`);
   const version = parseEvalscopeVersion(String(r.all ?? ""));
   if (!version)
     throw new PreflightError(stage, [
       {
         path: `${configPath}.version`,
-        message: `could not read the EvalScope version from \`${[...command, "--version"].join(" ")}\` (exit ${r.exitCode}): ${String(r.all ?? "").trim().slice(0, 200) || "no output"}. Set the version explicitly.`,
+        message: `could not read the EvalScope version from \`${[...command, "--version"].join(" ")}\` (exit ${r.exitCode}): ${
+          String(r.all ?? "")
+            .trim()
+            .slice(0, 200) || "no output"
+        }. Set the version explicitly.`,
       },
     ]);
   return version;

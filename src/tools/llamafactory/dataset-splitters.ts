@@ -171,4 +171,3 @@ function blank(buf: Buffer, from: number, to: number): boolean {
   }
   return true;
 }
-

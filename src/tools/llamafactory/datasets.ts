@@ -43,7 +43,11 @@ export function parseRecords(text: string, file: string): unknown[] {
 }
 
 function requiredColumns(file: LlamaFactoryDatasetFile): Array<{ name: string; kind: "string" | "list" }> {
-  if (file.formatting === "alpaca") return [{ name: file.columns?.prompt ?? "instruction", kind: "string" }, { name: file.columns?.response ?? "output", kind: "string" }];
+  if (file.formatting === "alpaca")
+    return [
+      { name: file.columns?.prompt ?? "instruction", kind: "string" },
+      { name: file.columns?.response ?? "output", kind: "string" },
+    ];
   return [{ name: file.columns?.messages ?? "conversations", kind: "list" }];
 }
 
@@ -79,7 +83,8 @@ export async function checkDatasetFile(name: string, file: LlamaFactoryDatasetFi
   for (const f of files) {
     if (!f.endsWith(".json") && !f.endsWith(".jsonl")) continue; // binary formats are left to the tool
     const scan = await scanDataset(f, (record, index) => recordProblem(record, index, file), { quick: columnsQuickCheck(requiredColumns(file)) });
-    for (const message of scan.problems) problems.push({ path, message: `${message}${/record \d+ has|is not an object/.test(message) ? ` (formatting ${file.formatting})` : ""}` });
+    for (const message of scan.problems)
+      problems.push({ path, message: `${message}${/record \d+ has|is not an object/.test(message) ? ` (formatting ${file.formatting})` : ""}` });
     if (scan.badRecords > 1) problems.push({ path, message: `${f}: ${scan.badRecords} of ${scan.rows} records are unusable in all` });
     if (!scan.rows && !scan.problems.length) problems.push({ path, message: `${f} holds no records` });
   }

@@ -27,7 +27,14 @@ const PATTERNS: Pattern[] = [
   {
     id: "dataset-missing",
     test: /Undefined dataset (\S+) in dataset_info\.json|File (\S+) not found\.|Cannot open (\S+) due to|Cannot find valid samples/,
-    summary: (m) => (m[1] ? `dataset ${m[1]} is not registered` : m[2] ? `dataset file ${m[2]} not found` : m[3] ? `cannot read ${m[3]}` : "no valid samples in the dataset files"),
+    summary: (m) =>
+      m[1]
+        ? `dataset ${m[1]} is not registered`
+        : m[2]
+          ? `dataset file ${m[2]} not found`
+          : m[3]
+            ? `cannot read ${m[3]}`
+            : "no valid samples in the dataset files",
     hint: (at) => `check ${at.configPath}.datasets and ${at.configPath}.dataset_files (paths and alpaca/sharegpt columns)`,
   },
   {

@@ -77,7 +77,10 @@ export function llamafactoryKeysNeedingVersion(args: Record<string, unknown>, pa
   for (const key of Object.keys(args)) {
     const present = llamafactoryKeyReleases(key);
     if (!present) continue;
-    problems.push({ path: `${pathPrefix}.${key}`, message: `only LLaMA-Factory ${present.join(", ")} accept ${key}, and ${why}; state tools.llamafactory.version` });
+    problems.push({
+      path: `${pathPrefix}.${key}`,
+      message: `only LLaMA-Factory ${present.join(", ")} accept ${key}, and ${why}; state tools.llamafactory.version`,
+    });
   }
   return problems;
 }

@@ -151,7 +151,10 @@ export function renderLlamaFactoryTrain(input: LlamaFactoryTrainInput): LlamaFac
 
   const trainPath = join(renderedDir, "train.yaml");
   const files: LlamaFactoryTrainRendered["files"] = {
-    train: { path: trainPath, content: emitFlatYaml(trainArgs, `Rendered by dianjin-train for experiment ${input.experimentName}; edit the experiment file, not this.`) },
+    train: {
+      path: trainPath,
+      content: emitFlatYaml(trainArgs, `Rendered by dianjin-train for experiment ${input.experimentName}; edit the experiment file, not this.`),
+    },
     datasetInfo: { path: join(renderedDir, "dataset_info.json"), content: `${JSON.stringify(datasetInfo(input), null, 2)}\n` },
   };
   if (preset && preset !== "none" && deepspeedPath) {

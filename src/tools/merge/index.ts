@@ -6,14 +6,5 @@ export { renderMerge, seedMergeScriptPath, type MergeOptions, type MergeCommand,
 export { readSafetensorsHeader, type SafetensorsHeader, type TensorEntry, type HeaderResult } from "./safetensors-header.js";
 export { qwen2Tensors, qwen2ParamCount, isQwen2Config, type Qwen2Config, type ExpectedTensor } from "./qwen2-params.js";
 export { DTYPE_BYTES, normalizeDtype } from "./dtypes.js";
-export {
-  verifyMergedModel,
-  formatVerifyReport,
-  mergeVerifyFailure,
-  INDEX_FILE,
-  SINGLE_FILE,
-  type VerifyOptions,
-  type VerifyReport,
-  type VerifyProblem,
-  type VerifyProblemCode,
-} from "./verify.js";
+export { verifyMergedModel, INDEX_FILE, SINGLE_FILE, type VerifyOptions, type VerifyReport, type VerifyProblem, type VerifyProblemCode } from "./verify.js";
+export { formatVerifyReport, mergeVerifyFailure } from "./verify-report.js";

@@ -5,7 +5,6 @@
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { FailureCause } from "../../errors.js";
 import { MERGE_DEFAULTS } from "./defaults.js";
 import { DTYPE_BYTES, normalizeDtype } from "./dtypes.js";
 import { isQwen2Config, numel, qwen2ConfigProblems, qwen2ParamCount, qwen2Tensors, type Qwen2Config } from "./qwen2-params.js";
@@ -161,7 +160,11 @@ export async function verifyMergedModel(dir: string, options: VerifyOptions = {}
   try {
     config = (await readJson(join(dir, "config.json"))) as Record<string, unknown>;
   } catch (e) {
-    problems.push({ code: "config", file: "config.json", message: existsSync(join(dir, "config.json")) ? `not valid JSON (${(e as Error).message})` : "missing" });
+    problems.push({
+      code: "config",
+      file: "config.json",
+      message: existsSync(join(dir, "config.json")) ? `not valid JSON (${(e as Error).message})` : "missing",
+    });
   }
 
   const layout = await readLayout(dir, problems);
@@ -175,7 +178,12 @@ export async function verifyMergedModel(dir: string, options: VerifyOptions = {}
     if (!existsSync(path)) {
       missingFiles.add(file);
       const named = [...(layout?.weightMap ?? [])].filter(([, f]) => f === file).map(([t]) => t);
-      problems.push({ code: "missing-file", file, tensor: named[0], message: `named by the index for ${named.length} tensor(s) (first: ${named[0]}) but does not exist` });
+      problems.push({
+        code: "missing-file",
+        file,
+        tensor: named[0],
+        message: `named by the index for ${named.length} tensor(s) (first: ${named[0]}) but does not exist`,
+      });
       continue;
     }
     bytes += (await stat(path)).size;
@@ -204,7 +212,8 @@ export async function verifyMergedModel(dir: string, options: VerifyOptions = {}
     }
     const inHeader = new Set(header.tensors.map((t) => t.name));
     for (const [tensor, f] of layout?.weightMap ?? []) {
-      if (f === file && !inHeader.has(tensor)) problems.push({ code: "missing-tensor", file, tensor, message: `named by ${INDEX_FILE} but not in the file header` });
+      if (f === file && !inHeader.has(tensor))
+        problems.push({ code: "missing-tensor", file, tensor, message: `named by ${INDEX_FILE} but not in the file header` });
     }
   }
   if (layout?.indexTotalSize !== undefined && missingFiles.size === 0 && layout.indexTotalSize !== spanBytes) {
@@ -230,17 +239,28 @@ export async function verifyMergedModel(dir: string, options: VerifyOptions = {}
         if (!got) {
           // Tensors the index places in a missing/unreadable file, or already reported missing, are not repeated here.
           if (!t.optional && !layout?.weightMap?.has(t.name)) {
-            problems.push({ code: "missing-tensor", file: layout?.weightMap ? INDEX_FILE : SINGLE_FILE, tensor: t.name, message: "Qwen2 config implies it, but no weight file has it" });
+            problems.push({
+              code: "missing-tensor",
+              file: layout?.weightMap ? INDEX_FILE : SINGLE_FILE,
+              tensor: t.name,
+              message: "Qwen2 config implies it, but no weight file has it",
+            });
           }
           continue;
         }
         if (t.optional) counted -= numel(got.entry.shape); // a stored copy of a tied lm_head shares the embedding
         if (got.entry.shape.join(",") !== t.shape.join(",")) {
-          problems.push({ code: "shape", file: got.file, tensor: t.name, message: `shape [${got.entry.shape.join(", ")}], config implies [${t.shape.join(", ")}]` });
+          problems.push({
+            code: "shape",
+            file: got.file,
+            tensor: t.name,
+            message: `shape [${got.entry.shape.join(", ")}], config implies [${t.shape.join(", ")}]`,
+          });
         }
       }
       for (const [name, { file }] of found) {
-        if (!expectedNames.has(name)) problems.push({ code: "unexpected-tensor", file, tensor: name, message: "not part of a Qwen2ForCausalLM with this config" });
+        if (!expectedNames.has(name))
+          problems.push({ code: "unexpected-tensor", file, tensor: name, message: "not part of a Qwen2ForCausalLM with this config" });
       }
       if (counted !== expectedParams) {
         problems.push({
@@ -266,31 +286,5 @@ export async function verifyMergedModel(dir: string, options: VerifyOptions = {}
     files: layout?.files.length ?? 0,
     bytes,
     tensors: found.size,
-  };
-}
-
-/** Readable lines for a report (caps long lists so an all-fp32 7B model does not print 339 lines). */
-export function formatVerifyReport(report: VerifyReport, maxProblems = 20): string {
-  if (report.ok) {
-    return `${report.dir}: ok — ${report.tensors} tensors, ${report.params.toLocaleString("en-US")} parameters in ${report.files} file(s), ${report.bytes} bytes`;
-  }
-  const lines = report.problems.slice(0, maxProblems).map((p) => `  - ${p.file}${p.tensor ? ` [${p.tensor}]` : ""}: ${p.message}`);
-  const more = report.problems.length - maxProblems;
-  if (more > 0) lines.push(`  … and ${more} more`);
-  return `${report.dir}: ${report.problems.length} problem(s)\n${lines.join("\n")}`;
-}
-
-/** The FailureCause a merge stage reports when its output does not verify. */
-export function mergeVerifyFailure(report: VerifyReport): FailureCause {
-  const first = report.problems[0];
-  const codes = [...new Set(report.problems.map((p) => p.code))];
-  return {
-    id: "merge-output-invalid",
-    summary: first
-      ? `merged model failed verification (${codes.join(", ")}): ${first.file}${first.tensor ? ` [${first.tensor}]` : ""}: ${first.message}`
-      : "merged model failed verification",
-    hint: codes.includes("dtype")
-      ? "the merger wrote another dtype than bf16 (the seed's merge_model.py keeps fp32); use the current verl merger or merger: seed"
-      : "delete the target folder and merge again; check free disk space and that every rank's shard file is present",
   };
 }

@@ -77,7 +77,7 @@ export function formatHydraValue(value: unknown, hint?: VerlValueType): string {
   if (Array.isArray(value)) return `[${value.map((v) => formatHydraValue(v)).join(",")}]`;
   if (typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
-      if (!/^[A-Za-z_][\w\-]*$/.test(k)) throw new TypeError(`dictionary key "${k}" cannot be written as a Hydra override`);
+      if (!/^[A-Za-z_][\w-]*$/.test(k)) throw new TypeError(`dictionary key "${k}" cannot be written as a Hydra override`);
       return `${k}:${formatHydraValue(v)}`;
     });
     return `{${entries.join(",")}}`;

@@ -16,14 +16,7 @@ export {
   type VerlRename,
   type EraKey,
 } from "./era.js";
-export {
-  grpoOptionsSchema,
-  GRPO_OPTION_DEFAULTS,
-  GRPO_OPTION_KEYS,
-  optionValue,
-  type GrpoOptions,
-  type GrpoOptionsInput,
-} from "./options.js";
+export { grpoOptionsSchema, GRPO_OPTION_DEFAULTS, GRPO_OPTION_KEYS, optionValue, type GrpoOptions, type GrpoOptionsInput } from "./options.js";
 export { grpoSettings, overrideEntry, type GrpoSettings, type VerlSetting } from "./settings.js";
 export { parseOverride, formatHydraValue, formatHydraString, renderOverride, type ParsedOverride, type OverrideKind } from "./hydra-syntax.js";
 export { renderVerlOverrides, renderVerlEnv, isOwnedVerlKey, type RenderVerlInput, type VerlResume, type VerlEnvInput } from "./render.js";
@@ -65,7 +58,8 @@ export {
   inspectCheckpoint,
   listCheckpointSteps,
   readTrackerStep,
-  pruneCheckpoints, prunableCheckpoints,
+  pruneCheckpoints,
+  prunableCheckpoints,
   type VerlCheckpoint,
   type CheckpointInspection,
   type LatestCheckpoint,

@@ -61,8 +61,16 @@ const refSchema = z
 const trainerSchema = z
   .object({
     /** Save every N steps (and at the last step); -1 never saves. */
-    save_freq: z.number().int().refine((n) => n === -1 || n > 0, "must be -1 (never) or a positive step count").default(GRPO_DEFAULTS.trainer.save_freq),
-    test_freq: z.number().int().refine((n) => n === -1 || n > 0, "must be -1 (never) or a positive step count").default(GRPO_DEFAULTS.trainer.test_freq),
+    save_freq: z
+      .number()
+      .int()
+      .refine((n) => n === -1 || n > 0, "must be -1 (never) or a positive step count")
+      .default(GRPO_DEFAULTS.trainer.save_freq),
+    test_freq: z
+      .number()
+      .int()
+      .refine((n) => n === -1 || n > 0, "must be -1 (never) or a positive step count")
+      .default(GRPO_DEFAULTS.trainer.test_freq),
     total_epochs: positiveInt.default(GRPO_DEFAULTS.trainer.total_epochs),
     n_gpus_per_node: positiveInt.default(GRPO_DEFAULTS.trainer.n_gpus_per_node),
     nnodes: positiveInt.default(GRPO_DEFAULTS.trainer.nnodes),

@@ -90,7 +90,12 @@ export const ruleMicroBatchDividesMiniBatch: GrpoRule = (s) => {
   const perGpu = Math.floor((mini * n) / (g.total / sp));
   const formula = `${s.source(K.mini)} × ${s.source(K.n)} ÷ (GPUs ÷ ${s.source(K.sp)}) = ${mini} × ${n} ÷ (${g.total} ÷ ${sp}) = ${perGpu}`;
   if (perGpu <= 0) {
-    return [{ path: s.source(K.mini), message: `the per-GPU mini-batch ${formula} must be > 0 (verl: "ppo_mini_batch_size ${perGpu} should be larger than 0 after normalization")` }];
+    return [
+      {
+        path: s.source(K.mini),
+        message: `the per-GPU mini-batch ${formula} must be > 0 (verl: "ppo_mini_batch_size ${perGpu} should be larger than 0 after normalization")`,
+      },
+    ];
   }
   if (perGpu % micro !== 0 || perGpu < micro) {
     return [
@@ -175,9 +180,15 @@ export const ruleMicroBatchSetOnce: GrpoRule = (s) => {
     const hasGlobal = s.value(global) !== null && s.value(global) !== undefined;
     const hasPerGpu = s.value(perGpu) !== null && s.value(perGpu) !== undefined;
     if (hasGlobal && hasPerGpu) {
-      problems.push({ path: s.source(global), message: `set only ${s.source(perGpu)}; verl refuses both ("[${section}] You have set both '${global.split(".").pop()}' AND '${perGpu.split(".").pop()}'", the former is deprecated)` });
+      problems.push({
+        path: s.source(global),
+        message: `set only ${s.source(perGpu)}; verl refuses both ("[${section}] You have set both '${global.split(".").pop()}' AND '${perGpu.split(".").pop()}'", the former is deprecated)`,
+      });
     } else if (!hasGlobal && !hasPerGpu) {
-      problems.push({ path: s.source(perGpu), message: `must be set (verl: "[${section}] Please set at least one of '${global.split(".").pop()}' or '${perGpu.split(".").pop()}'")` });
+      problems.push({
+        path: s.source(perGpu),
+        message: `must be set (verl: "[${section}] Please set at least one of '${global.split(".").pop()}' or '${perGpu.split(".").pop()}'")`,
+      });
     }
   }
   return problems;
@@ -196,7 +207,12 @@ export const ruleValidationSamplingTemperature: GrpoRule = (s) => {
   const t = s.value("actor_rollout_ref.rollout.temperature");
   if (typeof t === "number" && t > 0) return [];
   const key = "actor_rollout_ref.rollout.temperature";
-  return [{ path: s.source(key), message: `must be > 0 when actor_rollout_ref.rollout.val_kwargs.do_sample is true (got ${String(t)}; verl: "validation gen temperature should be greater than 0 when enabling do_sample")` }];
+  return [
+    {
+      path: s.source(key),
+      message: `must be > 0 when actor_rollout_ref.rollout.val_kwargs.do_sample is true (got ${String(t)}; verl: "validation gen temperature should be greater than 0 when enabling do_sample")`,
+    },
+  ];
 };
 
 /** Keys the wrapper derives from the experiment (paths, logging, resume) must not be overridden. */

@@ -117,7 +117,7 @@ export function verlTotalSteps(rowsAfterFilter: number, trainBatchSize: number, 
 }
 
 // Python's json.dumps writes NaN / Infinity, which JSON.parse refuses.
-const NON_FINITE = /([:\[,]\s*)(NaN|-?Infinity)(?=\s*[,}\]])/g;
+const NON_FINITE = /([:[,]\s*)(NaN|-?Infinity)(?=\s*[,}\]])/g;
 
 /** One line of verl's file logger: {"step": N, "data": {...}}. */
 export function parseVerlFileLogLine(line: string): { step: number; metrics: VerlMetrics } | undefined {

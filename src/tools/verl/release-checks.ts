@@ -42,11 +42,18 @@ export function verlChoicesNeedingVersion(options: GrpoOptions, trackers: readon
       else spelled.set(target.key, [...(spelled.get(target.key) ?? []), release]);
     }
     if (spelled.size <= 1 && !missing.length) continue;
-    problems.push({ path: setting.source, message: `verl releases differ on ${setting.key} (${describeSpellings(setting.key, spelled, missing)}), and ${why}; state tools.verl.version` });
+    problems.push({
+      path: setting.source,
+      message: `verl releases differ on ${setting.key} (${describeSpellings(setting.key, spelled, missing)}), and ${why}; state tools.verl.version`,
+    });
   }
   for (const tracker of trackers) {
     const lacking = releases.filter((r) => !verlReleaseFacts(r).trackingBackends.includes(tracker));
-    if (lacking.length) problems.push({ path: "tracking.backends", message: `verl ${lacking.join(", ")} do not accept the ${tracker} logger, and ${why}; state tools.verl.version` });
+    if (lacking.length)
+      problems.push({
+        path: "tracking.backends",
+        message: `verl ${lacking.join(", ")} do not accept the ${tracker} logger, and ${why}; state tools.verl.version`,
+      });
   }
   return problems;
 }

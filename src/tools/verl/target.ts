@@ -37,5 +37,12 @@ export function verlTarget(version: string | undefined, source: VersionSource = 
     return { era: "current", known: true, fileLogger: true, modelMerger: true, warnings: [warning] };
   }
   const facts = verlReleaseFacts(resolved.release);
-  return { era: resolved.release, release: resolved.release, known: true, fileLogger: facts.fileLogger, modelMerger: facts.modelMerger, warnings: resolved.warning ? [resolved.warning] : [] };
+  return {
+    era: resolved.release,
+    release: resolved.release,
+    known: true,
+    fileLogger: facts.fileLogger,
+    modelMerger: facts.modelMerger,
+    warnings: resolved.warning ? [resolved.warning] : [],
+  };
 }

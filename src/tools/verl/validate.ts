@@ -161,11 +161,7 @@ function entriesFrom(overrides: readonly string[] | Readonly<Record<string, unkn
  * Problems Hydra/verl would stop on for these overrides: an argv list (`key=value`, `+key=value`, `++key=value`,
  * `~key`) or the experiment file's `overrides` map. Paths name `<configPath>.overrides.<key>`.
  */
-export function validateOverrides(
-  overrides: readonly string[] | Readonly<Record<string, unknown>>,
-  era: VerlEra,
-  configPath: string,
-): Problem[] {
+export function validateOverrides(overrides: readonly string[] | Readonly<Record<string, unknown>>, era: VerlEra, configPath: string): Problem[] {
   const entries = entriesFrom(overrides, configPath);
   if (entries.length && !("kind" in entries[0]!)) return entries as Problem[];
   const problems: Problem[] = [];
@@ -184,6 +180,13 @@ function expandDict(era: VerlEra, entry: Entry): Entry[] {
   const nested = Object.entries(entry.value);
   if (nested.length === 0) return [entry];
   return nested.flatMap(([k, v]) =>
-    expandDict(era, { ...entry, key: `${entry.key}.${k}`, value: v, collection: Array.isArray(v) || isPlainObject(v), path: `${entry.path}.${k}`, input: `${entry.key}.${k}=${JSON.stringify(v)}` }),
+    expandDict(era, {
+      ...entry,
+      key: `${entry.key}.${k}`,
+      value: v,
+      collection: Array.isArray(v) || isPlainObject(v),
+      path: `${entry.path}.${k}`,
+      input: `${entry.key}.${k}=${JSON.stringify(v)}`,
+    }),
   );
 }

@@ -27,7 +27,7 @@ const RULES: Rule[] = [
     id: "vllm-kv-cache-too-small",
     pattern:
       /(To serve at least one request with the models?'s max seq len \((\d+)\))|(max seq len \((\d+)\) is larger than the maximum number of tokens that can be stored in KV cache)|(larger than the available KV cache memory)/,
-    summary: (m) => `the KV cache cannot hold one request of max_model_len${m[2] ?? m[4] ? ` ${m[2] ?? m[4]}` : ""} tokens`,
+    summary: (m) => `the KV cache cannot hold one request of max_model_len${(m[2] ?? m[4]) ? ` ${m[2] ?? m[4]}` : ""} tokens`,
     hint: "lower max_model_len, raise gpu_memory_utilization, or raise tensor_parallel_size",
   },
   {

@@ -49,7 +49,11 @@ async function probe(endpoint: Endpoint, options: WaitReadyOptions, signal: Abor
       await res.body?.cancel();
       return {
         state: "fatal",
-        cause: { id: "vllm-api-key", summary: "the server refused the API key (401 on /v1/models)", hint: `the client and server must see the same ${VLLM_DEFAULTS.apiKeyEnv}` },
+        cause: {
+          id: "vllm-api-key",
+          summary: "the server refused the API key (401 on /v1/models)",
+          hint: `the client and server must see the same ${VLLM_DEFAULTS.apiKeyEnv}`,
+        },
       };
     }
     if (res.status !== 200) {

@@ -58,9 +58,13 @@ function validate(o: ServeOptions, key: string): Problem[] {
   if (o.maxModelLen !== undefined && !(Number.isInteger(o.maxModelLen) && o.maxModelLen > 0)) {
     problems.push({ path: `${key}.max_model_len`, message: `must be a positive integer, got ${o.maxModelLen}` });
   }
-  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) problems.push({ path: `${key}.port`, message: `not a TCP port: ${o.port}` });
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536))
+    problems.push({ path: `${key}.port`, message: `not a TCP port: ${o.port}` });
   if (o.extraArgs?.some((a) => SECRET_FLAGS.test(a))) {
-    problems.push({ path: `${key}.extra_args`, message: `--api-key would be visible in ps and in saved state; set the key in the environment (${VLLM_DEFAULTS.apiKeyEnv}) instead` });
+    problems.push({
+      path: `${key}.extra_args`,
+      message: `--api-key would be visible in ps and in saved state; set the key in the environment (${VLLM_DEFAULTS.apiKeyEnv}) instead`,
+    });
   }
   return problems;
 }

@@ -8,7 +8,18 @@ import { requestSeed } from "../../../src/stages/data/recipe/requests.js";
 import { reasoningLayout } from "../../../src/scoring/index.js";
 import { tempDir } from "../../helpers/tmp.js";
 import type { StandInServer } from "../../fixtures/openai-server.js";
-import { complianceRecords, readParquetRows, FAST_CLIENT, finqaRecords, mcqRecords, openRecords, recipeConfig, scriptedModel, standIn, writeSources } from "./fixtures.js";
+import {
+  complianceRecords,
+  readParquetRows,
+  FAST_CLIENT,
+  finqaRecords,
+  mcqRecords,
+  openRecords,
+  recipeConfig,
+  scriptedModel,
+  standIn,
+  writeSources,
+} from "./fixtures.js";
 
 const servers: StandInServer[] = [];
 afterEach(async () => {
@@ -42,12 +53,27 @@ async function sources(dir: string) {
 }
 
 async function readLedger(out: string): Promise<Array<Record<string, any>>> {
-  return (await readFile(join(out, "items.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+  return (await readFile(join(out, "items.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 async function snapshot(out: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  for (const rel of ["sft/cflue_mcq_r1.json", "sft/cflue_oe_r1.json", "sft/fin_qa_r1.json", "sft/ccc_r1.json", "sft/dataset_info.json", "rl/cflue_mcq_rl_train.parquet", "rl/cflue_mcq_rl_val.parquet", "stats.md", "stats.json", "items.jsonl", "complete.json"]) {
+  for (const rel of [
+    "sft/cflue_mcq_r1.json",
+    "sft/cflue_oe_r1.json",
+    "sft/fin_qa_r1.json",
+    "sft/ccc_r1.json",
+    "sft/dataset_info.json",
+    "rl/cflue_mcq_rl_train.parquet",
+    "rl/cflue_mcq_rl_val.parquet",
+    "stats.md",
+    "stats.json",
+    "items.jsonl",
+    "complete.json",
+  ]) {
     files[rel] = (await readFile(join(out, rel))).toString("base64");
   }
   return files;
@@ -134,10 +160,20 @@ describe("buildData (recipe)", () => {
     const cleanOut = join(dir, "clean");
     const faultOut = join(dir, "faulty");
     await buildData({ config: recipeConfig(paths, clean.baseUrl), outputDir: cleanOut, downloadRoot: dir, client: FAST_CLIENT });
-    const result = await buildData({ config: recipeConfig(paths, faulty.baseUrl, { concurrency: 8 }), outputDir: faultOut, downloadRoot: dir, client: { ...FAST_CLIENT, retryAfterCapMs: 1000 } });
+    const result = await buildData({
+      config: recipeConfig(paths, faulty.baseUrl, { concurrency: 8 }),
+      outputDir: faultOut,
+      downloadRoot: dir,
+      client: { ...FAST_CLIENT, retryAfterCapMs: 1000 },
+    });
 
     const { error500, rateLimit429, malformed, destroy } = faulty.stats.faults;
-    expect({ error500, rateLimit429, malformed, destroy }).toEqual({ error500: expect.any(Number), rateLimit429: expect.any(Number), malformed: expect.any(Number), destroy: expect.any(Number) });
+    expect({ error500, rateLimit429, malformed, destroy }).toEqual({
+      error500: expect.any(Number),
+      rateLimit429: expect.any(Number),
+      malformed: expect.any(Number),
+      destroy: expect.any(Number),
+    });
     expect(Math.min(error500, rateLimit429, malformed, destroy), JSON.stringify(faulty.stats.faults)).toBeGreaterThan(0);
     const ledger = await readLedger(faultOut);
     expect(ledger).toHaveLength(44);

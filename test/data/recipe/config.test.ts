@@ -20,7 +20,11 @@ describe("stages.data schema", () => {
   });
 
   it("timeouts: 10 s connect, 120 s idle, 3600 s total by default; an endpoint overrides key by key and can turn streaming off", () => {
-    const c = dataStageSchema.parse({ sources: { cflue_mcq: "a.json" }, endpoints: { ...all, judge: { ...ep, model: "j", timeouts: { idle_s: 5 }, stream: false } }, timeouts: { total_s: 600 } });
+    const c = dataStageSchema.parse({
+      sources: { cflue_mcq: "a.json" },
+      endpoints: { ...all, judge: { ...ep, model: "j", timeouts: { idle_s: 5 }, stream: false } },
+      timeouts: { total_s: 600 },
+    });
     expect(c.timeouts).toEqual({ connect_s: 10, idle_s: 120, total_s: 600 });
     const models = clientModels(c);
     expect(models["distill:m"]).toMatchObject({ timeouts: { connectMs: 10_000, idleMs: 120_000, totalMs: 600_000 } });
@@ -48,6 +52,8 @@ describe("stages.data schema", () => {
   it("is strict: unknown keys, a hub source without a file, an API key in place of a variable name", () => {
     expect(issues({ sources: { cflue_mcq: "a.json" }, endpoints: all, max_attempt: 3 }).join("\n")).toMatch(/max_attempt/);
     expect(issues({ sources: { finqa: { hub: { id: "x/finqa", provider: "huggingface" } } }, endpoints: all }).join("\n")).toMatch(/needs `file`/);
-    expect(issues({ sources: { finqa: "f.json" }, endpoints: { ...all, judge: { ...ep, api_key_env: "sk-abc123" } } }).join("\n")).toMatch(/endpoints.judge.api_key_env: an environment variable name/);
+    expect(issues({ sources: { finqa: "f.json" }, endpoints: { ...all, judge: { ...ep, api_key_env: "sk-abc123" } } }).join("\n")).toMatch(
+      /endpoints.judge.api_key_env: an environment variable name/,
+    );
   });
 });

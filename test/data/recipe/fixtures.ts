@@ -26,7 +26,14 @@ export function mcqRecords(specs: readonly McqSpec[]): object[] {
 }
 
 export function openRecords(n: number, tags: (i: number) => string = () => ""): object[] {
-  return Array.from({ length: n }, (_, i) => ({ task: "金融术语解释", sub_task: "名词解释", instruction: `请解释术语${i} ${tags(i)} #ref=定义${i}#`, input: "", output: `定义${i}`, history: [] }));
+  return Array.from({ length: n }, (_, i) => ({
+    task: "金融术语解释",
+    sub_task: "名词解释",
+    instruction: `请解释术语${i} ${tags(i)} #ref=定义${i}#`,
+    input: "",
+    output: `定义${i}`,
+    history: [],
+  }));
 }
 
 export function finqaRecords(n: number, tags: (i: number) => string = () => ""): object[] {
@@ -34,7 +41,10 @@ export function finqaRecords(n: number, tags: (i: number) => string = () => ""):
     id: `DEMO/page_${i}.pdf-1`,
     pre_text: ["revenue grew ."],
     post_text: ["."],
-    table: [["", "2020", "2019"], ["revenue", `$ ${100 + i}`, "$ 100"]],
+    table: [
+      ["", "2020", "2019"],
+      ["revenue", `$ ${100 + i}`, "$ 100"],
+    ],
     qa: { question: `what is the change in revenue ${i}? ${tags(i)} #ref=${i}#`, answer: `${i}`, program: `subtract(${100 + i}, 100)`, exe_ans: i },
   }));
 }
@@ -51,7 +61,15 @@ export function complianceRecords(): object[] {
       verdict: "violation",
       traces: [{ agent: "complaint-alert", check: "escalation", reasoning: "客户投诉未升级。", answer: "是" }],
     },
-    { id: "ccc-2", dialogue: [{ speaker: "customer", text: "起购金额多少？#ref=合规#" }, { speaker: "agent", text: "一万元，投资有风险。" }], checks: [{ id: "risk", description: "是否提示风险？", result: "pass" }], verdict: "compliant" },
+    {
+      id: "ccc-2",
+      dialogue: [
+        { speaker: "customer", text: "起购金额多少？#ref=合规#" },
+        { speaker: "agent", text: "一万元，投资有风险。" },
+      ],
+      checks: [{ id: "risk", description: "是否提示风险？", result: "pass" }],
+      verdict: "compliant",
+    },
   ];
 }
 
@@ -76,14 +94,18 @@ export function scriptedModel(firstSeeds: ReadonlySet<number> = new Set()): (bod
     }
     const wrong = prompt.includes("HARD") || (prompt.includes("FLAKY") && firstSeeds.has(Number(body["seed"])));
     const answer = wrong ? (/^[A-D]+$/.test(ref) ? (ref === "A" ? "B" : "A") : "错误答案") : ref;
-    if (prompt.includes("整合成一段连贯")) return { content: `<think>逐条检查：${ref === "违规" ? "未升级投诉" : "无问题"}。</think>\n<answer>结论：\\boxed{${answer}}</answer>`, usage };
+    if (prompt.includes("整合成一段连贯"))
+      return { content: `<think>逐条检查：${ref === "违规" ? "未升级投诉" : "无问题"}。</think>\n<answer>结论：\\boxed{${answer}}</answer>`, usage };
     // MCQs get their reasoning in reasoning_content (as DeepSeek-R1 returns it), the rest inside <think>.
     if (/^[A-D]+$/.test(ref)) return { content: `<answer>最终答案：\\boxed{${answer}}</answer>`, reasoning: `分析选项……选${answer}。`, usage };
     return { content: `<think>\n推理过程……\n</think>\n\n<answer>答案是 \\boxed{${answer}}</answer>`, usage };
   };
 }
 
-export async function writeSources(dir: string, sources: { cflue_mcq?: object[]; cflue_open?: object[]; finqa?: object[]; compliance?: object[] }): Promise<Record<string, string>> {
+export async function writeSources(
+  dir: string,
+  sources: { cflue_mcq?: object[]; cflue_open?: object[]; finqa?: object[]; compliance?: object[] },
+): Promise<Record<string, string>> {
   await mkdir(dir, { recursive: true });
   const paths: Record<string, string> = {};
   for (const [name, records] of Object.entries(sources)) {
@@ -115,5 +137,8 @@ export const FAST_CLIENT = { backoff: { baseMs: 2, maxMs: 10, jitter: 0 }, retry
 export async function readParquetRows(file: string): Promise<Array<Record<string, any>>> {
   const { asyncBufferFromFile, parquetReadObjects } = await import("hyparquet");
   const { gunzipSync } = await import("node:zlib");
-  return parquetReadObjects({ file: await asyncBufferFromFile(file), compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) } }) as Promise<Array<Record<string, any>>>;
+  return parquetReadObjects({
+    file: await asyncBufferFromFile(file),
+    compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
+  }) as Promise<Array<Record<string, any>>>;
 }

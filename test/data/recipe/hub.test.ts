@@ -11,12 +11,15 @@ const cli = { huggingface: [process.execPath, FAKE], modelscope: [process.execPa
 
 describe("hub downloads", () => {
   it("builds each provider's own download argv", () => {
-    expect(downloadArgv({ id: "tongyi_dianjin/CFLUE", provider: "modelscope", file: "k.json", revision: "v1" }, ["k.json"], "/d", { huggingface: ["hf"], modelscope: ["modelscope"] })).toEqual([
-      "modelscope", "download", "--dataset", "tongyi_dianjin/CFLUE", "k.json", "--local_dir", "/d", "--revision", "v1",
-    ]);
-    expect(downloadArgv({ id: "DianJin/DianJin-R1-Data", provider: "huggingface" }, ["train/a.json"], "/d", { huggingface: ["huggingface-cli"], modelscope: ["m"] })).toEqual([
-      "huggingface-cli", "download", "DianJin/DianJin-R1-Data", "train/a.json", "--repo-type", "dataset", "--local-dir", "/d",
-    ]);
+    expect(
+      downloadArgv({ id: "tongyi_dianjin/CFLUE", provider: "modelscope", file: "k.json", revision: "v1" }, ["k.json"], "/d", {
+        huggingface: ["hf"],
+        modelscope: ["modelscope"],
+      }),
+    ).toEqual(["modelscope", "download", "--dataset", "tongyi_dianjin/CFLUE", "k.json", "--local_dir", "/d", "--revision", "v1"]);
+    expect(
+      downloadArgv({ id: "DianJin/DianJin-R1-Data", provider: "huggingface" }, ["train/a.json"], "/d", { huggingface: ["huggingface-cli"], modelscope: ["m"] }),
+    ).toEqual(["huggingface-cli", "download", "DianJin/DianJin-R1-Data", "train/a.json", "--repo-type", "dataset", "--local-dir", "/d"]);
   });
 
   it("downloads once, then reuses the folder for the same spec", async () => {
@@ -33,7 +36,9 @@ describe("hub downloads", () => {
 
   it("a failed download is a StageError with the tool's last lines and a hint", async () => {
     const root = await tempDir();
-    const error = (await downloadFromHub({ id: "org/x", provider: "modelscope", file: "a.json" }, ["a.json"], root, cli, { env: { ...process.env, FAKE_HUB_FAIL: "1" } }).then(
+    const error = (await downloadFromHub({ id: "org/x", provider: "modelscope", file: "a.json" }, ["a.json"], root, cli, {
+      env: { ...process.env, FAKE_HUB_FAIL: "1" },
+    }).then(
       () => undefined,
       (e: unknown) => e,
     )) as StageError;
@@ -41,7 +46,10 @@ describe("hub downloads", () => {
     expect(error.failure.id).toBe("download-failed");
     expect(error.failure.hint).toMatch(/pip install modelscope/);
     expect(error.detail.logTail?.join("\n")).toMatch(/401 Client Error/);
-    const missing = (await downloadFromHub({ id: "org/x", provider: "huggingface", file: "a.json" }, ["a.json"], root, { huggingface: ["/nonexistent/hf-cli"], modelscope: ["m"] }).then(
+    const missing = (await downloadFromHub({ id: "org/x", provider: "huggingface", file: "a.json" }, ["a.json"], root, {
+      huggingface: ["/nonexistent/hf-cli"],
+      modelscope: ["m"],
+    }).then(
       () => undefined,
       (e: unknown) => e,
     )) as StageError;

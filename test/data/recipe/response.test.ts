@@ -6,11 +6,20 @@ const reply = (content: string | null, reasoning: string | null = null, finish: 
 describe("parseReply", () => {
   it("takes the reasoning from the reasoning field and the answer from <answer> in the content", () => {
     const p = parseReply(reply("<answer>所以选 \\boxed{B}</answer>", "  先看选项……  "));
-    expect(p).toEqual({ ok: true, reasoning: "先看选项……", answer: "所以选 \\boxed{B}", target: "<think>\n先看选项……\n</think>\n\n<answer>\n所以选 \\boxed{B}\n</answer>" });
+    expect(p).toEqual({
+      ok: true,
+      reasoning: "先看选项……",
+      answer: "所以选 \\boxed{B}",
+      target: "<think>\n先看选项……\n</think>\n\n<answer>\n所以选 \\boxed{B}\n</answer>",
+    });
   });
 
   it("parses <think> from the content when there is no reasoning field, and takes the text after it as the answer", () => {
-    expect(parseReply(reply("<think>\nstep 1\n</think>\nThe answer is \\boxed{14.1%}."))).toMatchObject({ ok: true, reasoning: "step 1", answer: "The answer is \\boxed{14.1%}." });
+    expect(parseReply(reply("<think>\nstep 1\n</think>\nThe answer is \\boxed{14.1%}."))).toMatchObject({
+      ok: true,
+      reasoning: "step 1",
+      answer: "The answer is \\boxed{14.1%}.",
+    });
     // vLLM's R1 reasoning parser strips the opening tag; a lone closing tag still ends the reasoning.
     expect(parseReply(reply("step 1</think><answer>\\boxed{A}</answer>"))).toMatchObject({ ok: true, reasoning: "step 1", answer: "\\boxed{A}" });
   });

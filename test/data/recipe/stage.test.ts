@@ -87,7 +87,7 @@ describe("data stage definition", () => {
     const stage = (await planPipeline(file)).stages.find((s) => s.name === "data")!;
     const problems = await stage.definition.preflight(stage.context, stage.render);
     expect(problems).toEqual([
-      { path: "stages.data.sources.cflue_mcq", message: expect.stringMatching(/cflue_mcq\.json: 1 problem\n  - record 0 \(line 1\) field choices: missing/) },
+      { path: "stages.data.sources.cflue_mcq", message: expect.stringMatching(/cflue_mcq\.json: 1 problem\n {2}- record 0 \(line 1\) field choices: missing/) },
       { path: "stages.data.prompts", message: expect.stringMatching(/judge\.txt: the template lacks the \{\{reference\}\} placeholder/) },
       { path: "stages.data.prompts", message: expect.stringMatching(/judge\.txt: the template lacks the \{\{response\}\} placeholder/) },
     ]);

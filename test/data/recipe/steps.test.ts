@@ -24,7 +24,8 @@ const mcqTemplate = loadPromptTemplate(prompts.question_mcq.path);
 
 describe("filter", () => {
   it("drops missing answers and questions outside the length bounds, keeping input order", () => {
-    const mcq = (index: number, question: string) => mcqItem({ index, exam: "x", task: "单项选择题", question, choices: { A: "1", B: "2" }, answer: "A", analysis: null }, mcqTemplate);
+    const mcq = (index: number, question: string) =>
+      mcqItem({ index, exam: "x", task: "单项选择题", question, choices: { A: "1", B: "2" }, answer: "A", analysis: null }, mcqTemplate);
     const noAnswer = finqaItem({ index: 0, id: "f-0", preText: [], postText: [], table: [["a", "1"]], question: "what is a?" }, prompts);
     const filter = dataStageSchema.parse({ released: "/x" }).filter;
     const { kept, verdicts } = ruleFilter([mcq(0, "短"), mcq(1, "正常长度的题目"), mcq(2, "长".repeat(4001)), noAnswer], filter);
@@ -39,15 +40,22 @@ describe("filter", () => {
 
 describe("conversion", () => {
   it("offers a seeded share of MCQs, independent of input order", () => {
-    const items = Array.from({ length: 400 }, (_, i) => mcqItem({ index: i, exam: "x", task: "单项选择题", question: `q${i}`, choices: { A: "1", B: "2" }, answer: "A", analysis: null }, mcqTemplate));
+    const items = Array.from({ length: 400 }, (_, i) =>
+      mcqItem({ index: i, exam: "x", task: "单项选择题", question: `q${i}`, choices: { A: "1", B: "2" }, answer: "A", analysis: null }, mcqTemplate),
+    );
     const picked = items.filter((i) => isConversionCandidate(i, 42, 0.15)).length;
     expect(picked).toBeGreaterThan(40);
     expect(picked).toBeLessThan(80);
-    expect(items.filter((i) => isConversionCandidate(i, 43, 0.15)).map((i) => i.id)).not.toEqual(items.filter((i) => isConversionCandidate(i, 42, 0.15)).map((i) => i.id));
+    expect(items.filter((i) => isConversionCandidate(i, 43, 0.15)).map((i) => i.id)).not.toEqual(
+      items.filter((i) => isConversionCandidate(i, 42, 0.15)).map((i) => i.id),
+    );
   });
 
   it("reads the rewritten question and reference, or a refusal", () => {
-    expect(parseConversion("<question>什么是回购？</question>\n<reference>一种融资安排</reference>")).toEqual({ question: "什么是回购？", reference: "一种融资安排" });
+    expect(parseConversion("<question>什么是回购？</question>\n<reference>一种融资安排</reference>")).toEqual({
+      question: "什么是回购？",
+      reference: "一种融资安排",
+    });
     expect(parseConversion("\\boxed{NOT_CONVERTIBLE}")).toBeNull();
     expect(parseConversion("<question>只有问题</question>")).toBeNull();
   });

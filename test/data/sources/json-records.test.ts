@@ -20,7 +20,7 @@ async function problem(path: string): Promise<string> {
   return (e as ConfigError).message;
 }
 
-const records = [{ a: "中文 {not a brace} \"quoted\" \\ back", n: [1, { x: [] }] }, { a: "second" }, { a: "第三条记录" }];
+const records = [{ a: '中文 {not a brace} "quoted" \\ back', n: [1, { x: [] }] }, { a: "second" }, { a: "第三条记录" }];
 
 describe("readJsonRecords", () => {
   it("streams a JSON array, whatever the chunk boundaries (even inside a UTF-8 character)", async () => {
@@ -44,7 +44,9 @@ describe("readJsonRecords", () => {
   });
 
   it("skips a UTF-8 byte-order mark and reads an empty array", async () => {
-    expect((await collect(readJsonRecords(await file("bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"a":1}]')]))))).map((r) => r.value)).toEqual([{ a: 1 }]);
+    expect(
+      (await collect(readJsonRecords(await file("bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"a":1}]')]))))).map((r) => r.value),
+    ).toEqual([{ a: 1 }]);
     expect(await collect(readJsonRecords(await file("empty-array.json", " [ ] \n")))).toEqual([]);
   });
 

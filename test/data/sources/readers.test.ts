@@ -46,9 +46,15 @@ describe("CFLUE multiple choice", () => {
   });
 
   it("accepts choices given as a JSON object or a JSON string", async () => {
-    const path = await jsonFile("mcq-json.json", [{ ...mcq, choices: { B: "乙", A: "甲" } }, { ...mcq, choices: '{"A": "甲", "B": "乙"}' }]);
+    const path = await jsonFile("mcq-json.json", [
+      { ...mcq, choices: { B: "乙", A: "甲" } },
+      { ...mcq, choices: '{"A": "甲", "B": "乙"}' },
+    ]);
     const items = await collect(readCflueMcq(path));
-    expect(items.map((i) => Object.keys(i.choices))).toEqual([["A", "B"], ["A", "B"]]);
+    expect(items.map((i) => Object.keys(i.choices))).toEqual([
+      ["A", "B"],
+      ["A", "B"],
+    ]);
   });
 
   it.each([
@@ -83,7 +89,13 @@ describe("CFLUE open-ended", () => {
 describe("FinQA", () => {
   it("reads text, table and qa", async () => {
     const items = await collect(readFinQa(join(FIX, "finqa/finqa_sample.json")));
-    expect(items[0]).toMatchObject({ id: "DEMO/2020/page_1.pdf-1", question: expect.stringContaining("percentage change"), answer: "20%", exeAns: 0.2, program: "subtract(120, 100), divide(#0, 100)" });
+    expect(items[0]).toMatchObject({
+      id: "DEMO/2020/page_1.pdf-1",
+      question: expect.stringContaining("percentage change"),
+      answer: "20%",
+      exeAns: 0.2,
+      program: "subtract(120, 100), divide(#0, 100)",
+    });
     expect(items[0]!.table[1]).toEqual(["revenue", "$ 120", "$ 100"]);
     expect(items[0]!.goldInds).toEqual({ table_1: "revenue of 2020 is $ 120 ; of 2019 is $ 100 ;" });
     expect(items[1]).toMatchObject({ exeAns: "yes", postText: [] });
@@ -147,7 +159,10 @@ describe("DianJin-R1-Data release", () => {
     expect(fin!.output).toMatch(/^<think>[\s\S]*<\/think>\s*<answer>[\s\S]*\\boxed\{20\\%\}[\s\S]*<\/answer>$/);
   });
   it("names the record that lacks output, listing the keys it has", async () => {
-    const path = await jsonFile("sft-bad.json", [{ instruction: "q", output: "a" }, { instruction: "q", response: "a" }]);
+    const path = await jsonFile("sft-bad.json", [
+      { instruction: "q", output: "a" },
+      { instruction: "q", response: "a" },
+    ]);
     expect(await problem(readAlpacaSft(path))).toContain("record 1 (line 6) field output: missing (keys present: instruction, response)");
   });
   it("reports a missing release file by name", async () => {

@@ -28,7 +28,9 @@ function setup(extra: Partial<RayLauncherOptions> = {}, env: Record<string, stri
     ...more,
   });
   const rayJobList = () =>
-    JSON.parse(execFileSync(RAY, ["job", "list", "--address", ADDRESS], { env: { ...process.env, ...rayEnv }, encoding: "utf8" }).replace(/^Job submission.*\n/, "")) as {
+    JSON.parse(
+      execFileSync(RAY, ["job", "list", "--address", ADDRESS], { env: { ...process.env, ...rayEnv }, encoding: "utf8" }).replace(/^Job submission.*\n/, ""),
+    ) as {
       submission_id: string;
       status: string;
     }[];
@@ -54,7 +56,9 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
     const { dir, launcher, spec } = setup();
     const tricky = ["trainer.logger=['console','wandb']", "a b", "$HOME", 'say "hi"', "back\\slash\\", ""];
     const lines: string[] = [];
-    const job = await launcher.submit(spec(["node", "-e", "for (const a of process.argv.slice(1)) console.log(JSON.stringify(a)); console.log(process.cwd())", ...tricky], { cwd: join(dir) }));
+    const job = await launcher.submit(
+      spec(["node", "-e", "for (const a of process.argv.slice(1)) console.log(JSON.stringify(a)); console.log(process.cwd())", ...tricky], { cwd: join(dir) }),
+    );
     const outcome = await job.wait({ onLine: (l) => lines.push(l) });
     expect(outcome.state).toBe("completed");
     expect(lines).toEqual([...tricky.map((a) => JSON.stringify(a)), dir]);

@@ -20,7 +20,8 @@ function scriptedRay(statuses: string[], logs: string[]): RayCommands {
       const stdout = status === "SUCCEEDED" ? `Job '${id}' succeeded\n` : `Status for job '${id}': ${status}\n`;
       return { exitCode: 0, stdout, stderr: "" };
     }
-    if (verb === "logs") return { exitCode: 0, stdout: `Job submission server address: http://127.0.0.1:8265\n${logs[Math.min(l++, logs.length - 1)]!}`, stderr: "" };
+    if (verb === "logs")
+      return { exitCode: 0, stdout: `Job submission server address: http://127.0.0.1:8265\n${logs[Math.min(l++, logs.length - 1)]!}`, stderr: "" };
     return { exitCode: 0, stdout: "", stderr: "" };
   };
 }

@@ -17,7 +17,13 @@ describe("parseSacct", () => {
   });
 
   it("reads state, exit code and reason", () => {
-    expect(jobs.get("102")).toMatchObject({ rawState: "FAILED", phase: { active: false, state: "failed" }, exitCode: 7, signal: null, reason: "NonZeroExitCode" });
+    expect(jobs.get("102")).toMatchObject({
+      rawState: "FAILED",
+      phase: { active: false, state: "failed" },
+      exitCode: 7,
+      signal: null,
+      reason: "NonZeroExitCode",
+    });
     expect(jobs.get("103")).toMatchObject({ phase: { active: false, state: "cancelled" }, rawState: "CANCELLED by 0" });
     expect(jobs.get("105")).toMatchObject({ phase: { active: false, state: "out-of-memory" } });
     expect(jobs.get("109")).toMatchObject({ phase: { active: false, state: "preempted" }, signal: "SIGTERM", exitCode: null });
@@ -39,7 +45,11 @@ describe("squeue and scontrol (recorded from Slurm 22.05)", () => {
 
   it("reads the exit code from scontrol show job -o", () => {
     expect(parseScontrolJob(fixture("scontrol-show-job-failed.txt"))).toMatchObject({ id: "4", exitCode: 7, phase: { active: false, state: "failed" } });
-    expect(parseScontrolJob(fixture("scontrol-show-job-timeout.txt"))).toMatchObject({ exitCode: 143, reason: "TimeLimit", phase: { active: false, state: "timeout" } });
+    expect(parseScontrolJob(fixture("scontrol-show-job-timeout.txt"))).toMatchObject({
+      exitCode: 143,
+      reason: "TimeLimit",
+      phase: { active: false, state: "timeout" },
+    });
     expect(parseScontrolJob("slurm_load_jobs error: Invalid job id specified")).toBeUndefined();
   });
 });
@@ -98,7 +108,10 @@ describe("SlurmPoller", () => {
     const commands = fakeCommands((_tool, args) => ({ stdout: args[0] === "-M" ? `5|RUNNING|0:0|None\n` : "1|COMPLETED|0:0|None\n" }));
     const poller = new SlurmPoller(new SlurmStatusQuery(commands), 10);
     const [local, remote] = await Promise.all([poller.next("1"), poller.next("5", "gpu-b")]);
-    expect(commands.calls.map((c) => c.args.slice(0, 2))).toEqual([["-X", "-P"], ["-M", "gpu-b"]]);
+    expect(commands.calls.map((c) => c.args.slice(0, 2))).toEqual([
+      ["-X", "-P"],
+      ["-M", "gpu-b"],
+    ]);
     expect(local).toMatchObject({ status: { id: "1" } });
     expect(remote).toMatchObject({ status: { id: "5" } });
   });

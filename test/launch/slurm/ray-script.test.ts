@@ -34,7 +34,7 @@ describe("renderRaySlurmScript", () => {
     expect(lines[head]).toContain('-w "$head_node"');
     expect(lines[head]).toMatch(/--port=6380 --num-gpus=8 --num-cpus=64 --block &$/);
     expect(lines[worker]).toMatch(/--block &$/);
-    expect(script).toContain('tail -n +2); do');
+    expect(script).toContain("tail -n +2); do");
   });
 
   it("waits until the cluster reports every GPU of the allocation, up to the timeout", () => {

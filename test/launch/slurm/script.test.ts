@@ -25,7 +25,7 @@ const job: SlurmBatchJob = {
     qos: "high",
     exclusive: true,
     requeue: false,
-    extraDirectives: ["--constraint=a100&ib", "--comment=stage \"sft\" #1", "--hint=nomultithread"],
+    extraDirectives: ["--constraint=a100&ib", '--comment=stage "sft" #1', "--hint=nomultithread"],
   },
   setup: ["module load cuda/12.4", "source /opt/venv/bin/activate"],
   container: { image: "nvcr.io/nvidia/pytorch:24.05-py3", mounts: ["/runs:/runs"], workdir: "/runs" },
@@ -42,11 +42,7 @@ describe("renderSlurmScript", () => {
     const typed = lines.slice(0, lines.length - 3).map((l) => l.replace(/^#SBATCH --([a-z-]+).*$/, "$1"));
     expect(typed).toEqual([...typed].sort());
     expect(typed).toContain("no-requeue");
-    expect(lines.slice(-3)).toEqual([
-      '#SBATCH --constraint="a100&ib"',
-      '#SBATCH --comment="stage \\"sft\\" #1"',
-      "#SBATCH --hint=nomultithread",
-    ]);
+    expect(lines.slice(-3)).toEqual(['#SBATCH --constraint="a100&ib"', '#SBATCH --comment="stage \\"sft\\" #1"', "#SBATCH --hint=nomultithread"]);
     expect(lines).toContain('#SBATCH --output="/runs/exp 1/slurm/%x-%j.out"');
   });
 

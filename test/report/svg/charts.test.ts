@@ -6,7 +6,22 @@ const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
 
 describe("renderLineChart", () => {
   it("draws one path per series with a non-empty d and labelled axes", () => {
-    const svg = renderLineChart({ id: "c", title: "Loss", xLabel: "step", yLabel: "loss", series: [{ name: "a", points: [{ x: 1, y: 2 }, { x: 2, y: 1 }, { x: 3, y: 1.5 }] }] });
+    const svg = renderLineChart({
+      id: "c",
+      title: "Loss",
+      xLabel: "step",
+      yLabel: "loss",
+      series: [
+        {
+          name: "a",
+          points: [
+            { x: 1, y: 2 },
+            { x: 2, y: 1 },
+            { x: 3, y: 1.5 },
+          ],
+        },
+      ],
+    });
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.endsWith("</svg>")).toBe(true);
     expect(svg).toMatch(/<path class="series"[^>]* d="M[\d.]+ [\d.]+L[\d.]+ [\d.]+L[\d.]+ [\d.]+"/);
@@ -15,13 +30,35 @@ describe("renderLineChart", () => {
     expect(svg).not.toContain('class="empty"');
   });
   it("shows a message instead of a curve when there is no finite point", () => {
-    const svg = renderLineChart({ id: "c", title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", points: [{ x: 1, y: NaN }] }], emptyText: "No GRPO score logged" });
+    const svg = renderLineChart({
+      id: "c",
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      series: [{ name: "a", points: [{ x: 1, y: NaN }] }],
+      emptyText: "No GRPO score logged",
+    });
     expect(svg).toContain('class="empty"');
     expect(svg).toContain("No GRPO score logged");
     expect(svg).not.toContain('class="series"');
   });
   it("escapes every piece of text", () => {
-    const svg = renderLineChart({ id: 'x"y', title: "<script>alert(1)</script>", xLabel: "a&b", yLabel: "'q'", series: [{ name: "<s>", points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, { name: "t", points: [] }] });
+    const svg = renderLineChart({
+      id: 'x"y',
+      title: "<script>alert(1)</script>",
+      xLabel: "a&b",
+      yLabel: "'q'",
+      series: [
+        {
+          name: "<s>",
+          points: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
+        { name: "t", points: [] },
+      ],
+    });
     expect(svg).not.toContain("<script>");
     expect(svg).toContain("&lt;script&gt;");
     expect(svg).toContain("a&amp;b");
@@ -36,8 +73,23 @@ describe("renderLineChart", () => {
     expect(svg.length).toBeLessThan(200_000);
   });
   it("draws out-of-order steps left to right", () => {
-    const svg = renderLineChart({ id: "c", title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", points: [{ x: 3, y: 1 }, { x: 1, y: 2 }, { x: 2, y: 3 }] }] });
-    const xs = [...(/ d="([^"]+)"/.exec(svg.slice(svg.indexOf('class="series"')))![1]!.matchAll(/[ML]([\d.]+) /g))].map((m) => Number(m[1]));
+    const svg = renderLineChart({
+      id: "c",
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      series: [
+        {
+          name: "a",
+          points: [
+            { x: 3, y: 1 },
+            { x: 1, y: 2 },
+            { x: 2, y: 3 },
+          ],
+        },
+      ],
+    });
+    const xs = [.../ d="([^"]+)"/.exec(svg.slice(svg.indexOf('class="series"')))![1]!.matchAll(/[ML]([\d.]+) /g)].map((m) => Number(m[1]));
     expect(xs).toHaveLength(3);
     expect([...xs].sort((a, b) => a - b)).toEqual(xs);
   });
@@ -49,7 +101,17 @@ describe("renderLineChart", () => {
 
 describe("renderBarChart", () => {
   it("draws a bar per value and a dash for each missing value", () => {
-    const svg = renderBarChart({ id: "b", title: "Scores", categories: ["A", "B", "C"], yLabel: "%", yMax: 100, series: [{ name: "run", values: [50, undefined, 70] }, { name: "paper", values: [60, 61, 62] }] });
+    const svg = renderBarChart({
+      id: "b",
+      title: "Scores",
+      categories: ["A", "B", "C"],
+      yLabel: "%",
+      yMax: 100,
+      series: [
+        { name: "run", values: [50, undefined, 70] },
+        { name: "paper", values: [60, 61, 62] },
+      ],
+    });
     expect(count(svg, /<rect class="bar"/g)).toBe(5);
     expect(count(svg, /class="missing"/g)).toBe(1);
     expect(svg).toContain('data-category="B"');

@@ -40,7 +40,9 @@ export async function startFakeOpenAI(options: { apiKey?: string; model?: string
       return;
     }
     if (options.model && body.model !== options.model) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ object: "error", message: `The model \`${String(body.model)}\` does not exist.`, type: "NotFoundError", code: 404 }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ object: "error", message: `The model \`${String(body.model)}\` does not exist.`, type: "NotFoundError", code: 404 }));
       return;
     }
     const messages = body.messages as { content: string }[];
@@ -48,13 +50,20 @@ export async function startFakeOpenAI(options: { apiKey?: string; model?: string
     if (body.stream) {
       res.writeHead(200, { "content-type": "text/event-stream" });
       const half = Math.floor(text.length / 2);
-      for (const piece of [text.slice(0, half), text.slice(half)]) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+      for (const piece of [text.slice(0, half), text.slice(half)])
+        res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
       res.write(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 } })}\n\n`);
       res.end("data: [DONE]\n\n");
       return;
     }
     res.writeHead(200, { "content-type": "application/json" }).end(
-      JSON.stringify({ id: "x", object: "chat.completion", model: body.model, choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }], usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 } }),
+      JSON.stringify({
+        id: "x",
+        object: "chat.completion",
+        model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 },
+      }),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -63,18 +63,24 @@ describe.each([
 
 describe("failures", () => {
   it("an era mismatch (rendered for 1.4, installed 0.14) is named as such", async () => {
-    const err = (await runEvalscope(await spec(), { origin: ORIGIN, command: [STANDIN], env: envFor("0.14.0"), version: "1.4.0" }).catch((e: unknown) => e)) as StageError;
+    const err = (await runEvalscope(await spec(), { origin: ORIGIN, command: [STANDIN], env: envFor("0.14.0"), version: "1.4.0" }).catch(
+      (e: unknown) => e,
+    )) as StageError;
     expect(err).toBeInstanceOf(StageError);
     expect(err.failure.id).toBe("evalscope-era-mismatch");
     expect(err.detail.exitCode).toBe(2);
     expect(server.requests).toHaveLength(0);
   });
   it("an unreachable endpoint is named as such", async () => {
-    const err = (await runEvalscope({ ...(await spec()), apiUrl: "http://127.0.0.1:9/v1" }, { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0") }).catch((e: unknown) => e)) as StageError;
+    const err = (await runEvalscope({ ...(await spec()), apiUrl: "http://127.0.0.1:9/v1" }, { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0") }).catch(
+      (e: unknown) => e,
+    )) as StageError;
     expect(err.failure.id).toBe("endpoint-unreachable");
   });
   it("a wrong served model name is named as such", async () => {
-    const err = (await runEvalscope(await spec({ model: "other" }), { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0") }).catch((e: unknown) => e)) as StageError;
+    const err = (await runEvalscope(await spec({ model: "other" }), { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0") }).catch(
+      (e: unknown) => e,
+    )) as StageError;
     expect(err.failure.id).toBe("endpoint-model-unknown");
   });
   it("a missing report after a zero exit is a StageError, not a crash", async () => {
@@ -117,7 +123,10 @@ describe("API key through the Python launcher", () => {
     await mkdir(pkg, { recursive: true });
     await writeFile(join(work, "py", "evalscope", "__init__.py"), "");
     await writeFile(join(pkg, "__init__.py"), "");
-    await writeFile(join(pkg, "cli.py"), `import os, sys\ndef run_cmd():\n    os.execv(${JSON.stringify(STANDIN)}, [${JSON.stringify(STANDIN)}] + sys.argv[1:])\n`);
+    await writeFile(
+      join(pkg, "cli.py"),
+      `import os, sys\ndef run_cmd():\n    os.execv(${JSON.stringify(STANDIN)}, [${JSON.stringify(STANDIN)}] + sys.argv[1:])\n`,
+    );
     const env = envFor("1.4.0", { DJ_TEST_KEY: "sk-test-secret-123", PYTHONPATH: join(work, "py") });
     const result = await runEvalscope(s, { origin: ORIGIN, command: [STANDIN], python: "python3", env });
     expect(result.command.argv[0]).toBe("python3");

@@ -33,13 +33,19 @@ describe("detectEvalscopeVersion", () => {
     await expect(detectEvalscopeVersion(["/nonexistent/evalscope"], undefined, ORIGIN)).rejects.toBeInstanceOf(ToolMissingError);
   });
   it("reports against the stage and config path it is given, not a stage of its own", async () => {
-    const err = (await detectEvalscopeVersion(["/nonexistent/evalscope"], undefined, { stage: "bench", configPath: "stages.bench.evalscope" }).catch((e: unknown) => e)) as ToolMissingError;
+    const err = (await detectEvalscopeVersion(["/nonexistent/evalscope"], undefined, { stage: "bench", configPath: "stages.bench.evalscope" }).catch(
+      (e: unknown) => e,
+    )) as ToolMissingError;
     expect(err).toBeInstanceOf(ToolMissingError);
     expect(err.stage).toBe("bench");
     expect(err.problems.map((p) => p.path)).toEqual(["stages.bench.evalscope.command"]);
   });
   it("throws PreflightError when no version can be read", async () => {
-    const err = await detectEvalscopeVersion([process.execPath, "-e", "console.error('error: unrecognized arguments: --version'); process.exit(2)", "--"], undefined, ORIGIN).catch((e: unknown) => e);
+    const err = await detectEvalscopeVersion(
+      [process.execPath, "-e", "console.error('error: unrecognized arguments: --version'); process.exit(2)", "--"],
+      undefined,
+      ORIGIN,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PreflightError);
     expect(String((err as Error).message)).toMatch(/could not read the EvalScope version.*exit 2/);
   });

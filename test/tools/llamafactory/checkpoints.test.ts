@@ -39,7 +39,9 @@ describe("findResumePoint", () => {
     await writeFiles(dir, {
       "checkpoint-5/trainer_state.json": JSON.stringify({ global_step: 5 }),
       "checkpoint-5/optimizer.pt": "o",
-      "checkpoint-5/model.safetensors.index.json": JSON.stringify({ weight_map: { a: "model-00001-of-00002.safetensors", b: "model-00002-of-00002.safetensors" } }),
+      "checkpoint-5/model.safetensors.index.json": JSON.stringify({
+        weight_map: { a: "model-00001-of-00002.safetensors", b: "model-00002-of-00002.safetensors" },
+      }),
       "checkpoint-5/model-00001-of-00002.safetensors": "x",
     });
     const point = await findResumePoint(dir, false);

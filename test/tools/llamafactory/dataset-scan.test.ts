@@ -19,7 +19,11 @@ async function file(name: string, content: string | Buffer): Promise<string> {
 describe("scanDataset", () => {
   it("counts rows and fingerprints in one pass, with records, strings and escapes spanning 1 MiB chunks", async () => {
     // Strings with \" and \\ near chunk edges, multi-byte characters cut by the edge, nested brackets in strings.
-    const records = Array.from({ length: 30_000 }, (_, i) => ({ instruction: `问题 ${i} "quoted" \\ back ] } [ {`, input: "x".repeat(i % 97), output: `答案\\${i}` }));
+    const records = Array.from({ length: 30_000 }, (_, i) => ({
+      instruction: `问题 ${i} "quoted" \\ back ] } [ {`,
+      input: "x".repeat(i % 97),
+      output: `答案\\${i}`,
+    }));
     const jsonText = JSON.stringify(records);
     const json = await file("a.json", jsonText);
     const jsonl = await file("a.jsonl", records.map((r) => JSON.stringify(r)).join("\n") + "\n\n");

@@ -36,7 +36,10 @@ describe("TrainerLogReader", () => {
   it("marks steps replayed after a resume, and the curve keeps the latest value per step", async () => {
     const file = join(await tempDir(), "trainer_log.jsonl");
     // First attempt logged 10..30, crashed; checkpoint at 20; the resumed attempt logs 30 again, then 40.
-    await writeFile(file, line(10) + line(20) + line(30) + line(30, 100, { loss: 0.5 }) + line(40) + `{"current_steps": 41, "total_steps": 100}\n` + "not json\n");
+    await writeFile(
+      file,
+      line(10) + line(20) + line(30) + line(30, 100, { loss: 0.5 }) + line(40) + `{"current_steps": 41, "total_steps": 100}\n` + "not json\n",
+    );
     const reader = new TrainerLogReader(file);
     const seen: TrainerProgress[] = [];
     const curve = new LossCurve();

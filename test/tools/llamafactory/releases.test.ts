@@ -6,7 +6,9 @@ import { llamafactoryReleaseKeys } from "../../../src/tools/llamafactory/release
 describe("checkLlamaFactoryArgs for a release", () => {
   it("enable_thinking (from 0.9.3) fails for 0.9.1 with 'added in 0.9.3' and passes for 0.9.3", () => {
     const problems = checkLlamaFactoryArgs({ enable_thinking: true }, "stages.sft.args", "0.9.1");
-    expect(problems).toEqual([{ path: "stages.sft.args.enable_thinking", message: expect.stringMatching(/LLaMA-Factory 0\.9\.1: enable_thinking was added in 0\.9\.3/) }]);
+    expect(problems).toEqual([
+      { path: "stages.sft.args.enable_thinking", message: expect.stringMatching(/LLaMA-Factory 0\.9\.1: enable_thinking was added in 0\.9\.3/) },
+    ]);
     expect(checkLlamaFactoryArgs({ enable_thinking: true }, "stages.sft.args", "0.9.3")).toEqual([]);
   });
 
@@ -31,8 +33,15 @@ describe("checkLlamaFactoryArgs for a release", () => {
 
 describe("llamafactoryKeysNeedingVersion", () => {
   it("flags keys only some releases accept, naming them, and leaves common keys alone", () => {
-    const problems = llamafactoryKeysNeedingVersion({ enable_thinking: true, cutoff_len: 1024, learning_rate: 1e-5 }, "stages.sft.args", "the version is not known");
+    const problems = llamafactoryKeysNeedingVersion(
+      { enable_thinking: true, cutoff_len: 1024, learning_rate: 1e-5 },
+      "stages.sft.args",
+      "the version is not known",
+    );
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ path: "stages.sft.args.enable_thinking", message: expect.stringMatching(/only LLaMA-Factory 0\.9\.3, 0\.9\.4, 0\.9\.5 accept enable_thinking.*state tools\.llamafactory\.version/) });
+    expect(problems[0]).toMatchObject({
+      path: "stages.sft.args.enable_thinking",
+      message: expect.stringMatching(/only LLaMA-Factory 0\.9\.3, 0\.9\.4, 0\.9\.5 accept enable_thinking.*state tools\.llamafactory\.version/),
+    });
   });
 });

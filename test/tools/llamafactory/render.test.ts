@@ -9,7 +9,10 @@ import { tempDir, writeFiles } from "../../helpers/tmp.js";
 import YAML from "yaml";
 
 /** The renderer's input from a loaded experiment, the way the SFT stage fills it. */
-function trainInput(config: Experiment, rest: Pick<LlamaFactoryTrainInput, "renderedDir" | "outputDir" | "modelPath" | "command" | "toolEnv" | "resumeFrom">): LlamaFactoryTrainInput {
+function trainInput(
+  config: Experiment,
+  rest: Pick<LlamaFactoryTrainInput, "renderedDir" | "outputDir" | "modelPath" | "command" | "toolEnv" | "resumeFrom">,
+): LlamaFactoryTrainInput {
   const sft = config.stages.sft!;
   return {
     experimentName: config.name,
@@ -42,7 +45,13 @@ ${sft}
 `,
   });
   const { config } = await loadExperiment(join(dir, "exp.yaml"));
-  return { dir, config, out: renderLlamaFactoryTrain(trainInput(config, { renderedDir: join(dir, "r"), outputDir: join(dir, "o"), modelPath: config.model.base, command: ["llamafactory-cli"], toolEnv: {} })) };
+  return {
+    dir,
+    config,
+    out: renderLlamaFactoryTrain(
+      trainInput(config, { renderedDir: join(dir, "r"), outputDir: join(dir, "o"), modelPath: config.model.base, command: ["llamafactory-cli"], toolEnv: {} }),
+    ),
+  };
 }
 
 describe("renderLlamaFactoryTrain", () => {
@@ -67,7 +76,12 @@ describe("renderLlamaFactoryTrain", () => {
     const { dir, out } = await render();
     expect(JSON.parse(out.files.datasetInfo.content)).toEqual({
       a: { file_name: join(dir, "a.json"), formatting: "alpaca", columns: { prompt: "instruction", query: "input", response: "output" } },
-      b: { file_name: join(dir, "b.jsonl"), formatting: "sharegpt", columns: { messages: "conversations" }, tags: { role_tag: "role", content_tag: "content" } },
+      b: {
+        file_name: join(dir, "b.jsonl"),
+        formatting: "sharegpt",
+        columns: { messages: "conversations" },
+        tags: { role_tag: "role", content_tag: "content" },
+      },
     });
   });
 
@@ -75,14 +89,24 @@ describe("renderLlamaFactoryTrain", () => {
     const z3 = JSON.parse((await render()).out.files.deepspeed!.content) as { zero_optimization: { stage: number }; train_micro_batch_size_per_gpu: string };
     expect(z3.zero_optimization.stage).toBe(3);
     expect(z3.train_micro_batch_size_per_gpu).toBe("auto");
-    const z2 = JSON.parse((await render("", "    deepspeed: zero2_offload")).out.files.deepspeed!.content) as { zero_optimization: { stage: number; offload_optimizer: { device: string } } };
+    const z2 = JSON.parse((await render("", "    deepspeed: zero2_offload")).out.files.deepspeed!.content) as {
+      zero_optimization: { stage: number; offload_optimizer: { device: string } };
+    };
     expect(z2.zero_optimization).toMatchObject({ stage: 2, offload_optimizer: { device: "cpu" } });
     expect((await render("", "    deepspeed: none")).out.files.deepspeed).toBeUndefined();
   });
 
   it("sets the torchrun environment from the cluster settings", async () => {
     const { out } = await render("cluster: { gpus_per_node: 4, gpus: [4, 5, 6, 7], master_port: 29555 }");
-    expect(out.env).toEqual({ CUDA_VISIBLE_DEVICES: "4,5,6,7", FORCE_TORCHRUN: "1", NNODES: "1", NODE_RANK: "0", NPROC_PER_NODE: "4", MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29555" });
+    expect(out.env).toEqual({
+      CUDA_VISIBLE_DEVICES: "4,5,6,7",
+      FORCE_TORCHRUN: "1",
+      NNODES: "1",
+      NODE_RANK: "0",
+      NPROC_PER_NODE: "4",
+      MASTER_ADDR: "127.0.0.1",
+      MASTER_PORT: "29555",
+    });
     const single = await render("cluster: { gpus_per_node: 1 }", "    deepspeed: none");
     expect(single.out.env).toEqual({ CUDA_VISIBLE_DEVICES: "0" });
   });
@@ -96,7 +120,16 @@ describe("renderLlamaFactoryTrain", () => {
 
   it("adds resume_from_checkpoint only when resuming", async () => {
     const { config, dir } = await render();
-    const resumed = renderLlamaFactoryTrain(trainInput(config, { renderedDir: join(dir, "r"), outputDir: join(dir, "o"), modelPath: "m", command: ["x"], toolEnv: {}, resumeFrom: "/o/checkpoint-20" }));
+    const resumed = renderLlamaFactoryTrain(
+      trainInput(config, {
+        renderedDir: join(dir, "r"),
+        outputDir: join(dir, "o"),
+        modelPath: "m",
+        command: ["x"],
+        toolEnv: {},
+        resumeFrom: "/o/checkpoint-20",
+      }),
+    );
     expect(YAML.parse(resumed.files.train.content)).toMatchObject({ resume_from_checkpoint: "/o/checkpoint-20", overwrite_output_dir: false });
   });
 });
@@ -106,7 +139,12 @@ describe("checkDatasetFile", () => {
     const dir = await tempDir();
     await writeFiles(dir, {
       "good.json": JSON.stringify([{ instruction: "q", input: "", output: "a" }]),
-      "chat.jsonl": `${JSON.stringify({ conversations: [{ from: "human", value: "q" }, { from: "gpt", value: "a" }] })}\n`,
+      "chat.jsonl": `${JSON.stringify({
+        conversations: [
+          { from: "human", value: "q" },
+          { from: "gpt", value: "a" },
+        ],
+      })}\n`,
       "bad.json": JSON.stringify([{ instruction: "q", output: "a" }, { instruction: "q" }]),
       "torn.json": '[{"instruction": "q", "outp',
     });

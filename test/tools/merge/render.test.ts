@@ -84,12 +84,16 @@ describe("renderMerge (current verl)", () => {
 
   it("refuses to guess the latest step without the tracker file", () => {
     const root = ckpt({ steps: [5, 10], latest: null });
-    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toMatch(/latest_checkpointed_iteration\.txt.*available steps: 5, 10/s);
+    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toMatch(
+      /latest_checkpointed_iteration\.txt.*available steps: 5, 10/s,
+    );
   });
 
   it("names missing rank shards, with the world size taken from the file names", () => {
     const root = ckpt({ steps: [3], worldSize: 4, missingRanks: [2, 3] });
-    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toMatch(/world size 4 but rank shard\(s\) 2, 3 are missing/);
+    expect(preflightMessage(() => renderMerge({ stage: "merge", checkpointDir: root, targetDir: "/o" }))).toMatch(
+      /world size 4 but rank shard\(s\) 2, 3 are missing/,
+    );
   });
 
   it("sends seed-era checkpoints (no fsdp_config.json) to the seed merger", () => {

@@ -64,9 +64,7 @@ describe("verifyMergedModel on stand-in merger output", () => {
   it("catches a tensor the index names but the shard header lacks", async () => {
     const report = await verifyMergedModel(await merge("missing-tensor"));
     const missing = report.problems.filter((x) => x.code === "missing-tensor");
-    expect(missing).toEqual([
-      expect.objectContaining({ file: "model-00002-of-00002.safetensors", tensor: "model.layers.1.mlp.down_proj.weight" }),
-    ]);
+    expect(missing).toEqual([expect.objectContaining({ file: "model-00002-of-00002.safetensors", tensor: "model.layers.1.mlp.down_proj.weight" })]);
     expect(report.problems.find((x) => x.code === "param-count")?.message).toContain(`${(TINY_PARAMS - 64 * 128).toLocaleString("en-US")}`);
   });
 
@@ -87,7 +85,12 @@ describe("verifyMergedModel on stand-in merger output", () => {
     const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
     writeFileSync(join(dir, "config.json"), JSON.stringify({ ...config, num_key_value_heads: 4 }));
     const report = await verifyMergedModel(dir);
-    expect(report.problems.filter((p) => p.code === "tokenizer").map((p) => p.file).sort()).toEqual(["tokenizer.json", "tokenizer_config.json"]);
+    expect(
+      report.problems
+        .filter((p) => p.code === "tokenizer")
+        .map((p) => p.file)
+        .sort(),
+    ).toEqual(["tokenizer.json", "tokenizer_config.json"]);
     expect(report.problems).toContainEqual(expect.objectContaining({ code: "shape", tensor: "model.layers.0.self_attn.k_proj.weight" }));
   });
 

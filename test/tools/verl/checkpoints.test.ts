@@ -5,7 +5,10 @@ import { findLatestCheckpoint, inspectCheckpoint, listCheckpointSteps, pruneChec
 import { tempDir, writeFiles } from "../../helpers/tmp.js";
 
 function stepFiles(step: number, worldSize: number, opts: { skipRank?: number; skipOptimRank?: number } = {}): Record<string, string> {
-  const files: Record<string, string> = { [`global_step_${step}/data.pt`]: "x", [`global_step_${step}/actor/fsdp_config.json`]: `{"FSDP_version":1,"world_size":${worldSize}}` };
+  const files: Record<string, string> = {
+    [`global_step_${step}/data.pt`]: "x",
+    [`global_step_${step}/actor/fsdp_config.json`]: `{"FSDP_version":1,"world_size":${worldSize}}`,
+  };
   for (let r = 0; r < worldSize; r++) {
     if (r !== opts.skipRank) files[`global_step_${step}/actor/model_world_size_${worldSize}_rank_${r}.pt`] = "m";
     if (r !== opts.skipOptimRank) files[`global_step_${step}/actor/optim_world_size_${worldSize}_rank_${r}.pt`] = "o";
@@ -20,7 +23,13 @@ describe("findLatestCheckpoint", () => {
     await writeFiles(root, { ...stepFiles(50, 4), ...stepFiles(100, 4), "latest_checkpointed_iteration.txt": "100\n" });
     const latest = await findLatestCheckpoint(root);
     expect(latest.trackerStep).toBe(100);
-    expect(latest.checkpoint).toEqual({ step: 100, dir: join(root, "global_step_100"), actorDir: join(root, "global_step_100/actor"), worldSize: 4, hasFsdpConfig: true });
+    expect(latest.checkpoint).toEqual({
+      step: 100,
+      dir: join(root, "global_step_100"),
+      actorDir: join(root, "global_step_100/actor"),
+      worldSize: 4,
+      hasFsdpConfig: true,
+    });
   });
 
   it("returns nothing without a tracker file (verl trains from scratch)", async () => {
@@ -54,7 +63,13 @@ describe("findLatestCheckpoint", () => {
 describe("pruneCheckpoints", () => {
   it("keeps the newest saves up to the tracked step and removes whole older folders", async () => {
     const root = await tempDir();
-    await writeFiles(root, { ...stepFiles(50, 2), ...stepFiles(100, 2), ...stepFiles(150, 2), ...stepFiles(200, 2), "latest_checkpointed_iteration.txt": "150" });
+    await writeFiles(root, {
+      ...stepFiles(50, 2),
+      ...stepFiles(100, 2),
+      ...stepFiles(150, 2),
+      ...stepFiles(200, 2),
+      "latest_checkpointed_iteration.txt": "150",
+    });
     const removed = await pruneCheckpoints(root, 2);
     expect(removed).toEqual([join(root, "global_step_50")]);
     // 200 is newer than the tracker (a save in progress): untouched. data.pt goes with its folder.

@@ -53,8 +53,14 @@ describe("detectVerlEra", () => {
 
 describe("renames between eras", () => {
   it("spells checkpoint contents per era", () => {
-    expect(renameKeyForEra("actor_rollout_ref.actor.checkpoint.contents", "current")).toEqual({ key: "actor_rollout_ref.actor.checkpoint.save_contents", add: false });
-    expect(renameKeyForEra("actor_rollout_ref.actor.checkpoint.save_contents", "seed")).toEqual({ key: "actor_rollout_ref.actor.checkpoint.contents", add: false });
+    expect(renameKeyForEra("actor_rollout_ref.actor.checkpoint.contents", "current")).toEqual({
+      key: "actor_rollout_ref.actor.checkpoint.save_contents",
+      add: false,
+    });
+    expect(renameKeyForEra("actor_rollout_ref.actor.checkpoint.save_contents", "seed")).toEqual({
+      key: "actor_rollout_ref.actor.checkpoint.contents",
+      add: false,
+    });
     expect(renameKeyForEra("critic.checkpoint.contents", "current").key).toBe("critic.checkpoint.save_contents");
   });
 

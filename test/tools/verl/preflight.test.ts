@@ -44,7 +44,11 @@ describe("pre-flight rules (seed defaults pass every rule)", () => {
     expect(check(ruleMicroBatchDividesMiniBatch, {})).toEqual([]);
     // 256 × 8 ÷ (8 ÷ 2) = 512 with sp=2: still fine.
     expect(check(ruleMicroBatchDividesMiniBatch, { actor: { ulysses_sequence_parallel_size: 2 } })).toEqual([]);
-    const [p] = check(ruleMicroBatchDividesMiniBatch, { actor: { ppo_mini_batch_size: 12, ppo_micro_batch_size_per_gpu: 8 }, rollout: { n: 2 }, trainer: { n_gpus_per_node: 4 } });
+    const [p] = check(ruleMicroBatchDividesMiniBatch, {
+      actor: { ppo_mini_batch_size: 12, ppo_micro_batch_size_per_gpu: 8 },
+      rollout: { n: 2 },
+      trainer: { n_gpus_per_node: 4 },
+    });
     expect(p!.path).toBe("stages.grpo.actor.ppo_micro_batch_size_per_gpu");
     expect(p!.message).toContain("12 × 2 ÷ (4 ÷ 1) = 6");
     expect(p!.message).toContain("normalized ppo_mini_batch_size 6 should be divisible by ppo_micro_batch_size_per_gpu 8");
@@ -93,17 +97,24 @@ describe("pre-flight rules (seed defaults pass every rule)", () => {
     const [none] = check(ruleMicroBatchSetOnce, { overrides: { "~actor_rollout_ref.ref.log_prob_micro_batch_size_per_gpu": null } });
     expect(none!.message).toContain("[actor_rollout_ref.ref] Please set at least one of");
     // Without a KL loss there is no reference model to configure.
-    expect(check(ruleMicroBatchSetOnce, { actor: { use_kl_loss: false }, overrides: { "~actor_rollout_ref.ref.log_prob_micro_batch_size_per_gpu": null } })).toEqual([]);
+    expect(
+      check(ruleMicroBatchSetOnce, { actor: { use_kl_loss: false }, overrides: { "~actor_rollout_ref.ref.log_prob_micro_batch_size_per_gpu": null } }),
+    ).toEqual([]);
   });
 
   it("rollout mode sync is refused by current verl", () => {
     expect(check(ruleRolloutModeAsync, { overrides: { "actor_rollout_ref.rollout.mode": "async" } })).toEqual([]);
-    expect(check(ruleRolloutModeAsync, { overrides: { "actor_rollout_ref.rollout.mode": "sync" } })[0]!.message).toContain("Rollout mode 'sync' has been removed");
+    expect(check(ruleRolloutModeAsync, { overrides: { "actor_rollout_ref.rollout.mode": "sync" } })[0]!.message).toContain(
+      "Rollout mode 'sync' has been removed",
+    );
   });
 
   it("validation sampling needs a positive temperature", () => {
     expect(check(ruleValidationSamplingTemperature, { overrides: { "actor_rollout_ref.rollout.val_kwargs.do_sample": true } })).toEqual([]);
-    const [p] = check(ruleValidationSamplingTemperature, { rollout: { temperature: 0 }, overrides: { "actor_rollout_ref.rollout.val_kwargs.do_sample": true } });
+    const [p] = check(ruleValidationSamplingTemperature, {
+      rollout: { temperature: 0 },
+      overrides: { "actor_rollout_ref.rollout.val_kwargs.do_sample": true },
+    });
     expect(p!.path).toBe("stages.grpo.rollout.temperature");
   });
 
@@ -127,7 +138,11 @@ describe("preflightGrpo", () => {
 
   it("returns every problem at once, override keys included", () => {
     const problems = preflightGrpo(
-      grpoOptionsSchema.parse({ rollout: { n: 1, tensor_model_parallel_size: 3 }, data: { train_batch_size: 100 }, overrides: { "trainer.loger": ["console"] } }),
+      grpoOptionsSchema.parse({
+        rollout: { n: 1, tensor_model_parallel_size: 3 },
+        data: { train_batch_size: 100 },
+        overrides: { "trainer.loger": ["console"] },
+      }),
       { trainRows: 50 },
       "current",
       "stages.grpo",

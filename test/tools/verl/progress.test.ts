@@ -58,7 +58,13 @@ describe("createVerlProgressParser", () => {
     expect(events).toEqual([
       { kind: "total", total: 300 },
       { kind: "progress", step: 0, total: 300, metrics: { "val-core/cflue/acc/mean@1": 0.41 }, validationOnly: true },
-      { kind: "progress", step: 1, total: 300, metrics: { "critic/score/mean": 0.53, "response_length/mean": 812.3, "timing_s/step": 95.1 }, validationOnly: false },
+      {
+        kind: "progress",
+        step: 1,
+        total: 300,
+        metrics: { "critic/score/mean": 0.53, "response_length/mean": 812.3, "timing_s/step": 95.1 },
+        validationOnly: false,
+      },
       { kind: "checkpoint", step: 50, path: "/ck/global_step_50" },
       { kind: "resumed", step: 50 },
     ]);

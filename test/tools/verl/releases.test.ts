@@ -7,16 +7,20 @@ import { renameKeyForEra } from "../../../src/tools/verl/era.js";
 import { trackerProblems, verlChoicesNeedingVersion } from "../../../src/tools/verl/release-checks.js";
 
 const options = (extra: Record<string, unknown> = {}): GrpoOptions => grpoOptionsSchema.parse({ ...extra }) as GrpoOptions;
-const keysOf = (release: string) => (JSON.parse(readFileSync(new URL(`../../../src/tools/verl/releases/v${release}.json`, import.meta.url), "utf8")) as { keys: Record<string, unknown> }).keys;
+const keysOf = (release: string) =>
+  (JSON.parse(readFileSync(new URL(`../../../src/tools/verl/releases/v${release}.json`, import.meta.url), "utf8")) as { keys: Record<string, unknown> }).keys;
 
 function render(era: string, extra: Record<string, unknown> = {}) {
-  return renderVerlOverrides({
-    options: options(extra),
-    era,
-    paths: { trainFiles: "/d/train.parquet", valFiles: "/d/val.parquet", modelPath: "/m", rewardFile: "/r.py", checkpointDir: "/ckpt" },
-    projectName: "p",
-    experimentName: "e",
-  }, "stages.grpo");
+  return renderVerlOverrides(
+    {
+      options: options(extra),
+      era,
+      paths: { trainFiles: "/d/train.parquet", valFiles: "/d/val.parquet", modelPath: "/m", rewardFile: "/r.py", checkpointDir: "/ckpt" },
+      projectName: "p",
+      experimentName: "e",
+    },
+    "stages.grpo",
+  );
 }
 
 describe("verl overrides per release", () => {
@@ -30,8 +34,12 @@ describe("verl overrides per release", () => {
   });
 
   it("a key removed later says 'removed in', a renamed one gives the release's spelling", () => {
-    expect(validateOverrides({ "actor_rollout_ref.rollout.chat_scheduler": 3 }, "0.4.1", "stages.grpo")[0]!.message).toMatch(/not in verl 0\.4\.1's trainer config — it was removed in 0\.4\.1/);
-    expect(validateOverrides({ "trainer.val_generations_to_log_to_wandb": 3 }, "0.4.0", "stages.grpo")[0]!.message).toMatch(/in verl 0\.4\.0 this key is spelled "trainer\.log_val_generations"/);
+    expect(validateOverrides({ "actor_rollout_ref.rollout.chat_scheduler": 3 }, "0.4.1", "stages.grpo")[0]!.message).toMatch(
+      /not in verl 0\.4\.1's trainer config — it was removed in 0\.4\.1/,
+    );
+    expect(validateOverrides({ "trainer.val_generations_to_log_to_wandb": 3 }, "0.4.0", "stages.grpo")[0]!.message).toMatch(
+      /in verl 0\.4\.0 this key is spelled "trainer\.log_val_generations"/,
+    );
   });
 
   it("checkpoint contents: contents before 0.4.1, save_contents from 0.4.1", () => {
@@ -54,16 +62,25 @@ describe("verl overrides per release", () => {
   });
 
   it("tracking backends the release does not accept", () => {
-    expect(trackerProblems("0.5.0", ["wandb", "trackio"])).toEqual([{ path: "tracking.backends", message: expect.stringMatching(/verl 0\.5\.0 does not accept the trackio logger \(added in 0\.6\.0\)/) }]);
+    expect(trackerProblems("0.5.0", ["wandb", "trackio"])).toEqual([
+      { path: "tracking.backends", message: expect.stringMatching(/verl 0\.5\.0 does not accept the trackio logger \(added in 0\.6\.0\)/) },
+    ]);
     expect(trackerProblems("0.7.0", ["wandb", "trackio"])).toEqual([]);
   });
 });
 
 describe("verlChoicesNeedingVersion (version not known)", () => {
   it("asks for the version for settings whose spelling or existence differs between releases", () => {
-    const problems = verlChoicesNeedingVersion(options({ overrides: { "actor_rollout_ref.actor.clip_ratio_high": 0.28 } }), ["wandb"], "the version is not known", "stages.grpo");
+    const problems = verlChoicesNeedingVersion(
+      options({ overrides: { "actor_rollout_ref.actor.clip_ratio_high": 0.28 } }),
+      ["wandb"],
+      "the version is not known",
+      "stages.grpo",
+    );
     const byPath = new Map(problems.map((p) => [p.path, p.message]));
-    expect(byPath.get("stages.grpo.actor.checkpoint_contents")).toMatch(/0\.3\.0\.post1, 0\.4\.0 spell it actor_rollout_ref\.actor\.checkpoint\.contents.*state tools\.verl\.version/);
+    expect(byPath.get("stages.grpo.actor.checkpoint_contents")).toMatch(
+      /0\.3\.0\.post1, 0\.4\.0 spell it actor_rollout_ref\.actor\.checkpoint\.contents.*state tools\.verl\.version/,
+    );
     expect(byPath.get("stages.grpo.overrides.actor_rollout_ref.actor.clip_ratio_high")).toMatch(/0\.3\.0\.post1 has no such key/);
     expect(byPath.has("stages.grpo.data.train_batch_size")).toBe(false);
   });
@@ -73,4 +90,3 @@ describe("verlChoicesNeedingVersion (version not known)", () => {
     expect(problems.find((p) => p.path === "tracking.backends")?.message).toMatch(/0\.3\.0\.post1, 0\.4\.0, 0\.4\.1, 0\.5\.0 do not accept the trackio logger/);
   });
 });
-

@@ -8,7 +8,13 @@ function input(era: VerlEra = "current", options: GrpoOptionsInput = {}, extra: 
   return {
     options: grpoOptionsSchema.parse(options),
     era,
-    paths: { trainFiles: "data/train.parquet", valFiles: ["data/val.parquet", "/abs/extra val.parquet"], modelPath: "./out/sft", rewardFile: "reward.py", checkpointDir: "ckpt" },
+    paths: {
+      trainFiles: "data/train.parquet",
+      valFiles: ["data/val.parquet", "/abs/extra val.parquet"],
+      modelPath: "./out/sft",
+      rewardFile: "reward.py",
+      checkpointDir: "ckpt",
+    },
     projectName: "dianjin",
     experimentName: "r1-7b",
     cwd: "/work/exp",
@@ -59,7 +65,18 @@ describe("renderVerlOverrides", () => {
 
   it("adds tracking backends, applies overrides, and keeps owned keys over overrides", () => {
     const argv = renderVerlOverrides(
-      input("current", { overrides: { "actor_rollout_ref.actor.clip_ratio_high": 0.28, "+custom_reward_function.reward_kwargs.return_dict": true, "trainer.logger": ["wandb"], "data.train_batch_size": 512 } }, { trackers: ["tensorboard"] }),
+      input(
+        "current",
+        {
+          overrides: {
+            "actor_rollout_ref.actor.clip_ratio_high": 0.28,
+            "+custom_reward_function.reward_kwargs.return_dict": true,
+            "trainer.logger": ["wandb"],
+            "data.train_batch_size": 512,
+          },
+        },
+        { trackers: ["tensorboard"] },
+      ),
       "stages.grpo",
     );
     expect(argv).toContain("actor_rollout_ref.actor.clip_ratio_high=0.28");
@@ -70,7 +87,10 @@ describe("renderVerlOverrides", () => {
   });
 
   it("quotes names Hydra would misread and renders resume_path", () => {
-    const argv = renderVerlOverrides(input("current", {}, { experimentName: "2025", resume: { mode: "resume_path", path: "ckpt/global_step_50" } }), "stages.grpo");
+    const argv = renderVerlOverrides(
+      input("current", {}, { experimentName: "2025", resume: { mode: "resume_path", path: "ckpt/global_step_50" } }),
+      "stages.grpo",
+    );
     expect(argv).toContain("trainer.experiment_name='2025'");
     expect(argv).toContain("trainer.resume_mode=resume_path");
     expect(argv).toContain("trainer.resume_from_path=/work/exp/ckpt/global_step_50");

@@ -30,14 +30,17 @@ async function setup(options: GrpoOptionsInput = SMALL, rows = 20, rewardFile = 
   const dir = await tempDir("verl-standin-");
   await writeTestRlParquet(join(dir, "train.parquet"), sampleRows(rows));
   await writeTestRlParquet(join(dir, "val.parquet"), sampleRows(4, "val"));
-  const argv = renderVerlOverrides({
-    options: grpoOptionsSchema.parse(options),
-    era: "current",
-    paths: { trainFiles: "train.parquet", valFiles: "val.parquet", modelPath, rewardFile, checkpointDir: "ckpt" },
-    projectName: "dianjin",
-    experimentName: "standin test",
-    cwd: dir,
-  }, "stages.grpo");
+  const argv = renderVerlOverrides(
+    {
+      options: grpoOptionsSchema.parse(options),
+      era: "current",
+      paths: { trainFiles: "train.parquet", valFiles: "val.parquet", modelPath, rewardFile, checkpointDir: "ckpt" },
+      projectName: "dianjin",
+      experimentName: "standin test",
+      cwd: dir,
+    },
+    "stages.grpo",
+  );
   const env = { ...renderVerlEnv({ fileLoggerPath: join(dir, "metrics.jsonl") }), VERL_STANDIN_STEP_MS: "1" };
   return { dir, argv, env };
 }
@@ -73,7 +76,11 @@ describe("verl stand-in round trip", () => {
     expect(fromFile).toEqual([1, 2, 3, 4]);
     const latest = await findLatestCheckpoint(join(dir, "ckpt"));
     expect(latest.checkpoint).toMatchObject({ step: 4, worldSize: 2, hasFsdpConfig: true });
-    expect(readdirSync(join(dir, "ckpt")).filter((n) => n.startsWith("global_step_")).sort()).toEqual(["global_step_2", "global_step_4"]);
+    expect(
+      readdirSync(join(dir, "ckpt"))
+        .filter((n) => n.startsWith("global_step_"))
+        .sort(),
+    ).toEqual(["global_step_2", "global_step_4"]);
   });
 
   it("crashes on request, then resume_mode=auto continues after the last checkpoint", async () => {
@@ -166,7 +173,10 @@ describe("verl stand-in round trip", () => {
     expect(trained.exitCode, trained.all).toBe(0);
     const { checkpoint } = await findLatestCheckpoint(join(dir, "ckpt"));
     expect(existsSync(join(checkpoint!.actorDir, "huggingface", "config.json"))).toBe(true);
-    const merged = await execa(MERGER, ["merge", "--backend", "fsdp", "--local_dir", checkpoint!.actorDir, "--target_dir", join(dir, "merged")], { reject: false, all: true });
+    const merged = await execa(MERGER, ["merge", "--backend", "fsdp", "--local_dir", checkpoint!.actorDir, "--target_dir", join(dir, "merged")], {
+      reject: false,
+      all: true,
+    });
     expect(merged.exitCode, merged.all).toBe(0);
     expect(existsSync(join(dir, "merged", "model.safetensors.index.json"))).toBe(true);
   });
@@ -211,7 +221,12 @@ describe("verl stand-in round trip", () => {
     ["micro-batch 3 against a per-GPU mini-batch of 8", { actor: { ppo_mini_batch_size: 4, ppo_micro_batch_size_per_gpu: 3 } }],
     ["mini-batch larger than the step", { actor: { ppo_mini_batch_size: 16, ppo_micro_batch_size_per_gpu: 2 } }],
   ] as const)("pre-flight and the stand-in agree on %s", async (_, change) => {
-    const options: GrpoOptionsInput = { ...SMALL, ...change, rollout: { ...SMALL.rollout, ...("rollout" in change ? change.rollout : {}) }, actor: { ...SMALL.actor, ...("actor" in change ? change.actor : {}) } };
+    const options: GrpoOptionsInput = {
+      ...SMALL,
+      ...change,
+      rollout: { ...SMALL.rollout, ...("rollout" in change ? change.rollout : {}) },
+      actor: { ...SMALL.actor, ...("actor" in change ? change.actor : {}) },
+    };
     const problems = preflightGrpo(grpoOptionsSchema.parse(options), { trainRows: 20 }, "current", "stages.grpo");
     const { dir, argv, env } = await setup(options);
     const result = await run(argv, env, dir);

@@ -4,7 +4,14 @@ import { verlTarget } from "../../../src/tools/verl/target.js";
 
 describe("verlTarget", () => {
   it("a listed release: its tree, its file logger and merger, no warning", () => {
-    expect(verlTarget("0.3.0.post1", "stated")).toEqual({ era: "0.3.0.post1", release: "0.3.0.post1", known: true, fileLogger: false, modelMerger: false, warnings: [] });
+    expect(verlTarget("0.3.0.post1", "stated")).toEqual({
+      era: "0.3.0.post1",
+      release: "0.3.0.post1",
+      known: true,
+      fileLogger: false,
+      modelMerger: false,
+      warnings: [],
+    });
     expect(verlTarget("0.4.1", "probed")).toMatchObject({ era: "0.4.1", fileLogger: false, modelMerger: true, warnings: [] });
     expect(verlTarget("0.6.0")).toMatchObject({ era: "0.6.0", fileLogger: true, modelMerger: true, warnings: [] });
   });

@@ -54,14 +54,18 @@ describe("validateOverrides", () => {
   });
 
   it("flags ~ on a missing key, non-overrides and quoted numbers", () => {
-    expect(validateOverrides(["~trainer.nope"], "current", "stages.grpo")[0]!.message).toContain("Could not delete from config. 'trainer.nope' does not exist.");
+    expect(validateOverrides(["~trainer.nope"], "current", "stages.grpo")[0]!.message).toContain(
+      "Could not delete from config. 'trainer.nope' does not exist.",
+    );
     expect(validateOverrides(["just-a-word"], "current", "stages.grpo")[0]!.message).toContain("not a Hydra override");
     expect(validateOverrides({ "data.train_batch_size": "512" }, "current", "stages.grpo")[0]!.message).toContain("quoted number");
   });
 
   it("checks against the era's inventory", () => {
     expect(validateOverrides({ "actor_rollout_ref.rollout.use_fire_sampling": true }, "seed", "stages.grpo")).toEqual([]);
-    expect(validateOverrides({ "actor_rollout_ref.rollout.use_fire_sampling": true }, "current", "stages.grpo")[0]!.message).toContain("FIRE sampling was removed");
+    expect(validateOverrides({ "actor_rollout_ref.rollout.use_fire_sampling": true }, "current", "stages.grpo")[0]!.message).toContain(
+      "FIRE sampling was removed",
+    );
     expect(validateOverrides({ "ray_init.num_cpus": 16 }, "current", "stages.grpo")[0]!.message).toContain('"ray_kwargs.ray_init.num_cpus"');
   });
 

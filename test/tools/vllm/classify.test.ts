@@ -36,6 +36,8 @@ describe("classifyVllmLog", () => {
   });
 
   it("prefers the KV-cache cause over an OOM warning earlier in the same log", () => {
-    expect(classifyVllmLog(["WARNING CUDA out of memory during sampler warm-up, retrying", "ValueError: No available memory for the cache blocks."]).id).toBe("vllm-no-kv-cache");
+    expect(classifyVllmLog(["WARNING CUDA out of memory during sampler warm-up, retrying", "ValueError: No available memory for the cache blocks."]).id).toBe(
+      "vllm-no-kv-cache",
+    );
   });
 });

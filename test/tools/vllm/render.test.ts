@@ -13,7 +13,15 @@ afterEach(() => held.splice(0).forEach((s) => s.close()));
 
 describe("renderServe", () => {
   it("renders vllm serve with explicit dtype, neutral generation config, localhost and a free port", async () => {
-    const cmd = await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/ckpt/hf", servedModelName: "dianjin-r1-7b", tensorParallelSize: 2, maxModelLen: 16384, gpus: [2, 3] });
+    const cmd = await renderServe({
+      stage: "deploy",
+      configKey: "deploy.vllm",
+      model: "/ckpt/hf",
+      servedModelName: "dianjin-r1-7b",
+      tensorParallelSize: 2,
+      maxModelLen: 16384,
+      gpus: [2, 3],
+    });
     expect(cmd.argv.slice(0, 3)).toEqual(["vllm", "serve", "/ckpt/hf"]);
     expect(flag(cmd.argv, "--served-model-name")).toBe("dianjin-r1-7b");
     expect(flag(cmd.argv, "--dtype")).toBe("bfloat16");
@@ -42,7 +50,14 @@ describe("renderServe", () => {
 
   it("defaults the served name to the folder name and checks shape errors up front", async () => {
     expect((await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/ckpts/DianJin-R1-7B" })).servedModelName).toBe("DianJin-R1-7B");
-    const err = await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: "/m", tensorParallelSize: 2, gpus: [0], gpuMemoryUtilization: 1.5 }).catch((e) => e);
+    const err = await renderServe({
+      stage: "deploy",
+      configKey: "deploy.vllm",
+      model: "/m",
+      tensorParallelSize: 2,
+      gpus: [0],
+      gpuMemoryUtilization: 1.5,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(PreflightError);
     expect(err.message).toContain("1 GPU(s) given for tensor parallel size 2");
     expect(err.message).toContain("gpu_memory_utilization");

@@ -19,12 +19,16 @@ describe("planReplicas", () => {
   });
 
   it("rejects more replicas than the GPUs allow", async () => {
-    await expect(planReplicas({ stage: "deploy", configKey: "deploy.vllm", gpus: [0, 1, 2], tensorParallelSize: 2, replicas: 2 })).rejects.toThrow(/needs 4 GPUs, 3 available/);
+    await expect(planReplicas({ stage: "deploy", configKey: "deploy.vllm", gpus: [0, 1, 2], tensorParallelSize: 2, replicas: 2 })).rejects.toThrow(
+      /needs 4 GPUs, 3 available/,
+    );
     await expect(planReplicas({ stage: "deploy", configKey: "deploy.vllm", gpus: [0, 0], tensorParallelSize: 1 })).rejects.toThrow(/twice/);
   });
 
   it("reports against the stage and config path it is given", async () => {
-    const err = (await planReplicas({ stage: "serve", configKey: "stages.serve", gpus: [0, 0], tensorParallelSize: 1 }).catch((e: unknown) => e)) as PreflightError;
+    const err = (await planReplicas({ stage: "serve", configKey: "stages.serve", gpus: [0, 0], tensorParallelSize: 1 }).catch(
+      (e: unknown) => e,
+    )) as PreflightError;
     expect(err).toBeInstanceOf(PreflightError);
     expect(err.stage).toBe("serve");
     expect(err.problems.map((p) => p.path)).toEqual(["stages.serve.gpus"]);

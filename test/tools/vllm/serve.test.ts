@@ -21,7 +21,12 @@ async function start(options: Partial<ServeOptions> = {}, env: Record<string, st
   const cmd = await renderServe({ stage: "deploy", configKey: "deploy.vllm", model: TINY_QWEN2_DIR, servedModelName: "tiny", command: [VLLM], ...options });
   await beforeSpawn?.(cmd.port);
   const logFile = join(dir, `vllm-${n++}.log`);
-  const child = execa(cmd.argv[0]!, cmd.argv.slice(1), { env: { ...cmd.env, ...env }, stdout: { file: logFile, append: true }, stderr: { file: logFile, append: true }, reject: false });
+  const child = execa(cmd.argv[0]!, cmd.argv.slice(1), {
+    env: { ...cmd.env, ...env },
+    stdout: { file: logFile, append: true },
+    stderr: { file: logFile, append: true },
+    reject: false,
+  });
   children.push(child);
   return { cmd, child, logFile, endpoint: { baseUrl: cmd.baseUrl, model: "tiny", pid: child.pid! } };
 }
@@ -155,7 +160,9 @@ describe("vLLM stand-in + waitUntilReady", () => {
     const post = (body: object) =>
       fetch(`${cmd.baseUrl}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const messages = [{ role: "user", content: "q" }];
-    const cut = (await (await post({ model: "tiny", messages, n: 2, max_tokens: 3 })).json()) as { choices: { finish_reason: string; message: { content: string } }[] };
+    const cut = (await (await post({ model: "tiny", messages, n: 2, max_tokens: 3 })).json()) as {
+      choices: { finish_reason: string; message: { content: string } }[];
+    };
     expect(cut.choices).toHaveLength(2);
     expect(cut.choices[0]!.finish_reason).toBe("length");
     expect(cut.choices[0]!.message.content).toHaveLength(12);

@@ -6,7 +6,16 @@
 import { join } from "node:path";
 import type { DataStageConfig } from "../config.js";
 import { InterruptedError, StageError } from "../../../errors.js";
-import { LLM_DEFAULTS, LlmClient, startHeartbeat, WaitBoard, type LlmClientOptions, type ModelUsage, type RetryEvent, type RunProgress } from "../../../llm/index.js";
+import {
+  LLM_DEFAULTS,
+  LlmClient,
+  startHeartbeat,
+  WaitBoard,
+  type LlmClientOptions,
+  type ModelUsage,
+  type RetryEvent,
+  type RunProgress,
+} from "../../../llm/index.js";
 import { ambiguityFilter, ruleFilter } from "./filter.js";
 import { convertStep } from "./convert.js";
 import { distillStep } from "./distill.js";
@@ -60,13 +69,23 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
     log(`released mode: using ${dir} as it is (no model calls)`);
     const built = await readRelease(config, dir);
     const outputs = await writeOutputs(config, options.outputDir, built);
-    return { mode: "released", outputs, counts: { ...emptyCounts(), sft: built.ledger.length }, sent: { check: 0, convert: 0, distill: 0, judge: 0, merge: 0 }, usage: {} };
+    return {
+      mode: "released",
+      outputs,
+      counts: { ...emptyCounts(), sft: built.ledger.length },
+      sent: { check: 0, convert: 0, distill: 0, judge: 0, merge: 0 },
+      usage: {},
+    };
   }
 
   const prompts = loadPrompts(config.prompts);
   const paths = await fetchSources(config, options.downloadRoot, fetchOptions);
   const items = await readItems(paths, prompts);
-  log(`read ${items.length} records (${Object.entries(paths).map(([k, v]) => `${k}: ${v}`).join(", ")})`);
+  log(
+    `read ${items.length} records (${Object.entries(paths)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ")})`,
+  );
 
   const board = new WaitBoard();
   const client = new LlmClient({
@@ -81,15 +100,29 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
     },
     ...options.client,
   });
-  const llm = new RecipeLlm({ client, journalDir: join(options.outputDir, RECIPE_LAYOUT.journals), concurrency: config.concurrency, signal: options.signal, onProgress: options.onProgress, board });
+  const llm = new RecipeLlm({
+    client,
+    journalDir: join(options.outputDir, RECIPE_LAYOUT.journals),
+    concurrency: config.concurrency,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    board,
+  });
   const stopHeartbeat = startHeartbeat(board, options.heartbeatMs ?? LLM_DEFAULTS.heartbeatMs, log);
   try {
     const built = await runRecipe(config, items, prompts, llm, log, options.signal);
     const counts = emptyCounts();
     for (const line of built.ledger) counts[line.status]++;
     const usage = client.usage();
-    log(`requests sent this run: ${Object.entries(llm.sent).map(([k, v]) => `${k} ${v}`).join(", ")}`);
-    for (const [model, u] of Object.entries(usage)) log(`usage ${model}: ${u.requests} requests, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${u.cost !== undefined ? `, cost ${u.cost.toFixed(4)}` : ""}`);
+    log(
+      `requests sent this run: ${Object.entries(llm.sent)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
+    for (const [model, u] of Object.entries(usage))
+      log(
+        `usage ${model}: ${u.requests} requests, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${u.cost !== undefined ? `, cost ${u.cost.toFixed(4)}` : ""}`,
+      );
     if (options.signal?.aborted) throw new InterruptedError("data");
     if (counts.unfinished > 0) throw unfinishedError(built.ledger, counts.unfinished);
     const outputs = await writeOutputs(config, options.outputDir, built);
@@ -102,7 +135,14 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
   }
 }
 
-async function runRecipe(config: DataStageConfig, items: RecipeItem[], prompts: Prompts, llm: RecipeLlm, log: (line: string) => void, signal?: AbortSignal): Promise<BuiltData> {
+async function runRecipe(
+  config: DataStageConfig,
+  items: RecipeItem[],
+  prompts: Prompts,
+  llm: RecipeLlm,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<BuiltData> {
   const requests = new RequestBuilder(config);
   const verdicts = new Map<string, ItemVerdict>();
   const absorb = (m: Map<string, ItemVerdict>) => m.forEach((v, k) => verdicts.set(k, v));
@@ -133,7 +173,10 @@ async function runRecipe(config: DataStageConfig, items: RecipeItem[], prompts: 
     llm,
     requests,
     prompts,
-    onAttempt: (attempt, c) => log(`distillation attempt ${attempt}: ${c.passed} passed verification, ${c.retry} failed it${attempt < config.max_attempts ? " (retried)" : " (MCQs go to the RL pool, others are rejected)"}, ${c.unanswered} unanswered (request failed)`),
+    onAttempt: (attempt, c) =>
+      log(
+        `distillation attempt ${attempt}: ${c.passed} passed verification, ${c.retry} failed it${attempt < config.max_attempts ? " (retried)" : " (MCQs go to the RL pool, others are rejected)"}, ${c.unanswered} unanswered (request failed)`,
+      ),
   });
   absorb(distilled.verdicts);
   stopIfAborted();
@@ -145,14 +188,26 @@ async function runRecipe(config: DataStageConfig, items: RecipeItem[], prompts: 
     const target = distilled.targets.get(item.id);
     if (target !== undefined) sft[item.set]!.push({ instruction: item.instruction, input: "", output: target });
   }
-  const ledger: LedgerLine[] = items.map((item) => ({ id: item.id, source: item.source, set: finalSet.get(item.id) ?? item.set, ...(verdicts.get(item.id) ?? { status: "unfinished", reason: "not-reached" }) }));
+  const ledger: LedgerLine[] = items.map((item) => ({
+    id: item.id,
+    source: item.source,
+    set: finalSet.get(item.id) ?? item.set,
+    ...(verdicts.get(item.id) ?? { status: "unfinished", reason: "not-reached" }),
+  }));
   const rl = current.filter((i) => verdicts.get(i.id)?.status === "rl" && i.mcq).map((i) => i.mcq!);
   return {
     sft,
     rl: config.sources?.cflue_mcq ? rl : undefined,
     rlTemplatePath: config.rl_prompt ?? prompts.question_mcq.path,
     ledger,
-    meta: { mode: "recipe", seed: config.seed, max_attempts: config.max_attempts, convert_fraction: config.convert_fraction, rl_val_fraction: config.rl_val_fraction, prompts: Object.fromEntries(Object.entries(prompts).map(([k, t]) => [k, t.sha256])) },
+    meta: {
+      mode: "recipe",
+      seed: config.seed,
+      max_attempts: config.max_attempts,
+      convert_fraction: config.convert_fraction,
+      rl_val_fraction: config.rl_val_fraction,
+      prompts: Object.fromEntries(Object.entries(prompts).map(([k, t]) => [k, t.sha256])),
+    },
   };
 }
 

@@ -40,9 +40,15 @@ export function parseConversion(content: string | null): { question: string; ref
   return question && reference ? { question, reference } : null;
 }
 
-export async function convertStep(items: readonly RecipeItem[], opts: { seed: number; fraction: number; llm: RecipeLlm; requests: RequestBuilder; prompts: Prompts }): Promise<ConvertResult> {
+export async function convertStep(
+  items: readonly RecipeItem[],
+  opts: { seed: number; fraction: number; llm: RecipeLlm; requests: RequestBuilder; prompts: Prompts },
+): Promise<ConvertResult> {
   const candidates = items.filter((i) => isConversionCandidate(i, opts.seed, opts.fraction));
-  const results = await opts.llm.run("convert", candidates.map((item) => ({ item, request: opts.requests.build("convert", convertPrompt(item, opts.prompts), item.id) })));
+  const results = await opts.llm.run(
+    "convert",
+    candidates.map((item) => ({ item, request: opts.requests.build("convert", convertPrompt(item, opts.prompts), item.id) })),
+  );
   const byId = new Map(results.map((r) => [r.item.id, r]));
   const verdicts = new Map<string, ItemVerdict>();
   const out: RecipeItem[] = [];

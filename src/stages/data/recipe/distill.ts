@@ -30,7 +30,9 @@ export interface DistillOptions {
 
 export function tracesText(d: ComplianceDialogue): string {
   const checks = new Map(d.checks.map((c) => [c.id, c.description]));
-  return (d.traces ?? []).map((t, i) => `${i + 1}. [${t.agent}]${t.check ? `（规则：${checks.get(t.check) ?? t.check}）` : ""}\n推理：${t.reasoning}\n结论：${t.answer}`).join("\n\n");
+  return (d.traces ?? [])
+    .map((t, i) => `${i + 1}. [${t.agent}]${t.check ? `（规则：${checks.get(t.check) ?? t.check}）` : ""}\n推理：${t.reasoning}\n结论：${t.answer}`)
+    .join("\n\n");
 }
 
 function mergesTraces(item: RecipeItem): boolean {
@@ -51,8 +53,14 @@ export async function distillStep(items: readonly RecipeItem[], opts: DistillOpt
     const merged = pending.filter(mergesTraces);
     const distilled = pending.filter((i) => !mergesTraces(i));
     const generated = [
-      ...(await opts.llm.run("distill", distilled.map((item) => ({ item, request: opts.requests.build("distill", item.instruction, item.id, attempt) })))),
-      ...(await opts.llm.run("merge", merged.map((item) => ({ item, request: opts.requests.build("merge", mergePrompt(item, opts.prompts), item.id, attempt) })))),
+      ...(await opts.llm.run(
+        "distill",
+        distilled.map((item) => ({ item, request: opts.requests.build("distill", item.instruction, item.id, attempt) })),
+      )),
+      ...(await opts.llm.run(
+        "merge",
+        merged.map((item) => ({ item, request: opts.requests.build("merge", mergePrompt(item, opts.prompts), item.id, attempt) })),
+      )),
     ];
     const failed = new Set<string>();
     const toJudge: { item: RecipeItem; target: string; answer: string }[] = [];
@@ -75,18 +83,33 @@ export async function distillStep(items: readonly RecipeItem[], opts: DistillOpt
       }
       const check = ruleCheck(r.item, parsed.target);
       if (!check) toJudge.push({ item: r.item, target: parsed.target, answer: parsed.answer });
-      else if (check.pass) targets.set(id, parsed.target), verdicts.set(id, { status: "sft", attempts: attempt });
-      else failed.add(id), lastReason.set(id, check.reason);
+      else if (check.pass) {
+        targets.set(id, parsed.target);
+        verdicts.set(id, { status: "sft", attempts: attempt });
+      } else {
+        failed.add(id);
+        lastReason.set(id, check.reason);
+      }
     }
-    const judged = await opts.llm.run("judge", toJudge.map((j) => ({ item: j, request: opts.requests.build("judge", judgePrompt(j.item, j.answer, opts.prompts), j.item.id, attempt) })));
+    const judged = await opts.llm.run(
+      "judge",
+      toJudge.map((j) => ({ item: j, request: opts.requests.build("judge", judgePrompt(j.item, j.answer, opts.prompts), j.item.id, attempt) })),
+    );
     for (const r of judged) {
       const id = r.item.item.id;
       if (r.failure) verdicts.set(id, { status: "unfinished", reason: `judge: ${r.failure.reason}`, message: r.failure.message, attempts: attempt });
-      else if (!r.value!.ok) failed.add(id), lastReason.set(id, `judge-${r.value!.reason}`);
-      else {
+      else if (!r.value!.ok) {
+        failed.add(id);
+        lastReason.set(id, `judge-${r.value!.reason}`);
+      } else {
         const j = readJudgement(r.value!.reply.content);
-        if (j.pass) targets.set(id, r.item.target), verdicts.set(id, { status: "sft", attempts: attempt });
-        else failed.add(id), lastReason.set(id, j.reason);
+        if (j.pass) {
+          targets.set(id, r.item.target);
+          verdicts.set(id, { status: "sft", attempts: attempt });
+        } else {
+          failed.add(id);
+          lastReason.set(id, j.reason);
+        }
       }
     }
     const unanswered = pending.filter((i) => verdicts.get(i.id)?.status === "unfinished").length;
@@ -96,7 +119,12 @@ export async function distillStep(items: readonly RecipeItem[], opts: DistillOpt
   }
   for (const item of pending) {
     const reason = lastReason.get(item.id) ?? "failed";
-    verdicts.set(item.id, item.set === "cflue_mcq" ? { status: "rl", reason, attempts: opts.maxAttempts } : { status: "rejected", reason: `failed-verification: ${reason}`, attempts: opts.maxAttempts });
+    verdicts.set(
+      item.id,
+      item.set === "cflue_mcq"
+        ? { status: "rl", reason, attempts: opts.maxAttempts }
+        : { status: "rejected", reason: `failed-verification: ${reason}`, attempts: opts.maxAttempts },
+    );
   }
   return { targets, verdicts };
 }

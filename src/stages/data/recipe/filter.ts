@@ -21,7 +21,14 @@ export function ruleFilter(items: readonly RecipeItem[], config: DataStageConfig
   const verdicts = new Map<string, ItemVerdict>();
   for (const item of items) {
     const chars = [...item.question.trim()].length;
-    const reason = item.reference.trim() === "" ? "missing-answer" : chars < config.min_question_chars ? "too-short" : chars > config.max_question_chars ? "too-long" : undefined;
+    const reason =
+      item.reference.trim() === ""
+        ? "missing-answer"
+        : chars < config.min_question_chars
+          ? "too-short"
+          : chars > config.max_question_chars
+            ? "too-long"
+            : undefined;
     if (reason) verdicts.set(item.id, { status: "rejected", reason });
     else kept.push(item);
   }
@@ -43,7 +50,10 @@ export async function ambiguityFilter(items: readonly RecipeItem[], llm: RecipeL
   const kept: RecipeItem[] = [];
   const verdicts = new Map<string, ItemVerdict>();
   const checked = items.filter((i) => i.source === "cflue_mcq" || i.source === "cflue_open");
-  const results = await llm.run("check", checked.map((item) => ({ item, request: requests.build("check", checkPrompt(item, prompts), item.id) })));
+  const results = await llm.run(
+    "check",
+    checked.map((item) => ({ item, request: requests.build("check", checkPrompt(item, prompts), item.id) })),
+  );
   const byId = new Map(results.map((r) => [r.item.id, r]));
   for (const item of items) {
     const r = byId.get(item.id);

@@ -63,14 +63,24 @@ export function convertedItem(from: RecipeItem, question: string, reference: str
 export function openItem(item: CflueOpenItem, prompts: Prompts): RecipeItem {
   // CFLUE application items carry a complete prompt already; the input column, when used, follows it.
   const question = item.input ? `${item.instruction}\n${item.input}` : item.instruction;
-  return { id: `cflue_open:${item.index}`, source: "cflue_open", set: "cflue_oe", instruction: renderTemplate(prompts.question_oe, { question }), question, reference: item.output, explanation: "" };
+  return {
+    id: `cflue_open:${item.index}`,
+    source: "cflue_open",
+    set: "cflue_oe",
+    instruction: renderTemplate(prompts.question_oe, { question }),
+    question,
+    reference: item.output,
+    explanation: "",
+  };
 }
 
 export function finqaItem(item: FinQaItem, prompts: Prompts): RecipeItem {
   const context = [...item.preText, ...item.postText].filter((s) => s.trim() !== "" && s.trim() !== ".").join("\n");
   const table = item.table.map((row) => `| ${row.join(" | ")} |`).join("\n");
   const reference = item.answer !== undefined && item.answer !== "" ? item.answer : String(item.exeAns ?? "");
-  const explanation = [item.program ? `program: ${item.program}` : "", item.exeAns !== undefined ? `executed value: ${item.exeAns}` : ""].filter(Boolean).join("\n");
+  const explanation = [item.program ? `program: ${item.program}` : "", item.exeAns !== undefined ? `executed value: ${item.exeAns}` : ""]
+    .filter(Boolean)
+    .join("\n");
   return {
     id: `finqa:${item.index}:${item.id}`,
     source: "finqa",
@@ -101,7 +111,10 @@ export function complianceItem(d: ComplianceDialogue, prompts: Prompts): RecipeI
     instruction: renderTemplate(prompts.question_ccc, { dialogue, checks: checksText(d) }),
     question: dialogue,
     reference: VERDICT_LABELS[d.verdict],
-    explanation: d.checks.filter((c) => c.reasoning).map((c) => `${c.id}: ${c.reasoning}`).join("\n"),
+    explanation: d.checks
+      .filter((c) => c.reasoning)
+      .map((c) => `${c.id}: ${c.reasoning}`)
+      .join("\n"),
     dialogue: d,
   };
 }

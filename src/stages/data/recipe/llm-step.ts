@@ -81,7 +81,9 @@ export class RecipeLlm {
         },
       },
     );
-    return outcomes.map((o, i) => (o.status === "succeeded" ? { item: calls[i]!.item, value: o.value } : { item: calls[i]!.item, failure: { reason: o.reason, message: o.message } }));
+    return outcomes.map((o, i) =>
+      o.status === "succeeded" ? { item: calls[i]!.item, value: o.value } : { item: calls[i]!.item, failure: { reason: o.reason, message: o.message } },
+    );
   }
 
   async close(): Promise<void> {

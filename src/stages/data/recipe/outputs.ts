@@ -47,14 +47,20 @@ export function alpacaJson(records: readonly SftOut[]): string {
 
 export function datasetInfo(config: DataStageConfig, sets: readonly SftSet[]): Record<string, unknown> {
   const info: Record<string, unknown> = {};
-  for (const set of sets) info[config.outputs[set]] = { file_name: sftFileName(config, set), columns: { prompt: "instruction", query: "input", response: "output" } };
+  for (const set of sets)
+    info[config.outputs[set]] = { file_name: sftFileName(config, set), columns: { prompt: "instruction", query: "input", response: "output" } };
   return info;
 }
 
 export function rlRows(config: DataStageConfig, items: readonly CflueMcqItem[], templatePath?: string): { train: RlRow[]; val: RlRow[] } {
   const train: RlRow[] = [];
   const val: RlRow[] = [];
-  const rows = cflueRlRows(items, { seed: config.seed, valFraction: config.rl_val_fraction, ...(templatePath ? { templatePath } : {}), dataSource: "cflue_mcq" });
+  const rows = cflueRlRows(items, {
+    seed: config.seed,
+    valFraction: config.rl_val_fraction,
+    ...(templatePath ? { templatePath } : {}),
+    dataSource: "cflue_mcq",
+  });
   for (const row of rows) (row.extra_info.split === "val" ? val : train).push(row);
   return { train, val };
 }
@@ -78,7 +84,10 @@ export async function writeOutputs(config: DataStageConfig, outputDir: string, b
   await write(paths.dataset_info!, `${JSON.stringify(datasetInfo(config, sets), null, 2)}\n`);
 
   const stats: DataStats = { tokenizer: TOKENIZER_NAME, rows: [] };
-  for (const set of sets) stats.rows.push(statsRow("SFT", { set: SET_LABELS[set].label, name: config.outputs[set], lang: SET_LABELS[set].lang }, await partialInParallel("sft", built.sft[set]!)));
+  for (const set of sets)
+    stats.rows.push(
+      statsRow("SFT", { set: SET_LABELS[set].label, name: config.outputs[set], lang: SET_LABELS[set].lang }, await partialInParallel("sft", built.sft[set]!)),
+    );
   if (built.rl && paths.rl_parquet) {
     const { train, val } = rlRows(config, built.rl, built.rlTemplatePath);
     const names = rlFileNames(config);

@@ -11,7 +11,11 @@ import type { BuiltData, SftOut } from "./outputs.js";
 export const RELEASE_SETS: Record<DianjinR1SftName, SftSet> = { cflue_mcq_r1: "cflue_mcq", cflue_oe_r1: "cflue_oe", fin_qa_r1: "finqa" };
 
 /** The release folder (downloaded first when `released` names a hub dataset). */
-export async function releasedDir(config: DataStageConfig, downloadRoot: string, options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; log?: (line: string) => void } = {}): Promise<string> {
+export async function releasedDir(
+  config: DataStageConfig,
+  downloadRoot: string,
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; log?: (line: string) => void } = {},
+): Promise<string> {
   const released = config.released!;
   if (typeof released === "string") return released;
   return downloadFromHub(released.hub, Object.values(DIANJIN_R1_SFT_FILES), downloadRoot, config.hub_cli as HubCli, options);

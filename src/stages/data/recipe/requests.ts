@@ -45,7 +45,10 @@ export class RequestBuilder {
 
   build(role: RecipeRole, prompt: string, itemId: string, attempt = 1): ChatRequest {
     const ep = roleEndpoint(this.config, role);
-    if (!ep) throw new ConfigError("stages.data.endpoints", [{ path: `stages.data.endpoints.${role}`, message: `the recipe needs the ${role} endpoint for item ${itemId}` }]);
+    if (!ep)
+      throw new ConfigError("stages.data.endpoints", [
+        { path: `stages.data.endpoints.${role}`, message: `the recipe needs the ${role} endpoint for item ${itemId}` },
+      ]);
     const params: SamplingParams = { ...RECIPE_DEFAULTS.params[role], ...ep.params };
     if (ep.send_seed) params.seed = requestSeed(this.config.seed, role, itemId, attempt);
     return { model: logicalModel(role, ep), messages: [{ role: "user", content: prompt }], params };

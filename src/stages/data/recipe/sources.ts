@@ -23,7 +23,11 @@ export function sourcePath(source: DataSourceConfig, downloadRoot: string): stri
 }
 
 /** Paths of the configured sources; hub sources are downloaded first. */
-export async function fetchSources(config: DataStageConfig, downloadRoot: string, options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; log?: (line: string) => void } = {}): Promise<SourcePaths> {
+export async function fetchSources(
+  config: DataStageConfig,
+  downloadRoot: string,
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; log?: (line: string) => void } = {},
+): Promise<SourcePaths> {
   const paths: SourcePaths = {};
   for (const name of SOURCE_NAMES) {
     const source = config.sources?.[name];

@@ -23,11 +23,16 @@ export function statsWorkerCount(): number {
   return existsSync(WORKER_FILE) ? Math.min(STATS_POOL_DEFAULTS.maxWorkers, availableParallelism()) : 1;
 }
 
-export async function partialInParallel(kind: "sft" | "rl", items: readonly (SftRecordText | RlRowText)[], workers = statsWorkerCount()): Promise<StatsPartial> {
+export async function partialInParallel(
+  kind: "sft" | "rl",
+  items: readonly (SftRecordText | RlRowText)[],
+  workers = statsWorkerCount(),
+): Promise<StatsPartial> {
   const count = (list: readonly (SftRecordText | RlRowText)[]) => (kind === "sft" ? sftPartial(list as SftRecordText[]) : rlPartial(list as RlRowText[]));
   if (workers <= 1 || items.length < STATS_POOL_DEFAULTS.minRecords || !existsSync(WORKER_FILE)) return count(items);
   const jobs: StatsJob[] = [];
-  for (let i = 0; i < items.length; i += STATS_POOL_DEFAULTS.chunk) jobs.push({ id: jobs.length, kind, items: items.slice(i, i + STATS_POOL_DEFAULTS.chunk) as StatsJob["items"] });
+  for (let i = 0; i < items.length; i += STATS_POOL_DEFAULTS.chunk)
+    jobs.push({ id: jobs.length, kind, items: items.slice(i, i + STATS_POOL_DEFAULTS.chunk) as StatsJob["items"] });
   const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(WORKER_FILE));
   let next = 0;
   let total = emptyPartial();

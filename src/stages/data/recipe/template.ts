@@ -30,7 +30,9 @@ export function loadTemplate(name: string, path: string, spec: TemplateSpec): Te
   const known = new Set([...spec.required, ...spec.optional]);
   const problems = [
     ...spec.required.filter((p) => !used.has(p)).map((p) => ({ path: `prompt ${name}`, message: `the template lacks the {{${p}}} placeholder` })),
-    ...[...used].filter((p) => !known.has(p)).map((p) => ({ path: `prompt ${name}`, message: `unknown placeholder {{${p}}} (known: ${[...known].join(", ")})` })),
+    ...[...used]
+      .filter((p) => !known.has(p))
+      .map((p) => ({ path: `prompt ${name}`, message: `unknown placeholder {{${p}}} (known: ${[...known].join(", ")})` })),
   ];
   if (problems.length) throw new ConfigError(path, problems);
   return { name, path, text, sha256: createHash("sha256").update(text).digest("hex") };

@@ -24,7 +24,13 @@ export function createEndpointClient(
   const models = Object.fromEntries(
     endpoint.baseUrls.map((baseUrl, i) => [
       names[i]!,
-      { baseUrl, servedName: endpoint.model, ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}), ...(endpoint.timeouts ? { timeouts: endpoint.timeouts } : {}), ...(endpoint.stream !== undefined ? { stream: endpoint.stream } : {}) },
+      {
+        baseUrl,
+        servedName: endpoint.model,
+        ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}),
+        ...(endpoint.timeouts ? { timeouts: endpoint.timeouts } : {}),
+        ...(endpoint.stream !== undefined ? { stream: endpoint.stream } : {}),
+      },
     ]),
   );
   const client = new LlmClient({

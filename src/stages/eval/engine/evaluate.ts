@@ -54,7 +54,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const log = options.log ?? (() => undefined);
   const emit = options.emit ?? (() => undefined);
   const apiKey = options.endpoint.apiKeyEnv ? (options.env ?? process.env)[options.endpoint.apiKeyEnv] : undefined;
-  const failures = await probeEndpoints(options.endpoint.baseUrls.map((baseUrl) => ({ baseUrl, model: options.endpoint.model, ...(apiKey ? { apiKey } : {}) })));
+  const failures = await probeEndpoints(
+    options.endpoint.baseUrls.map((baseUrl) => ({ baseUrl, model: options.endpoint.model, ...(apiKey ? { apiKey } : {}) })),
+  );
   if (failures.length) throw new StageError("eval", probeFailureCause(failures, Boolean(config.endpoint)), {});
 
   const fileBenchmarks = EVAL_DEFAULTS.fileBenchmarks.filter((b) => config.benchmarks[b]);
@@ -75,7 +77,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   }
 }
 
-async function evaluateWith(options: EvaluateOptions, itemsOf: Map<FileBenchmark, EvalItem[]>, fileBenchmarks: FileBenchmark[], board: WaitBoard, log: (l: string) => void, emit: (e: PipelineEvent) => void): Promise<EvaluateResult> {
+async function evaluateWith(
+  options: EvaluateOptions,
+  itemsOf: Map<FileBenchmark, EvalItem[]>,
+  fileBenchmarks: FileBenchmark[],
+  board: WaitBoard,
+  log: (l: string) => void,
+  emit: (e: PipelineEvent) => void,
+): Promise<EvaluateResult> {
   const { config, outputDir } = options;
   const grandTotal = [...itemsOf.values()].reduce((n, items) => n + items.length, 0);
   const scores: Scores = {};
@@ -84,7 +93,9 @@ async function evaluateWith(options: EvaluateOptions, itemsOf: Map<FileBenchmark
   let sent = 0;
   for (const b of fileBenchmarks) {
     const items = itemsOf.get(b)!;
-    log(`${b}: ${items.length} items, ${options.concurrency} in flight over ${options.endpoint.baseUrls.length} replica(s), sampling ${JSON.stringify(options.sampling)}`);
+    log(
+      `${b}: ${items.length} items, ${options.concurrency} in flight over ${options.endpoint.baseUrls.length} replica(s), sampling ${JSON.stringify(options.sampling)}`,
+    );
     const judge = b === "finqa" && config.scoring.judge ? config.scoring.judge : undefined;
     const run = await runBenchmark(b, items, {
       endpoint: options.endpoint,
@@ -138,7 +149,9 @@ async function evaluateWith(options: EvaluateOptions, itemsOf: Map<FileBenchmark
     sent += run.sent;
     scores[b] = run.summary.percent;
     summaries.push(run.summary);
-    log(`${b}: ${run.summary.percent}% over ${run.summary.items} items (${run.sent} sent now, ${items.length - run.sent} from the journal; format ${run.summary.formatPercent}%, truncated ${run.summary.truncated}, refused ${run.summary.refused})`);
+    log(
+      `${b}: ${run.summary.percent}% over ${run.summary.items} items (${run.sent} sent now, ${items.length - run.sent} from the journal; format ${run.summary.formatPercent}%, truncated ${run.summary.truncated}, refused ${run.summary.refused})`,
+    );
   }
 
   Object.assign(scores, await evalscopeScores(options, log, emit));
@@ -169,14 +182,24 @@ async function evalscopeScores(options: EvaluateOptions, log: (l: string) => voi
   return Object.assign({}, ...results) as Scores;
 }
 
-async function evalscopeBenchmark(options: EvaluateOptions, benchmark: EvalscopeBenchmark, apiUrl: string, log: (l: string) => void, emit: (e: PipelineEvent) => void): Promise<Scores> {
+async function evalscopeBenchmark(
+  options: EvaluateOptions,
+  benchmark: EvalscopeBenchmark,
+  apiUrl: string,
+  log: (l: string) => void,
+  emit: (e: PipelineEvent) => void,
+): Promise<Scores> {
   const { config, outputDir } = options;
   const limit = config.benchmarks[benchmark]!.limit;
   const spec = {
     model: options.endpoint.model,
     apiUrl,
     benchmarks: [benchmark],
-    generation: { temperature: options.sampling.temperature as number, topP: options.sampling.top_p as number, maxTokens: options.sampling.max_tokens as number },
+    generation: {
+      temperature: options.sampling.temperature as number,
+      topP: options.sampling.top_p as number,
+      maxTokens: options.sampling.max_tokens as number,
+    },
     // EvalScope fills one replica: as many in flight as one replica schedules.
     evalBatchSize: config.evalscope.eval_batch_size ?? Math.ceil(options.concurrency / options.endpoint.baseUrls.length),
     ...(limit !== undefined ? { limit } : {}),
@@ -186,10 +209,15 @@ async function evalscopeBenchmark(options: EvaluateOptions, benchmark: Evalscope
     ...(options.endpoint.apiKeyEnv ? { apiKeyEnv: options.endpoint.apiKeyEnv } : {}),
   };
   // The URL and batch size are left out: another port or replica serves the same model, and concurrency does not change the answers.
-  const identity = sha256Hex(canonicalJson({ ...spec, model: options.modelIdentity, apiUrl: null, evalBatchSize: null, version: options.evalscope.version ?? null })).slice(0, 16);
+  const identity = sha256Hex(
+    canonicalJson({ ...spec, model: options.modelIdentity, apiUrl: null, evalBatchSize: null, version: options.evalscope.version ?? null }),
+  ).slice(0, 16);
   const dir = join(outputDir, EVAL_FILES.evalscope, `${benchmark}-${identity}`);
   const cacheFile = join(dir, "scores.json");
-  const cached = await readFile(cacheFile, "utf8").then((t) => JSON.parse(t) as Scores, () => undefined);
+  const cached = await readFile(cacheFile, "utf8").then(
+    (t) => JSON.parse(t) as Scores,
+    () => undefined,
+  );
   if (cached && typeof cached[benchmark] === "number") {
     log(`EvalScope ${benchmark}: reusing the finished run in ${dir}`);
     return cached;
@@ -197,12 +225,24 @@ async function evalscopeBenchmark(options: EvaluateOptions, benchmark: Evalscope
   emit({ type: "log", stage: "eval", level: "info", message: `EvalScope: ${benchmark} against ${apiUrl}` });
   const result = await runEvalscope(
     { ...spec, workDir: join(dir, "runs") },
-    { command: options.evalscope.command, python: options.evalscope.python, version: options.evalscope.version, env: options.env, logFile: options.logFile, signal: options.signal, origin: { stage: "eval", configPath: "stages.eval.evalscope" } },
+    {
+      command: options.evalscope.command,
+      python: options.evalscope.python,
+      version: options.evalscope.version,
+      env: options.env,
+      logFile: options.logFile,
+      signal: options.signal,
+      origin: { stage: "eval", configPath: "stages.eval.evalscope" },
+    },
   );
   const got: Scores = {};
   for (const s of result.scores) got[s.benchmark] = Math.round(s.percent * 100) / 100;
   await writeJsonAtomic(cacheFile, got);
-  log(`EvalScope ${result.version.text}: ${Object.entries(got).map(([k, v]) => `${k} ${v}%`).join(", ")}`);
+  log(
+    `EvalScope ${result.version.text}: ${Object.entries(got)
+      .map(([k, v]) => `${k} ${v}%`)
+      .join(", ")}`,
+  );
   return got;
 }
 
@@ -210,11 +250,19 @@ async function evalscopeBenchmark(options: EvaluateOptions, benchmark: Evalscope
 function probeFailureCause(failures: readonly ProbeFailure[], configured: boolean): { id: string; summary: string; hint: string } {
   const first = failures[0]!;
   const where = failures.map((f) => f.baseUrl).join(", ");
-  if (first.problem === "unauthorised") return { id: "endpoint-auth", summary: `${where}: ${first.message}`, hint: "set the variable named by api_key_env to the key the server expects" };
-  if (first.problem === "model-missing") return { id: "model-not-found", summary: `${where}: ${first.message}`, hint: "check stages.eval.endpoint.model against the server's --served-model-name (GET /v1/models)" };
+  if (first.problem === "unauthorised")
+    return { id: "endpoint-auth", summary: `${where}: ${first.message}`, hint: "set the variable named by api_key_env to the key the server expects" };
+  if (first.problem === "model-missing")
+    return {
+      id: "model-not-found",
+      summary: `${where}: ${first.message}`,
+      hint: "check stages.eval.endpoint.model against the server's --served-model-name (GET /v1/models)",
+    };
   return {
     id: "endpoint-unreachable",
     summary: `nothing answers at ${where} (${first.message})`,
-    hint: configured ? "start the server behind stages.eval.endpoint.base_url, or fix the URL" : "the deploy stage's server is not running: `dianjin-train run <config>` starts it (or `deploy <config> --detach`)",
+    hint: configured
+      ? "start the server behind stages.eval.endpoint.base_url, or fix the URL"
+      : "the deploy stage's server is not running: `dianjin-train run <config>` starts it (or `deploy <config> --detach`)",
   };
 }

@@ -27,7 +27,11 @@ interface JudgeTask {
 }
 
 export async function judgeFinqa(items: readonly EvalItem[], results: ItemResult[], options: JudgeOptions): Promise<ItemResult[]> {
-  const params: SamplingParams = { temperature: EVAL_DEFAULTS.judge.temperature, max_tokens: options.maxTokens ?? EVAL_DEFAULTS.judge.max_tokens, seed: EVAL_DEFAULTS.sampling.seed };
+  const params: SamplingParams = {
+    temperature: EVAL_DEFAULTS.judge.temperature,
+    max_tokens: options.maxTokens ?? EVAL_DEFAULTS.judge.max_tokens,
+    seed: EVAL_DEFAULTS.sampling.seed,
+  };
   const tasks: JudgeTask[] = [];
   results.forEach((r, i) =>
     r.samples.forEach((s, j) => {
@@ -42,22 +46,33 @@ export async function judgeFinqa(items: readonly EvalItem[], results: ItemResult
   const keyOf = (t: JudgeTask) => requestKey({ model: `judge:${options.endpoint.model}`, messages: t.messages, params });
   let outcomes;
   try {
-    outcomes = await runJournaled(tasks, (t, ctx) => pool.use(async (replica) => (await client.chat({ model: replica, messages: t.messages, params }, { signal: ctx.signal })).content), {
-      journal,
-      keyOf,
-      concurrency: options.concurrency,
-      signal: options.signal,
-    });
+    outcomes = await runJournaled(
+      tasks,
+      (t, ctx) => pool.use(async (replica) => (await client.chat({ model: replica, messages: t.messages, params }, { signal: ctx.signal })).content),
+      {
+        journal,
+        keyOf,
+        concurrency: options.concurrency,
+        signal: options.signal,
+      },
+    );
   } finally {
     await journal.close();
     await client.destroy();
   }
-  const out = results.map((r) => ({ ...r, samples: r.samples.map((s) => ({ ...s, judge: { verdict: null, form: null, output: null, numericCorrect: s.correct }, correct: false })) })) as ItemResult[];
+  const out = results.map((r) => ({
+    ...r,
+    samples: r.samples.map((s) => ({ ...s, judge: { verdict: null, form: null, output: null, numericCorrect: s.correct }, correct: false })),
+  })) as ItemResult[];
   for (const [k, o] of outcomes.entries()) {
     const t = tasks[k]!;
     if (o.status === "failed") {
       const done = outcomes.filter((x) => x.status === "succeeded").length;
-      const cause = endpointFailure(new LlmError(o.reason as never, o.message), options.endpoint.baseUrls.join(", "), { benchmark: "finqa judge", done, total: tasks.length });
+      const cause = endpointFailure(new LlmError(o.reason as never, o.message), options.endpoint.baseUrls.join(", "), {
+        benchmark: "finqa judge",
+        done,
+        total: tasks.length,
+      });
       throw new StageError("eval", cause, {});
     }
     const verdict = parseJudgeVerdict(o.value);

@@ -12,7 +12,8 @@ export function cfluePrompt(item: Pick<CflueMcqItem, "task" | "question" | "choi
   const options = Object.entries(item.choices)
     .map(([letter, text]) => `${letter}. ${text}`)
     .join("\n");
-  const how = item.task === "多项选择题" ? "（多选题：把所有正确选项的字母按字母顺序连写，例如 \\boxed{AC}）" : "（把所选选项的字母放进 \\boxed{}，例如 \\boxed{B}）";
+  const how =
+    item.task === "多项选择题" ? "（多选题：把所有正确选项的字母按字母顺序连写，例如 \\boxed{AC}）" : "（把所选选项的字母放进 \\boxed{}，例如 \\boxed{B}）";
   return `你是一位金融领域的专家。请回答下面这道${item.task}。${LAYOUT}${how}\n\n题目：${item.question}\n选项：\n${options}`;
 }
 

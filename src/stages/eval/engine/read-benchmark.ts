@@ -24,7 +24,8 @@ export async function readBenchmark(benchmark: FileBenchmark, file: string, opti
     if (options.systemPrompt) item.messages.unshift({ role: "system", content: options.systemPrompt });
     items.push(item);
   }
-  if (items.length === 0) throw new ConfigError(`stages.eval.benchmarks.${benchmark}`, [{ path: `stages.eval.benchmarks.${benchmark}.path`, message: `${file} has no records` }]);
+  if (items.length === 0)
+    throw new ConfigError(`stages.eval.benchmarks.${benchmark}`, [{ path: `stages.eval.benchmarks.${benchmark}.path`, message: `${file} has no records` }]);
   return items;
 }
 
@@ -35,7 +36,8 @@ function toItem(benchmark: FileBenchmark, file: string, index: number, line: num
   const fail = (message: string, field?: string) => recordError(file, ref, message, field);
   if ("messages" in record || "prompt" in record || "instruction" in record) {
     const gold = record["answer"] ?? record["label"] ?? record["verdict"] ?? record["exe_ans"];
-    if (typeof gold !== "string" && typeof gold !== "number") throw fail("missing gold answer (answer, label, verdict or exe_ans: a string or number)", "answer");
+    if (typeof gold !== "string" && typeof gold !== "number")
+      throw fail("missing gold answer (answer, label, verdict or exe_ans: a string or number)", "answer");
     const question = typeof record["question"] === "string" ? record["question"] : undefined;
     return { benchmark, id, messages: readyMessages(record, fail), gold, ...(question ? { question } : {}) };
   }
@@ -62,7 +64,8 @@ function readyMessages(record: Record<string, unknown>, fail: (m: string, f?: st
     return messages.map((m, i) => {
       const role = (m as { role?: unknown })?.role;
       const content = (m as { content?: unknown })?.content;
-      if (!["system", "user", "assistant"].includes(role as string) || typeof content !== "string") throw fail("must be {role: system|user|assistant, content: string}", `messages[${i}]`);
+      if (!["system", "user", "assistant"].includes(role as string) || typeof content !== "string")
+        throw fail("must be {role: system|user|assistant, content: string}", `messages[${i}]`);
       return { role: role as ChatMessage["role"], content };
     });
   }

@@ -3,7 +3,17 @@
 // scored and written to results/<benchmark>.jsonl in input order. An endpoint that goes away stops the run at
 // once with a StageError naming the cause; what was answered stays in the journal.
 import { InterruptedError, StageError } from "../../../errors.js";
-import { Journal, LlmError, requestKey, runJournaled, type ChatMessage, type ChatResult, type ItemOutcome, type SamplingParams, type WaitBoard } from "../../../llm/index.js";
+import {
+  Journal,
+  LlmError,
+  requestKey,
+  runJournaled,
+  type ChatMessage,
+  type ChatResult,
+  type ItemOutcome,
+  type SamplingParams,
+  type WaitBoard,
+} from "../../../llm/index.js";
 import { EVAL_DEFAULTS, type FileBenchmark } from "./defaults.js";
 import { endpointFailure, isFatalForRun } from "./failures.js";
 import type { EvalItem } from "./items.js";
@@ -53,7 +63,11 @@ export interface BenchmarkRun {
 }
 
 /** The request the journal keys are computed from: the model identity stands in for the replica that served it. */
-export function journalRequest(item: EvalItem, modelIdentity: string, sampling: SamplingParams): { model: string; messages: ChatMessage[]; params: SamplingParams } {
+export function journalRequest(
+  item: EvalItem,
+  modelIdentity: string,
+  sampling: SamplingParams,
+): { model: string; messages: ChatMessage[]; params: SamplingParams } {
   return { model: modelIdentity, messages: item.messages, params: sampling };
 }
 
@@ -160,7 +174,15 @@ export async function runBenchmark(benchmark: FileBenchmark, items: readonly Eva
   if (options.signal?.aborted) throw new InterruptedError("eval");
   const failed = outcomes.find((o): o is Extract<ItemOutcome<JournalEntry>, { status: "failed" }> => o.status === "failed");
   if (failed) {
-    throw new StageError("eval", { id: "eval-item-failed", summary: `${benchmark} item ${items[failed.index]!.id}: ${failed.message}`, hint: "the other answers are kept in the journal; rerun to retry" }, {});
+    throw new StageError(
+      "eval",
+      {
+        id: "eval-item-failed",
+        summary: `${benchmark} item ${items[failed.index]!.id}: ${failed.message}`,
+        hint: "the other answers are kept in the journal; rerun to retry",
+      },
+      {},
+    );
   }
 
   let results = outcomes.map((o, i) => scoredResults[i] ?? scoreItem(items[i]!, (o as Extract<typeof o, { status: "succeeded" }>).value, options.score));

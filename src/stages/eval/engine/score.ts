@@ -18,7 +18,13 @@ export interface SampleScore {
 }
 
 /** `reasoning`: the think part when the server returned it separately (reasoning_content); only format uses it. */
-export function scoreSample(benchmark: FileBenchmark, content: string | null, gold: string | number, options: ScoreOptions = {}, reasoning?: string | null): SampleScore {
+export function scoreSample(
+  benchmark: FileBenchmark,
+  content: string | null,
+  gold: string | number,
+  options: ScoreOptions = {},
+  reasoning?: string | null,
+): SampleScore {
   const formatOk = checkFormat(content, reasoning).ok;
   switch (benchmark) {
     case "cflue": {

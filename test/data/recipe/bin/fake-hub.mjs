@@ -23,6 +23,8 @@ for (let i = 1; i < args.length; i++) {
 }
 for (const file of positional.slice(1)) {
   mkdirSync(dirname(join(dir, file)), { recursive: true });
-  const record = file.includes("train/") ? { instruction: `q ${file}`, output: "<think>\nr\n</think>\n\n<answer>\n\\boxed{A}\n</answer>" } : { 名称: "x", task: "单项选择题", question: "题目一二三", choices: "{'A': '1', 'B': '2'}", answer: "A", analysis: null };
+  const record = file.includes("train/")
+    ? { instruction: `q ${file}`, output: "<think>\nr\n</think>\n\n<answer>\n\\boxed{A}\n</answer>" }
+    : { 名称: "x", task: "单项选择题", question: "题目一二三", choices: "{'A': '1', 'B': '2'}", answer: "A", analysis: null };
   writeFileSync(join(dir, file), JSON.stringify([record]));
 }
