@@ -12,7 +12,7 @@ export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export async function compileLlmModule(): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), "dianjin-llm-"));
   const src = join(REPO, "src");
-  const files = [join(src, "errors.ts"), ...(await listTs(join(src, "llm")))];
+  const files = [join(src, "errors.ts"), join(src, "util/abortable.ts"), ...(await listTs(join(src, "llm")))];
   for (const file of files) {
     const { outputText } = ts.transpileModule(await readFile(file, "utf8"), {
       fileName: file,
