@@ -27,6 +27,8 @@ await build({
   external,
   chunkNames: "chunk-[hash]",
   legalComments: "none",
+  // yaml and commander are CommonJS: their require("node:events") needs a real require in ES module output.
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   logLevel: "warning",
 });
 await chmod(`${outdir}/dianjin-train.mjs`, 0o755);

@@ -1,4 +1,4 @@
-// Builds dist/ once before the tests: integration tests run the real CLI (`node dist/cli/main.js`) as a user would.
+// Builds dist/ once before the tests: integration tests run the real CLI (the bundled bin) as a user would.
 import { execa } from "execa";
 
 export default async function setup(): Promise<void> {

@@ -12,7 +12,7 @@
 //   side by side, RUNS=15, load 2.0–3.8, wall: before 5.49× (3.93–7.57)  after 5.26× (4.06–7.43)  bundled 3.43× (2.24–7.34)
 //   (after = 9 fewer files, within noise; bundled = rolldown over dist/, an experiment: see the README, Development)
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,8 +41,14 @@ process.on("exit", () => data && rmSync(data.dir, { recursive: true, force: true
 
 const roots = process.argv.length > 2 ? process.argv.slice(2).map((r) => resolve(r)) : [fileURLToPath(new URL("../../", import.meta.url))];
 const runs = Number(process.env.RUNS ?? 20);
-const PLAN = ["dist/cli/main.js", "plan", "configs/dianjin-r1-7b.yaml"];
-const HELP = ["dist/cli/main.js", "--help"];
+// The shipped bin (bundled by scripts/bundle.mjs) and tsc's unbundled output, side by side, for each root.
+const ENTRIES = [
+  ["bin (bundled)", "dist/bin/dianjin-train.mjs"],
+  ["unbundled dist/cli/main.js", "dist/cli/main.js"],
+];
+const targets = roots.flatMap((root) => ENTRIES.filter(([, entry]) => existsSync(resolve(root, entry))).map(([label, entry]) => ({ root, label, entry })));
+const planArgs = (entry) => [entry, "plan", "configs/dianjin-r1-7b.yaml"];
+const helpArgs = (entry) => [entry, "--help"];
 
 // Each child also reports its own CPU time (user + system) on exit through fd 3: on a loaded shared machine wall time
 // includes waiting for a core, CPU time does not, so its ratio is the steadier of the two.
@@ -63,8 +69,8 @@ const COUNT_HOOK = `data:text/javascript,${encodeURIComponent(`
   register("data:text/javascript," + encodeURIComponent('export async function load(url, ctx, next) { if (url.startsWith("file:")) process.stderr.write(url + "\\\\n"); return next(url, ctx); }'));
   process.on("exit", () => writeSync(3, Object.keys(createRequire(process.cwd() + "/").cache).join("\\n")));`)}`;
 
-function loadedFiles(root) {
-  const child = spawnSync(process.execPath, ["--import", COUNT_HOOK, ...PLAN], {
+function loadedFiles(root, entry) {
+  const child = spawnSync(process.execPath, ["--import", COUNT_HOOK, ...planArgs(entry)], {
     cwd: root,
     env,
     encoding: "utf8",
@@ -89,10 +95,10 @@ function loadedFiles(root) {
 
 const baseline = [];
 const baselineCpu = [];
-const per = roots.map(() => ({ plan: [], help: [], ratio: [], cpu: [], cpuRatio: [] }));
+const per = targets.map(() => ({ plan: [], help: [], ratio: [], cpu: [], cpuRatio: [] }));
 for (let i = 0; i < runs + 2; i++) {
   const zero = once(["-e", "0"], roots[0]);
-  const round = roots.map((root) => ({ plan: once(PLAN, root), help: once(HELP, root) }));
+  const round = targets.map(({ root, entry }) => ({ plan: once(planArgs(entry), root), help: once(helpArgs(entry), root) }));
   if (i < 2) continue; // two warm-up rounds fill the page cache
   baseline.push(zero.wall);
   baselineCpu.push(zero.cpu);
@@ -107,8 +113,8 @@ for (let i = 0; i < runs + 2; i++) {
 
 show("node -e 0 (baseline), wall", stats(baseline), "ms");
 show("node -e 0 (baseline), CPU", stats(baselineCpu), "ms");
-roots.forEach((root, k) => {
-  console.log(`\n${root}\n  plan loads ${loadedFiles(root)}`);
+targets.forEach(({ root, label, entry }, k) => {
+  console.log(`\n${root} — ${label}\n  plan loads ${loadedFiles(root, entry)}`);
   show("  plan configs/dianjin-r1-7b.yaml, wall", stats(per[k].plan), "ms");
   show("  --help", stats(per[k].help), "ms");
   show("  plan CPU", stats(per[k].cpu), "ms");

@@ -5,9 +5,10 @@ import { withConfigOptions, withLogOptions, type CommonOptions, type LogOptions 
 import { reportError } from "./errors.js";
 import { STAGE_MODULES } from "../stages/registry.js";
 import { readFileSync } from "node:fs";
+import { packageUrl } from "../util/dist-path.js";
 
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  return (JSON.parse(readFileSync(packageUrl("package.json"), "utf8")) as { version: string }).version;
 }
 
 async function main(argv: string[]): Promise<number> {

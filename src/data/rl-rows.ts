@@ -1,10 +1,10 @@
 // CFLUE multiple-choice items → verl RL rows (prompt from a template file, gold letters as ground truth).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
 import { OPTION_LETTERS } from "../scoring/answer.js";
 import type { RlRow } from "./parquet.js";
+import { distPath } from "../util/dist-path.js";
 
 /** A CFLUE knowledge item with its options already parsed (CFLUE stores them as a Python-dict string). */
 export interface CflueMcqItem {
@@ -20,7 +20,7 @@ export interface CflueMcqItem {
 }
 
 export const RL_ROW_DEFAULTS = {
-  templatePath: fileURLToPath(new URL("../assets/prompts/cflue_mcq_rl.txt", import.meta.url)),
+  templatePath: distPath("assets/prompts/cflue_mcq_rl.txt"),
   dataSource: "cflue_mcq",
   ability: "finance",
   /** Fraction of items routed to the validation split. */

@@ -6,6 +6,7 @@ import type { LoadedExperiment } from "../config/load.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { redactValue } from "../util/secrets.js";
 import type { ToolState } from "./state.js";
+import { packageUrl } from "../util/dist-path.js";
 
 export interface Manifest {
   experiment: string;
@@ -22,7 +23,7 @@ export interface Manifest {
   writtenAt: string;
 }
 
-const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+const packageJson = JSON.parse(readFileSync(packageUrl("package.json"), "utf8")) as {
   name: string;
   version: string;
   dependencies: Record<string, string>;
@@ -35,7 +36,7 @@ function dependencyVersions(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(packageJson.dependencies)) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), "utf8")) as { version: string };
+      const pkg = JSON.parse(readFileSync(packageUrl(`node_modules/${name}/package.json`), "utf8")) as { version: string };
       out[name] = pkg.version;
     } catch {
       out[name] = packageJson.dependencies[name]!;

@@ -1,11 +1,12 @@
 // `plan` stays fast: it must not load the run log (pino), the live display (listr2), fs-extra, launcher code it has no
 // job to ask about, or barrel modules (index.js files that re-export a whole folder). A module hook lists every file
-// the real CLI loads.
+// the real CLI loads: the shipped bundle (a few chunks; packages only a run needs stay outside it) and tsc's output
+// module by module (where launcher code and barrels can be seen).
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CLI, ROOT } from "../helpers/cli.js";
+import { CLI, ROOT, UNBUNDLED_CLI } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import { recipeDataEnv } from "../helpers/recipe-data.js";
 
@@ -16,9 +17,9 @@ const HOOK = `data:text/javascript,${encodeURIComponent(
 
 const RECIPE = join(ROOT, "configs/dianjin-r1-7b.yaml");
 
-async function loadedBy(args: string[]): Promise<string[]> {
+async function loadedBy(args: string[], cli = UNBUNDLED_CLI): Promise<string[]> {
   // The recipe's data must be there, or plan's whole pre-flight stops it (exit 3) before it has loaded everything.
-  const result = await execa(process.execPath, ["--import", HOOK, CLI, ...args], { cwd: ROOT, reject: false, env: await recipeDataEnv() });
+  const result = await execa(process.execPath, ["--import", HOOK, cli, ...args], { cwd: ROOT, reject: false, env: await recipeDataEnv() });
   expect(result.exitCode, result.stderr).toBe(0);
   return result.stderr
     .split("\n")
@@ -33,6 +34,17 @@ describe("plan loads only what it needs", () => {
     for (const name of ["pino", "listr2", "fs-extra", "sonic-boom"]) expect(plan.filter((u) => u.includes(`/node_modules/${name}/`))).toEqual([]);
     // The same hook sees fs-extra once plan needs it (--out writes files with it), so the check above can fail.
     const out = await loadedBy(["plan", join(ROOT, "configs/dianjin-r1-7b.yaml"), "--out", await tempDir()]);
+    expect(out.some((u) => u.includes("/node_modules/fs-extra/"))).toBe(true);
+  });
+
+  it("the shipped bundle: plan loads a few of its own chunks and none of pino, listr2, fs-extra or execa", async () => {
+    const plan = await loadedBy(["plan", RECIPE], CLI);
+    const own = plan.filter((u) => u.includes("/dist/bin/"));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.length).toBeLessThan(40);
+    expect(plan.filter((u) => u.includes("/dist/") && !u.includes("/dist/bin/"))).toEqual([]);
+    for (const name of ["pino", "listr2", "fs-extra", "sonic-boom", "execa"]) expect(plan.filter((u) => u.includes(`/node_modules/${name}/`))).toEqual([]);
+    const out = await loadedBy(["plan", RECIPE, "--out", await tempDir()], CLI);
     expect(out.some((u) => u.includes("/node_modules/fs-extra/"))).toBe(true);
   });
 

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { tempDir, writeFiles } from "./tmp.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const CLI = join(ROOT, "dist/cli/main.js");
+/** The shipped bin: the bundle scripts/bundle.mjs writes (what `npm install` puts on PATH). */
+export const CLI = join(ROOT, "dist/bin/dianjin-train.mjs");
+/** tsc's output, module by module (what the bundle is made from). */
+export const UNBUNDLED_CLI = join(ROOT, "dist/cli/main.js");
 export const STANDIN_BIN = join(ROOT, "test/fixtures/bin");
 
 export interface Experiment {

@@ -1,4 +1,4 @@
-// The data stage through the real CLI (`node dist/cli/main.js data exp.yaml`): kill -9 in the middle of a build and
+// The data stage through the real CLI (`dianjin-train data exp.yaml`): kill -9 in the middle of a build and
 // rerun → the same bytes as an uninterrupted build; the released data used as it is, with no model call.
 import { afterEach, describe, expect, it } from "vitest";
 import { execa } from "execa";

@@ -1,7 +1,6 @@
 // The deploy stage: vLLM's OpenAI-compatible server(s) on the merged model. A service: the pipeline waits until it
 // really answers, records the endpoint, and later stages (eval) use it; it is stopped at the end unless kept.
 import { basename, isAbsolute, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Problem } from "../../errors.js";
 import { PreflightError } from "../../errors.js";
 import type { DeployStageConfig } from "./config.js";
@@ -18,8 +17,9 @@ import { serveConfigProblems } from "../../tools/vllm/preflight.js";
 import { waitUntilReady } from "../../tools/vllm/ready.js";
 import { classifyVllmLog } from "../../tools/vllm/classify.js";
 import type { ServeCommand } from "../../tools/vllm/render.js";
+import { distPath } from "../../util/dist-path.js";
 
-const SUPERVISOR = fileURLToPath(new URL("../../assets/node/replicas.mjs", import.meta.url));
+const SUPERVISOR = distPath("assets/node/replicas.mjs");
 
 function deployConfig(ctx: StageContext): DeployStageConfig {
   return ctx.config.stages.deploy as DeployStageConfig;

@@ -3,7 +3,6 @@
 import { pathExists } from "../../util/path-exists.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Problem } from "../../errors.js";
 import { PreflightError } from "../../errors.js";
 import type { GrpoStageConfig } from "./config.js";
@@ -31,6 +30,7 @@ import type { GrpoOptions } from "../../tools/verl/options.js";
 import type { VerlEra } from "../../tools/verl/inventory.js";
 import { estimateGrpo } from "../../resources/estimate-grpo.js";
 import { resolveModel } from "../../resources/model-dims.js";
+import { distPath } from "../../util/dist-path.js";
 
 const VERL: ToolBinding = {
   tool: "verl",
@@ -40,7 +40,7 @@ const VERL: ToolBinding = {
   parseVersion: (output) => /^\s*v?(\d+\.\d+(?:\.\d+)?[\w.+-]*)\s*$/m.exec(output)?.[1],
 };
 
-export const REWARD_FILE = fileURLToPath(new URL("../../assets/python/dianjin_reward.py", import.meta.url));
+export const REWARD_FILE = distPath("assets/python/dianjin_reward.py");
 
 function grpoConfig(ctx: StageContext): GrpoStageConfig {
   return ctx.config.stages.grpo as GrpoStageConfig;

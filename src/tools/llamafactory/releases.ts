@@ -2,6 +2,7 @@
 // scripts/gen-tool-releases.mjs): the release's own dataclass fields plus the transformers keys it inherits.
 import { keyPresenceNote, readReleaseJson, resolveRelease, type ResolvedRelease } from "../releases.js";
 import type { KeyInfo } from "./key-info.js";
+import { distUrl } from "../../util/dist-path.js";
 
 interface ReleaseIndex {
   releases: Array<{ release: string; date: string; keyCount: number; transformers: string | null }>;
@@ -14,7 +15,7 @@ interface ReleaseFile {
   keys: Record<string, { type: string; choices?: string[]; class: string }>;
 }
 
-const folder = new URL("./releases/", import.meta.url);
+const folder = distUrl("tools/llamafactory/releases/");
 const index = () => readReleaseJson<ReleaseIndex>(new URL("index.json", folder));
 /** Keys missing from some releases → the releases that have them (read only for messages and unknown versions). */
 const history = () => readReleaseJson<{ history: Record<string, string[]> }>(new URL("history.json", folder)).history;

@@ -2,11 +2,11 @@
 // "current": verl's own `python3 -m verl.model_merger merge` (needs fsdp_config.json).
 // "seed": the shipped script for seed-era checkpoints (v0.3 layout, no fsdp_config.json).
 
-import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { PreflightError } from "../../errors.js";
 import { inspectActorShards, locateStep, type ActorShards, type CheckpointStep, type StepChoice } from "./checkpoint.js";
 import { MERGE_DEFAULTS } from "./defaults.js";
+import { distPath } from "../../util/dist-path.js";
 
 export type MergerKind = "current" | "seed";
 
@@ -38,7 +38,7 @@ export interface MergeCommand {
 
 /** Absolute path of the shipped seed-era merge script (same relative spot under src/ and dist/). */
 export function seedMergeScriptPath(): string {
-  return fileURLToPath(new URL("../../assets/python/merge_fsdp_seed.py", import.meta.url));
+  return distPath("assets/python/merge_fsdp_seed.py");
 }
 
 export function renderMerge(options: MergeOptions): MergeCommand {

@@ -2,6 +2,7 @@
 import { readReleaseJson } from "../releases.js";
 import type { VerlKeyInfo, VerlValueType } from "./key-info.js";
 import { verlReleaseInventory } from "./releases.js";
+import { distUrl } from "../../util/dist-path.js";
 
 /**
  * Which config tree: a listed verl release ("0.3.0.post1" … "0.7.0", see releases/), or one of the two snapshots kept
@@ -22,7 +23,7 @@ export interface VerlInventory {
 
 /** The two snapshots, read on first use like the releases (a stated release never needs them). */
 function snapshot(era: "seed" | "current"): VerlInventory {
-  const file = readReleaseJson<{ source: string; keys: Record<string, VerlKeyInfo> }>(new URL(`./config-tree.${era}.json`, import.meta.url));
+  const file = readReleaseJson<{ source: string; keys: Record<string, VerlKeyInfo> }>(distUrl(`tools/verl/config-tree.${era}.json`));
   return { era, source: file.source, keys: file.keys };
 }
 

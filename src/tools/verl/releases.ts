@@ -2,6 +2,7 @@
 // and the facts that change what is rendered: the `file` logger, the merger, the checkpoint key, tracking backends.
 import { keyPresenceNote, readReleaseJson, resolveRelease, type ResolvedRelease } from "../releases.js";
 import type { VerlKeyInfo } from "./key-info.js";
+import { distUrl } from "../../util/dist-path.js";
 
 export interface VerlReleaseFacts {
   release: string;
@@ -27,7 +28,7 @@ interface ReleaseFile {
   keys: Record<string, VerlKeyInfo>;
 }
 
-const folder = new URL("./releases/", import.meta.url);
+const folder = distUrl("tools/verl/releases/");
 const index = () => readReleaseJson<ReleaseIndex>(new URL("index.json", folder));
 /** Keys missing from some releases → the releases that have them (read only for messages and unknown versions). */
 const history = () => readReleaseJson<{ history: Record<string, string[]> }>(new URL("history.json", folder)).history;

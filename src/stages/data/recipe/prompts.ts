@@ -1,9 +1,9 @@
 // The recipe's prompts: which template files exist, their placeholders, and the user's overrides.
 // The CFLUE multiple-choice instruction is the RL prompt template (src/assets/prompts/cflue_mcq_rl.txt), so the SFT
 // and RL data ask the same question the same way.
-import { fileURLToPath } from "node:url";
 import { RL_ROW_DEFAULTS } from "../../../data/rl-rows.js";
 import { loadTemplate, type Template, type TemplateSpec } from "./template.js";
+import { distPath } from "../../../util/dist-path.js";
 
 export const PROMPT_NAMES = ["question_mcq", "question_oe", "question_finqa", "question_ccc", "check", "convert", "judge", "merge"] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
@@ -22,7 +22,7 @@ export const PROMPT_SPECS: Record<PromptName, TemplateSpec> = {
 /** Where the shipped template of each prompt is. */
 export function shippedPromptPath(name: PromptName): string {
   if (name === "question_mcq") return RL_ROW_DEFAULTS.templatePath;
-  return fileURLToPath(new URL(`../../../assets/prompts/data/${name}.txt`, import.meta.url));
+  return distPath(`assets/prompts/data/${name}.txt`);
 }
 
 export type Prompts = Record<PromptName, Template>;

@@ -4,10 +4,10 @@
 // TypeScript sources (tests, where no compiled worker exists), are counted on the calling thread.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { emptyPartial, mergePartials, rlPartial, sftPartial, type RlRowText, type SftRecordText, type StatsPartial } from "../../../data/stats.js";
 import type { StatsJob } from "./stats-worker.js";
+import { distPath } from "../../../util/dist-path.js";
 
 export const STATS_POOL_DEFAULTS = {
   /** Records per job: large enough to amortise messaging, small enough to balance the workers. */
@@ -17,7 +17,7 @@ export const STATS_POOL_DEFAULTS = {
   maxWorkers: 8,
 } as const;
 
-const WORKER_FILE = fileURLToPath(new URL("./stats-worker.js", import.meta.url));
+const WORKER_FILE = distPath("stages/data/recipe/stats-worker.js");
 
 export function statsWorkerCount(): number {
   return existsSync(WORKER_FILE) ? Math.min(STATS_POOL_DEFAULTS.maxWorkers, availableParallelism()) : 1;
