@@ -1,5 +1,5 @@
 // runPipeline: the only code that writes rendered files, launches tools and records what happened. It walks the frozen
-// plan; each stage that starts something is handed to its runner (job, service, in-process) as a launch record.
+// plan; each stage that starts something is handed to its runner (job, service, in-process) as a launch entry.
 import { InterruptedError } from "../errors.js";
 import { loadExperiment } from "../config/load.js";
 import { acquireLock } from "./lock.js";
@@ -8,7 +8,7 @@ import { planFromLoaded, type Plan, type PlannedStage } from "./plan.js";
 import { StateStore } from "./state.js";
 import { launcherFor } from "./launchers.js";
 import { refuseUnlessReady } from "./preflight.js";
-import { atLaunch, learnProduced, runFacts } from "./launch-record.js";
+import { atLaunch, learnProduced, runFacts } from "./launch-entry.js";
 import { runJob } from "./run/job.js";
 import { runInProcess } from "./run/in-process.js";
 import { settleServices } from "./run/service.js";

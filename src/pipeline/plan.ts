@@ -19,7 +19,7 @@ export type { StageAction, JobProbe };
 
 /**
  * One stage of the plan. The plan is immutable data: planFromLoaded freezes it, and apply renders a stage whose
- * `renderAt` is "launch" again into a separate launch record (see launch-record.ts) instead of rewriting it.
+ * `renderAt` is "launch" again into a separate launch entry (see launch-entry.ts) instead of rewriting it.
  */
 export interface PlannedStage extends Readonly<RenderTiming> {
   readonly name: StageName;

@@ -1,7 +1,7 @@
 // When a planned stage's render is final. Most of a render is known when planning; some of it only once earlier stages
 // of this run have produced their outputs (the data stage's files for SFT, GRPO's newest checkpoint for merge, deploy's
 // endpoint for eval) or once the tool has said which release it is. Such a stage is rendered again at launch, into a
-// launch record; the plan itself is never rewritten.
+// launch entry; the plan itself is never rewritten.
 import type { Experiment } from "../config/schema.js";
 import type { StageModule } from "../contract/stage.js";
 import { toolOf, type StageName } from "../stages/registry.js";

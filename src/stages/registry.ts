@@ -13,14 +13,14 @@ import { deployStage } from "./deploy/index.js";
 import { evalStage } from "./eval/index.js";
 
 // Secrets read from variables reach a tool only through its environment, whichever stage renders them.
-export const STAGES = [dataStage, sftStage, grpoStage, mergeStage, deployStage, evalStage].map(withSecretsProtected) as unknown as readonly [
-  typeof dataStage,
-  typeof sftStage,
-  typeof grpoStage,
-  typeof mergeStage,
-  typeof deployStage,
-  typeof evalStage,
-];
+export const STAGES = [
+  withSecretsProtected(dataStage),
+  withSecretsProtected(sftStage),
+  withSecretsProtected(grpoStage),
+  withSecretsProtected(mergeStage),
+  withSecretsProtected(deployStage),
+  withSecretsProtected(evalStage),
+] as const;
 
 /** The same list, seen through the contract (for code that treats every stage alike). */
 export const STAGE_MODULES: readonly StageModule[] = STAGES;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { cli, cliEnv, CLI, stageState, waitFor } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import type { StandInServer } from "../fixtures/openai-server.js";
-import { finqaRecords, mcqRecords, standIn, writeSources } from "../data/recipe/fixtures.js";
+import { finqaRecords, mcqRecords, standIn, writeSources } from "../stages/data/recipe/fixtures.js";
 
 const RELEASE = fileURLToPath(new URL("../fixtures/data/dianjin-r1", import.meta.url));
 const servers: StandInServer[] = [];

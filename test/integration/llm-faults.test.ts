@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { cli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import { startOpenAIServer, type StandInOptions, type StandInServer } from "../fixtures/openai-server.js";
-import { mcqRecords, finqaRecords, standIn, writeSources } from "../data/recipe/fixtures.js";
+import { mcqRecords, finqaRecords, standIn, writeSources } from "../stages/data/recipe/fixtures.js";
 
 const servers: StandInServer[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cli, makeExperiment } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
-import { mcqRecords, standIn, writeSources } from "../data/recipe/fixtures.js";
+import { mcqRecords, standIn, writeSources } from "../stages/data/recipe/fixtures.js";
 
 const PLANTED = "sk-planted-9f8e7d6c5b4a3210";
 const TRACKING = "tracking: { backends: [wandb], project: dianjin-test }";

@@ -1,5 +1,5 @@
 // apply only reads the plan: a whole run (a job, a service and an in-process stage) leaves it exactly as planned, and
-// the plan refuses changes. What the run learned goes to state.json and the results, from launch records.
+// the plan refuses changes. What the run learned goes to state.json and the results, from launch entries.
 import { describe, expect, it } from "vitest";
 import { cp, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";

@@ -4,14 +4,14 @@ import type { EventSink } from "../../contract/events.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { formatBytes, freeBytes, pruneSetAside } from "../../util/disk.js";
 import { moveAside } from "../aside.js";
-import type { LaunchRecord } from "../launch-record.js";
+import type { LaunchEntry } from "../launch-entry.js";
 
 /**
  * For `run`, the whole output folder (an older config's, or a restart's with no complete checkpoint) is moved aside,
  * incomplete checkpoints with it, so the tool starts clean and cannot auto-resume it; for `resume`, only the incomplete
  * checkpoints newer than the resume point. Nothing is deleted.
  */
-export async function setAsideBeforeLaunch(record: LaunchRecord, emit: EventSink): Promise<void> {
+export async function setAsideBeforeLaunch(record: LaunchEntry, emit: EventSink): Promise<void> {
   const { output, aside } = record.context.paths;
   if (record.action === "run") {
     if ((await readdir(output).catch(() => [])).length) await moveAside([output], aside, record.setAsideLabel ?? "superseded");
@@ -34,7 +34,7 @@ export async function setAsideBeforeLaunch(record: LaunchRecord, emit: EventSink
 }
 
 /** A warning, not a refusal: the stage may still fit when checkpoints are pruned as it goes. */
-export async function warnLowDisk(record: LaunchRecord, emit: EventSink): Promise<void> {
+export async function warnLowDisk(record: LaunchEntry, emit: EventSink): Promise<void> {
   const each = await record.definition.checkpointBytes?.(record.context);
   if (!each) return;
   const free = await freeBytes(record.context.paths.output);
@@ -48,6 +48,6 @@ export async function warnLowDisk(record: LaunchRecord, emit: EventSink): Promis
   }
 }
 
-export async function writeRendered(record: LaunchRecord): Promise<void> {
+export async function writeRendered(record: LaunchEntry): Promise<void> {
   for (const file of Object.values(record.render.files)) await writeFileAtomic(file.path, file.content);
 }

@@ -1,10 +1,10 @@
 // How a launched stage ends in state.json and in events: completed, failed or interrupted.
 import { InterruptedError, StageError, type FailureCause } from "../../errors.js";
-import type { LaunchRecord } from "../launch-record.js";
+import type { LaunchEntry } from "../launch-entry.js";
 import type { StageState } from "../state.js";
 import type { Run, StageResult } from "./run.js";
 
-export async function finish(run: Run, record: LaunchRecord, started: number): Promise<StageResult> {
+export async function finish(run: Run, record: LaunchEntry, started: number): Promise<StageResult> {
   const status = "completed";
   const outputs = record.definition.outputs(record.context);
   await run.store.updateStage(record.name, (p): StageState => {
@@ -17,7 +17,7 @@ export async function finish(run: Run, record: LaunchRecord, started: number): P
 }
 
 /** Records a stage that threw as failed (or interrupted) and returns the error to throw. */
-export async function recordFailure(run: Run, record: LaunchRecord, error: unknown, started: number): Promise<unknown> {
+export async function recordFailure(run: Run, record: LaunchEntry, error: unknown, started: number): Promise<unknown> {
   const interrupted = error instanceof InterruptedError || run.options.signal?.aborted === true;
   await run.store.updateStage(record.name, (p) => ({
     ...p!,
@@ -30,7 +30,7 @@ export async function recordFailure(run: Run, record: LaunchRecord, error: unkno
 }
 
 /** Why a stage whose tool exited 0 still did not produce what it should; undefined when all is well. */
-export async function outputsProblem(record: LaunchRecord): Promise<FailureCause | undefined> {
+export async function outputsProblem(record: LaunchEntry): Promise<FailureCause | undefined> {
   const verified = await record.definition.verifyOutputs?.(record.context);
   if (verified) return verified;
   if (await record.definition.outputsComplete(record.context)) return undefined;

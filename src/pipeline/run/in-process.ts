@@ -4,12 +4,12 @@ import { createWriteStream } from "node:fs";
 import { PreflightError, StageError } from "../../errors.js";
 import { redactText, secretValues } from "../../util/secrets.js";
 import { tailLines } from "../../util/line-reader.js";
-import type { LaunchRecord } from "../launch-record.js";
+import type { LaunchEntry } from "../launch-entry.js";
 import { writeRendered } from "./before-launch.js";
 import { finish, outputsProblem, recordFailure } from "./finish.js";
 import type { Run, StageResult } from "./run.js";
 
-export async function runInProcess(run: Run, record: LaunchRecord, attempt: number, logFile: string): Promise<StageResult> {
+export async function runInProcess(run: Run, record: LaunchEntry, attempt: number, logFile: string): Promise<StageResult> {
   const started = Date.now();
   const { emit, store } = run;
   const problems = await record.definition.preflight(record.context, record.render);

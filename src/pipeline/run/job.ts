@@ -6,7 +6,7 @@ import type { Job, JobOutcome } from "../../launch/types.js";
 import { newLaunchId } from "../../launch/launch-id.js";
 import { crashPoint } from "../../util/crash-point.js";
 import { tailLines } from "../../util/line-reader.js";
-import { asPlanned, atLaunch, withProbedVersion, type LaunchRecord } from "../launch-record.js";
+import { asPlanned, atLaunch, withProbedVersion, type LaunchEntry } from "../launch-entry.js";
 import { describeOutcome } from "../outcome.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
@@ -44,7 +44,7 @@ export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult
 }
 
 /** Everything up to a submitted job: tool and version, the last pre-flight, set-aside, the write-ahead launch record. */
-async function launch(run: Run, planned: LaunchRecord, at: Attempt): Promise<StageResult> {
+async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<StageResult> {
   const { store, emit, env, launcher } = run;
   const config = run.plan.loaded.config;
   await requireTool(config, planned.definition, env);
@@ -95,7 +95,7 @@ async function launch(run: Run, planned: LaunchRecord, at: Attempt): Promise<Sta
 }
 
 /** Records the job before waiting (a CLI that dies now can reattach to it), then waits and judges how it ended. */
-async function watch(run: Run, record: LaunchRecord, job: Job, at: Attempt): Promise<StageResult> {
+async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Promise<StageResult> {
   const { store, emit } = run;
   const reattached = record.action === "reattach";
   if (reattached) emit({ type: "stage-start", stage: record.name, action: "reattach", reason: record.reason, attempt: at.attempt });
@@ -139,7 +139,7 @@ async function watch(run: Run, record: LaunchRecord, job: Job, at: Attempt): Pro
   throw error;
 }
 
-async function failureFromLog(record: LaunchRecord, outcome: JobOutcome, logFile: string): Promise<StageError> {
+async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile: string): Promise<StageError> {
   const tail = await tailLines(logFile, 400);
   const cause: FailureCause =
     outcome.state === "hang"

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { EventSink } from "../../contract/events.js";
 import type { Job, Launcher } from "../../launch/types.js";
-import type { LaunchRecord, RunFacts } from "../launch-record.js";
+import type { LaunchEntry, RunFacts } from "../launch-entry.js";
 import type { Plan, PlannedStage, PlanOptions } from "../plan.js";
 import type { StateStore } from "../state.js";
 
@@ -29,7 +29,7 @@ export interface StageResult {
 
 /** A service this run started: settled (kept, watched in the foreground, or stopped) when the run ends. */
 export interface StartedService {
-  record: LaunchRecord;
+  record: LaunchEntry;
   job: Job;
 }
 

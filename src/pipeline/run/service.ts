@@ -1,21 +1,21 @@
 // Services (deploy): started as a job, judged ready by the stage, then kept, watched in the foreground, or stopped when
 // the run ends. A service recorded as serving is stopped before its replacement starts.
 import type { Job, Launcher } from "../../launch/types.js";
-import type { LaunchRecord } from "../launch-record.js";
+import type { LaunchEntry } from "../launch-entry.js";
 import type { StageState } from "../state.js";
 import { serviceKept } from "../../stages/registry.js";
 import { recordFailure } from "./finish.js";
 import type { Run, StageResult } from "./run.js";
 
 /** A service recorded as serving (older settings, or not answering) is ended before its replacement starts. */
-export async function stopRecordedService(record: LaunchRecord, prior: StageState | undefined, launcher: Launcher): Promise<void> {
+export async function stopRecordedService(record: LaunchEntry, prior: StageState | undefined, launcher: Launcher): Promise<void> {
   if (!record.definition.service || prior?.status !== "serving" || !prior.job) return;
   const old = await launcher.reattach(prior.job);
   await old?.cancel();
 }
 
 /** Waits until the started (or reattached) service answers, and records where. */
-export async function serviceStarted(run: Run, record: LaunchRecord, job: Job, prior: StageState | undefined, started: number): Promise<StageResult> {
+export async function serviceStarted(run: Run, record: LaunchEntry, job: Job, prior: StageState | undefined, started: number): Promise<StageResult> {
   // A reattached server answers where it was started, not at the ports a fresh render would pick.
   const endpoints = record.action === "reattach" ? prior?.launch?.endpoints : undefined;
   const serving = endpoints ? { ...record, render: { ...record.render, serviceEndpoints: endpoints } } : record;
@@ -24,7 +24,7 @@ export async function serviceStarted(run: Run, record: LaunchRecord, job: Job, p
   return result;
 }
 
-async function serviceReady(run: Run, record: LaunchRecord, job: Job, started: number): Promise<StageResult> {
+async function serviceReady(run: Run, record: LaunchEntry, job: Job, started: number): Promise<StageResult> {
   let outputs: Record<string, string>;
   try {
     const where = { pid: job.record.launcher === "local" ? Number(job.record.id) : undefined, logFile: job.record.logFile };

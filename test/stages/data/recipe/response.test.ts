@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildTarget, parseReply } from "../../../src/stages/data/recipe/index.js";
+import { buildTarget, parseReply } from "../../../../src/stages/data/recipe/index.js";
 
 const reply = (content: string | null, reasoning: string | null = null, finish: string | null = "stop") => ({ content, reasoning, finish });
 

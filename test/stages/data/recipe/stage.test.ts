@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { planPipeline } from "../../../src/pipeline/plan.js";
-import { tempDir } from "../../helpers/tmp.js";
+import { planPipeline } from "../../../../src/pipeline/plan.js";
+import { tempDir } from "../../../helpers/tmp.js";
 import { mcqRecords, writeSources } from "./fixtures.js";
-import { startOpenAIServer, type StandInServer } from "../../fixtures/openai-server.js";
+import { startOpenAIServer, type StandInServer } from "../../../fixtures/openai-server.js";
 
 // Pre-flight asks every endpoint for its models: a live stand-in serving `m`.
 let server: StandInServer;

@@ -2,16 +2,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { buildData } from "../../../src/stages/data/recipe/index.js";
-import { ruleFilter } from "../../../src/stages/data/recipe/filter.js";
-import { finqaItem, mcqItem } from "../../../src/stages/data/recipe/items.js";
-import { loadPrompts } from "../../../src/stages/data/recipe/prompts.js";
-import { isConversionCandidate, parseConversion } from "../../../src/stages/data/recipe/convert.js";
-import { dataStageSchema } from "../../../src/stages/data/config.js";
-import { loadPromptTemplate } from "../../../src/data/rl-rows.js";
-import { StageError } from "../../../src/errors.js";
-import { tempDir } from "../../helpers/tmp.js";
-import type { StandInServer } from "../../fixtures/openai-server.js";
+import { buildData } from "../../../../src/stages/data/recipe/index.js";
+import { ruleFilter } from "../../../../src/stages/data/recipe/filter.js";
+import { finqaItem, mcqItem } from "../../../../src/stages/data/recipe/items.js";
+import { loadPrompts } from "../../../../src/stages/data/recipe/prompts.js";
+import { isConversionCandidate, parseConversion } from "../../../../src/stages/data/recipe/convert.js";
+import { dataStageSchema } from "../../../../src/stages/data/config.js";
+import { loadPromptTemplate } from "../../../../src/data/rl-rows.js";
+import { StageError } from "../../../../src/errors.js";
+import { tempDir } from "../../../helpers/tmp.js";
+import type { StandInServer } from "../../../fixtures/openai-server.js";
 import { FAST_CLIENT, mcqRecords, standIn, writeSources } from "./fixtures.js";
 
 const servers: StandInServer[] = [];

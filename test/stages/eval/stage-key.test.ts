@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { planPipeline } from "../../src/pipeline/plan.js";
-import { tempDir, writeFiles } from "../helpers/tmp.js";
+import { planPipeline } from "../../../src/pipeline/plan.js";
+import { tempDir, writeFiles } from "../../helpers/tmp.js";
 
-const CFLUE = fileURLToPath(new URL("../fixtures/eval/cflue.json", import.meta.url));
+const CFLUE = fileURLToPath(new URL("../../fixtures/eval/cflue.json", import.meta.url));
 
 async function evalKey(set: string[] = []): Promise<{ key: string; action: string }> {
   const dir = await tempDir();

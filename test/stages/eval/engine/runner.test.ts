@@ -4,14 +4,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startOpenAIServer, type ChatBody, type StandInServer } from "../fixtures/openai-server.js";
-import { readBenchmark } from "../../src/stages/eval/engine/read-benchmark.js";
-import { runBenchmark, type BenchmarkProgress, type RunBenchmarkOptions } from "../../src/stages/eval/engine/runner.js";
-import { StageError } from "../../src/errors.js";
-import type { EvalItem } from "../../src/stages/eval/engine/items.js";
-import { tempDir } from "../helpers/tmp.js";
+import { startOpenAIServer, type ChatBody, type StandInServer } from "../../../fixtures/openai-server.js";
+import { readBenchmark } from "../../../../src/stages/eval/engine/read-benchmark.js";
+import { runBenchmark, type BenchmarkProgress, type RunBenchmarkOptions } from "../../../../src/stages/eval/engine/runner.js";
+import { StageError } from "../../../../src/errors.js";
+import type { EvalItem } from "../../../../src/stages/eval/engine/items.js";
+import { tempDir } from "../../../helpers/tmp.js";
 
-const FIXTURES = fileURLToPath(new URL("../fixtures/eval/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../../fixtures/eval/", import.meta.url));
 const SAMPLING = { temperature: 0.6, top_p: 0.95, max_tokens: 512, n: 1, seed: 7 };
 
 /** Answers CFLUE questions right when they mention 货币市场 or 基金费用, else with "D". */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dataStageSchema } from "../../../src/stages/data/config.js";
-import { clientModels } from "../../../src/stages/data/recipe/requests.js";
+import { dataStageSchema } from "../../../../src/stages/data/config.js";
+import { clientModels } from "../../../../src/stages/data/recipe/requests.js";
 
 const ep = { model: "m", base_url: "http://127.0.0.1:8000/v1" };
 const all = { convert: ep, distill: ep, judge: ep, check: ep };

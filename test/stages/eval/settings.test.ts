@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { evalStageSchema } from "../../src/stages/eval/config.js";
-import { deployStageSchema } from "../../src/stages/deploy/config.js";
-import { maxNumSeqs, modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling } from "../../src/stages/eval/settings.js";
-import { ReplicaPool } from "../../src/stages/eval/engine/replicas.js";
+import { evalStageSchema } from "../../../src/stages/eval/config.js";
+import { deployStageSchema } from "../../../src/stages/deploy/config.js";
+import { maxNumSeqs, modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling } from "../../../src/stages/eval/settings.js";
+import { ReplicaPool } from "../../../src/stages/eval/engine/replicas.js";
 
 const base = { benchmarks: { cflue: { path: "/x.json" } } };
 

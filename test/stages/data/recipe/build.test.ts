@@ -3,11 +3,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { buildData } from "../../../src/stages/data/recipe/index.js";
-import { requestSeed } from "../../../src/stages/data/recipe/requests.js";
-import { reasoningLayout } from "../../../src/scoring/index.js";
-import { tempDir } from "../../helpers/tmp.js";
-import type { StandInServer } from "../../fixtures/openai-server.js";
+import { buildData } from "../../../../src/stages/data/recipe/index.js";
+import { requestSeed } from "../../../../src/stages/data/recipe/requests.js";
+import { reasoningLayout } from "../../../../src/scoring/index.js";
+import { tempDir } from "../../../helpers/tmp.js";
+import type { StandInServer } from "../../../fixtures/openai-server.js";
 import {
   complianceRecords,
   readParquetRows,

@@ -1,7 +1,7 @@
 // The worker-thread statistics give exactly the sequential numbers. The worker runs compiled code, so this test uses
 // dist/ (built by the global setup), as the CLI does.
 import { describe, expect, it } from "vitest";
-import { partialInParallel, sftPartial, rlPartial, STATS_POOL_DEFAULTS } from "../../../dist/stages/data/recipe/index.js";
+import { partialInParallel, sftPartial, rlPartial, STATS_POOL_DEFAULTS } from "../../../../dist/stages/data/recipe/index.js";
 
 function records(n: number) {
   return Array.from({ length: n }, (_, i) => ({

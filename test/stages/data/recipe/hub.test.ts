@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { downloadArgv, downloadFromHub, hubDir } from "../../../src/stages/data/recipe/index.js";
-import { StageError } from "../../../src/errors.js";
-import { tempDir } from "../../helpers/tmp.js";
+import { downloadArgv, downloadFromHub, hubDir } from "../../../../src/stages/data/recipe/index.js";
+import { StageError } from "../../../../src/errors.js";
+import { tempDir } from "../../../helpers/tmp.js";
 
 const FAKE = fileURLToPath(new URL("./bin/fake-hub.mjs", import.meta.url));
 const cli = { huggingface: [process.execPath, FAKE], modelscope: [process.execPath, FAKE] };

@@ -6,8 +6,8 @@
 // - `NOCONV`: the converter declines.
 import { writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { startOpenAIServer, type ChatBody, type ScriptedAnswer, type StandInOptions, type StandInServer } from "../../fixtures/openai-server.js";
-import { dataStageSchema, type DataStageConfig } from "../../../src/stages/data/config.js";
+import { startOpenAIServer, type ChatBody, type ScriptedAnswer, type StandInOptions, type StandInServer } from "../../../fixtures/openai-server.js";
+import { dataStageSchema, type DataStageConfig } from "../../../../src/stages/data/config.js";
 
 export interface McqSpec {
   gold: string;

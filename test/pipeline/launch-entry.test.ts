@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { StageContext, StageModule, StageRender } from "../../src/contract/stage.js";
 import { frozenCopy } from "../../src/pipeline/freeze.js";
-import { atLaunch, learnProduced, withProbedVersion, type RunFacts } from "../../src/pipeline/launch-record.js";
+import { atLaunch, learnProduced, withProbedVersion, type RunFacts } from "../../src/pipeline/launch-entry.js";
 import { stageKey } from "../../src/pipeline/keys.js";
 import type { PlannedStage } from "../../src/pipeline/plan.js";
 
@@ -59,7 +59,7 @@ function factsAfterData(): RunFacts {
   return facts;
 }
 
-describe("launch records", () => {
+describe("launch entries", () => {
   it("renders a launch-time stage again with what earlier stages produced; the plan entry stays as planned", async () => {
     const { entry, calls } = sftEntry("launch");
     const record = await atLaunch(entry, factsAfterData(), { render: true });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readBenchmark } from "../../src/stages/eval/engine/read-benchmark.js";
-import { tempDir, writeFiles } from "../helpers/tmp.js";
+import { readBenchmark } from "../../../../src/stages/eval/engine/read-benchmark.js";
+import { tempDir, writeFiles } from "../../../helpers/tmp.js";
 
-const FIXTURES = fileURLToPath(new URL("../fixtures/eval/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../../fixtures/eval/", import.meta.url));
 
 describe("readBenchmark", () => {
   it("reads native CFLUE items, builds a boxed-answer prompt and normalises the gold", async () => {

@@ -1,4 +1,4 @@
-// The launch record: a planned stage as it is really launched. The plan is frozen; what only this run knows (what earlier
+// The launch entry: a planned stage as it is really launched. The plan is frozen; what only this run knows (what earlier
 // stages produced, their keys, a probed tool version) goes into a new record, and the stage is rendered again into it
 // when its plan entry says the render depends on those (renderAt "launch"). Apply records what happened from these.
 import type { StageRender, UpstreamInfo } from "../contract/stage.js";
@@ -7,7 +7,7 @@ import type { Plan, PlannedStage } from "./plan.js";
 import { toolOf, type StageName } from "../stages/registry.js";
 import { stageHasVersionProbe } from "./tools.js";
 
-export interface LaunchRecord extends PlannedStage {
+export interface LaunchEntry extends PlannedStage {
   /** The plan entry this record was made from (unchanged). */
   readonly planned: PlannedStage;
 }
@@ -28,7 +28,7 @@ export function learnProduced(facts: RunFacts, name: StageName, key: string, out
 }
 
 /** The record exactly as planned: a stage planned again on its own (a reattach that found no job) is launched so. */
-export function asPlanned(entry: PlannedStage): LaunchRecord {
+export function asPlanned(entry: PlannedStage): LaunchEntry {
   return { ...entry, planned: entry };
 }
 
@@ -36,12 +36,12 @@ export function asPlanned(entry: PlannedStage): LaunchRecord {
  * The plan entry with what earlier stages of this run produced in its context and key; rendered again when
  * `render` is asked and the entry's render depends on them.
  */
-export async function atLaunch(entry: PlannedStage, facts: RunFacts, options: { render: boolean }): Promise<LaunchRecord> {
+export async function atLaunch(entry: PlannedStage, facts: RunFacts, options: { render: boolean }): Promise<LaunchEntry> {
   const upstream = { ...entry.context.upstream };
   for (const name of Object.keys(upstream) as StageName[]) if (facts.upstream[name]) upstream[name] = facts.upstream[name];
   const context = { ...entry.context, upstream, toolVersions: { ...facts.toolVersions } };
   const keyInputs = { ...entry.keyInputs, ...upstreamKeys(entry.keyInputs, facts) };
-  const record: LaunchRecord = { ...entry, planned: entry, context, keyInputs, key: stageKey(entry.name, entry.definition.version, keyInputs) };
+  const record: LaunchEntry = { ...entry, planned: entry, context, keyInputs, key: stageKey(entry.name, entry.definition.version, keyInputs) };
   return options.render && entry.renderAt === "launch" ? rerender(record) : record;
 }
 
@@ -55,7 +55,7 @@ function upstreamKeys(keyInputs: Readonly<Record<string, unknown>>, facts: RunFa
 }
 
 /** Renders the record's stage for its context now; the key then describes what the tool really reads. */
-export async function rerender(record: LaunchRecord): Promise<LaunchRecord> {
+export async function rerender(record: LaunchEntry): Promise<LaunchEntry> {
   const render: StageRender = await record.definition.render(record.context, record.resumeFrom);
   const files: Record<string, string> = {};
   for (const path of render.inputFiles) files[path] = await fingerprint(path, render.fingerprint);
@@ -69,7 +69,7 @@ export async function rerender(record: LaunchRecord): Promise<LaunchRecord> {
  * that depend on this tool's release (merge on verl) know too. A tool that was asked and did not say is rendered
  * for "probe failed".
  */
-export async function withProbedVersion(record: LaunchRecord, version: string | undefined, facts: RunFacts): Promise<LaunchRecord> {
+export async function withProbedVersion(record: LaunchEntry, version: string | undefined, facts: RunFacts): Promise<LaunchEntry> {
   const ctx = record.context;
   if (version && version !== ctx.toolVersion) {
     facts.toolVersions[toolOf(record.definition, ctx.config)] = version;

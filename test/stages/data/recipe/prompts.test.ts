@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { writeFile } from "node:fs/promises";
-import { loadPrompts, PROMPT_NAMES } from "../../../src/stages/data/recipe/index.js";
-import { renderTemplate } from "../../../src/stages/data/recipe/template.js";
-import { ConfigError } from "../../../src/errors.js";
-import { tempDir } from "../../helpers/tmp.js";
+import { loadPrompts, PROMPT_NAMES } from "../../../../src/stages/data/recipe/index.js";
+import { renderTemplate } from "../../../../src/stages/data/recipe/template.js";
+import { ConfigError } from "../../../../src/errors.js";
+import { tempDir } from "../../../helpers/tmp.js";
 
 describe("prompt templates", () => {
   it("every shipped template loads with its placeholders", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countTokens } from "../../../src/data/tokens.js";
-import { rlStats, sftStats, statsMarkdown } from "../../../src/stages/data/recipe/index.js";
+import { countTokens } from "../../src/data/tokens.js";
+import { rlStats, sftStats, statsMarkdown } from "../../src/stages/data/recipe/index.js";
 
 describe("data statistics", () => {
   it("means of Qwen2.5 tokens of question, reasoning and answer, in the paper's layout", () => {
