@@ -8,7 +8,7 @@ import { readState, type RunState } from "./state.js";
 import type { ReportInput } from "../report/index.js";
 import { STAGE_MODULES } from "../stages/registry.js";
 import { stagePaths } from "./plan.js";
-import { fsExtra } from "../util/fsx.js";
+import { readJsonIfThere } from "../util/fsx.js";
 
 export interface CollectedReport {
   input: ReportInput;
@@ -24,7 +24,7 @@ export async function collectReportInput(config: Experiment): Promise<CollectedR
   for (const stage of STAGE_MODULES) {
     if (stage.report) parts.push(await stage.report({ paths: stagePaths(workdir, stage.name), config, recorded: state.stages[stage.name]?.outputs }));
   }
-  const manifest = await readJson<{ git?: { sha: string; dirty: boolean } | null; writtenAt?: string }>(join(workdir, "manifest.json"));
+  const manifest = await readJsonIfThere<{ git?: { sha: string; dirty: boolean } | null; writtenAt?: string }>(join(workdir, "manifest.json"));
   const git = manifest?.git;
   const input: ReportInput = {
     experiment: config.name,
@@ -63,12 +63,4 @@ function runSummary(config: Experiment, state: RunState): Record<string, string 
   };
   for (const [name, s] of Object.entries(state.stages)) if (s) summary[`stage ${name}`] = s.status;
   return summary;
-}
-
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return (await (await fsExtra()).readJson(file)) as T;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,3 +9,12 @@ export function fsExtra(): Promise<typeof FsExtra> {
   // The default import: fs-extra's named exports type-check under ESM but are missing at run time.
   return (loading ??= import("fs-extra").then((m) => m.default));
 }
+
+/** A JSON file's value, or undefined when it is missing or not JSON (for readers that treat both as "nothing yet"). */
+export async function readJsonIfThere<T>(file: string): Promise<T | undefined> {
+  try {
+    return (await (await fsExtra()).readJson(file)) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,7 +3,7 @@
 import { dirname, join } from "node:path";
 import type { ReportPart, ReportSource } from "../../contract/stage.js";
 import { BENCHMARKS, type BenchmarkScores } from "../../report/benchmarks.js";
-import { fsExtra } from "../../util/fsx.js";
+import { readJsonIfThere } from "../../util/fsx.js";
 import type { EvalStageConfig } from "./config.js";
 import { EVAL_FILES } from "./engine/defaults.js";
 
@@ -19,13 +19,13 @@ export async function evalReport({ paths, config, recorded }: ReportSource): Pro
   const evalScores = await readScores(scoresFile);
   const summary = evalSummary(
     config.stages.eval as EvalStageConfig | undefined,
-    await readJson<EvalSummaryFile>(join(dirname(scoresFile), EVAL_FILES.summary)),
+    await readJsonIfThere<EvalSummaryFile>(join(dirname(scoresFile), EVAL_FILES.summary)),
   );
   return { evalScores: evalScores ?? {}, summary, sources: { eval: evalScores ? scoresFile : `no scores (${scoresFile} missing)` } };
 }
 
 async function readScores(file: string): Promise<BenchmarkScores | undefined> {
-  const raw = await readJson<Record<string, unknown>>(file);
+  const raw = await readJsonIfThere<Record<string, unknown>>(file);
   if (!raw) return undefined;
   const out: BenchmarkScores = {};
   for (const b of BENCHMARKS) if (typeof raw[b.key] === "number") out[b.key] = raw[b.key] as number;
@@ -42,12 +42,4 @@ function evalSummary(evalCfg: EvalStageConfig | undefined, sent: EvalSummaryFile
   if (evalCfg.scoring.cflue_mode) summary["eval cflue_mode"] = evalCfg.scoring.cflue_mode;
   summary["eval finqa scoring"] = evalCfg.scoring.judge ? `judge ${evalCfg.scoring.judge.model}` : "numeric";
   return summary;
-}
-
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return (await (await fsExtra()).readJson(file)) as T;
-  } catch {
-    return undefined;
-  }
 }
