@@ -1,7 +1,7 @@
 // Ctrl-C ends the whole tool process tree; a killed CLI is reattached to the tool still running.
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CLI, cli, cliEnv, makeExperiment, processesMentioning, readJson, stageState, waitFor } from "../helpers/cli.js";
 
@@ -39,8 +39,16 @@ describe("signals", () => {
 
   it("kill -9 of the CLI leaves the tool running; the next CLI reattaches instead of launching again", async () => {
     const exp = await makeExperiment({ records: 30 });
-    const run = execa(process.execPath, [CLI, "run", exp.file], { env: cliEnv({ LF_STANDIN_STEP_MS: "80" }), extendEnv: false, reject: false });
-    await waitFor(() => logHasLines(join(exp.workdir, "sft/output/trainer_log.jsonl"), 3), 20_000, "training to start");
+    // Training holds until the gate file exists, so the orphan is surely alive when the next CLI looks for it.
+    const gate = join(exp.dir, "gate");
+    const env = { LF_STANDIN_STEP_MS: "80", LF_STANDIN_WAIT_FOR: gate };
+    const run = execa(process.execPath, [CLI, "run", exp.file], { env: cliEnv(env), extendEnv: false, reject: false });
+    await waitFor(async () => (await stageState(exp).catch(() => undefined))?.status === "running", 20_000, "the trainer to be recorded");
+    await waitFor(
+      async () => (await readFile(join(exp.workdir, "sft/logs/attempt-1.log"), "utf8").catch(() => "")).includes("Running training"),
+      20_000,
+      "training to start",
+    );
     const pid = Number((await stageState(exp)).job.id);
     run.kill("SIGKILL");
     await run;
@@ -48,7 +56,12 @@ describe("signals", () => {
 
     const plan = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as { stages: Array<{ action: string }> };
     expect(plan.stages[0]!.action).toBe("reattach");
-    const again = await cli(["run", exp.file]);
+    const rerun = execa(process.execPath, [CLI, "run", exp.file], { env: cliEnv(env), extendEnv: false, reject: false });
+    let seen = "";
+    rerun.stderr!.on("data", (chunk: Buffer) => (seen += chunk.toString()));
+    await waitFor(async () => /reattaching to pid/.test(seen), 30_000, "the next CLI to reattach");
+    await writeFile(gate, "");
+    const again = await rerun;
     expect(again.exitCode).toBe(0);
     expect(again.stderr).toMatch(/reattaching to pid \d+ \(started \d\d:\d\d\)/);
     const log = await readFile(join(exp.workdir, "sft/logs/attempt-1.log"), "utf8");

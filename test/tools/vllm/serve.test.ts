@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { InterruptedError, StageError } from "../../../src/errors.js";
 import { isPortFree, renderServe, waitUntilReady, type ServeOptions } from "../../../src/tools/vllm/index.js";
 import { TINY_QWEN2_DIR } from "../../fixtures/merge/make-checkpoint.js";
+import { waitFor } from "../../helpers/cli.js";
 
 const VLLM = fileURLToPath(new URL("../../fixtures/bin/vllm", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "dj-vllm-"));
@@ -90,6 +91,9 @@ describe("vLLM stand-in + waitUntilReady", () => {
 
   it("times out with the log tail when start-up takes too long", async () => {
     const { logFile, endpoint } = await start({}, { VLLM_STANDIN_STARTUP_MS: "60000" });
+    // The server has written its first lines (a loaded machine may take longer than the timeout just to start it).
+    const started = async () => readFileSync(logFile, "utf8").includes("Initializing a V1 LLM engine");
+    await waitFor(async () => await started().catch(() => false), 20_000, "the stand-in server to start");
     const t0 = Date.now();
     const err = await stageError(waitUntilReady(endpoint, { stage: "deploy", pollIntervalMs: 100, timeoutMs: 800, logFile }));
     expect(Date.now() - t0).toBeLessThan(3000);
