@@ -115,6 +115,14 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+// A reader that stops early (`dianjin-train schema | head`) closes the pipe: that ends the output, it is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
