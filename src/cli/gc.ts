@@ -14,7 +14,7 @@ export async function gcCommand(config: string, options: { set: string[]; dryRun
     for (const stage of plan.stages) {
       for (const path of await setAsideEntries(stage.context.paths.aside))
         found.push({ stage: stage.name, kind: "set-aside", path, bytes: await diskUsage(path) });
-      for (const path of (await stage.definition.prunable?.(stage.context)) ?? [])
+      for (const path of (stage.definition.kind === "job" ? await stage.definition.prunable?.(stage.context) : undefined) ?? [])
         found.push({ stage: stage.name, kind: "pruned checkpoint", path, bytes: await diskUsage(path) });
     }
     const total = found.reduce((sum, e) => sum + e.bytes, 0);

@@ -38,7 +38,8 @@ export async function statusCommand(config: string, options: { set: string[]; js
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
     const job = s.job && (s.status === "running" || s.status === "launching") ? ` (${s.job.launcher} job ${s.job.id})` : "";
-    const address = s.status === "serving" && s.outputs ? stageModule(name)?.service?.address(s.outputs) : undefined;
+    const module = stageModule(name);
+    const address = s.status === "serving" && s.outputs && module?.kind === "service" ? module.service.address(s.outputs) : undefined;
     const serving = address ? ` at ${address.all} (model ${address.model})` : "";
     const note = ended.get(name);
     const shown = note ?? s.status;

@@ -97,10 +97,6 @@ export type StageKind = "job" | "service" | "in-process";
 /** Where its job runs: one node whatever the cluster, every node of it, or a Ray cluster (started in the allocation). */
 export type Placement = "single-node" | "all-nodes" | "ray";
 
-/**
- * Everything about one stage, in its folder (src/stages/<name>/). The registry lists the modules in pipeline order;
- * the experiment schema, the CLI commands, path resolution and launch placement are derived from them.
- */
 /** Where a stage's part of the run report is read from (its folder, and what state.json recorded). */
 export interface ReportSource {
   paths: StagePaths;
@@ -117,7 +113,8 @@ export interface ReportPart {
   sources?: Record<string, string>;
 }
 
-export interface StageModule<Name extends string = string, Schema extends ZodType = ZodType> {
+/** What every stage declares and does, whatever its kind. */
+interface StageBase<Name extends string, Schema extends ZodType> {
   name: Name;
   /** Bumped when the stage's rendering changes meaning, so old keys no longer match. */
   version: number;
@@ -130,7 +127,6 @@ export interface StageModule<Name extends string = string, Schema extends ZodTyp
   pathFields?: readonly string[];
   /** Model fields inside the block: a hub id stays one; a relative path or an existing folder is a path. */
   modelFields?: readonly string[];
-  kind: StageKind;
   placement: Placement;
   /** Stages whose outputs this one reads, nearest last; their keys enter this stage's key. */
   needs: readonly string[];
@@ -156,13 +152,19 @@ export interface StageModule<Name extends string = string, Schema extends ZodTyp
   resources?(ctx: StageContext): Promise<StageResources | undefined>;
   /** Checks that need the file system but run nothing: data files, key inventory, tool rules. */
   preflight(ctx: StageContext, render: StageRender): Promise<Problem[]>;
-  /** The newest point this stage can continue from, plus incomplete ones to set aside. */
-  findResume(ctx: StageContext): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
   /** Whether the stage's outputs are there and whole (skip needs this, and so does success). */
   outputsComplete(ctx: StageContext): Promise<boolean>;
   /** Named outputs later stages consume. */
   outputs(ctx: StageContext): StageOutputs;
+}
+
+/** A tool the pipeline launches and waits for (SFT, GRPO, merge): resumable from checkpoints. */
+export interface JobStage<Name extends string = string, Schema extends ZodType = ZodType> extends StageBase<Name, Schema> {
+  kind: "job";
+  /** The newest point this stage can continue from, plus incomplete ones to set aside. */
+  findResume(ctx: StageContext): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
   observe(ctx: StageContext, emit: (e: PipelineEvent) => void): Observer;
+  /** The cause of a failure, from the tool's log; undefined when nothing known matches. */
   classify(logText: string): FailureCause | undefined;
   /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */
   verifyOutputs?(ctx: StageContext): Promise<FailureCause | undefined>;
@@ -171,17 +173,21 @@ export interface StageModule<Name extends string = string, Schema extends ZodTyp
    * the RL Parquet. May throw PreflightError for problems only found then (too few rows left).
    */
   prepare?(ctx: StageContext, render: StageRender, emit: (e: PipelineEvent) => void): Promise<void>;
-  /**
-   * Stages whose work is done here, not by an external tool (data build, evaluation's request loop). Instead of a
-   * job, the pipeline calls this; it resumes itself (per-item journals) and throws StageError/InterruptedError.
-   * `argv` may then be empty; a subprocess it needs is its own business (through `launch`).
-   */
-  runInProcess?(ctx: StageContext, render: StageRender, io: InProcessIO): Promise<void>;
-  /**
-   * Services (deploy) keep running after they start: the pipeline waits for `ready` instead of the job's end,
-   * records the outputs it returns (the endpoint), and stops the service at the end of the run unless kept.
-   */
-  service?: {
+  /** About how many bytes one checkpoint takes (newest on disk, or estimated); low free space is warned about. */
+  checkpointBytes?(ctx: StageContext): Promise<number | undefined>;
+  /** Checkpoints the stage no longer needs (beyond what it is told to keep), for `gc`. */
+  prunable?(ctx: StageContext): Promise<string[]>;
+}
+
+/**
+ * A server (deploy): launched like a job, but the pipeline waits for `ready` instead of its end, records the outputs
+ * it returns (the endpoint), and stops it at the end of the run unless kept.
+ */
+export interface ServiceStage<Name extends string = string, Schema extends ZodType = ZodType> extends StageBase<Name, Schema> {
+  kind: "service";
+  /** The cause of a start-up failure, from the server's log. */
+  classify(logText: string): FailureCause | undefined;
+  service: {
     ready(ctx: StageContext, render: StageRender, job: { pid?: number; logFile: string }, signal?: AbortSignal): Promise<StageOutputs>;
     /** Is a recorded, running service still answering? */
     alive(outputs: StageOutputs): Promise<boolean>;
@@ -190,8 +196,21 @@ export interface StageModule<Name extends string = string, Schema extends ZodTyp
     /** Its own settings ask for it to stay up after the run. */
     keep(config: ExperimentBase): boolean;
   };
-  /** About how many bytes one checkpoint takes (newest on disk, or estimated); low free space is warned about. */
-  checkpointBytes?(ctx: StageContext): Promise<number | undefined>;
-  /** Checkpoints the stage no longer needs (beyond what it is told to keep), for `gc`. */
-  prunable?(ctx: StageContext): Promise<string[]>;
 }
+
+/**
+ * Work done here, not by an external tool (data build, evaluation's request loop): the pipeline calls `runInProcess`,
+ * which resumes itself (per-item journals) and throws StageError/InterruptedError. A subprocess it needs is its own
+ * business (through `launch`).
+ */
+export interface InProcessStage<Name extends string = string, Schema extends ZodType = ZodType> extends StageBase<Name, Schema> {
+  kind: "in-process";
+  runInProcess(ctx: StageContext, render: StageRender, io: InProcessIO): Promise<void>;
+}
+
+/**
+ * Everything about one stage, in its folder (src/stages/<name>/), by kind. The registry lists the modules in pipeline
+ * order; the experiment schema, the CLI commands, path resolution and launch placement are derived from them.
+ */
+export type StageModule<Name extends string = string, Schema extends ZodType = ZodType> =
+  JobStage<Name, Schema> | ServiceStage<Name, Schema> | InProcessStage<Name, Schema>;

@@ -27,7 +27,7 @@ async function notStarted(run: Run, entry: PlannedStage): Promise<StageResult> {
   if (entry.action === "skip") run.emit({ type: "stage-skip", stage: entry.name, reason: entry.reason });
   const record = await atLaunch(entry, run.facts, { render: false });
   const recorded = run.store.state.stages[entry.name]?.outputs;
-  const outputs = entry.definition.service && recorded ? recorded : entry.definition.outputs(record.context);
+  const outputs = entry.definition.kind === "service" && recorded ? recorded : entry.definition.outputs(record.context);
   return {
     name: entry.name,
     action: entry.action,
@@ -41,7 +41,7 @@ async function notStarted(run: Run, entry: PlannedStage): Promise<StageResult> {
 
 async function runEntry(run: Run, entry: PlannedStage): Promise<StageResult> {
   if (entry.action === "not-selected" || entry.action === "skip") return notStarted(run, entry);
-  if (entry.definition.runInProcess && entry.action !== "reattach") {
+  if (entry.definition.kind === "in-process" && entry.action !== "reattach") {
     const attempt = attemptOf(run, entry);
     return runInProcess(run, await atLaunch(entry, run.facts, { render: true }), attempt, attemptLog(entry, attempt));
   }

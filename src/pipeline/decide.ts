@@ -87,10 +87,10 @@ export async function decide(
   if (typeof live === "object") return live;
   // A job that ended unwatched: judged by its outputs (apply records it), else resumed like an interrupted one.
   const lastTime = live ?? `${prior?.status} last time`;
-  if (live && prior?.key === key && !forced && !def.service && (await def.outputsComplete(ctx))) {
+  if (live && prior?.key === key && !forced && def.kind !== "service" && (await def.outputsComplete(ctx))) {
     return { action: "reattach", reason: `${live}; its outputs are complete`, incomplete: [], ...(prior.job ? { job: prior.job } : {}) };
   }
-  if (def.service && prior?.status === "serving") {
+  if (def.kind === "service" && prior?.status === "serving") {
     const url = def.service.address(prior.outputs ?? {}).first;
     if (prior.key === key && !forced && (await def.service.alive(prior.outputs ?? {}))) {
       return { action: "skip", reason: `already serving at ${url} (same settings)`, incomplete: [] };
@@ -98,7 +98,7 @@ export async function decide(
     const why = forced ? "forced (--force)" : prior.key !== key ? "settings changed" : "it no longer answers";
     return { action: "run", reason: `${why}; the server at ${url} is replaced`, incomplete: [] };
   }
-  if (def.service) return { action: "run", reason: forced ? "forced (--force)" : "no server is running; starting one", incomplete: [] };
+  if (def.kind === "service") return { action: "run", reason: forced ? "forced (--force)" : "no server is running; starting one", incomplete: [] };
   if (forced) return { action: "run", reason: "forced (--force)", incomplete: [], setAsideLabel: "superseded" };
   if (!prior) return { action: "run", reason: "never run in this workdir", incomplete: [], setAsideLabel: "superseded" };
   if (prior.key !== key) {
@@ -111,7 +111,8 @@ export async function decide(
     return { action: "run", reason: "finished before, but its outputs are missing or incomplete", incomplete: [] };
   }
   // Stages done in-process (data build, evaluation) keep per-request journals instead of checkpoints.
-  if (def.runInProcess) return { action: "resume", reason: `${lastTime}; continuing from its journal (answered requests are not sent again)`, incomplete: [] };
+  if (def.kind === "in-process")
+    return { action: "resume", reason: `${lastTime}; continuing from its journal (answered requests are not sent again)`, incomplete: [] };
   const { point, incomplete } = await def.findResume(ctx);
   const aside = incomplete.length ? `; setting aside incomplete ${incomplete.map((c) => `checkpoint ${c.step}`).join(", ")}` : "";
   if (point)

@@ -13,7 +13,7 @@ export interface LaunchFile {
 
 export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<LaunchFile[]> {
   const config = plan.loaded.config;
-  if (stage.definition.runInProcess || !stage.render.argv.length) return [];
+  if (stage.definition.kind === "in-process" || !stage.render.argv.length) return [];
   if (config.cluster.launcher === "slurm") {
     const { renderSlurmScript, renderRaySlurmScript } = await import("../launch/slurm/index.js");
     const slurm = config.cluster.slurm;

@@ -145,7 +145,7 @@ export async function planFromLoaded(
     const key = stageKey(name, def.version, keyInputs);
     const prior = state.stages[name];
     // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
-    const neededBy = def.service ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;
+    const neededBy = def.kind === "service" ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;
     if (neededBy && !selected.has(name)) selected.add(name);
     const decision = selected.has(name)
       ? await decide(def, ctx, key, keyInputs, prior, force.has(name), jobs)
@@ -168,7 +168,7 @@ export async function planFromLoaded(
  */
 function skipIdleServices(stages: readonly Draft[], config: Experiment, detach: boolean): Draft[] {
   return stages.map((s) => {
-    if (!s.definition.service || (s.action !== "run" && s.action !== "resume")) return s;
+    if (s.definition.kind !== "service" || (s.action !== "run" && s.action !== "resume")) return s;
     const consumers = stages.filter((c) => c.definition.needs.includes(s.name) && c.action !== "not-selected");
     if (!consumers.length || detach || serviceKept(s.definition, config)) return s;
     if (!consumers.every((c) => c.action === "skip")) return s;

@@ -36,7 +36,7 @@ function checked(stage: PlannedStage): boolean {
 
 async function missingTool(stage: PlannedStage, plan: Plan, env: NodeJS.ProcessEnv): Promise<MissingTool | undefined> {
   // Stages done in this process (data build, evaluation loop) have no external tool to find.
-  if (stage.definition.runInProcess) return undefined;
+  if (stage.definition.kind === "in-process") return undefined;
   const binding = backendOf(stage.definition, plan.loaded.config);
   const command = toolCommand(plan.loaded.config, binding);
   if (await which(command[0]!, env)) return undefined;

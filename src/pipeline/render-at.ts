@@ -27,7 +27,7 @@ export function renderTiming(entry: Entry, earlier: readonly Entry[], config: Ex
   for (const up of earlier) {
     if (!entry.definition.needs.includes(up.name)) continue;
     if (PRODUCES_IN_RUN.has(up.action)) reasons.push(`reads what ${up.name} produces in this run`);
-    else if (up.definition.service) reasons.push(`reads the endpoint ${up.name} answers at, known once it serves`);
+    else if (up.definition.kind === "service") reasons.push(`reads the endpoint ${up.name} answers at, known once it serves`);
   }
   const tool = toolOf(entry.definition, config);
   if (!config.tools[tool]?.version && stageHasVersionProbe(entry.definition, config)) reasons.push(`the ${tool} release is asked right before launch`);

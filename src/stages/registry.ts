@@ -63,5 +63,5 @@ export function toolNames(): string[] {
 /** A service is kept after the run when its own settings say so, or a stage that uses it asks (eval's keep_server). */
 export function serviceKept(stage: StageModule, config: ExperimentBase): boolean {
   const asked = (s: StageModule) => config.stages[s.name] !== undefined && s.needs.includes(stage.name) && (s.keepsServices?.(config) ?? false);
-  return (stage.service?.keep(config) ?? false) || STAGE_MODULES.some(asked);
+  return (stage.kind === "service" && stage.service.keep(config)) || STAGE_MODULES.some(asked);
 }

@@ -10,13 +10,13 @@ const config = { tools: { llamafactory: {}, vllm: {}, evalscope: {}, python: {},
 
 function entry(name: StageName, action: string, def: Partial<StageModule>, binding: Partial<ToolBinding> = {}) {
   const backends = { only: { tool: "python", defaultCommand: [], install: "", ...binding } };
-  return { name, action, definition: { name, needs: [], backends, ...def } as StageModule };
+  return { name, action, definition: { name, kind: "job", needs: [], backends, ...def } as StageModule };
 }
 
 const data = (action: string) => entry("data", action, {});
 const sft = (action: string, probe = false) =>
   entry("sft", action, { needs: ["data"] }, { tool: "llamafactory", ...(probe ? { versionArgs: ["version"], parseVersion: () => "0.9.3" } : {}) });
-const deploy = (action: string) => entry("deploy", action, { service: {} as StageModule["service"] }, { tool: "vllm" });
+const deploy = (action: string) => entry("deploy", action, { kind: "service" }, { tool: "vllm" });
 
 describe("renderTiming", () => {
   it("renders at launch a stage that reads what an earlier stage produces in this run", () => {

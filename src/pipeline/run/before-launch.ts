@@ -35,7 +35,7 @@ export async function setAsideBeforeLaunch(record: LaunchEntry, emit: EventSink)
 
 /** A warning, not a refusal: the stage may still fit when checkpoints are pruned as it goes. */
 export async function warnLowDisk(record: LaunchEntry, emit: EventSink): Promise<void> {
-  const each = await record.definition.checkpointBytes?.(record.context);
+  const each = record.definition.kind === "job" ? await record.definition.checkpointBytes?.(record.context) : undefined;
   if (!each) return;
   const free = await freeBytes(record.context.paths.output);
   if (free !== undefined && free < 3 * each) {

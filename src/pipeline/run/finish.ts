@@ -31,7 +31,7 @@ export async function recordFailure(run: Run, record: LaunchEntry, error: unknow
 
 /** Why a stage whose tool exited 0 still did not produce what it should; undefined when all is well. */
 export async function outputsProblem(record: LaunchEntry): Promise<FailureCause | undefined> {
-  const verified = await record.definition.verifyOutputs?.(record.context);
+  const verified = record.definition.kind === "job" ? await record.definition.verifyOutputs?.(record.context) : undefined;
   if (verified) return verified;
   if (await record.definition.outputsComplete(record.context)) return undefined;
   return {

@@ -27,8 +27,10 @@ export async function runInProcess(run: Run, record: LaunchEntry, attempt: numbe
     attempts: attempt,
     startedAt: new Date().toISOString(),
   }));
+  const def = record.definition;
   try {
-    await record.definition.runInProcess!(record.context, record.render, {
+    if (def.kind !== "in-process") throw new TypeError(`stage ${record.name} is a ${def.kind}, not an in-process stage`);
+    await def.runInProcess(record.context, record.render, {
       signal: run.options.signal,
       emit,
       logFile,

@@ -39,7 +39,7 @@ export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult
   if (await record.definition.outputsComplete(record.context)) return finish(run, record, at.started);
   const again = (await planFromLoaded(run.plan.loaded, { only: [entry.name], jobs: run.launcher })).stages.find((s) => s.name === entry.name)!;
   const fresh = asPlanned(again.action === "reattach" ? { ...again, action: "run" } : again);
-  if (fresh.definition.runInProcess) return runInProcess(run, fresh, at.attempt, at.logFile);
+  if (fresh.definition.kind === "in-process") return runInProcess(run, fresh, at.attempt, at.logFile);
   return launch(run, fresh, at);
 }
 
@@ -61,7 +61,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
   await warnLowDisk(record, emit);
   await stopRecordedService(record, at.prior, launcher);
   await writeRendered(record);
-  await record.definition.prepare?.(record.context, record.render, emit);
+  if (record.definition.kind === "job") await record.definition.prepare?.(record.context, record.render, emit);
   await mkdir(record.context.paths.output, { recursive: true });
   emit({ type: "stage-start", stage: record.name, action: record.action === "resume" ? "resume" : "run", reason: record.reason, attempt: at.attempt });
   // Write-ahead launch record: the intent and its launch id are on disk before the job exists, so a CLI killed in the
@@ -110,9 +110,10 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     ...(record.resumeFrom ? { resumedFrom: record.resumeFrom } : {}),
   }));
   crashPoint("after-record");
-  if (record.definition.service) return serviceStarted(run, record, job, at.prior, at.started);
+  const def = record.definition;
+  if (def.kind !== "job") return serviceStarted(run, record, job, at.prior, at.started);
 
-  const observer = record.definition.observe(record.context, emit);
+  const observer = def.observe(record.context, emit);
   const outcome = await job.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: run.options.signal });
   await observer.finish?.();
 
@@ -148,7 +149,7 @@ async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile:
           summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`,
           hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow",
         }
-      : (record.definition.classify(tail.join("\n")) ?? describeOutcome(outcome));
+      : ((record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"))) ?? describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
 }
 

@@ -9,7 +9,7 @@ import type { Run, StageResult } from "./run.js";
 
 /** A service recorded as serving (older settings, or not answering) is ended before its replacement starts. */
 export async function stopRecordedService(record: LaunchEntry, prior: StageState | undefined, launcher: Launcher): Promise<void> {
-  if (!record.definition.service || prior?.status !== "serving" || !prior.job) return;
+  if (record.definition.kind !== "service" || prior?.status !== "serving" || !prior.job) return;
   const old = await launcher.reattach(prior.job);
   await old?.cancel();
 }
@@ -25,10 +25,12 @@ export async function serviceStarted(run: Run, record: LaunchEntry, job: Job, pr
 }
 
 async function serviceReady(run: Run, record: LaunchEntry, job: Job, started: number): Promise<StageResult> {
+  const def = record.definition;
+  if (def.kind !== "service") throw new TypeError(`stage ${record.name} is a ${def.kind}, not a service`);
   let outputs: Record<string, string>;
   try {
     const where = { pid: job.record.launcher === "local" ? Number(job.record.id) : undefined, logFile: job.record.logFile };
-    outputs = await record.definition.service!.ready(record.context, record.render, where, run.options.signal);
+    outputs = await def.service.ready(record.context, record.render, where, run.options.signal);
   } catch (error) {
     await job.cancel();
     throw await recordFailure(run, record, error, started);
@@ -38,7 +40,7 @@ async function serviceReady(run: Run, record: LaunchEntry, job: Job, started: nu
     return { ...rest, status: "serving", outputs };
   });
   const seconds = (Date.now() - started) / 1000;
-  const address = record.definition.service!.address(outputs);
+  const address = def.service.address(outputs);
   run.emit({ type: "log", stage: record.name, level: "info", message: `serving at ${address.all} (model "${address.model}")` });
   run.emit({ type: "stage-end", stage: record.name, status: "completed", seconds });
   return { name: record.name, action: record.action, status: "serving", key: record.key, reason: record.reason, seconds, outputs };

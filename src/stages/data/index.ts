@@ -187,17 +187,9 @@ export const dataStage = {
     return problems;
   },
 
-  async findResume() {
-    return { incomplete: [] }; // the journals are the resume point
-  },
-
   outputsComplete: async (ctx) => (await import("./recipe/outputs.js")).outputsWhole(ctx.paths.output),
 
   outputs: (ctx) => dataStageOutputs.make(dataOutputs(dataConfig(ctx), ctx.paths.output)),
-
-  observe: () => ({}),
-
-  classify: () => undefined,
 
   async runInProcess(ctx, _render, io) {
     await (

@@ -166,17 +166,11 @@ export const deployStage = {
     return problems;
   },
 
-  async findResume() {
-    return { incomplete: [] };
-  },
-
   async outputsComplete() {
     return false; // a server is never "done"; skipping is decided by service.alive
   },
 
   outputs: () => ({}),
-
-  observe: () => ({}),
 
   classify: (logText) => {
     const cause = classifyVllmLog(logText.split("\n"));

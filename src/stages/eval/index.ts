@@ -36,15 +36,6 @@ function wantedBenchmarks(cfg: EvalStageConfig): string[] {
   return [...EVAL_DEFAULTS.fileBenchmarks, ...EVAL_DEFAULTS.evalscopeBenchmarks].filter((b) => cfg.benchmarks[b]);
 }
 
-async function journalLines(ctx: StageContext): Promise<number> {
-  let n = 0;
-  for (const b of EVAL_DEFAULTS.fileBenchmarks) {
-    const text = await readFile(join(ctx.paths.output, EVAL_FILES.journal, `${b}.jsonl`), "utf8").catch(() => "");
-    n += text.split("\n").filter((l) => l.trim()).length;
-  }
-  return n;
-}
-
 const EVALSCOPE: ToolBinding = { tool: "evalscope", defaultCommand: ["evalscope"], install: "pip install evalscope (only needed for MATH-500 / GPQA-Diamond)" };
 
 export const evalStage = {
@@ -119,12 +110,6 @@ export const evalStage = {
     return problems;
   },
 
-  async findResume(ctx) {
-    // The journals are the resume point: answered items are never sent again.
-    const done = await journalLines(ctx);
-    return done > 0 ? { point: { step: done, path: join(ctx.paths.output, EVAL_FILES.journal) }, incomplete: [] } : { incomplete: [] };
-  },
-
   async outputsComplete(ctx) {
     const cfg = evalConfig(ctx);
     try {
@@ -136,10 +121,6 @@ export const evalStage = {
   },
 
   outputs: (ctx) => evalOutputs.make({ scores: join(ctx.paths.output, EVAL_FILES.scores), results: join(ctx.paths.output, EVAL_FILES.results) }),
-
-  observe: () => ({}),
-
-  classify: () => undefined,
 
   async runInProcess(ctx, _render, io) {
     const cfg = evalConfig(ctx);

@@ -1,7 +1,8 @@
 // GRPO's RL data: the Parquet pair it is given (its own rl_data, or what the data stage built), or built here right
 // before launch from a CFLUE file, with every input row accounted for.
 import { join } from "node:path";
-import type { StageContext, StageModule } from "../../contract/stage.js";
+import type { StageContext } from "../../contract/stage.js";
+import type { PipelineEvent } from "../../contract/events.js";
 import type { GrpoStageConfig } from "./config.js";
 import { dataStageOutputs } from "../data/outputs.js";
 
@@ -31,7 +32,7 @@ export function rlFiles(ctx: StageContext): RlFiles | undefined {
 export async function buildRlParquet(
   ctx: StageContext,
   files: RlFiles,
-  emit: Parameters<NonNullable<StageModule["prepare"]>>[2],
+  emit: (e: PipelineEvent) => void,
 ): Promise<{ train: number; val: number; dropped: number }> {
   const build = files.build!;
   const { readCflueMcq } = await import("../../data/sources/index.js");
