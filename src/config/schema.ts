@@ -1,7 +1,7 @@
 // The experiment file: one file fully determines a run. Strict everywhere: an unknown key is an error. The common
 // keys come from the stage contract; `tools` and `stages` are composed from the stage registry.
 import { z } from "zod";
-import { commonFields, toolSchema, type ToolConfig } from "../contract/experiment.js";
+import { commonFields, toolSchema } from "../contract/experiment.js";
 import { STAGES, toolNames, type RegisteredStage } from "../stages/registry.js";
 
 type StagesShape = { [S in RegisteredStage as S["name"]]: z.ZodOptional<S["schema"]> };
@@ -22,5 +22,3 @@ export const experimentSchema = z
 
 export type Experiment = z.infer<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
-export type { ToolConfig };
-export type StageName = keyof z.infer<typeof stagesSchema>;

@@ -17,8 +17,6 @@ export interface OutputHandle<T extends StageOutputs> {
   of(ctx: Upstream): Partial<T> | undefined;
   /** The producer's stage key as this stage sees it (names what it made, e.g. the model evaluated). */
   key(ctx: Upstream): string | undefined;
-  /** The same, from what state.json recorded for the producer. */
-  recorded(state: { stages: Partial<Record<string, { outputs?: Record<string, string> }>> }): Partial<T> | undefined;
 }
 
 export function outputHandle<T extends StageOutputs>(stage: string): OutputHandle<T> {
@@ -27,6 +25,5 @@ export function outputHandle<T extends StageOutputs>(stage: string): OutputHandl
     make: (outputs) => outputs,
     of: (ctx) => ctx.upstream[stage]?.outputs as Partial<T> | undefined,
     key: (ctx) => ctx.upstream[stage]?.key,
-    recorded: (state) => state.stages[stage]?.outputs as Partial<T> | undefined,
   };
 }

@@ -64,7 +64,7 @@ export interface StageContext {
   config: ExperimentBase;
   workdir: string;
   paths: StagePaths;
-  /** Keys and outputs of the stages this one consumes (from the plan, or from state). */
+  /** Keys and outputs of the stages in its `needs` (from the plan, or from state); no other stage is visible. */
   upstream: Partial<Record<string, UpstreamInfo>>;
   /** Version of the stage's tool: stated in config, else as the tool reported it last time (state.json). */
   toolVersion?: string;

@@ -127,12 +127,14 @@ export async function planFromLoaded(
     const tool = toolOf(def, config);
     const toolVersion = toolVersions[tool];
     const versionSource = config.tools[tool]?.version ? "stated" : toolVersion ? "probed" : "unknown";
+    // A stage sees only the stages it needs: what it reads through their handles is what enters its key.
+    const needed = Object.fromEntries(def.needs.filter((u) => upstream[u]).map((u) => [u, upstream[u]!]));
     const ctx: StageContext = {
       experiment: loaded,
       config,
       workdir,
       paths: stagePaths(workdir, name),
-      upstream: { ...upstream },
+      upstream: needed,
       versionSource,
       toolVersions,
       ...(toolVersion ? { toolVersion } : {}),
@@ -140,7 +142,7 @@ export async function planFromLoaded(
     const base = await def.render(ctx, undefined);
     const files: Record<string, string> = {};
     for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);
-    const consumed = Object.fromEntries(def.needs.filter((u) => upstream[u]).map((u) => [u, upstream[u]!.key]));
+    const consumed = Object.fromEntries(Object.entries(needed).map(([u, info]) => [u, info.key]));
     const keyInputs = { ...base.keyInputs, files, ...(Object.keys(consumed).length ? { upstream: consumed } : {}) };
     const key = stageKey(name, def.version, keyInputs);
     const prior = state.stages[name];
