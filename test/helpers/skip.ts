@@ -4,7 +4,7 @@
 import { beforeEach } from "vitest";
 
 /** Call inside a describe: when `reason` is set, every test of that describe is skipped with it. */
-export function skipAllUnless(reason: string | undefined): void {
+export function skipAllIf(reason: string | undefined): void {
   beforeEach((ctx) => {
     if (reason !== undefined) ctx.skip(reason);
   });

@@ -5,13 +5,13 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { clusterSkipReason, SLURM_ENV, jobIdsNamed, slurm } from "../launch/slurm/local-cluster.js";
-import { skipAllUnless } from "../helpers/skip.js";
+import { skipAllIf } from "../helpers/skip.js";
 import { cli, makeExperiment, readJson, stageState, waitFor } from "../helpers/cli.js";
 
 const skipReason = clusterSkipReason();
 
 describe("sft on Slurm", () => {
-  skipAllUnless(skipReason);
+  skipAllIf(skipReason);
   const slurmCluster = "{ launcher: slurm, nodes: 2, gpus_per_node: 1, slurm: { time: '00:10:00' } }";
 
   it("runs one task per node; each rank sees its NODE_RANK, NNODES and the head's MASTER_ADDR", async () => {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createSlurmLauncher } from "../../../src/launch/slurm/index.js";
 import type { Job, JobRecord, JobSpec } from "../../../src/launch/types.js";
 import { buildLauncherForChild, clusterSkipReason, jobIdsNamed, ROOT, slurm, SLURM_ENV } from "./local-cluster.js";
-import { skipAllUnless } from "../../helpers/skip.js";
+import { skipAllIf } from "../../helpers/skip.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const newDir = tempDirs("dianjin-slurm-test-");
@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe("Slurm launcher on a real cluster", () => {
-  skipAllUnless(skipReason);
+  skipAllIf(skipReason);
 
   it("runs one task per node with NODE_RANK, NNODES, MASTER_ADDR and MASTER_PORT set on each", async () => {
     const s = spec({ FORCE_TORCHRUN: "1" }, { nodes: 2, gpusPerNode: 2 });

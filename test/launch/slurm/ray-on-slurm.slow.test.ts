@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSlurmLauncher } from "../../../src/launch/slurm/index.js";
 import { clusterSkipReason, ROOT, SLURM_ENV } from "./local-cluster.js";
-import { skipAllUnless } from "../../helpers/skip.js";
+import { skipAllIf } from "../../helpers/skip.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const newDir = tempDirs("dianjin-ray-slurm-");
@@ -15,7 +15,7 @@ const skipReason = clusterSkipReason();
 const RAY = join(ROOT, "test/fixtures/bin/ray");
 
 describe("Ray cluster inside a Slurm allocation", () => {
-  skipAllUnless(skipReason);
+  skipAllIf(skipReason);
 
   it("starts head and worker, waits for every GPU, runs the trainer on the head, then stops Ray", async () => {
     const work = newDir();
