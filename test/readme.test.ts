@@ -4,13 +4,13 @@
 //   - shell: each line is one command (`npx dianjin-train` → the built bin, no shell), run with the stand-in tools on
 //     PATH (a machine with LLaMA-Factory); every command must exit 0.
 // Also: the API (planPipeline + preflightPlan) reports exactly the stages and problems the CLI's `plan` prints.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliEnv } from "./helpers/cli.js";
+import { cliEnv, waitFor } from "./helpers/cli.js";
 
 const ROOT = realpathSync(join(import.meta.dirname, ".."));
 const BIN = join(ROOT, "dist/bin/dianjin-train.mjs");
@@ -100,9 +100,9 @@ describe("README code blocks marked <!-- doc-test -->", () => {
       expect(typeErrors(project(), block.code)).toEqual([]);
     });
 
-    it(`README.md:${block.line} (ts) runs: without LLaMA-Factory it prints the plan, notes the missing tool and catches the pre-flight refusal`, async () => {
+    it(`README.md:${block.line} (ts) runs: without LLaMA-Factory it prints the plan, notes the missing tool, then reports the pre-flight refusal with exit 3`, async () => {
       const run = await runSnippet(project(), block.code, false);
-      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(3);
       expect(run.stdout).toContain("sft: run (never run in this workdir)");
       expect(run.stdout).toMatch(/^note: llamafactory is not installed or not on PATH/m);
       expect(run.stderr).toMatch(/^preflight \(exit 3\): /m);
@@ -115,6 +115,24 @@ describe("README code blocks marked <!-- doc-test -->", () => {
       expect(run.stdout).toMatch(/^sft: completed in \d+ s$/m);
       expect(run.stdout).toContain(`sft: completed, outputs ${JSON.stringify({ model: join(dir, "experiments/quickstart/sft/output") })}`);
       expect(run.stderr).toBe("");
+    });
+
+    it(`README.md:${block.line} (ts) runs: Ctrl-C stops the running stage with exit 130; the next run resumes it`, async () => {
+      const dir = project();
+      const file = join(dir, "snippet.mjs");
+      writeFileSync(file, ts.transpileModule(block.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+      // The stand-in trainer saves checkpoint-2, then holds at step 3 (as a long step would) until it is stopped.
+      const run = execa(process.execPath, [file], { cwd: dir, env: { ...userEnv(true), LF_STANDIN_HANG_AT_STEP: "3" }, extendEnv: false, reject: false });
+      const checkpoint = join(dir, "experiments/quickstart/sft/output/checkpoint-2/trainer_state.json");
+      await waitFor(async () => existsSync(checkpoint), 60_000, "the first checkpoint");
+      run.kill("SIGINT");
+      const stopped = await run;
+      expect(stopped.exitCode, `${stopped.stdout}\n${stopped.stderr}`).toBe(130);
+      expect(stopped.stderr).toMatch(/^interrupted \(exit 130\): /m);
+      const again = await runSnippet(dir, block.code, true);
+      expect(again.exitCode, `${again.stdout}\n${again.stderr}`).toBe(0);
+      expect(again.stdout).toMatch(/^sft: resume \(.*\)$/m);
+      expect(again.stdout).toMatch(/^sft: completed in \d+ s$/m);
     });
   }
 
