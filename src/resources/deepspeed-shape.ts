@@ -1,7 +1,7 @@
 // What a DeepSpeed JSON asks for, as far as memory goes: the ZeRO stage and what it offloads. Presets are read from
 // the very JSON the SFT stage renders, so the estimate and the run cannot disagree.
 import { readFile } from "node:fs/promises";
-import { deepspeedConfig, type DeepSpeedChoice } from "../tools/llamafactory/deepspeed.js";
+import { deepspeedConfig, type DeepSpeedChoice } from "../tools/hf-trainer/deepspeed.js";
 
 export interface ZeroShape {
   /** 0 = no DeepSpeed (or stage 0/1, estimated as replicated states). */

@@ -1,7 +1,7 @@
 // The SFT stage's resources from the experiment: LLaMA-Factory's arguments (with its defaults where unset), the
 // DeepSpeed JSON, the model's dimensions and the training tokens.
 import { LLAMAFACTORY_TRAIN_DEFAULTS } from "../tools/llamafactory/render.js";
-import type { DeepSpeedChoice } from "../tools/llamafactory/deepspeed.js";
+import type { DeepSpeedChoice } from "../tools/hf-trainer/deepspeed.js";
 import { sftZeroShape, type ZeroShape } from "./deepspeed-shape.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
 import type { ExperimentInput, SftInput } from "./inputs.js";

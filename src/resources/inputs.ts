@@ -1,6 +1,6 @@
 // What the estimates read from an experiment, and nothing more: the experiment and its stage configs are assignable
 // to these, so resources/ needs neither the experiment schema nor a stage's folder.
-import type { DeepSpeedChoice } from "../tools/llamafactory/deepspeed.js";
+import type { DeepSpeedChoice } from "../tools/hf-trainer/deepspeed.js";
 import type { LlamaFactoryDatasetFile } from "../tools/llamafactory/datasets.js";
 import type { GpuInput } from "./gpus.js";
 

@@ -1,7 +1,7 @@
 // Options of the SFT stage (LLaMA-Factory). `args` holds LLaMA-Factory keys verbatim; they are checked against
 // LLaMA-Factory's key inventory in pre-flight (with their dotted path), not here, so every problem is listed at once.
 import { z } from "zod";
-import { DEEPSPEED_PRESET_NAMES } from "../../tools/llamafactory/deepspeed.js";
+import { DEEPSPEED_PRESET_NAMES } from "../../tools/hf-trainer/deepspeed.js";
 
 export const DEEPSPEED_PRESETS = ["none", ...DEEPSPEED_PRESET_NAMES] as const;
 

@@ -4,7 +4,8 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ReportPart, ReportSource } from "../../contract/stage.js";
 import type { SftLossPoint } from "../../report/types.js";
-import { LossCurve, TrainerLogReader } from "../../tools/llamafactory/progress.js";
+import { TrainerLogReader } from "../../tools/llamafactory/progress.js";
+import { LossCurve } from "../../tools/hf-trainer/progress.js";
 
 async function readSftLoss(file: string): Promise<SftLossPoint[]> {
   if (!(await stat(file).catch(() => undefined))?.isFile()) return [];

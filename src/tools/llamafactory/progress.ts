@@ -1,26 +1,7 @@
 // Reads LLaMA-Factory's trainer_log.jsonl incrementally by byte offset: only new bytes are read, a partial last
 // line waits for its newline, and memory stays flat however long the file grows.
 import { LineReader } from "../../util/line-reader.js";
-
-export interface TrainerProgress {
-  step: number;
-  total: number;
-  loss?: number;
-  lr?: number;
-  epoch?: number;
-  elapsedSeconds?: number;
-  remainingSeconds?: number;
-  percentage?: number;
-  /** True when this step was logged before (a resumed run replays steps after its checkpoint). */
-  replay: boolean;
-}
-
-/** Parses "0:03:25", "1 day, 2:03:04", "3 days, 0:00:01.5" (Python's str(timedelta)). */
-export function parseTimedelta(text: string): number | undefined {
-  const m = /^(?:(-?\d+) days?, )?(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text.trim());
-  if (!m) return undefined;
-  return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
-}
+import { parseTimedelta, type TrainerProgress } from "../hf-trainer/progress.js";
 
 export function parseTrainerLogLine(line: string): Omit<TrainerProgress, "replay"> | undefined {
   let record: Record<string, unknown>;
@@ -105,29 +86,4 @@ export class TrainerLogReader {
       if (entry) onEntry(entry);
     });
   }
-}
-
-/** Keeps a loss curve de-duplicated by step: a replayed step replaces what was logged for it before. */
-export class LossCurve {
-  readonly steps: number[] = [];
-  readonly losses: number[] = [];
-
-  add(entry: { step: number; loss?: number }): void {
-    if (entry.loss === undefined) return;
-    while (this.steps.length && this.steps[this.steps.length - 1]! >= entry.step) {
-      this.steps.pop();
-      this.losses.pop();
-    }
-    this.steps.push(entry.step);
-    this.losses.push(entry.loss);
-  }
-}
-
-/** Seconds left, from the tool's own estimate when given, else from the observed rate since `since`. */
-export function estimateRemaining(p: TrainerProgress, observed?: { firstStep: number; firstAt: number; now: number }): number | undefined {
-  if (observed && p.step > observed.firstStep) {
-    const rate = (observed.now - observed.firstAt) / 1000 / (p.step - observed.firstStep);
-    return Math.max(0, (p.total - p.step) * rate);
-  }
-  return p.remainingSeconds;
 }

@@ -1,8 +1,9 @@
 // Renders what `llamafactory-cli train` reads: the train YAML, dataset_info.json and the DeepSpeed JSON.
 import { join } from "node:path";
 import { emitFlatYaml } from "./yaml-emit.js";
-import { deepspeedConfig, deepspeedFileName, type DeepSpeedChoice } from "./deepspeed.js";
+import { deepspeedConfig, deepspeedFileName, type DeepSpeedChoice } from "../hf-trainer/deepspeed.js";
 import type { LlamaFactoryDatasetFile } from "./datasets.js";
+import { distributedEnv, gpuCount, type TrainerCluster } from "../hf-trainer/distributed.js";
 
 /** Defaults under every `llamafactory-cli train` run this project renders; the recipe (`args`) goes over these. */
 export const LLAMAFACTORY_TRAIN_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -34,17 +35,6 @@ export function llamafactoryManagedKeys(configPath: string, outputFolder: string
   };
 }
 
-/** The machine layout the distributed environment is computed from (the experiment's `cluster` is assignable). */
-export interface LlamaFactoryCluster {
-  launcher: string;
-  nodes: number;
-  gpus_per_node: number;
-  /** GPU indices for CUDA_VISIBLE_DEVICES on a local machine. */
-  gpus?: number[];
-  master_addr: string;
-  master_port: number;
-}
-
 /** Experiment trackers (the experiment's `tracking` is assignable). */
 export interface LlamaFactoryTracking {
   backends: readonly string[];
@@ -66,7 +56,7 @@ export interface LlamaFactoryTrainInput {
   deepspeed: DeepSpeedChoice;
   /** `llamafactory-cli train` keys, verbatim. */
   args: Readonly<Record<string, unknown>>;
-  cluster: LlamaFactoryCluster;
+  cluster: TrainerCluster;
   tracking: LlamaFactoryTracking;
   renderedDir: string;
   outputDir: string;
@@ -108,25 +98,6 @@ function trackingArgs(tracking: LlamaFactoryTracking, experimentName: string): {
   return { args, env };
 }
 
-export function distributedEnv(cluster: LlamaFactoryCluster, useTorchrun: boolean): Record<string, string> {
-  const { gpus, gpus_per_node, nodes, master_addr, master_port, launcher } = cluster;
-  // On a cluster the job computes the per-node values (NODE_RANK, MASTER_ADDR) and the scheduler picks the GPUs.
-  const local = launcher === "local";
-  const devices = gpus ?? (local ? Array.from({ length: gpus_per_node }, (_, i) => i) : []);
-  const env: Record<string, string> = {};
-  if (devices.length) env.CUDA_VISIBLE_DEVICES = devices.join(",");
-  if (useTorchrun) {
-    Object.assign(env, {
-      FORCE_TORCHRUN: "1",
-      NNODES: String(nodes),
-      ...(local ? { NODE_RANK: "0", MASTER_ADDR: master_addr } : {}),
-      NPROC_PER_NODE: String(Math.max(1, gpus_per_node)),
-      MASTER_PORT: String(master_port),
-    });
-  }
-  return env;
-}
-
 export function renderLlamaFactoryTrain(input: LlamaFactoryTrainInput): LlamaFactoryTrainRendered {
   const { renderedDir, outputDir, cluster } = input;
   const tracking = trackingArgs(input.tracking, input.experimentName);
@@ -161,8 +132,7 @@ export function renderLlamaFactoryTrain(input: LlamaFactoryTrainInput): LlamaFac
     files.deepspeed = { path: deepspeedPath, content: `${JSON.stringify(deepspeedConfig(preset), null, 2)}\n` };
   }
 
-  const gpuCount = cluster.gpus?.length ?? cluster.gpus_per_node;
-  const useTorchrun = deepspeedPath !== undefined || cluster.nodes > 1 || gpuCount > 1;
+  const useTorchrun = deepspeedPath !== undefined || cluster.nodes > 1 || gpuCount(cluster) > 1;
   const env = { ...distributedEnv(cluster, useTorchrun), ...tracking.env, ...input.toolEnv };
   return { trainArgs, files, argv: [...input.command, "train", trainPath], env };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LossCurve, TrainerLogReader, parseTimedelta, stepOf, type TrainerProgress } from "../../../src/tools/llamafactory/progress.js";
+import { TrainerLogReader, stepOf } from "../../../src/tools/llamafactory/progress.js";
+import { LossCurve, parseTimedelta, type TrainerProgress } from "../../../src/tools/hf-trainer/progress.js";
 import { tempDir } from "../../helpers/tmp.js";
 
 const line = (step: number, total = 100, extra: Record<string, unknown> = {}) =>

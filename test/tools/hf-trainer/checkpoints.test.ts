@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { findResumePoint } from "../../../src/tools/llamafactory/checkpoints.js";
+import { findResumePoint } from "../../../src/tools/hf-trainer/checkpoints.js";
 import { tempDir, writeFiles } from "../../helpers/tmp.js";
 
 const complete = (step: number, deepspeed = false) => ({

@@ -1,5 +1,6 @@
-// DeepSpeed configs for the presets. Batch sizes, clipping and precision are "auto" so the HF Trainer fills them
-// from the LLaMA-Factory arguments; no optimizer/scheduler block, so `optim` and `lr_scheduler_type` apply.
+// DeepSpeed configs for the presets (LLaMA-Factory and TRL both hand them to the HF Trainer). Batch sizes, clipping
+// and precision are "auto" so the Trainer fills them from the training arguments; no optimizer/scheduler block, so
+// `optim` and `lr_scheduler_type` apply.
 
 /** The presets this adapter writes a config for (the stage adds "none" for no DeepSpeed). */
 export const DEEPSPEED_PRESET_NAMES = ["zero2", "zero2_offload", "zero3", "zero3_offload"] as const;

@@ -1,5 +1,6 @@
-// Finds the newest *complete* checkpoint-N. transformers' own get_last_checkpoint takes the highest number even when
-// the save was cut short, and the resumed run then dies; so completeness is checked here, file by file.
+// Finds the newest *complete* checkpoint-N of an HF Trainer output folder (LLaMA-Factory and TRL write the same
+// layout). transformers' own get_last_checkpoint takes the highest number even when the save was cut short, and the
+// resumed run then dies; so completeness is checked here, file by file.
 import { pathExists } from "../../util/path-exists.js";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
