@@ -2,7 +2,15 @@
 import { cp, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 
-const entries = ["assets/", "tools/llamafactory/releases/", "tools/verl/releases/", "tools/verl/config-tree.current.json", "tools/verl/config-tree.seed.json"];
+const entries = [
+  "assets/",
+  "tools/hf-trainer/training-args.json",
+  "tools/trl/releases.json",
+  "tools/llamafactory/releases/",
+  "tools/verl/releases/",
+  "tools/verl/config-tree.current.json",
+  "tools/verl/config-tree.seed.json",
+];
 for (const entry of entries) {
   const from = new URL(`../src/${entry}`, import.meta.url);
   const to = new URL(`../dist/${entry}`, import.meta.url);

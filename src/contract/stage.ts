@@ -164,8 +164,8 @@ export interface JobStage<Name extends string = string, Schema extends ZodType =
   /** The newest point this stage can continue from, plus incomplete ones to set aside. */
   findResume(ctx: StageContext): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
   observe(ctx: StageContext, emit: (e: PipelineEvent) => void): Observer;
-  /** The cause of a failure, from the tool's log; undefined when nothing known matches. */
-  classify(logText: string): FailureCause | undefined;
+  /** The cause of a failure, from the tool's log (`ctx`: the launch's context); undefined when nothing known matches. */
+  classify(logText: string, ctx?: StageContext): FailureCause | undefined;
   /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */
   verifyOutputs?(ctx: StageContext): Promise<FailureCause | undefined>;
   /**

@@ -46,7 +46,7 @@ describe("the 7B recipe for every listed release", () => {
 
   it.each(lfIndex.releases.map((r) => r.release))("LLaMA-Factory %s: every key of train.yaml is one it accepts", async (release) => {
     const own = (json(`src/tools/llamafactory/releases/v${release}.json`) as { keys: Record<string, unknown> }).keys;
-    const inherited = (json("src/tools/llamafactory/releases/hf-training.json") as { keys: Record<string, unknown> }).keys;
+    const inherited = (json("src/tools/hf-trainer/training-args.json") as { keys: Record<string, unknown> }).keys;
     const plan = await planPipeline(RECIPE, { set: [`tools.llamafactory.version=${release}`], only: ["sft"], contract: true });
     const sft = plan.stages.find((s) => s.name === "sft")!;
     expect(sft.render.warnings ?? []).toEqual([]);

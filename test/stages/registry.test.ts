@@ -32,8 +32,11 @@ describe("stage registry", () => {
     const stagesShape = (experimentSchema.shape.stages as unknown as z.ZodDefault<z.ZodObject>).unwrap().shape;
     expect(Object.keys(stagesShape)).toEqual([...STAGE_ORDER]);
     const parsed = experimentSchema.parse(base);
-    expect(Object.keys(parsed.tools).sort()).toEqual(["evalscope", "llamafactory", "python", "verl", "verl_merger", "vllm"]);
-    expect(toolNames().sort()).toEqual(Object.keys(parsed.tools).sort());
+    // Every tool any module's backend runs with, read off the modules themselves (a new backend adds its entry).
+    const backendTools = new Set(STAGE_MODULES.flatMap((s) => Object.values(s.backends).map((b) => b.tool)));
+    expect(Object.keys(parsed.tools).sort()).toEqual([...backendTools].sort());
+    expect(toolNames().sort()).toEqual([...backendTools].sort());
+    for (const tool of backendTools) expect(experimentSchema.safeParse({ ...base, tools: { [tool]: { command: ["x"] } } }).success, tool).toBe(true);
     // Strict: an unregistered stage is a config error.
     expect(experimentSchema.safeParse({ ...base, stages: { dpo: {} } }).success).toBe(false);
   });
@@ -55,6 +58,14 @@ describe("stage registry", () => {
     };
     expect(tree.stages.eval.benchmarks.cflue.path).toBe("/cfg/b/cflue.jsonl");
     expect(tree.stages.deploy.model).toBe("Qwen/Qwen2.5-7B-Instruct");
+  });
+
+  it("SFT runs with LLaMA-Factory unless stages.sft.backend says trl", () => {
+    const sft = STAGE_MODULES.find((s) => s.name === "sft")!;
+    const config = (backend?: string) => experimentSchema.parse({ ...base, stages: { sft: { datasets: ["d"], ...(backend ? { backend } : {}) } } });
+    expect(backendOf(sft, config()).tool).toBe("llamafactory");
+    expect(backendOf(sft, config("trl")).tool).toBe("trl");
+    expect(experimentSchema.safeParse({ ...base, stages: { sft: { datasets: ["d"], backend: "axolotl" } } }).success).toBe(false);
   });
 
   it("a stage with two backends runs the one its config selects", () => {

@@ -149,7 +149,7 @@ async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile:
           summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`,
           hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow",
         }
-      : ((record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"))) ?? describeOutcome(outcome));
+      : ((record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"), record.context)) ?? describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
 }
 

@@ -1,5 +1,6 @@
-// Options of the SFT stage (LLaMA-Factory). `args` holds LLaMA-Factory keys verbatim; they are checked against
-// LLaMA-Factory's key inventory in pre-flight (with their dotted path), not here, so every problem is listed at once.
+// Options of the SFT stage. `backend` picks the tool (LLaMA-Factory or TRL); `args` holds that tool's keys verbatim;
+// they are checked against its per-release key inventory in pre-flight (with their dotted path), not here, so every
+// problem is listed at once. The datasets are in LLaMA-Factory's alpaca/sharegpt layout for either tool.
 import { z } from "zod";
 import { DEEPSPEED_PRESET_NAMES } from "../../tools/hf-trainer/deepspeed.js";
 
@@ -17,15 +18,22 @@ export const datasetFileSchema = z
   })
   .strict();
 
+/** The tools SFT can run with (the first is the default). */
+export const SFT_BACKENDS = ["llamafactory", "trl"] as const;
+
 export const sftStageSchema = z
   .object({
+    /** Which tool trains: LLaMA-Factory (`llamafactory-cli train`) or TRL (`trl sft`). */
+    backend: z.enum(SFT_BACKENDS).default("llamafactory"),
     /** Registered dataset names, in training order. */
     datasets: z.array(z.string().min(1)).min(1),
     /** Where each dataset's file is; written into dataset_info.json. */
     dataset_files: z.record(z.string(), datasetFileSchema).default({}),
     /** A DeepSpeed preset written into the stage folder, or a path to your own JSON. */
     deepspeed: z.union([z.enum(DEEPSPEED_PRESETS), z.object({ path: z.string().min(1) }).strict()]).default("zero3"),
-    /** Any `llamafactory-cli train` key; merged over the recipe defaults. */
+    /** TRL only: an accelerate config TRL ships (e.g. zero3), instead of the one rendered from cluster and deepspeed. */
+    accelerate_config: z.string().min(1).optional(),
+    /** Any key of the chosen tool (`llamafactory-cli train`, or `trl sft --config`); merged over the recipe defaults. */
     args: z.record(z.string(), z.unknown()).default({}),
     /** No output for this many minutes → the run is ended and reported as a hang. */
     watchdog_minutes: z.number().positive().optional(),

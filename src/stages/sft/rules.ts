@@ -31,8 +31,17 @@ function datasetsHaveFiles(sft: SftStageConfig, data: DataStageConfig | undefine
     }));
 }
 
+/** A shipped accelerate config is TRL's, and brings its own DeepSpeed settings. */
+function accelerateConfigFits(sft: SftStageConfig): Problem[] {
+  if (sft.accelerate_config === undefined) return [];
+  if (sft.backend !== "trl") return [{ path: "stages.sft.accelerate_config", message: "only the trl backend takes an accelerate config" }];
+  if (sft.deepspeed !== "none")
+    return [{ path: "stages.sft.deepspeed", message: `set deepspeed: none with accelerate_config "${sft.accelerate_config}" (that config decides DeepSpeed)` }];
+  return [];
+}
+
 export function sftRules(config: ExperimentBase): Problem[] {
   const sft = config.stages.sft as SftStageConfig | undefined;
   if (!sft) return [];
-  return [...datasetNamesSplitCleanly(sft), ...datasetsHaveFiles(sft, config.stages.data as DataStageConfig | undefined)];
+  return [...datasetNamesSplitCleanly(sft), ...datasetsHaveFiles(sft, config.stages.data as DataStageConfig | undefined), ...accelerateConfigFits(sft)];
 }

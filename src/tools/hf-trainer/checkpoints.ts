@@ -83,3 +83,33 @@ export async function findResumePoint(outputDir: string, deepspeed: boolean): Pr
   const incomplete = all.filter((c) => !c.complete && (!newestComplete || c.step > newestComplete.step));
   return { checkpoint: newestComplete && { step: newestComplete.step, path: newestComplete.path }, incomplete };
 }
+
+/**
+ * Follows the checkpoints a running Trainer saves: calls `onSaved` once per checkpoint-N, in order, once its
+ * trainer_state.json is there (the Trainer writes it last).
+ */
+export function checkpointWatcher(outputDir: string, onSaved: (checkpoint: Checkpoint) => void): () => Promise<void> {
+  let newest = -1;
+  return async () => {
+    const names = await readdir(outputDir).catch(() => [] as string[]);
+    const steps = names
+      .map((n) => CHECKPOINT_DIR.exec(n)?.[1])
+      .filter(Boolean)
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const step of steps) {
+      const path = join(outputDir, `checkpoint-${step}`);
+      if (step > newest && (await pathExists(join(path, "trainer_state.json")))) {
+        newest = step;
+        onSaved({ step, path });
+      }
+    }
+  };
+}
+
+/** What is missing from the final model a Trainer saved into `dir` (save_model: weights, every shard, config.json). */
+export async function finalModelMissing(dir: string): Promise<string[]> {
+  const missing = await weightsMissing(dir);
+  if (!(await pathExists(join(dir, "config.json")))) missing.push("config.json");
+  return missing;
+}

@@ -34,7 +34,7 @@ const merged = new Map<string, Record<string, KeyInfo>>();
 export function llamafactoryReleaseKeys(release: string): Readonly<Record<string, KeyInfo>> {
   let keys = merged.get(release);
   if (!keys) {
-    const hf = readReleaseJson<{ keys: Record<string, KeyInfo> }>(new URL("hf-training.json", folder)).keys;
+    const hf = readReleaseJson<{ keys: Record<string, KeyInfo> }>(distUrl("tools/hf-trainer/training-args.json")).keys;
     const own = readReleaseJson<ReleaseFile>(new URL(`v${release}.json`, folder)).keys;
     keys = { ...hf };
     for (const [name, info] of Object.entries(own)) keys[name] = { type: info.type, group: info.class, ...(info.choices ? { choices: info.choices } : {}) };

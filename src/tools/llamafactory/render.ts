@@ -1,6 +1,6 @@
 // Renders what `llamafactory-cli train` reads: the train YAML, dataset_info.json and the DeepSpeed JSON.
 import { join } from "node:path";
-import { emitFlatYaml } from "./yaml-emit.js";
+import { emitFlatYaml } from "../hf-trainer/yaml-emit.js";
 import { deepspeedConfig, deepspeedFileName, type DeepSpeedChoice } from "../hf-trainer/deepspeed.js";
 import type { LlamaFactoryDatasetFile } from "./datasets.js";
 import { distributedEnv, gpuCount, type TrainerCluster } from "../hf-trainer/distributed.js";

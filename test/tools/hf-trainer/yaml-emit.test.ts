@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { emitFlatYaml, formatFloat } from "../../../src/tools/llamafactory/yaml-emit.js";
+import { emitFlatYaml, formatFloat } from "../../../src/tools/hf-trainer/yaml-emit.js";
 
 const hasPyYaml = (await execa("python3", ["-c", "import yaml"], { reject: false })).exitCode === 0;
 

@@ -1,5 +1,6 @@
-// Writes LLaMA-Factory's YAML. Hand-rolled on purpose: floats must read as floats under both PyYAML (YAML 1.1,
-// where 1e-5 is a *string*) and OmegaConf, so they are always written with a dot and a signed exponent (1.0e-05).
+// Writes the flat YAML an HfArgumentParser reads (LLaMA-Factory's train YAML, `trl sft --config`). Hand-rolled on
+// purpose: floats must read as floats under both PyYAML (YAML 1.1, where 1e-5 is a *string*) and OmegaConf, so they
+// are always written with a dot and a signed exponent (1.0e-05).
 
 const YAML11_SPECIAL = /^(?:true|false|yes|no|on|off|y|n|null|~|\.nan|\.inf|-\.inf)$/i;
 const PLAIN_SAFE = /^[A-Za-z_/][A-Za-z0-9_./,@+-]*$/;

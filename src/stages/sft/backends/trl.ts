@@ -1,0 +1,217 @@
+// SFT with TRL: `trl sft --config x.yaml` (plus `--accelerate_config` for several GPUs or DeepSpeed) on the SFT data
+// converted to TRL's `messages` format. TRL does not resume by itself, so every launch names the newest complete
+// checkpoint in resume_from_checkpoint; progress and the loss curve come from the Trainer's console lines.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { JobBackend } from "../../../contract/backend.js";
+import type { StageContext, StageRender } from "../../../contract/stage.js";
+import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
+import type { Problem } from "../../../errors.js";
+import type { SftStageConfig } from "../config.js";
+import { commonPreflight, estimateWith, sftInputFiles } from "../shared.js";
+import { versionUnknownNote } from "../../../tools/releases.js";
+import { TRL_MANAGED_KEYS, TRL_SFT_TOOL_DEFAULTS, renderTrlSft } from "../../../tools/trl/render.js";
+import { checkTrlArgs } from "../../../tools/trl/keys.js";
+import { resolveTrlRelease, trlRelease } from "../../../tools/trl/releases.js";
+import { writeTrlDataset } from "../../../tools/trl/data.js";
+import { classifyTrlFailure } from "../../../tools/trl/failures.js";
+import { checkpointWatcher, finalModelMissing, findResumePoint } from "../../../tools/hf-trainer/checkpoints.js";
+import { TrainerConsole, consoleLossCurve } from "../../../tools/hf-trainer/console.js";
+import { estimateRemaining } from "../../../tools/hf-trainer/progress.js";
+import { checkpointBytes } from "../../../resources/checkpoint-size.js";
+
+const CONFIG_PATH = "stages.sft";
+
+const BINDING: ToolBinding = {
+  tool: "trl",
+  defaultCommand: ["trl"],
+  install: "pip install trl (with accelerate and deepspeed for several GPUs)",
+  // `trl env` prints "- TRL version: 0.19.1" among the environment (trl/scripts/env.py, print_env).
+  versionArgs: ["env"],
+  parseVersion: (output) => /TRL version:\s*v?(\d+\.\d+(?:\.\d+)?[\w.+-]*)/i.exec(output)?.[1],
+};
+
+function release(ctx: StageContext): { release?: string; warnings: string[] } {
+  const version = ctx.toolVersion;
+  if (!version) {
+    const why = versionUnknownNote("TRL", ctx.versionSource ?? "unknown");
+    return { warnings: [`${why}; keys only some TRL releases read fail pre-flight at launch unless the version is known — state tools.trl.version`] };
+  }
+  const resolved = resolveTrlRelease(version);
+  if (!resolved) return { warnings: [`tools.trl.version "${version}" is not a version number; keys are checked against every listed release`] };
+  return { release: resolved.release, warnings: resolved.warning ? [resolved.warning] : [] };
+}
+
+/** Checkpoints hold DeepSpeed state when DeepSpeed runs, through our preset or a shipped zero* accelerate config. */
+function deepspeedState(sft: SftStageConfig): boolean {
+  return sft.deepspeed !== "none" || /^zero/.test(sft.accelerate_config ?? "");
+}
+
+const dataDir = (ctx: StageContext) => join(ctx.paths.root, "trl-data");
+
+function renderFor(ctx: StageContext, sft: SftStageConfig, resumeFrom?: string) {
+  return renderTrlSft({
+    experimentName: ctx.config.name,
+    modelPath: ctx.config.model.base,
+    datasetDir: dataDir(ctx),
+    deepspeed: sft.deepspeed,
+    accelerateConfig: sft.accelerate_config,
+    args: sft.args,
+    cluster: ctx.config.cluster,
+    tracking: ctx.config.tracking,
+    renderedDir: ctx.paths.rendered,
+    outputDir: ctx.paths.output,
+    command: toolCommand(ctx.config, BINDING),
+    toolEnv: ctx.config.tools.trl?.env ?? {},
+    resumeFrom,
+  });
+}
+
+function contract(ctx: StageContext, sft: SftStageConfig): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(sft.args)) {
+    if (TRL_MANAGED_KEYS[key]) problems.push({ path: `stages.sft.args.${key}`, message: `set by dianjin-train: ${TRL_MANAGED_KEYS[key]}` });
+  }
+  const unmanaged = Object.fromEntries(Object.entries(sft.args).filter(([k]) => !TRL_MANAGED_KEYS[k]));
+  const known = release(ctx).release;
+  problems.push(...checkTrlArgs(unmanaged, "stages.sft.args", known, ctx.versionSource === "probe-failed"));
+  const facts = known ? trlRelease(known) : undefined;
+  if (facts && !facts.commands.includes("sft")) problems.push({ path: "tools.trl.version", message: `TRL ${known} has no \`trl sft\` command` });
+  if (sft.accelerate_config && facts && !facts.accelerate_configs.includes(sft.accelerate_config)) {
+    problems.push({
+      path: "stages.sft.accelerate_config",
+      message: `TRL ${known} ships no accelerate config "${sft.accelerate_config}" (it has ${facts.accelerate_configs.join(", ")})`,
+    });
+  }
+  if (ctx.config.cluster.nodes > 1) {
+    // accelerate takes the node rank from its config file or its own flags, and `trl sft` passes neither per node.
+    problems.push({
+      path: "cluster.nodes",
+      message: "the trl backend runs on one node (each node would need its own machine_rank); use the llamafactory backend for several nodes",
+    });
+  }
+  return problems;
+}
+
+/** TRL's defaults for what the estimator reads, in the estimator's (LLaMA-Factory's) terms. */
+function estimatorArgs(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const num = (key: string, fallback: number) => (typeof args[key] === "number" ? (args[key] as number) : fallback);
+  return {
+    cutoff_len: num("max_length", TRL_SFT_TOOL_DEFAULTS.max_length),
+    per_device_train_batch_size: num("per_device_train_batch_size", TRL_SFT_TOOL_DEFAULTS.per_device_train_batch_size),
+    ...(typeof args.num_train_epochs === "number" ? { num_train_epochs: args.num_train_epochs } : {}),
+    disable_gradient_checkpointing: args.gradient_checkpointing === false,
+    finetuning_type: args.use_peft === true ? "lora" : "full",
+    lora_rank: num("lora_r", TRL_SFT_TOOL_DEFAULTS.lora_r),
+    ...(args.load_in_4bit === true ? { quantization_bit: 4 } : args.load_in_8bit === true ? { quantization_bit: 8 } : {}),
+  };
+}
+
+/** The estimator's fixes name LLaMA-Factory keys; these are TRL's. */
+const FIX_KEYS: Array<[string, string]> = [
+  ["stages.sft.args.cutoff_len:", "stages.sft.args.max_length:"],
+  ["stages.sft.args.disable_gradient_checkpointing: false", "stages.sft.args.gradient_checkpointing: true"],
+];
+
+export const trlBackend: JobBackend<SftStageConfig> = {
+  binding: BINDING,
+  label: "TRL",
+
+  render(ctx, sft, resume): StageRender {
+    const rendered = renderFor(ctx, sft, resume?.path);
+    const { resume_from_checkpoint: _ignored, ...keyedArgs } = rendered.trainArgs;
+    return {
+      files: rendered.files,
+      argv: rendered.argv,
+      env: rendered.env,
+      keyInputs: {
+        model: { base: ctx.config.model.base },
+        stages: { sft: { ...sft, args: keyedArgs, dataset_files: sft.dataset_files } },
+        cluster: { nodes: ctx.config.cluster.nodes, gpus_per_node: ctx.config.cluster.gpus_per_node },
+        tracking: ctx.config.tracking,
+        tools: { trl: { command: toolCommand(ctx.config, BINDING), version: ctx.config.tools.trl?.version } },
+        ...(rendered.files.deepspeed ? { deepspeed: rendered.files.deepspeed.content } : {}),
+        ...(rendered.files.accelerate ? { accelerate: rendered.files.accelerate.content } : {}),
+      },
+      inputFiles: sftInputFiles(ctx, sft),
+      fingerprint: sft.fingerprint,
+      watchdogMs: sft.watchdog_minutes ? sft.watchdog_minutes * 60_000 : undefined,
+      ...(release(ctx).warnings.length ? { warnings: release(ctx).warnings } : {}),
+    };
+  },
+
+  contract,
+
+  async preflight(ctx, sft) {
+    return [...contract(ctx, sft), ...(await commonPreflight(ctx, sft))];
+  },
+
+  async prepare(ctx, sft) {
+    await writeTrlDataset(
+      dataDir(ctx),
+      sft.datasets.map((name) => sft.dataset_files[name]!),
+    );
+  },
+
+  async findResume(ctx, sft) {
+    const { checkpoint, incomplete } = await findResumePoint(ctx.paths.output, deepspeedState(sft));
+    return { point: checkpoint, incomplete: incomplete.map((c) => ({ step: c.step, path: c.path })) };
+  },
+
+  async checkpointBytes(ctx, sft) {
+    const { checkpoint } = await findResumePoint(ctx.paths.output, deepspeedState(sft));
+    return checkpointBytes(checkpoint?.path, ctx.config.model.base);
+  },
+
+  // trl sft ends with trainer.save_model(output_dir): the weights (every shard) and config.json.
+  outputsComplete: async (ctx) => (await finalModelMissing(ctx.paths.output)).length === 0,
+
+  observe(ctx, _sft, emit) {
+    const console = new TrainerConsole();
+    let first: { step: number; at: number } | undefined;
+    const checkpoints = checkpointWatcher(ctx.paths.output, ({ step, path }) => emit({ type: "checkpoint", stage: "sft", step, path }));
+    return {
+      onLine(line) {
+        const entries = console.feed(line);
+        const entry = entries[entries.length - 1];
+        if (!entry) return;
+        const now = Date.now();
+        if (!first || entries.some((e) => e.replay)) first = { step: entry.step, at: now };
+        const metrics: Record<string, number> = {};
+        const logged = [...entries].reverse().find((e) => e.loss !== undefined);
+        if (logged?.loss !== undefined) metrics.loss = logged.loss;
+        if (logged?.lr !== undefined) metrics.lr = logged.lr;
+        if (logged?.epoch !== undefined) metrics.epoch = logged.epoch;
+        const etaSeconds = estimateRemaining(entry, { firstStep: first.step, firstAt: first.at, now });
+        emit({ type: "progress", stage: "sft", step: entry.step, total: entry.total, etaSeconds, metrics });
+      },
+      onTick: checkpoints,
+      finish: checkpoints,
+    };
+  },
+
+  // The context says which TRL ran (a version-specific hint), never the log: this backend ran, so this is TRL's log.
+  classify: (logText, ctx) => classifyTrlFailure(logText, { configPath: CONFIG_PATH, forceOption: "--force sft", version: ctx?.toolVersion }),
+
+  // The loss curve from the attempts' logs, oldest first (a resumed attempt's replayed steps replace earlier ones).
+  async report({ paths }) {
+    const attempts = (await readdir(paths.logs).catch(() => [] as string[]))
+      .map((name) => ({ name, n: Number(/^attempt-(\d+)\.log$/.exec(name)?.[1]) }))
+      .filter((a) => Number.isInteger(a.n))
+      .sort((a, b) => a.n - b.n);
+    const lines: string[] = [];
+    for (const a of attempts) lines.push(...(await readFile(join(paths.logs, a.name), "utf8")).split("\n"));
+    const curve = consoleLossCurve(lines);
+    const sftLoss = curve.steps.map((step, i) => ({ step, loss: curve.losses[i]! }));
+    return { sftLoss, sources: { sft: sftLoss.length ? `${paths.logs} (Trainer log lines)` : `no SFT loss (no Trainer log lines in ${paths.logs})` } };
+  },
+
+  async resources(ctx, sft) {
+    const shipped = /^zero[23]$/.exec(sft.accelerate_config ?? "")?.[0] as "zero2" | "zero3" | undefined;
+    const estimate = await estimateWith(ctx, { ...sft, deepspeed: shipped ?? sft.deepspeed, args: estimatorArgs(sft.args) });
+    if (!estimate) return undefined;
+    const fixes = estimate.fixes?.map((f) => ({ ...f, change: FIX_KEYS.reduce((c, [lf, trl]) => c.replace(lf, trl), f.change) }));
+    const notes = [...estimate.notes, `TRL defaults where unset: max_length ${TRL_SFT_TOOL_DEFAULTS.max_length}, packing off, gradient checkpointing on`];
+    return { ...estimate, notes, ...(fixes ? { fixes } : {}) };
+  },
+};
