@@ -12,12 +12,12 @@ import { commonPreflight, estimateWith, sftInputFiles } from "../shared.js";
 import { versionUnknownNote } from "../../../tools/releases.js";
 import { TRL_MANAGED_KEYS, TRL_SFT_TOOL_DEFAULTS, renderTrlSft } from "../../../tools/trl/render.js";
 import { checkTrlArgs } from "../../../tools/trl/keys.js";
-import { resolveTrlRelease, trlRelease } from "../../../tools/trl/releases.js";
+import { resolveTrlRelease, trlRelease, trlSftAccepts } from "../../../tools/trl/releases.js";
 import { writeTrlDataset } from "../../../tools/trl/data.js";
 import { classifyTrlFailure } from "../../../tools/trl/failures.js";
 import { checkpointWatcher, finalModelMissing, findResumePoint } from "../../../tools/hf-trainer/checkpoints.js";
 import { TrainerConsole, consoleLossCurve } from "../../../tools/hf-trainer/console.js";
-import { estimateRemaining } from "../../../tools/hf-trainer/progress.js";
+import { estimateRemaining, type TrainerProgress } from "../../../tools/hf-trainer/progress.js";
 import { checkpointBytes } from "../../../resources/checkpoint-size.js";
 
 const CONFIG_PATH = "stages.sft";
@@ -75,6 +75,11 @@ function contract(ctx: StageContext, sft: SftStageConfig): Problem[] {
   const unmanaged = Object.fromEntries(Object.entries(sft.args).filter(([k]) => !TRL_MANAGED_KEYS[k]));
   const known = release(ctx).release;
   problems.push(...checkTrlArgs(unmanaged, "stages.sft.args", known, ctx.versionSource === "probe-failed"));
+  for (const key of Object.keys(renderFor(ctx, sft).trainArgs)) {
+    if (!Object.hasOwn(unmanaged, key) && !trlSftAccepts(key, known)) {
+      problems.push({ path: "tools.trl.version", message: `dianjin-train renders ${key}, which TRL ${known ?? "(any listed release)"} does not read` });
+    }
+  }
   const facts = known ? trlRelease(known) : undefined;
   if (facts && !facts.commands.includes("sft")) problems.push({ path: "tools.trl.version", message: `TRL ${known} has no \`trl sft\` command` });
   if (sft.accelerate_config && facts && !facts.accelerate_configs.includes(sft.accelerate_config)) {
@@ -166,27 +171,41 @@ export const trlBackend: JobBackend<SftStageConfig> = {
   // trl sft ends with trainer.save_model(output_dir): the weights (every shard) and config.json.
   outputsComplete: async (ctx) => (await finalModelMissing(ctx.paths.output)).length === 0,
 
+  // Lines only update what is newest; a tick reports it once (a tqdm bar redraws many times a second).
   observe(ctx, _sft, emit) {
     const console = new TrainerConsole();
     let first: { step: number; at: number } | undefined;
+    let newest: TrainerProgress | undefined;
+    let logged: TrainerProgress | undefined;
+    let replayed = false;
     const checkpoints = checkpointWatcher(ctx.paths.output, ({ step, path }) => emit({ type: "checkpoint", stage: "sft", step, path }));
+    const report = () => {
+      if (!newest) return;
+      const now = Date.now();
+      if (!first || replayed) first = { step: newest.step, at: now };
+      const metrics: Record<string, number> = {};
+      if (logged?.loss !== undefined) metrics.loss = logged.loss;
+      if (logged?.lr !== undefined) metrics.lr = logged.lr;
+      if (logged?.epoch !== undefined) metrics.epoch = logged.epoch;
+      const etaSeconds = estimateRemaining(newest, { firstStep: first.step, firstAt: first.at, now });
+      emit({ type: "progress", stage: "sft", step: newest.step, total: newest.total, etaSeconds, metrics });
+      newest = undefined;
+      replayed = false;
+    };
+    const tick = async () => {
+      report();
+      await checkpoints();
+    };
     return {
       onLine(line) {
-        const entries = console.feed(line);
-        const entry = entries[entries.length - 1];
-        if (!entry) return;
-        const now = Date.now();
-        if (!first || entries.some((e) => e.replay)) first = { step: entry.step, at: now };
-        const metrics: Record<string, number> = {};
-        const logged = [...entries].reverse().find((e) => e.loss !== undefined);
-        if (logged?.loss !== undefined) metrics.loss = logged.loss;
-        if (logged?.lr !== undefined) metrics.lr = logged.lr;
-        if (logged?.epoch !== undefined) metrics.epoch = logged.epoch;
-        const etaSeconds = estimateRemaining(entry, { firstStep: first.step, firstAt: first.at, now });
-        emit({ type: "progress", stage: "sft", step: entry.step, total: entry.total, etaSeconds, metrics });
+        for (const entry of console.feed(line)) {
+          newest = entry;
+          if (entry.loss !== undefined) logged = entry;
+          replayed ||= entry.replay;
+        }
       },
-      onTick: checkpoints,
-      finish: checkpoints,
+      onTick: tick,
+      finish: tick,
     };
   },
 
