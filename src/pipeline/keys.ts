@@ -5,9 +5,38 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { sha256, stableStringify } from "../util/stable-json.js";
 import { isPlainObject } from "../config/merge.js";
+import type { ResumePoint, StageContext, StageModule, StageRender } from "../contract/stage.js";
 
 export function stageKey(name: string, version: number, keyInputs: Record<string, unknown>): string {
   return sha256(stableStringify({ stage: name, version, inputs: keyInputs })).slice(0, 16);
+}
+
+export interface Keyed {
+  keyInputs: Record<string, unknown>;
+  key: string;
+}
+
+/** `keyInputs` with the keys of the stages it consumes (none: no `upstream` entry), and the key of the result. */
+export function keyedWith(def: Pick<StageModule, "name" | "version">, keyInputs: Record<string, unknown>, upstream?: Record<string, string>): Keyed {
+  const { upstream: _old, ...own } = keyInputs;
+  const inputs = { ...own, ...(upstream && Object.keys(upstream).length ? { upstream } : {}) };
+  return { keyInputs: inputs, key: stageKey(def.name, def.version, inputs) };
+}
+
+/**
+ * The one place a stage's key is made (plan, launch, a re-render for a probed version): render the stage, fingerprint
+ * the files it reads, and hash both with the keys of the stages it consumes.
+ */
+export async function renderKeyed(
+  def: StageModule,
+  ctx: StageContext,
+  resume: ResumePoint | undefined,
+  upstream?: Record<string, string>,
+): Promise<Keyed & { render: StageRender }> {
+  const render = await def.render(ctx, resume);
+  const files: Record<string, string> = {};
+  for (const path of render.inputFiles) files[path] = await fingerprint(path, render.fingerprint);
+  return { render, ...keyedWith(def, { ...render.keyInputs, files }, upstream) };
 }
 
 async function hashFile(path: string): Promise<string> {

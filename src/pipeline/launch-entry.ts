@@ -1,8 +1,8 @@
 // The launch entry: a planned stage as it is really launched. The plan is frozen; what only this run knows (what earlier
 // stages produced, their keys, a probed tool version) goes into a new record, and the stage is rendered again into it
 // when its plan entry says the render depends on those (renderAt "launch"). Apply records what happened from these.
-import type { StageRender, UpstreamInfo } from "../contract/stage.js";
-import { fingerprint, stageKey } from "./keys.js";
+import type { UpstreamInfo } from "../contract/stage.js";
+import { keyedWith, renderKeyed } from "./keys.js";
 import type { Plan, PlannedStage } from "./plan.js";
 import { toolOf, type StageName } from "../stages/registry.js";
 import { stageHasVersionProbe } from "./tools.js";
@@ -40,28 +40,23 @@ export async function atLaunch(entry: PlannedStage, facts: RunFacts, options: { 
   const upstream = { ...entry.context.upstream };
   for (const name of Object.keys(upstream) as StageName[]) if (facts.upstream[name]) upstream[name] = facts.upstream[name];
   const context = { ...entry.context, upstream, toolVersions: { ...facts.toolVersions } };
-  const keyInputs = { ...entry.keyInputs, ...upstreamKeys(entry.keyInputs, facts) };
-  const record: LaunchEntry = { ...entry, planned: entry, context, keyInputs, key: stageKey(entry.name, entry.definition.version, keyInputs) };
+  const record: LaunchEntry = { ...entry, planned: entry, context, ...keyedWith(entry.definition, entry.keyInputs, upstreamKeys(entry.keyInputs, facts)) };
   return options.render && entry.renderAt === "launch" ? rerender(record) : record;
 }
 
 /** The keys of consumed upstream stages as this run knows them. */
-function upstreamKeys(keyInputs: Readonly<Record<string, unknown>>, facts: RunFacts): { upstream?: Record<string, string> } {
+function upstreamKeys(keyInputs: Readonly<Record<string, unknown>>, facts: RunFacts): Record<string, string> | undefined {
   const consumed = keyInputs.upstream as Readonly<Record<string, string>> | undefined;
-  if (!consumed) return {};
+  if (!consumed) return undefined;
   const keys = { ...consumed };
   for (const name of Object.keys(keys) as StageName[]) if (facts.upstream[name]) keys[name] = facts.upstream[name].key;
-  return { upstream: keys };
+  return keys;
 }
 
 /** Renders the record's stage for its context now; the key then describes what the tool really reads. */
 export async function rerender(record: LaunchEntry): Promise<LaunchEntry> {
-  const render: StageRender = await record.definition.render(record.context, record.resumeFrom);
-  const files: Record<string, string> = {};
-  for (const path of render.inputFiles) files[path] = await fingerprint(path, render.fingerprint);
-  const upstream = record.keyInputs.upstream;
-  const keyInputs = { ...render.keyInputs, files, ...(upstream ? { upstream } : {}) };
-  return { ...record, render, keyInputs, key: stageKey(record.name, record.definition.version, keyInputs) };
+  const upstream = record.keyInputs.upstream as Record<string, string> | undefined;
+  return { ...record, ...(await renderKeyed(record.definition, record.context, record.resumeFrom, upstream)) };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Experiment } from "../config/schema.js";
 import { STAGE_ORDER, enabledStages, isStageName, serviceKept, stageModule, toolOf, type StageName } from "../stages/registry.js";
 import type { JobRecord } from "../launch/types.js";
 import { jobProbeFor } from "./launchers.js";
-import { fingerprint, stageKey } from "./keys.js";
+import { renderKeyed } from "./keys.js";
 import { decide, type JobProbe, type StageAction } from "./decide.js";
 import { readState, type RunState } from "./state.js";
 import type { StageResources } from "../resources/types.js";
@@ -139,12 +139,8 @@ export async function planFromLoaded(
       toolVersions,
       ...(toolVersion ? { toolVersion } : {}),
     };
-    const base = await def.render(ctx, undefined);
-    const files: Record<string, string> = {};
-    for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);
     const consumed = Object.fromEntries(Object.entries(needed).map(([u, info]) => [u, info.key]));
-    const keyInputs = { ...base.keyInputs, files, ...(Object.keys(consumed).length ? { upstream: consumed } : {}) };
-    const key = stageKey(name, def.version, keyInputs);
+    const { render: base, keyInputs, key } = await renderKeyed(def, ctx, undefined, consumed);
     const prior = state.stages[name];
     // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
     const neededBy = def.kind === "service" ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;

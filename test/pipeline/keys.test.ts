@@ -38,3 +38,32 @@ describe("fingerprint", () => {
     expect(await fingerprint(join(file, "nope"), "content")).toBe("missing");
   });
 });
+
+describe("renderKeyed: render → fingerprint → key in one place", () => {
+  it("the key follows the rendered inputs, the files read and the consumed stages' keys", async () => {
+    const { renderKeyed, keyedWith } = await import("../../src/pipeline/keys.js");
+    const dir = await tempDir();
+    const input = join(dir, "data.json");
+    await writeFile(input, "[1]");
+    let lr = 1;
+    const def = {
+      name: "x",
+      version: 1,
+      render: () => ({ files: {}, argv: [], env: {}, keyInputs: { lr }, inputFiles: [input], fingerprint: "content" as const }),
+    } as unknown as Parameters<typeof renderKeyed>[0];
+    const ctx = {} as Parameters<typeof renderKeyed>[1];
+    const first = await renderKeyed(def, ctx, undefined, { sft: "aaaa" });
+    expect(first.keyInputs).toEqual({ lr: 1, files: { [input]: expect.stringMatching(/^sha256:/) }, upstream: { sft: "aaaa" } });
+    expect(first.key).toBe(stageKey("x", 1, first.keyInputs));
+    expect((await renderKeyed(def, ctx, undefined, { sft: "aaaa" })).key).toBe(first.key);
+    expect((await renderKeyed(def, ctx, undefined, { sft: "bbbb" })).key).not.toBe(first.key);
+    lr = 2;
+    expect((await renderKeyed(def, ctx, undefined, { sft: "aaaa" })).key).not.toBe(first.key);
+    lr = 1;
+    await writeFile(input, "[2]");
+    expect((await renderKeyed(def, ctx, undefined, { sft: "aaaa" })).key).not.toBe(first.key);
+    // Re-keyed for new upstream keys without rendering; no consumed stage means no `upstream` entry at all.
+    expect(keyedWith(def, first.keyInputs, {}).keyInputs).not.toHaveProperty("upstream");
+    expect(keyedWith(def, first.keyInputs, { sft: "aaaa" }).key).toBe(first.key);
+  });
+});
