@@ -14,23 +14,23 @@ export interface JobBackend<Config> {
   /** The tool's name in messages, e.g. "LLaMA-Factory". */
   label: string;
   /** Files, argv and env for one launch (resuming from `resume` when set), and what the stage key is made from. */
-  render(ctx: StageContext, config: Config, resume: ResumePoint | undefined): StageRender;
+  render(ctx: StageContext<Config>, config: Config, resume: ResumePoint | undefined): StageRender;
   /** What the stated or probed release refuses, from the config alone (plan fails with exit 3). */
-  contract(ctx: StageContext, config: Config): Problem[];
+  contract(ctx: StageContext<Config>, config: Config): Problem[];
   /** The contract plus checks that read files (data, model folder), all listed at once. */
-  preflight(ctx: StageContext, config: Config): Promise<Problem[]>;
+  preflight(ctx: StageContext<Config>, config: Config): Promise<Problem[]>;
   /** Work right before launch that plan does not do (converted data). */
-  prepare?(ctx: StageContext, config: Config, render: StageRender, emit: (e: PipelineEvent) => void): Promise<void>;
+  prepare?(ctx: StageContext<Config>, config: Config, render: StageRender, emit: (e: PipelineEvent) => void): Promise<void>;
   /** The newest complete checkpoint, plus newer incomplete ones to set aside. */
-  findResume(ctx: StageContext, config: Config): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
-  checkpointBytes(ctx: StageContext, config: Config): Promise<number | undefined>;
+  findResume(ctx: StageContext<Config>, config: Config): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
+  checkpointBytes(ctx: StageContext<Config>, config: Config): Promise<number | undefined>;
   /** The finished outputs are there and whole (the tool's own proof of completion). */
-  outputsComplete(ctx: StageContext, config: Config): Promise<boolean>;
-  observe(ctx: StageContext, config: Config, emit: (e: PipelineEvent) => void): Observer;
+  outputsComplete(ctx: StageContext<Config>, config: Config): Promise<boolean>;
+  observe(ctx: StageContext<Config>, config: Config, emit: (e: PipelineEvent) => void): Observer;
   /** The cause of a failure from the tool's log; `ctx` says where the hints point. */
-  classify(logText: string, ctx: StageContext | undefined): FailureCause | undefined;
+  classify(logText: string, ctx: StageContext<Config> | undefined): FailureCause | undefined;
   /** Its part of the run report (curves), read leniently from the stage folder. */
   report(source: ReportSource, config: Config): Promise<ReportPart>;
   /** Memory, fit and time from the tool's own defaults. */
-  resources(ctx: StageContext, config: Config): Promise<StageResources | undefined>;
+  resources(ctx: StageContext<Config>, config: Config): Promise<StageResources | undefined>;
 }

@@ -1,7 +1,7 @@
 // What every stage provides to the pipeline. A stage glues its config to a tool adapter and a launcher; the pipeline
 // decides run/skip/resume from the stage key and does all writing and launching.
 import type { FailureCause, Problem } from "../errors.js";
-import type { ZodType } from "zod";
+import type { ZodType, output } from "zod";
 import type { ExperimentBase, LoadedExperiment } from "./experiment.js";
 import type { PipelineEvent } from "./events.js";
 import type { ToolBinding } from "./tool-binding.js";
@@ -59,9 +59,11 @@ export interface UpstreamInfo {
   outputs: StageOutputs;
 }
 
-export interface StageContext {
+export interface StageContext<Config = unknown> {
   experiment: LoadedExperiment;
   config: ExperimentBase;
+  /** This stage's own block, `stages.<name>`, parsed by its schema (typed, so a stage needs no cast). */
+  stage: Config;
   workdir: string;
   paths: StagePaths;
   /** Keys and outputs of the stages in its `needs` (from the plan, or from state); no other stage is visible. */
@@ -113,6 +115,9 @@ export interface ReportPart {
   sources?: Record<string, string>;
 }
 
+/** The context a stage's own methods get: its block typed by its schema. */
+export type ContextOf<Schema extends ZodType> = StageContext<output<Schema>>;
+
 /** What every stage declares and does, whatever its kind. */
 interface StageBase<Name extends string, Schema extends ZodType> {
   name: Name;
@@ -139,44 +144,44 @@ interface StageBase<Name extends string, Schema extends ZodType> {
   report?(source: ReportSource): Promise<ReportPart>;
   /** This stage's settings ask for services to stay up after the run (eval's keep_server). */
   keepsServices?(config: ExperimentBase): boolean;
-  render(ctx: StageContext, resume: ResumePoint | undefined): StageRender | Promise<StageRender>;
+  render(ctx: ContextOf<Schema>, resume: ResumePoint | undefined): StageRender | Promise<StageRender>;
   /**
    * The tool release's contract, from the config alone (keys the stated/recorded release refuses): `plan` runs it and
    * fails with exit 3; `preflight` includes it.
    */
-  contract?(ctx: StageContext): Problem[];
+  contract?(ctx: ContextOf<Schema>): Problem[];
   /**
    * GPU stages: per-GPU memory, fit, time and cost (src/resources). Reads files (model config.json, data statistics)
    * but runs nothing; undefined when the model's dimensions are unknown.
    */
-  resources?(ctx: StageContext): Promise<StageResources | undefined>;
+  resources?(ctx: ContextOf<Schema>): Promise<StageResources | undefined>;
   /** Checks that need the file system but run nothing: data files, key inventory, tool rules. */
-  preflight(ctx: StageContext, render: StageRender): Promise<Problem[]>;
+  preflight(ctx: ContextOf<Schema>, render: StageRender): Promise<Problem[]>;
   /** Whether the stage's outputs are there and whole (skip needs this, and so does success). */
-  outputsComplete(ctx: StageContext): Promise<boolean>;
+  outputsComplete(ctx: ContextOf<Schema>): Promise<boolean>;
   /** Named outputs later stages consume. */
-  outputs(ctx: StageContext): StageOutputs;
+  outputs(ctx: ContextOf<Schema>): StageOutputs;
 }
 
 /** A tool the pipeline launches and waits for (SFT, GRPO, merge): resumable from checkpoints. */
 export interface JobStage<Name extends string = string, Schema extends ZodType = ZodType> extends StageBase<Name, Schema> {
   kind: "job";
   /** The newest point this stage can continue from, plus incomplete ones to set aside. */
-  findResume(ctx: StageContext): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
-  observe(ctx: StageContext, emit: (e: PipelineEvent) => void): Observer;
+  findResume(ctx: ContextOf<Schema>): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
+  observe(ctx: ContextOf<Schema>, emit: (e: PipelineEvent) => void): Observer;
   /** The cause of a failure, from the tool's log (`ctx`: the launch's context); undefined when nothing known matches. */
-  classify(logText: string, ctx?: StageContext): FailureCause | undefined;
+  classify(logText: string, ctx?: ContextOf<Schema>): FailureCause | undefined;
   /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */
-  verifyOutputs?(ctx: StageContext): Promise<FailureCause | undefined>;
+  verifyOutputs?(ctx: ContextOf<Schema>): Promise<FailureCause | undefined>;
   /**
    * Work done here right before launch (after pre-flight): files too large or too slow for `plan` to make, such as
    * the RL Parquet. May throw PreflightError for problems only found then (too few rows left).
    */
-  prepare?(ctx: StageContext, render: StageRender, emit: (e: PipelineEvent) => void): Promise<void>;
+  prepare?(ctx: ContextOf<Schema>, render: StageRender, emit: (e: PipelineEvent) => void): Promise<void>;
   /** About how many bytes one checkpoint takes (newest on disk, or estimated); low free space is warned about. */
-  checkpointBytes?(ctx: StageContext): Promise<number | undefined>;
+  checkpointBytes?(ctx: ContextOf<Schema>): Promise<number | undefined>;
   /** Checkpoints the stage no longer needs (beyond what it is told to keep), for `gc`. */
-  prunable?(ctx: StageContext): Promise<string[]>;
+  prunable?(ctx: ContextOf<Schema>): Promise<string[]>;
 }
 
 /**
@@ -188,7 +193,7 @@ export interface ServiceStage<Name extends string = string, Schema extends ZodTy
   /** The cause of a start-up failure, from the server's log. */
   classify(logText: string): FailureCause | undefined;
   service: {
-    ready(ctx: StageContext, render: StageRender, job: { pid?: number; logFile: string }, signal?: AbortSignal): Promise<StageOutputs>;
+    ready(ctx: ContextOf<Schema>, render: StageRender, job: { pid?: number; logFile: string }, signal?: AbortSignal): Promise<StageOutputs>;
     /** Is a recorded, running service still answering? */
     alive(outputs: StageOutputs): Promise<boolean>;
     /** Where a recorded service answers, for messages: its first address, every address, and the name it serves. */
@@ -205,7 +210,7 @@ export interface ServiceStage<Name extends string = string, Schema extends ZodTy
  */
 export interface InProcessStage<Name extends string = string, Schema extends ZodType = ZodType> extends StageBase<Name, Schema> {
   kind: "in-process";
-  runInProcess(ctx: StageContext, render: StageRender, io: InProcessIO): Promise<void>;
+  runInProcess(ctx: ContextOf<Schema>, render: StageRender, io: InProcessIO): Promise<void>;
 }
 
 /**

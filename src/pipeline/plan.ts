@@ -134,6 +134,7 @@ export async function planFromLoaded(
       config,
       workdir,
       paths: stagePaths(workdir, name),
+      stage: config.stages[name],
       upstream: needed,
       versionSource,
       toolVersions,

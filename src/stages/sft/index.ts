@@ -15,8 +15,8 @@ function chosen(config: ExperimentBase): keyof typeof SFT_BACKEND_TABLE {
   return (config.stages.sft as SftStageConfig | undefined)?.backend ?? "llamafactory";
 }
 
-function backendOf(ctx: StageContext): { backend: JobBackend<SftStageConfig>; sft: SftStageConfig } {
-  return { backend: SFT_BACKEND_TABLE[chosen(ctx.config)], sft: sftConfig(ctx) };
+function backendOf(ctx: StageContext<SftStageConfig>): { backend: JobBackend<SftStageConfig>; sft: SftStageConfig } {
+  return { backend: SFT_BACKEND_TABLE[ctx.stage.backend], sft: sftConfig(ctx) };
 }
 
 const BINDINGS = Object.fromEntries(Object.entries(SFT_BACKEND_TABLE).map(([name, b]) => [name, b.binding])) as Record<
@@ -76,5 +76,5 @@ export const sftStage = {
     const { backend, sft } = backendOf(ctx);
     return backend.observe(ctx, sft, emit);
   },
-  classify: (logText, ctx) => SFT_BACKEND_TABLE[ctx ? chosen(ctx.config) : "llamafactory"].classify(logText, ctx),
+  classify: (logText, ctx) => SFT_BACKEND_TABLE[ctx?.stage.backend ?? "llamafactory"].classify(logText, ctx),
 } satisfies StageModule<"sft", typeof sftStageSchema>;

@@ -14,8 +14,8 @@ import { resolveModel } from "../../resources/model-dims.js";
 import type { StageResources } from "../../resources/types.js";
 
 /** The SFT options, with the files of datasets the data stage builds filled in from its outputs. */
-export function sftConfig(ctx: StageContext): SftStageConfig {
-  const sft = ctx.config.stages.sft as SftStageConfig;
+export function sftConfig(ctx: StageContext<SftStageConfig>): SftStageConfig {
+  const sft = ctx.stage;
   const built: Record<string, string | undefined> = dataStageOutputs.of(ctx) ?? {};
   const missing = sft.datasets.filter((name) => !sft.dataset_files[name] && built[name]);
   if (!missing.length) return sft;
