@@ -9,7 +9,7 @@ import { sftStageSchema, type SftStageConfig } from "./config.js";
 import { sftRules } from "./rules.js";
 import { sftOutputs } from "./outputs.js";
 import { sftConfig } from "./shared.js";
-import { SFT_BACKEND_TABLE } from "./backends/index.js";
+import { SFT_BACKEND_TABLE } from "./backends/table.js";
 
 function chosen(config: ExperimentBase): keyof typeof SFT_BACKEND_TABLE {
   return (config.stages.sft as SftStageConfig | undefined)?.backend ?? "llamafactory";

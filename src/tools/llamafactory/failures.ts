@@ -1,5 +1,6 @@
 // Names the cause of a failed LLaMA-Factory run from its log. The exit code alone is 1 for nearly everything.
 import type { FailureCause } from "../../errors.js";
+import { CUDA_OOM, NCCL_TIMEOUT, RANK_SIGKILL, classifyWith, type FailurePattern } from "../hf-trainer/failures.js";
 
 /** Where the hints point: the experiment's block of the stage that ran the tool, and how to run that stage over. */
 export interface LlamaFactoryFailureContext {
@@ -9,15 +10,8 @@ export interface LlamaFactoryFailureContext {
   forceOption: string;
 }
 
-interface Pattern {
-  id: string;
-  test: RegExp;
-  summary: (m: RegExpExecArray) => string;
-  hint: (at: LlamaFactoryFailureContext) => string;
-}
-
 // Order matters: the first match wins, most specific first.
-const PATTERNS: Pattern[] = [
+const PATTERNS: Array<FailurePattern<LlamaFactoryFailureContext>> = [
   {
     id: "unknown-keys",
     test: /Some (?:specified arguments|keys) are not used by the HfArgumentParser: (\[[^\]]*\])/,
@@ -51,19 +45,19 @@ const PATTERNS: Pattern[] = [
   },
   {
     id: "cuda-oom",
-    test: /(?:torch\.(?:cuda\.)?OutOfMemoryError|CUDA out of memory)/,
+    test: CUDA_OOM,
     summary: () => "a GPU ran out of memory",
     hint: () => "lower per_device_train_batch_size or cutoff_len, use deepspeed zero3 or zero3_offload, or enable gradient checkpointing",
   },
   {
     id: "nccl-timeout",
-    test: /Watchdog caught collective operation timeout|NCCL.*[Tt]imeout|waitForInput.*likely a timeout/,
+    test: NCCL_TIMEOUT,
     summary: () => "a collective operation between GPUs/nodes timed out (NCCL)",
     hint: () => "check the network between nodes and MASTER_ADDR/MASTER_PORT; slow preprocessing on rank 0 also causes this (raise ddp_timeout)",
   },
   {
     id: "host-oom",
-    test: /exitcode\s*:\s*-9|Signal 9 \(SIGKILL\)/,
+    test: RANK_SIGKILL,
     summary: () => "a training process was killed (SIGKILL), most often by the host's out-of-memory killer",
     hint: () => "lower preprocessing_num_workers or dataloader workers, or use a machine with more RAM",
   },
@@ -88,9 +82,5 @@ const PATTERNS: Pattern[] = [
 ];
 
 export function classifyLlamaFactoryFailure(logText: string, at: LlamaFactoryFailureContext): FailureCause | undefined {
-  for (const p of PATTERNS) {
-    const m = p.test.exec(logText);
-    if (m) return { id: p.id, summary: p.summary(m), hint: p.hint(at) };
-  }
-  return undefined;
+  return classifyWith(PATTERNS, logText, at);
 }

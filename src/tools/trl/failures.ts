@@ -1,5 +1,6 @@
 // Names the cause of a failed `trl sft` run from its log. The hints point into the experiment file's block.
 import type { FailureCause } from "../../errors.js";
+import { CUDA_OOM, NCCL_TIMEOUT, RANK_SIGKILL, classifyWith, type FailurePattern } from "../hf-trainer/failures.js";
 
 export interface TrlFailureContext {
   configPath: string;
@@ -8,14 +9,7 @@ export interface TrlFailureContext {
   version?: string;
 }
 
-interface Pattern {
-  id: string;
-  test: RegExp;
-  summary: (m: RegExpExecArray) => string;
-  hint: (at: TrlFailureContext) => string;
-}
-
-const PATTERNS: Pattern[] = [
+const PATTERNS: Array<FailurePattern<TrlFailureContext>> = [
   {
     id: "unknown-keys",
     // TrlParser (trl/scripts/utils.py parse_args_and_config) and HfArgumentParser.
@@ -46,28 +40,24 @@ const PATTERNS: Pattern[] = [
   },
   {
     id: "cuda-oom",
-    test: /(?:torch\.(?:cuda\.)?OutOfMemoryError|CUDA out of memory)/,
+    test: CUDA_OOM,
     summary: () => "a GPU ran out of memory",
     hint: (at) => `lower ${at.configPath}.args.per_device_train_batch_size or max_length, or use deepspeed zero3 or zero3_offload`,
   },
   {
     id: "nccl-timeout",
-    test: /Watchdog caught collective operation timeout|NCCL.*[Tt]imeout/,
+    test: NCCL_TIMEOUT,
     summary: () => "a collective operation between GPUs/nodes timed out (NCCL)",
     hint: () => "check the network between nodes and cluster.master_addr/master_port; slow preprocessing on rank 0 also causes this (raise ddp_timeout)",
   },
   {
     id: "host-oom",
-    test: /exitcode\s*:\s*-9|Signal 9 \(SIGKILL\)/,
+    test: RANK_SIGKILL,
     summary: () => "a training process was killed (SIGKILL), most often by the host's out-of-memory killer",
     hint: () => "lower dataset_num_proc or dataloader workers, or use a machine with more RAM",
   },
 ];
 
 export function classifyTrlFailure(logText: string, at: TrlFailureContext): FailureCause | undefined {
-  for (const p of PATTERNS) {
-    const m = p.test.exec(logText);
-    if (m) return { id: p.id, summary: p.summary(m), hint: p.hint(at) };
-  }
-  return undefined;
+  return classifyWith(PATTERNS, logText, at);
 }
