@@ -22,16 +22,16 @@ import { roleEndpoint } from "./recipe/requests.js";
 import type { EndpointCheck } from "../../llm/probe.js";
 import { heartbeatFromEnv } from "../../llm/heartbeat.js";
 
-function dataConfig(ctx: StageContext): DataStageConfig {
-  return ctx.config.stages.data as DataStageConfig;
+function dataConfig(ctx: StageContext<DataStageConfig>): DataStageConfig {
+  return ctx.stage;
 }
 
-function downloadRoot(ctx: StageContext): string {
+function downloadRoot(ctx: StageContext<DataStageConfig>): string {
   return join(ctx.paths.root, "downloads");
 }
 
 /** Files whose content decides the output: local sources, the local release, prompt overrides. */
-function inputFiles(ctx: StageContext): string[] {
+function inputFiles(ctx: StageContext<DataStageConfig>): string[] {
   const data = dataConfig(ctx);
   const files: string[] = [];
   for (const name of SOURCE_NAMES) {

@@ -21,19 +21,19 @@ import { distPath } from "../../util/dist-path.js";
 
 const SUPERVISOR = distPath("assets/node/replicas.mjs");
 
-function deployConfig(ctx: StageContext): DeployStageConfig {
-  return ctx.config.stages.deploy as DeployStageConfig;
+function deployConfig(ctx: StageContext<DeployStageConfig>): DeployStageConfig {
+  return ctx.stage;
 }
 
-function modelPath(ctx: StageContext): string {
+function modelPath(ctx: StageContext<DeployStageConfig>): string {
   return deployConfig(ctx).model ?? mergeOutputs.of(ctx)?.model ?? ctx.config.model.base;
 }
 
-function servedName(ctx: StageContext): string {
+function servedName(ctx: StageContext<DeployStageConfig>): string {
   return deployConfig(ctx).served_model_name ?? (mergeOutputs.of(ctx) || deployConfig(ctx).model ? ctx.config.name : basename(modelPath(ctx)));
 }
 
-async function serveCommands(ctx: StageContext): Promise<ServeCommand[]> {
+async function serveCommands(ctx: StageContext<DeployStageConfig>): Promise<ServeCommand[]> {
   const deploy = deployConfig(ctx);
   const gpus = ctx.config.cluster.gpus ?? Array.from({ length: ctx.config.cluster.gpus_per_node }, (_, i) => i);
   const plan = await planReplicas({

@@ -19,8 +19,8 @@ import { modelIdentity, resolveConcurrency, resolveEndpoint, resolveSampling, sp
 import type { EndpointCheck } from "../../llm/probe.js";
 import { heartbeatFromEnv } from "../../llm/heartbeat.js";
 
-function evalConfig(ctx: StageContext): EvalStageConfig {
-  return ctx.config.stages.eval as EvalStageConfig;
+function evalConfig(ctx: StageContext<EvalStageConfig>): EvalStageConfig {
+  return ctx.stage;
 }
 
 /** Our own server's settings (max_model_len, --max-num-seqs), when the deploy stage serves what is evaluated. */

@@ -19,21 +19,21 @@ import { verifyMergedModel } from "../../tools/merge/verify.js";
 import { formatVerifyReport, mergeVerifyFailure } from "../../tools/merge/verify-report.js";
 import { MERGE_DEFAULTS } from "../../tools/merge/defaults.js";
 
-function mergeConfig(ctx: StageContext): MergeStageConfig {
-  return ctx.config.stages.merge as MergeStageConfig;
+function mergeConfig(ctx: StageContext<MergeStageConfig>): MergeStageConfig {
+  return ctx.stage;
 }
 
 /** Stated, else the GRPO stage's (the config rule below makes sure one of the two is there). */
-function checkpointDir(ctx: StageContext): string {
+function checkpointDir(ctx: StageContext<MergeStageConfig>): string {
   return mergeConfig(ctx).checkpoint_dir ?? grpoOutputs.of(ctx)?.checkpoints ?? "";
 }
 
-function python(ctx: StageContext): string {
+function python(ctx: StageContext<MergeStageConfig>): string {
   return (ctx.config.tools.python?.command ?? ["python3"])[0]!;
 }
 
 /** The merger for the verl release that wrote the checkpoints: stated, else by release (the module arrived in 0.4.1). */
-function mergerFor(ctx: StageContext): { merger: MergerKind; problems: Problem[]; warnings: string[] } {
+function mergerFor(ctx: StageContext<MergeStageConfig>): { merger: MergerKind; problems: Problem[]; warnings: string[] } {
   const stated = mergeConfig(ctx).merger;
   const verl = verlTarget(ctx.toolVersions?.verl_merger ?? ctx.toolVersions?.verl);
   if (stated) {
@@ -55,7 +55,7 @@ function mergerFor(ctx: StageContext): { merger: MergerKind; problems: Problem[]
 }
 
 /** The argv when the checkpoint is there; before GRPO has run, a readable placeholder for `plan`. */
-function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems: Problem[] } {
+function mergeArgv(ctx: StageContext<MergeStageConfig>): { argv: string[]; step?: number; problems: Problem[] } {
   const merge = mergeConfig(ctx);
   const { merger } = mergerFor(ctx);
   const prefix = toolCommand(ctx.config, VERL_MERGER);
@@ -82,7 +82,7 @@ function mergeArgv(ctx: StageContext): { argv: string[]; step?: number; problems
 }
 
 /** The merged bf16 model needs its size × 1.1 free where it is written (2 bytes a parameter, from the checkpoint's config). */
-async function freeSpaceProblems(ctx: StageContext, step: number): Promise<Problem[]> {
+async function freeSpaceProblems(ctx: StageContext<MergeStageConfig>, step: number): Promise<Problem[]> {
   const params = (await resolveModel([join(checkpointDir(ctx), `global_step_${step}`, "actor", "huggingface")]))?.params;
   const free = await freeBytes(ctx.paths.output);
   if (!params || free === undefined) return [];
