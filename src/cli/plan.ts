@@ -6,6 +6,7 @@ import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
 import { describeMissingTool, preflightPlan, type PreflightReport } from "../pipeline/preflight.js";
 import { PipelinePreflightError } from "../errors.js";
 import { previewLaunch, type LaunchFile } from "../pipeline/launch-preview.js";
+import { resourceWarnings } from "../resources/problems.js";
 import { resourcesTable } from "../resources/table.js";
 import { toolOf } from "../stages/registry.js";
 import { fsExtra } from "../util/fsx.js";
@@ -22,7 +23,8 @@ function describePlan(plan: Plan, report: PreflightReport, launch: Map<string, L
   const lines = [`experiment ${plan.experiment}  (workdir ${plan.workdir})`];
   for (const s of plan.stages) {
     lines.push(`  ${s.name.padEnd(7)} ${s.action.padEnd(12)} ${s.reason}`);
-    if (s.action !== "not-selected") for (const warning of s.render.warnings ?? []) lines.push(`           warning: ${warning}`);
+    if (s.action !== "not-selected")
+      for (const warning of [...(s.render.warnings ?? []), ...resourceWarnings(s.name, s.resources)]) lines.push(`           warning: ${warning}`);
     if (s.action === "not-selected" || s.action === "skip") continue;
     const missing = report.missingTools.find((t) => t.stage === s.name);
     if (missing) lines.push(`           tool ${missing.tool} (\`${missing.command}\`) not installed here; \`run\` needs it (${missing.path})`);

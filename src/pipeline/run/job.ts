@@ -13,6 +13,7 @@ import { stageProblems } from "../preflight.js";
 import type { StageState } from "../state.js";
 import { probeVersion, requireTool } from "../tools.js";
 import { toolOf } from "../../stages/registry.js";
+import { resourceWarnings } from "../../resources/problems.js";
 import { setAsideBeforeLaunch, warnLowDisk, writeRendered } from "./before-launch.js";
 import { finish, outputsProblem, withoutRun } from "./finish.js";
 import { runInProcess } from "./in-process.js";
@@ -55,6 +56,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
   // Upstream outputs (the SFT model's config.json, data statistics) exist now: estimate again before refusing.
   const resources = (await record.definition.resources?.(record.context)) ?? record.resources;
   if (resources) record = { ...record, resources };
+  for (const message of resourceWarnings(record.name, resources)) emit({ type: "log", stage: record.name, level: "warn", message });
   const problems = await stageProblems(record, record.context, resources);
   if (problems.length) throw new PreflightError(record.name, problems);
   await setAsideBeforeLaunch(record, emit);
