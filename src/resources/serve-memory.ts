@@ -29,5 +29,9 @@ export function serveMemory(s: ServeShape, bound: Bound = "upper"): ServeMemory 
   const perToken = kvBytesPerTokenPerGpu(s.dims, s.tp);
   const parts = { weights: toGb(share.weightsBytes), vllm_runtime: toGb(share.runtimeBytes), kv_cache_one_request: toGb(perToken * s.maxModelLen) };
   const total = round2(parts.weights + parts.vllm_runtime + parts.kv_cache_one_request);
-  return { perGpu: { total, parts }, limitGb, kv: { capacity_tokens: share.capacityTokens, capacity_tokens_best: best.capacityTokens, min_tokens: s.maxModelLen, bytes_per_token: perToken * s.tp } };
+  return {
+    perGpu: { total, parts },
+    limitGb,
+    kv: { capacity_tokens: share.capacityTokens, capacity_tokens_best: best.capacityTokens, min_tokens: s.maxModelLen, bytes_per_token: perToken * s.tp },
+  };
 }

@@ -32,7 +32,14 @@ async function sft(base: string, memoryGb: number, args: Record<string, unknown>
     workdir: "/tmp/x",
     model: { base },
     cluster: { gpus_per_node: 1, gpu: { memory_gb: memoryGb } },
-    stages: { sft: { datasets: ["a"], dataset_files: { a: { path: "/nonexistent/a.json" } }, deepspeed, args: { per_device_train_batch_size: 1, cutoff_len: 2048, ...args } } },
+    stages: {
+      sft: {
+        datasets: ["a"],
+        dataset_files: { a: { path: "/nonexistent/a.json" } },
+        deepspeed,
+        args: { per_device_train_batch_size: 1, cutoff_len: 2048, ...args },
+      },
+    },
   });
   return estimateSft({ config, sft: config.stages.sft!, model: await model(base) });
 }
@@ -114,7 +121,9 @@ describe("what truly cannot fit is refused", () => {
     const r = await sft("Qwen/Qwen2.5-7B-Instruct", 80, { finetuning_type: "full" });
     expect(r.lower_gb.parts.model_states).toBeCloseTo(113.48, 1);
     expect(r.fit).toBe("cannot-fit");
-    expect(resourceProblems("sft", r)[0]!.message).toMatch(/cannot fit on the GPUs: even the lower bound, [\d.]+ GB per GPU \(model_states 113.48 \+ framework 1.5\), exceeds the 80 GB/);
+    expect(resourceProblems("sft", r)[0]!.message).toMatch(
+      /cannot fit on the GPUs: even the lower bound, [\d.]+ GB per GPU \(model_states 113.48 \+ framework 1.5\), exceeds the 80 GB/,
+    );
   });
 
   it("Freeze (2 trainable layers) of a 7B on a 16 GB card: 14 GB of frozen weights + 7 GB of fp32 states for the layers", async () => {
