@@ -24,12 +24,17 @@ export function jobTool(config: Experiment, stage: StageModule): JobTool {
 
 /**
  * Right before a launch: the tool must be on this machine only when it runs here (else ToolMissingError). Where it
- * runs elsewhere (Slurm, Ray) the job looks for it there; it is asked for its version here only if it is here too.
+ * runs elsewhere (Slurm, Ray) the job looks for it there; it is asked for its version here only if it is here too
+ * (`asked` false otherwise: an unknown version then is not a failed probe).
  */
-export async function toolBeforeLaunch(config: Experiment, stage: StageModule, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function toolBeforeLaunch(config: Experiment, stage: StageModule, env: NodeJS.ProcessEnv): Promise<{ version?: string; asked: boolean }> {
   if (toolSite(config) === "here") await requireTool(config, stage, env);
-  else if (!(await which(jobTool(config, stage).command, env))) return config.tools[backendOf(stage, config).tool]?.version;
-  return probeVersion(config, stage, env);
+  else if (!(await which(jobTool(config, stage).command, env))) {
+    const stated = config.tools[backendOf(stage, config).tool]?.version;
+    return { ...(stated ? { version: stated } : {}), asked: false };
+  }
+  const version = await probeVersion(config, stage, env);
+  return { ...(version ? { version } : {}), asked: true };
 }
 
 export function stageHasVersionProbe(stage: StageModule, config: Experiment): boolean {

@@ -48,9 +48,9 @@ export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult
 async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<StageResult> {
   const { store, emit, env, launcher } = run;
   const config = run.plan.loaded.config;
-  const version = await toolBeforeLaunch(config, planned.definition, env);
+  const { version, asked } = await toolBeforeLaunch(config, planned.definition, env);
   await store.recordTool(toolOf(planned.definition, config), { command: planned.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
-  let record = await withProbedVersion(planned, version, run.facts);
+  let record = await withProbedVersion(planned, version, run.facts, asked);
   for (const warning of record.render.warnings ?? []) emit({ type: "log", stage: record.name, level: "warn", message: warning });
   // Upstream outputs (the SFT model's config.json, data statistics) exist now: estimate again before refusing.
   const resources = (await record.definition.resources?.(record.context)) ?? record.resources;
