@@ -24,17 +24,16 @@ export function jobTool(config: Experiment, stage: StageModule): JobTool {
 
 /**
  * Right before a launch: the tool must be on this machine only when it runs here (else ToolMissingError). Where it
- * runs elsewhere (Slurm, Ray) the job looks for it there; it is asked for its version here only if it is here too
- * (`asked` false otherwise: an unknown version then is not a failed probe).
+ * runs elsewhere (Slurm, Ray) the job looks for it there, and this machine's copy, if any, is only a hint: a version
+ * it gives is used, but one it cannot give (verl's `python3 -c "import verl"` on a login node without the venv) is
+ * not a failed probe (`asked` false: the version is unknown, stated or not).
  */
 export async function toolBeforeLaunch(config: Experiment, stage: StageModule, env: NodeJS.ProcessEnv): Promise<{ version?: string; asked: boolean }> {
-  if (toolSite(config) === "here") await requireTool(config, stage, env);
-  else if (!(await which(jobTool(config, stage).command, env))) {
-    const stated = config.tools[backendOf(stage, config).tool]?.version;
-    return { ...(stated ? { version: stated } : {}), asked: false };
-  }
-  const version = await probeVersion(config, stage, env);
-  return { ...(version ? { version } : {}), asked: true };
+  const here = toolSite(config) === "here";
+  if (here) await requireTool(config, stage, env);
+  const version =
+    here || (await which(jobTool(config, stage).command, env)) ? await probeVersion(config, stage, env) : config.tools[backendOf(stage, config).tool]?.version;
+  return { ...(version ? { version } : {}), asked: here };
 }
 
 export function stageHasVersionProbe(stage: StageModule, config: Experiment): boolean {
