@@ -1,5 +1,6 @@
 // The line a launcher's job prints when the tool it is about to start is not there — on the node it runs on, after
 // its setup — so the stage's failure is classified "tool-missing" whatever launcher ran it.
+import type { FailureCause } from "../errors.js";
 
 /** The start of that line; what follows it says which tool, where, and after which setup. */
 export const TOOL_MISSING_MARK = "[dianjin-train] tool missing: ";
@@ -20,4 +21,15 @@ export function toolMissingText(lines: readonly string[]): string | undefined {
     if (at !== -1) return line.slice(at + TOOL_MISSING_MARK.length).trim();
   }
   return undefined;
+}
+
+/** The job's own check found no tool where it runs (a Slurm node after the setup lines, the Ray cluster). */
+export function toolMissingCause(logTail: readonly string[]): FailureCause | undefined {
+  const text = toolMissingText(logTail);
+  if (text === undefined) return undefined;
+  return {
+    id: "tool-missing",
+    summary: text,
+    hint: "install the tool where the job runs, or make cluster.slurm.setup provide it (or point tools.<tool>.command at it)",
+  };
 }

@@ -1,7 +1,6 @@
 // Words for a job outcome no tool-specific pattern explained.
 import type { FailureCause } from "../errors.js";
 import type { JobOutcome } from "../launch/types.js";
-import { toolMissingText } from "../launch/tool-missing.js";
 
 const BY_STATE: Partial<Record<JobOutcome["state"], Omit<FailureCause, "id">>> = {
   timeout: { summary: "the job hit its time limit", hint: "raise cluster.slurm.time; the next run resumes from the newest checkpoint" },
@@ -26,16 +25,5 @@ export function describeOutcome(outcome: JobOutcome): FailureCause {
     id: "unknown",
     summary: `the tool exited with ${outcome.signal ?? `code ${outcome.exitCode}`}`,
     hint: "read the log tail below; run again to resume from the newest checkpoint",
-  };
-}
-
-/** The job's own check found no tool where it runs (a Slurm node after the setup lines, the Ray cluster). */
-export function toolMissingCause(logTail: readonly string[]): FailureCause | undefined {
-  const text = toolMissingText(logTail);
-  if (text === undefined) return undefined;
-  return {
-    id: "tool-missing",
-    summary: text,
-    hint: "install the tool where the job runs, or make cluster.slurm.setup provide it (or point tools.<tool>.command at it)",
   };
 }

@@ -5,7 +5,7 @@
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRayLauncher } from "../../../src/launch/ray/index.js";
-import { toolMissingCause } from "../../../src/pipeline/outcome.js";
+import { toolMissingCause } from "../../../src/launch/tool-missing.js";
 import { tempDirs } from "../slurm/temp-dirs.js";
 
 const newDir = tempDirs("ray-tool-");

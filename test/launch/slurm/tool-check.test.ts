@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderRaySlurmScript, renderSlurmScript, type SlurmBatchJob } from "../../../src/launch/slurm/index.js";
 import { toolCheckLines } from "../../../src/launch/slurm/tool-check.js";
-import { toolMissingCause } from "../../../src/pipeline/outcome.js";
+import { toolMissingCause } from "../../../src/launch/tool-missing.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const newDir = tempDirs("tool-check-");
@@ -76,5 +76,16 @@ describe("the batch script's tool check", () => {
     expect(boxed).not.toContain("command -v");
     expect(boxed).toContain("runs inside the container image nvcr.io/x:1");
     expect(renderSlurmScript(job({ tool: undefined }))).not.toContain("command -v");
+  });
+});
+
+describe("a service's start-up log", () => {
+  it("vLLM's classifier names tool-missing when the job's check found no vllm", async () => {
+    const { classifyVllmLog } = await import("../../../src/tools/vllm/classify.js");
+    const line = "[dianjin-train] tool missing: vllm (`vllm`) is not on PATH on n1 after the setup lines: module load vllm";
+    expect(classifyVllmLog(["[dianjin-train] slurm job 7 attempt 0", line])).toMatchObject({
+      id: "tool-missing",
+      summary: expect.stringContaining("module load vllm"),
+    });
   });
 });
