@@ -3,15 +3,17 @@
 // `source <venv>/bin/activate` would. Run must not refuse at pre-flight, and the job finds the tool after setup; with
 // setup lines that do not provide it, the stage fails at once with cause tool-missing naming the setup lines.
 import { describe, expect, it } from "vitest";
-import { ensureLocalCluster, SLURM_ENV } from "../launch/slurm/local-cluster.js";
+import { clusterSkipReason, SLURM_ENV } from "../launch/slurm/local-cluster.js";
+import { skipAllIf } from "../helpers/skip.js";
 import { cli, makeExperiment, stageState, STANDIN_BIN } from "../helpers/cli.js";
 
-const cluster = ensureLocalCluster();
-const reason = cluster.ready ? "" : ` (skipped: ${cluster.reason})`;
+const skipReason = clusterSkipReason();
 
 const slurmWith = (setup: string) => `{ launcher: slurm, nodes: 1, gpus_per_node: 1, slurm: { time: '00:10:00', setup: [${JSON.stringify(setup)}] } }`;
 
-describe.skipIf(!cluster.ready)(`tool check in the Slurm job${reason}`, () => {
+describe("tool check in the Slurm job", () => {
+  skipAllIf(skipReason);
+
   it("a tool that only the setup lines provide: no refusal at pre-flight, the job finds it and SFT completes", async () => {
     const exp = await makeExperiment({ cluster: slurmWith(`export PATH=${STANDIN_BIN}:$PATH`) });
     const result = await cli(["sft", exp.file], { standins: false, env: { ...SLURM_ENV, DIANJIN_POLL_MS: "300" } });
