@@ -65,6 +65,8 @@ export function normalizeLabel(text: string): string {
 // "最终答案：", "结论是", "Final answer:", "是否违规？" before the label.
 const LEAD_IN =
   /^(?:(?:最终)?(?:答案|结论|判断(?:结果)?|判定(?:结果)?|审核结果|质检结果)\s*(?:是|为)?\s*[:：]?|(?:final\s+)?(?:answer|verdict|conclusion|label)\s*(?:is)?\s*[:：]?|(?:该|此|本)?(?:对话|客服)?是否(?:存在)?违规(?:行为)?\s*[?？]?\s*[:：]?)\s*/i;
+// "违规：否", "是否违规: 是", "violation: no": the yes/no decides, not the word before it.
+const KEYED_YES_NO = /^(?:是否)?(?:存在)?(?:违规|违反)(?:行为)?\s*[?？]?\s*[:：]\s*(是|否|有|无|yes|no)$|^violation\s*[?]?\s*:\s*(yes|no)$/;
 // What may follow a label: details in brackets, after a colon or a dash.
 const DETAILS = /\s*(?:[(（【[].*|[:：].*|\s[-—–]+\s.*|——.*)$/;
 const YES_NO_FIRST = /^(?:(是|否|有|无)(?:[,，。;；.]|\s)|(yes|no)[,，.;；:])/;
@@ -75,6 +77,8 @@ const CONCLUSION = /因此|所以|综上所述?|综合来看|最终|结论|there
 const PHRASES: ReadonlyArray<readonly [string, CccVerdict]> = (
   [
     ["不合规", "violation"],
+    ["非合规", "violation"],
+    ["非违规", "compliant"],
     ["不符合合规", "violation"],
     ["违规", "violation"],
     ["违反", "violation"],
@@ -121,6 +125,8 @@ function sentenceVerdicts(text: string): Set<CccVerdict> {
   const markers = [...t.matchAll(CONCLUSION)];
   const last = markers.at(-1);
   if (last && /\S/.test(t.slice((last.index ?? 0) + last[0].length))) t = t.slice((last.index ?? 0) + last[0].length);
+  // A question echoed in the answer ("客户询问是否违规") names no verdict.
+  t = t.replace(/是否(?:存在)?(?:违规|合规|违反)/g, " ");
   const found = new Set<CccVerdict>();
   for (const [phrase, verdict] of PHRASES) {
     if (!t.includes(phrase)) continue;
@@ -136,6 +142,8 @@ export function readVerdict(text: string, extra: Record<string, CccVerdict> = {}
   if (key === "") return { verdict: null, how: "empty answer" };
   const whole = lookup(key, extra);
   if (whole) return { verdict: whole, how: `label "${key}"` };
+  const keyed = KEYED_YES_NO.exec(key);
+  if (keyed) return { verdict: LABELS[(keyed[1] ?? keyed[2])!]!, how: `"${key}" answers whether there is a violation` };
   const bare = normalizeLabel(key.replace(LEAD_IN, ""));
   const head = normalizeLabel(bare.replace(DETAILS, ""));
   const decorated = lookup(bare, extra) ?? lookup(head, extra);

@@ -78,9 +78,12 @@ export function scoreCflue(response: string | null | undefined, gold: string, op
   if (part === null) return { correct: false, predicted: null, reason: "no-box", why: "the output ends inside <think>: no committed answer (truncated?)" };
   const box = lastBoxed(part);
   if (box === null) {
-    const whole = strictOptionSet(part.replace(/<\/?answer>/g, ""));
+    const text = part.replace(/<\/?answer>/g, "");
+    const whole = strictOptionSet(text);
     if (whole) return verdict(whole, "the committed text");
-    return { correct: false, predicted: null, reason: "no-box", why: "no box in the committed answer and no bare option answer" };
+    const stated = statedOptionSet(text);
+    if (stated) return verdict(stated, 'the statement "答案是 …" / "the answer is …"');
+    return { correct: false, predicted: null, reason: "no-box", why: 'no box, no option answer and no "答案是 …" in the committed answer' };
   }
   const predicted = strictOptionSet(box);
   if (!predicted) return { correct: false, predicted: null, reason: "not-options", why: `the box "${box}" names no option (or two alternatives)` };
@@ -95,6 +98,15 @@ const LEAD_IN =
   /^(?:(?:正确|最终)?答案\s*(?:是|为|应为|应选)?\s*[:：]?|(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is)?\s*[:：]?|(?:correct\s+)?(?:options?|choices?)\s*[:：]?|选项|应选|选择|选)\s*/i;
 // A letter that names an option before its text: "B. Equity", "(B) Equity", "B、股票", "C：托管费".
 const NAMED = /(?:^|[;；\n]|[,，]\s*)\s*[(（]?([A-Ga-g])\s*(?:[.:、)）]|$)/g;
+
+// "答案是B，因为……", "The answer is C because …": the letters right after the last such statement.
+const STATED = /(?:答案\s*(?:是|为|应为|应选)?|\b[Aa]nswer\s+is|应选|选择|选项)\s*[:：]?\s*([A-G](?:\s*(?:,|、|和|及|与|\band\b)?\s*[A-G])*)(?![A-Za-z])/g;
+
+/** Option set stated in prose without a box, or null. */
+function statedOptionSet(text: string): string | null {
+  const last = [...text.normalize("NFKC").matchAll(STATED)].at(-1);
+  return last ? optionLetterSet(last[1]!) || null : null;
+}
 
 /**
  * Option set of a committed answer, or null when it names no option. Read as a grader reads it (full-width letters

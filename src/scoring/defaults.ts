@@ -17,6 +17,8 @@ export const SCORING_DEFAULTS = {
      * as fractions (0.0937) and models often print "9.37". Never applied to a printed "%" or to golds above 1.
      */
     percentEither: true,
+    /** A committed answer without a box or "the answer is" is read whole when it is at most this long (characters). */
+    shortAnswerChars: 300,
     /** Accept answers that differ from the gold by exactly 10^3, 10^6 or 10^9 (units mismatch). Off: lenient. */
     scaleEither: false,
   },

@@ -58,8 +58,10 @@ const BP_WORDS = /^(?:bps?\b|basis points?\b|基点)/i;
 
 // A figure the answer compares with rather than asserts: "up from 10%", "compared with 2018", "vs. 8", "较上年 5%".
 const COMPARISON = /\b(?:from|compared|comparison|versus|vs\.?|than|relative to|against|prior|previous|last year)\b|相比|相较|较|同比|环比|上年|去年/i;
-// "from 100 to 142": the figure after "to" is asserted again.
-const RESUME = /\bto\b|至|到/i;
+// "…, so the increase is 42", "因此增长了 42": only the text after the last conclusion marker states the answer.
+const CONCLUSION = /\b(?:therefore|thus|hence|so)\b|因此|所以|故/gi;
+// What joins a comparison figure to the next one of the same range: "from 100 to 142", "10% in 2018".
+const CONTINUES = /^[\s,%]*(?:to|and|in|for|至|到|和)?[\s,]*$/i;
 // Words that make an unsigned number a decrease: before it ("a decrease of 5.3%", "下降了5.3%") or right after it ("5.3% lower").
 const DECREASE_BEFORE =
   /(?:\b(?:decrease[sd]?|declin(?:e|ed|es|ing)|fell|fall(?:s|en)?|dropp?(?:ed|s)?|down|lower|loss(?:es)?|negative|reduc(?:ed|tion)|shr[au]nk)\b|下降|减少|降低|亏损|下滑|下跌|减)[^\d]{0,16}$/i;
@@ -68,8 +70,20 @@ const DECREASE_AFTER = /^\s*(?:decrease|decline|drop|fall|lower|less|loss|reduct
 interface Token extends NumericReading {
   start: number;
   end: number;
-  comparison: boolean;
+  /** A comparison figure or a detail in brackets ("(2016: 142)", "12.5% (0.125)"): not what the answer asserts. */
+  aside: boolean;
   yearLike: boolean;
+}
+
+/** [open, close] index pairs of the bracketed groups of `t`. */
+function bracketSpans(t: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  const open: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === "(") open.push(i);
+    else if (t[i] === ")" && open.length) spans.push([open.pop()!, i]);
+  }
+  return spans;
 }
 
 function unitOf(after: string, printed: number): Pick<NumericReading, "value" | "unit"> {
@@ -81,28 +95,34 @@ function unitOf(after: string, printed: number): Pick<NumericReading, "value" | 
 
 function tokens(t: string): Token[] {
   const out: Token[] = [];
-  let comparing = false;
+  const spans = bracketSpans(t);
+  let previousAside = false;
   let previousEnd = 0;
   for (const m of t.matchAll(TOKEN)) {
     const [whole, openA, signA, openB, signB, digits, denominator, close] = m;
     const start = m.index ?? 0;
     const gap = t.slice(previousEnd, start);
-    if (/[;；。\n]|\.\s/.test(gap)) comparing = false;
-    if (COMPARISON.test(gap)) comparing = true;
-    else if (comparing && RESUME.test(gap)) comparing = false;
+    // The figure right after a comparison marker, and the rest of its range ("from 2017 to 2018", "10% in 2018").
+    const comparison: boolean = COMPARISON.test(gap) || (previousAside && CONTINUES.test(gap));
     let printed = Number((digits ?? "").replace(/,/g, ""));
     if (denominator !== undefined) printed /= Number(denominator.replace(/,/g, ""));
     if (!Number.isFinite(printed)) continue;
     const sign = signA ?? signB;
-    const explicitNegative = sign === "-" || Boolean((openA || openB) && close);
     const end = start + whole.length;
+    const ownBrackets = Boolean((openA || openB) && close);
+    // A bracketed number right after another one restates it ("12.5% (0.125)"); alone it is an accounting negative.
+    const restated = ownBrackets && out.length > 0 && /^\s*(?:%|percent|thousand|million|billion|bps?|万|亿)?\s*$/i.test(gap);
+    const inBrackets = spans.some(([a, b]) => a < start && b >= end - 1);
+    const explicitNegative = sign === "-" || (ownBrackets && !restated);
     const after = t.slice(end).trimStart();
     const signFromWord =
       !explicitNegative && sign !== "+" && (DECREASE_BEFORE.test(t.slice(previousEnd, start)) || DECREASE_AFTER.test(after.replace(PERCENT_WORDS, "")));
     if (explicitNegative || signFromWord) printed = -printed;
     const { value, unit } = unitOf(after, printed);
     const yearLike = unit === null && !sign && denominator === undefined && /^(?:19|20)\d{2}$/.test(digits ?? "");
-    out.push({ printed, value, unit, text: whole.trim(), start, end, comparison: comparing, yearLike, ...(signFromWord ? { signFromWord } : {}) });
+    const aside: boolean = comparison || restated || inBrackets;
+    previousAside = aside;
+    out.push({ printed, value, unit, text: whole.trim(), start, end, aside, yearLike, ...(signFromWord ? { signFromWord } : {}) });
     previousEnd = end;
   }
   return out;
@@ -111,23 +131,28 @@ function tokens(t: string): Token[] {
 const sameValue = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 /**
- * The number an answer asserts. In order: after the last "=" of a worked calculation only the result counts; a
- * year (1900–2099, bare integer) is not the answer when another number is there; nor is a comparison figure ("up
- * from 10%", "vs. 2018", "较上年"); what is left must be one value (several spellings of the same value are one) —
- * two different values are ambiguous.
+ * The number an answer asserts. In order: after the last "=" of a worked calculation only the result counts, and
+ * after the last conclusion marker ("so", "therefore", "因此") only what follows; a comparison figure ("up from
+ * 10%", "vs. 2018", "较上年") or a detail in brackets ("(2016: 142)") is not the answer when another number is there,
+ * nor is a year (1900–2099, bare integer), which answers only when it is all the text says; what is left must be
+ * one value (several spellings of the same value are one) — two different values are ambiguous.
  */
 export function readAnswerNumber(text: string): AnswerNumber {
   let t = plainAnswerText(text).replace(/\b((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})\b/g, "$1 to $2");
   const eq = t.lastIndexOf("=");
   if (eq !== -1 && /\d/.test(t.slice(eq + 1))) t = t.slice(eq + 1);
+  const conclusion = [...t.matchAll(CONCLUSION)].at(-1);
+  if (conclusion && /\d/.test(t.slice((conclusion.index ?? 0) + conclusion[0].length))) t = t.slice((conclusion.index ?? 0) + conclusion[0].length);
   let found = tokens(t);
   if (found.length === 0) return { kind: "none" };
-  const asserted = found.filter((x) => !x.comparison);
+  const asserted = found.filter((x) => !x.aside);
   if (asserted.length > 0) found = asserted;
   const notYears = found.filter((x) => !x.yearLike);
   if (notYears.length > 0) found = notYears;
+  // A year is an answer only when it is all the answer says ("\boxed{2019}"), not a date in a sentence.
+  else if (/\p{L}/u.test(t.replace(/[a-z]*boxed/gi, ""))) return { kind: "none" };
   const distinct: NumericReading[] = [];
-  for (const { start: _s, end: _e, comparison: _c, yearLike: _y, ...reading } of found) {
+  for (const { start: _s, end: _e, aside: _a, yearLike: _y, ...reading } of found) {
     if (!distinct.some((d) => sameValue(d.value, reading.value))) distinct.push(reading);
   }
   return distinct.length === 1 ? { kind: "one", reading: distinct[0]! } : { kind: "ambiguous", readings: distinct };

@@ -1,5 +1,5 @@
 // FinQA scoring: a deterministic numeric checker and a parser for the LLM judge's verdict.
-import { answerPart, lastBoxed } from "./answer.js";
+import { answerPart, endsInOpenBox, lastBoxed } from "./answer.js";
 import { SCORING_DEFAULTS } from "./defaults.js";
 import { parseBooleanAnswer, parseNumericAnswer, plainAnswerText, readAnswerNumber, type NumericReading } from "./finqa-read.js";
 
@@ -32,14 +32,12 @@ export interface FinqaScore {
 
 // "The answer is 12.5", "Final answer: 12.5%", "答案是 12.5", "答案：12.5" — the last one in the answer part wins.
 const STATEMENT = /(?:\banswer\s*(?:is|:|=)|答案\s*(?:是|为|:|：))\s*([^\n]+)/gi;
-// An answer part that is nothing but one value: optional currency or words like "approximately" before it, and a
-// unit after it ("0.111", "$1,234 million", "-3.5%", "约 12.5 亿").
-const LONE_VALUE = /^[^\d]{0,16}\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?[^\d]{0,24}$/;
 
 /**
  * The final answer a model committed to, or null when it gave none: the last `\boxed{}` of the answer part
  * (see `answerPart`), else the last explicit statement there ("the answer is …"), else the answer part itself when
- * it is a lone value or yes/no. Never a number from the reasoning, never a number picked out of prose.
+ * it is short (a value, a yes/no, a sentence or two — `readAnswerNumber` then needs one asserted number in it).
+ * Never a number from the reasoning; a long answer part without a box or statement is no answer.
  */
 export function extractFinalAnswer(response: string): string | null {
   const part = answerPart(response);
@@ -49,19 +47,27 @@ export function extractFinalAnswer(response: string): string | null {
   let stated: string | null = null;
   for (const m of part.matchAll(STATEMENT)) stated = m[1]!.trim().replace(/[.。]$/, "");
   if (stated) return stated;
-  const plain = plainAnswerText(part)
+  const plain = plainAnswerText(part.replace(/<\/?answer>/g, ""))
     .replace(/[.。]$/, "")
     .trim();
-  if (plain && (parseBooleanAnswer(plain) !== null || LONE_VALUE.test(plain))) return plain;
+  if (plain && (parseBooleanAnswer(plain) !== null || plain.length <= SCORING_DEFAULTS.finqa.shortAnswerChars)) return plain;
   return null;
 }
 
+const GOLD_UNITS: ReadonlyArray<readonly [number, string]> = [
+  [1e3, "thousands"],
+  [1e4, "万"],
+  [1e6, "millions"],
+  [1e8, "亿"],
+  [1e9, "billions"],
+];
 const DECREASE_QUESTION = /\b(?:decrease|decline|drop|fall|loss|reduction|lower)|下降|减少|降低|亏损|下滑/i;
 
 /**
  * The readings of a prediction that may equal the gold, each with why it counts:
  * - the meant value (9.37% → 0.0937, $1.2 million → 1.2e6, 1/8 → 0.125, "a decrease of 5.3%" → -0.053);
- * - the printed number when a scale word only restates the table's units ("$1,234 million" for a gold of 1234);
+ * - with a scale word, the amount in thousands, 万, millions, 亿 or billions (a gold in the table's units: "$1,234
+ *   million" or "$1.234 billion" for a gold of 1234 in millions) — only when the answer names its scale;
  * - the printed number of a percent when the gold is itself in percentage points (|gold| > 1: "12.5%" for 12.5);
  * - a bare number read as a percent when the gold is a ratio (|gold| ≤ 1: "9.37" for 0.0937) — never the other
  *   way (12.34 is not 1234 dollars) and never for a printed "%" (0.125% is 0.00125, not 0.125);
@@ -71,7 +77,8 @@ const DECREASE_QUESTION = /\b(?:decrease|decline|drop|fall|loss|reduction|lower)
 function readingsOf(p: NumericReading, gold: number, options: FinqaMatchOptions): Array<[number, string]> {
   const d = SCORING_DEFAULTS.finqa;
   const out: Array<[number, string]> = [[p.value, `${p.text} means ${fmt(p.value)}`]];
-  if (p.unit === "scale") out.push([p.printed, `${p.text} in the table's units is ${fmt(p.printed)}`]);
+  if (p.unit === "scale")
+    for (const [f, name] of GOLD_UNITS) out.push([p.value / f, `${p.text} in ${name} is ${fmt(p.value / f)} (the gold in the table's units)`]);
   if (p.unit === "percent" && Math.abs(gold) > 1) out.push([p.printed, `the gold is in percentage points, ${p.text} is ${fmt(p.printed)}`]);
   if (p.unit === null && Math.abs(gold) <= 1 && (options.percentEither ?? d.percentEither))
     out.push([p.printed / 100, `the gold is a ratio, ${p.text} read as a percent is ${fmt(p.printed / 100)}`]);
@@ -106,12 +113,14 @@ export function finqaNumericMatch(predicted: NumericReading, gold: number, optio
 export function scoreFinqa(response: string | null | undefined, gold: FinqaGold, options: FinqaMatchOptions = {}): FinqaScore {
   const none = { answerText: null, predicted: null, correct: false } as const;
   if (typeof response !== "string") return { ...none, reason: "no-output", why: "no answer content" };
+  const part = answerPart(response);
+  if (part !== null && endsInOpenBox(part)) return { ...none, reason: "no-answer", why: "the answer box is never closed (truncated?)" };
   const answerText = extractFinalAnswer(response);
   if (answerText === null) {
     const why =
-      answerPart(response) === null
+      part === null
         ? "the output ends inside <think>: no committed answer (truncated?)"
-        : "no box, no 'the answer is …' and no lone value in the committed answer";
+        : "no box, no 'the answer is …', and the committed answer is too long to read as one";
     return { ...none, reason: "no-answer", why };
   }
   const goldBool = typeof gold === "string" ? parseBooleanAnswer(gold) : null;

@@ -14,7 +14,7 @@ describe("FinQA scores the committed answer only", () => {
   ])("%s → wrong", (_name, response, gold) => {
     const s = scoreFinqa(response, gold);
     expect(s.correct).toBe(false);
-    expect(s.answerText).toBeNull();
+    expect(s.predicted).toBeNull();
   });
 
   it.each([
