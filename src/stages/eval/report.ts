@@ -6,7 +6,7 @@ import { BENCHMARKS, type BenchmarkScores } from "../../report/benchmarks.js";
 import { readJsonIfThere } from "../../util/fsx.js";
 import type { EvalStageConfig } from "./config.js";
 import { EVAL_FILES } from "./engine/defaults.js";
-import { UNVERSIONED_SCORING } from "../../scoring/index.js";
+import { UNVERSIONED_SCORING } from "../../scoring/version.js";
 
 /** What the eval stage recorded it actually sent (summary.json). */
 interface EvalSummaryFile {

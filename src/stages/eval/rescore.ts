@@ -7,7 +7,7 @@ import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PreflightError } from "../../errors.js";
-import { SCORING_VERSION, UNVERSIONED_SCORING } from "../../scoring/index.js";
+import { SCORING_VERSION, UNVERSIONED_SCORING } from "../../scoring/version.js";
 import { writeJsonAtomic } from "../../util/atomic-write.js";
 import { readJsonIfThere } from "../../util/fsx.js";
 import { pathExists } from "../../util/path-exists.js";

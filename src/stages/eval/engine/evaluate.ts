@@ -16,7 +16,7 @@ import type { BenchmarkSummary } from "./results.js";
 import type { EvalEndpoint } from "./endpoint-client.js";
 import { runBenchmark } from "./runner.js";
 import { scoreOptions } from "./score.js";
-import { SCORING_VERSION } from "../../../scoring/index.js";
+import { SCORING_VERSION } from "../../../scoring/version.js";
 import { splitUrls } from "../settings.js";
 import { timeoutsFromSeconds } from "../../../llm/timeouts.js";
 
