@@ -5,6 +5,7 @@ import { runPipeline, type RunResult } from "../pipeline/apply.js";
 import type { EventSink } from "../contract/events.js";
 import { resolveLogFormat } from "../pipeline/log-level.js";
 import { createDisplay } from "./display.js";
+import { deferLiveDisplay } from "./deferred-display.js";
 import { failureFields } from "./failure-fields.js";
 import type { CommonOptions, LogOptions } from "./options.js";
 import { stageOutputLine } from "./stage-output.js";
@@ -18,11 +19,11 @@ async function openDisplay(options: LogOptions): Promise<Display> {
   const format = resolveLogFormat(options.logFormat, process.stderr.isTTY === true);
   if (format === "json") return { close: async () => undefined };
   // listr2's redrawing renderer needs stdout to be a terminal too; otherwise lines are the better record.
+  const plain = createDisplay({ level: options.logLevel });
   if (format === "pretty" && process.stderr.isTTY && process.stdout.isTTY) {
-    const live = (await import("./live-display.js")).createLiveDisplay(process.stderr);
-    return live;
+    return deferLiveDisplay(async () => (await import("./live-display.js")).createLiveDisplay(process.stderr), plain);
   }
-  return { sink: createDisplay({ level: options.logLevel }), close: async () => undefined };
+  return { sink: plain, close: async () => undefined };
 }
 
 /** `done: sft completed, eval skipped` and, under it, each stage's main output (where the model is). */
