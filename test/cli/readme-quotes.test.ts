@@ -5,10 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { cli, ROOT } from "../helpers/cli.js";
+import { cli, makeExperiment, ROOT } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const MARKER = /<!-- checked: test\/cli\/readme-quotes\.test\.ts \(([\w-]+)\) -->\n((?:```\n[\s\S]*?\n```\n?)+)/g;
+const MARKER = /<!-- checked: test\/cli\/readme-quotes\.test\.ts \(([\w-]+)(?:, lines (\d+)-(\d+))?\) -->\n((?:```\n[\s\S]*?\n```\n?)+)/g;
 const CHECKOUT = "/home/you/dianjin-train";
 const QUICKSTART = join(ROOT, "configs/quickstart.yaml");
 
@@ -16,8 +16,9 @@ const QUICKSTART = join(ROOT, "configs/quickstart.yaml");
 async function quotedBlocks(): Promise<Map<string, string[][]>> {
   const readme = await readFile(join(ROOT, "README.md"), "utf8");
   const found = new Map<string, string[][]>();
-  for (const [, name, blocks] of readme.matchAll(MARKER)) {
-    const lines = [...blocks!.matchAll(/```\n([\s\S]*?)\n```/g)].map((b) => b[1]!.split("\n"));
+  for (const [, name, from, to, blocks] of readme.matchAll(MARKER)) {
+    // `, lines 2-3`: only those lines of the block are the CLI's words (the others: a terminal capture of the display).
+    const lines = [...blocks!.matchAll(/```\n([\s\S]*?)\n```/g)].map((b) => b[1]!.split("\n").slice(from ? Number(from) - 1 : 0, to ? Number(to) : undefined));
     found.set(name!, lines);
   }
   return found;
@@ -67,6 +68,12 @@ const SCENARIOS: Record<string, () => Promise<{ outputs: string[]; check?: () =>
         await readFile(join(workdir, "sft/output/model.safetensors"));
       },
     };
+  },
+  // SFT runs out of GPU memory (the stand-in fails as LLaMA-Factory does): the cause in words and the hint.
+  oom: async () => {
+    const exp = await makeExperiment({ records: 20 });
+    const r = await cli(["run", exp.file], { env: { LF_STANDIN_FAIL: "oom", LF_STANDIN_FAIL_AT_STEP: "12" } });
+    return { outputs: [r.stderr], check: async () => expect(r.exitCode).toBe(1) };
   },
   "unknown-command": async () => {
     const r = await cli(["pla"]);
