@@ -21,7 +21,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { loadavg, tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stats, show } from "./lib.mjs";
+import { full, stats, show } from "./lib.mjs";
 
 /** The shipped recipe's inputs: the four SFT files, the RL source and the three financial benchmarks. */
 function recipeData() {
@@ -75,7 +75,8 @@ function upToDateQuickstart(root, entry) {
 }
 
 const roots = process.argv.length > 2 ? process.argv.slice(2).map((r) => resolve(r)) : [fileURLToPath(new URL("../../", import.meta.url))];
-const runs = Number(process.env.RUNS ?? 20);
+const runs = Number(process.env.RUNS ?? full(20, 1));
+const warmUp = full(2, 1);
 // The shipped bin (bundled by scripts/bundle.mjs) and tsc's unbundled output, side by side, for each root.
 const ENTRIES = [
   ["bin (bundled)", "dist/bin/dianjin-train.mjs"],
@@ -144,10 +145,10 @@ const add = (into, m, zero) => {
   into.cpuRatio.push(m.cpu / zero.cpu);
 };
 const uptimes = [];
-for (let i = 0; i < runs + 2; i++) {
+for (let i = 0; i < runs + warmUp; i++) {
   const zero = once(["-e", "0"], roots[0]);
   const round = targets.map((t) => ({ plan: once(planArgs(t.entry), t.root), help: once(helpArgs(t.entry), t.root), run: runOnce(t) }));
-  if (i < 2) continue; // two warm-up rounds fill the page cache
+  if (i < warmUp) continue; // warm-up rounds fill the page cache
   uptimes.push(loadavg()[0]);
   baseline.push(zero.wall);
   baselineCpu.push(zero.cpu);

@@ -258,6 +258,12 @@ function probeFailureCause(failures: readonly ProbeFailure[], configured: boolea
       summary: `${where}: ${first.message}`,
       hint: "check stages.eval.endpoint.model against the server's --served-model-name (GET /v1/models)",
     };
+  if (first.problem === "refused")
+    return {
+      id: "endpoint-failing",
+      summary: `${where}: ${first.message}`,
+      hint: "the server refuses a 1-token chat completion for this model: read its answer above",
+    };
   return {
     id: "endpoint-unreachable",
     summary: `nothing answers at ${where} (${first.message})`,
