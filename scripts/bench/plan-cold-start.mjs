@@ -16,6 +16,12 @@
 //   side by side, RUNS=15, load 8.7–9.3, CPU:  before 5.45× (4.76–8.34)  after 5.49× (3.94–8.22)  bundled 3.15× (2.63–4.59)
 //   side by side, RUNS=15, load 2.0–3.8, wall: before 5.49× (3.93–7.57)  after 5.26× (4.06–7.43)  bundled 3.43× (2.24–7.34)
 //   (after = 9 fewer files, within noise; bundled = rolldown over dist/, an experiment: see the README, Development)
+//   up-to-date run (issue 23), ENTRY=bin, side by side, before = 07d471b, after = w-ux (no launcher, execa, fs-extra or
+//   listr2 for a skip; git through node:child_process), ratio of medians (per round: median (min–max)):
+//     RUNS=15, load 7.2–7.8:  before wall 4.99× (5.16×, 2.25–8.14), CPU 5.31×;  after wall 3.60× (3.41×, 1.29–4.99), CPU 3.33×
+//     RUNS=20, load 9.5–16:   before wall 5.86× (4.73×, 2.37–16.8), CPU 5.39×;  after wall 2.93× (3.57×, 1.21–15.3), CPU 3.38×
+//     plan in the same rounds: wall 3.09× → 2.89×, CPU 3.28× → 3.23× (unchanged code path: noise)
+//     files an up-to-date run loads: 244 (execa 106, fs-extra 28 + graceful-fs/jsonfile, pino 12, …) → 56 (pino's 29, ours 27)
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
