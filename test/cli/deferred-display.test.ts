@@ -22,11 +22,16 @@ function fakeLive() {
   return { got, load, release, loads: () => loads, closed: () => closed };
 }
 
+/** A deferred display over the fake live one, with the plain lines it printed. */
+function setup() {
+  const live = fakeLive();
+  const plain: PipelineEvent[] = [];
+  return { live, plain, display: deferLiveDisplay(live.load, (e) => void plain.push(e)) };
+}
+
 describe("deferLiveDisplay", () => {
   it("a run of skips never loads the live display", async () => {
-    const live = fakeLive();
-    const plain: PipelineEvent[] = [];
-    const display = deferLiveDisplay(live.load, (e) => void plain.push(e));
+    const { live, plain, display } = setup();
     display.sink(skip("sft"));
     display.sink(skip("grpo"));
     await display.close();
@@ -35,9 +40,7 @@ describe("deferLiveDisplay", () => {
   });
 
   it("the first other event loads it once; events sent while it loads arrive in order, then everything goes to it", async () => {
-    const live = fakeLive();
-    const plain: PipelineEvent[] = [];
-    const display = deferLiveDisplay(live.load, (e) => void plain.push(e));
+    const { live, plain, display } = setup();
     display.sink(skip("sft"));
     display.sink(start("grpo"));
     display.sink(log("grpo", "a"));
