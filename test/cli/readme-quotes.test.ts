@@ -98,6 +98,20 @@ describe("the README's quoted output", () => {
   }
 });
 
+describe("the README's data table is the recipe's", () => {
+  it("names every file the 7B recipe reads from $DIANJIN_DATA and $DIANJIN_BENCH", async () => {
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### The paper's recipe and its data"), readme.indexOf("## Commands"));
+    const recipe = await readFile(join(ROOT, "configs/dianjin-r1-7b.yaml"), "utf8");
+    const files = [...recipe.matchAll(/\$\{(DIANJIN_DATA|DIANJIN_BENCH):-[^}]*\}\/([\w.]+)/g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const [variable, file] of files) {
+      expect(section).toContain(`$${variable}/`);
+      expect(section, `${variable}/${file}`).toContain(file);
+    }
+  });
+});
+
 describe("the README's options are the CLI's", () => {
   it("run and plan take --force STAGE; a stage command takes a bare --force", async () => {
     const readme = await readFile(join(ROOT, "README.md"), "utf8");
