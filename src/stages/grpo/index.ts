@@ -250,6 +250,7 @@ export const grpoStage = {
         total,
         metrics,
         etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined,
+        ...(typeof stepSeconds === "number" ? { stepSeconds } : {}),
       });
     };
     return {
