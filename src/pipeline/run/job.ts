@@ -29,18 +29,33 @@ interface Attempt {
 /** Runs a planned job stage: launches it, or reattaches to the job an earlier CLI started. */
 export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult> {
   const attempt = attemptOf(run, entry);
+  await recordPriorFailure(run, entry);
   const at: Attempt = { attempt, logFile: attemptLog(entry, attempt), started: Date.now(), prior: run.store.state.stages[entry.name] };
   if (entry.action !== "reattach") return launch(run, await atLaunch(entry, run.facts, { render: true }), at);
 
   const record = await atLaunch(entry, run.facts, { render: false });
   const job = entry.job ? await run.launcher.reattach(entry.job) : undefined;
   if (job) return watch(run, record, job, at);
-  // It ended while nobody watched: judge it by its outputs, else plan it again on its own and launch that.
-  if (await record.definition.outputsComplete(record.context)) return finish(run, record, at.started);
+  // It ended while nobody watched: completed only on a recorded good exit plus the stage's finished proof (what
+  // planning found); else planned again on its own, which records the failure and resumes.
+  const live = entry.job ? await run.launcher.liveness(entry.job) : undefined;
+  const proved = live && !live.alive && live.outcome?.state === "completed" && (await record.definition.outputsComplete(record.context));
+  if (proved) return finish(run, record, at.started);
   const again = (await planFromLoaded(run.plan.loaded, { only: [entry.name], jobs: run.launcher })).stages.find((s) => s.name === entry.name)!;
   const fresh = asPlanned(again.action === "reattach" ? { ...again, action: "run" } : again);
+  await recordPriorFailure(run, fresh);
   if (fresh.definition.kind === "in-process") return runInProcess(run, fresh, at.attempt, at.logFile);
   return launch(run, fresh, at);
+}
+
+/** The earlier attempt ended unwatched without proof of completion: it is recorded as failed (or cancelled) first. */
+async function recordPriorFailure(run: Run, entry: PlannedStage): Promise<void> {
+  const failure = entry.priorFailure;
+  const prior = run.store.state.stages[entry.name];
+  if (!failure || !prior || (prior.status !== "running" && prior.status !== "launching")) return;
+  const status = failure.id === "cancelled" ? "cancelled" : "failed";
+  await run.store.updateStage(entry.name, (p) => ({ ...p!, status, endedAt: new Date().toISOString(), failure: { ...failure } }));
+  run.emit({ type: "log", stage: entry.name, level: "warn", message: `attempt ${prior.attempts} ${status} while no CLI watched — ${failure.summary}` });
 }
 
 /** Everything up to a submitted job: tool and version, the last pre-flight, set-aside, the write-ahead launch record. */
@@ -122,7 +137,8 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - at.started) / 1000 });
     throw new InterruptedError(record.name);
   }
-  const exitedWell = outcome.state === "completed" || outcome.state === "ended-unobserved";
+  // Only a recorded good exit counts; an end whose status nobody recorded is a failure (its cause from the log).
+  const exitedWell = outcome.state === "completed";
   const notWhole = exitedWell ? await outputsProblem(record) : undefined;
   if (exitedWell && !notWhole) return finish(run, record, at.started);
 
