@@ -104,6 +104,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
     nodes: config.cluster.nodes,
     gpusPerNode: config.cluster.gpus_per_node,
     watchdogMs: record.render.watchdogMs,
+    ...(record.render.restartArgv ? { restartArgv: record.render.restartArgv } : {}),
   });
   crashPoint("after-spawn");
   return watch(run, record, job, at);
@@ -129,7 +130,14 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   if (def.kind !== "job") return serviceStarted(run, record, job, at.prior, at.started);
 
   const observer = def.observe(record.context, emit);
-  const outcome = await job.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: run.options.signal });
+  const requeues = new RestartRecorder(run, record.name, at.attempt);
+  const outcome = await job.wait({
+    onLine: observer.onLine?.bind(observer),
+    onTick: observer.onTick?.bind(observer),
+    onRestart: (restart) => requeues.restarted(restart),
+    signal: run.options.signal,
+  });
+  await requeues.settled();
   await observer.finish?.();
 
   if (outcome.state === "interrupted") {
@@ -154,6 +162,29 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   }));
   emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - at.started) / 1000 });
   throw error;
+}
+
+/** A job the launcher restarted by itself (a Slurm requeue) is a new attempt in state.json, recorded in order. */
+class RestartRecorder {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly run: Run,
+    private readonly stage: string,
+    private readonly firstAttempt: number,
+  ) {}
+
+  restarted(restart: number): void {
+    const attempt = this.firstAttempt + restart;
+    this.chain = this.chain.then(async () => {
+      await this.run.store.updateStage(this.stage, (p) => ({ ...p!, attempts: Math.max(p!.attempts, attempt), startedAt: new Date().toISOString() }));
+      this.run.emit({ type: "log", stage: this.stage, level: "warn", message: `the launcher restarted the job (requeue ${restart}): attempt ${attempt}` });
+    });
+  }
+
+  async settled(): Promise<void> {
+    await this.chain;
+  }
 }
 
 async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile: string): Promise<StageError> {

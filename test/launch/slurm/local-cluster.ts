@@ -42,6 +42,7 @@ export function buildLauncherForChild(out: string): string {
     ...readdirSync(join(ROOT, "src/launch/slurm")).map((f) => join("src/launch/slurm", f)),
     "src/launch/types.ts",
     "src/launch/watch.ts",
+    "src/launch/exit-record.ts",
     "src/launch/defaults.ts",
     "src/util/abortable.ts",
     "src/util/line-reader.ts",
