@@ -2,13 +2,13 @@
 // dianjin_hf_restart.py), placed in the stage's rendered folder on the shared workdir so compute nodes can read it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RenderedFile } from "../../contract/stage.js";
 import { distPath } from "../../util/dist-path.js";
 
 export const HF_RESTART_SCRIPT = distPath("assets/python/dianjin_hf_restart.py");
 
 export interface HfRestart {
-  file: RenderedFile;
+  /** Written with the stage's other rendered files. */
+  file: { path: string; content: string };
   argv: string[];
 }
 
