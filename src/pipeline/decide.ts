@@ -99,19 +99,21 @@ export async function decide(
     priorFailure = await unwatchedFailure(def, live);
     lastTime = `${live.words}: failed — ${priorFailure.summary}`;
   } else if (live) lastTime = live.words;
-  const decision = await decideFresh(def, ctx, key, keyInputs, prior, forced, lastTime);
+  const decision = await decideFresh({ def, ctx, key, keyInputs, prior, forced }, lastTime);
   return priorFailure && decision.action !== "skip" ? { ...decision, priorFailure } : decision;
 }
 
-async function decideFresh(
-  def: StageModule,
-  ctx: StageContext,
-  key: string,
-  keyInputs: Record<string, unknown>,
-  prior: StageState | undefined,
-  forced: boolean,
-  lastTime: string,
-): Promise<Decision> {
+interface Asked {
+  def: StageModule;
+  ctx: StageContext;
+  key: string;
+  keyInputs: Record<string, unknown>;
+  prior: StageState | undefined;
+  forced: boolean;
+}
+
+/** The decision once no earlier job is alive; `lastTime` says how the last attempt ended, in words. */
+async function decideFresh({ def, ctx, key, keyInputs, prior, forced }: Asked, lastTime: string): Promise<Decision> {
   if (def.kind === "service" && prior?.status === "serving") {
     const url = def.service.address(prior.outputs ?? {}).first;
     if (prior.key === key && !forced && (await def.service.alive(prior.outputs ?? {}))) {

@@ -5,21 +5,14 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
+import { cflueMcqItems } from "../helpers/recipe-data.js";
 import { CLI, cli, cliEnv, makeExperiment, stageState, STANDIN_BIN, waitFor } from "../helpers/cli.js";
 
 const VERL = join(STANDIN_BIN, "verl-standin");
 
 /** 90 CFLUE items → 81 train rows; batch 8, one epoch → verl plans 10 steps; a checkpoint every 3 steps (and at 10). */
 async function grpoExperiment() {
-  const options = ["A", "B", "C", "D"];
-  const records = Array.from({ length: 90 }, (_, i) => ({
-    名称: "证券从业资格",
-    task: "单项选择题",
-    question: `虚构题目 ${i}：下列哪一项正确？`,
-    choices: `{${options.map((o, j) => `'${o}': '选项${o}${i}${j}'`).join(", ")}}`,
-    answer: options[i % 4],
-    analysis: "示例解析。",
-  }));
+  const records = cflueMcqItems(90);
   const exp = await makeExperiment({
     cluster: "{ gpus_per_node: 2 }",
     top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}], version: "0.7.0" }`,
