@@ -1,7 +1,7 @@
-// Test helper: the real single-host Slurm cluster from scripts/slurm, started on demand, and the
-// launcher built to plain JavaScript for child processes (Node 20 cannot run .ts files).
+// Test helper: the real single-host Slurm cluster from scripts/slurm, when one is running, and the launcher built to
+// plain JavaScript for child processes (Node 20 cannot run .ts files).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 
@@ -9,21 +9,31 @@ export const ROOT = resolve(import.meta.dirname, "../../..");
 export const STATE_DIR = process.env.DIANJIN_TEST_SLURM_DIR ?? "/tmp/dianjin-slurm";
 export const SLURM_ENV = { SLURM_CONF: join(STATE_DIR, "etc/slurm.conf") };
 
-export type ClusterCheck = { ready: true } | { ready: false; reason: string };
+const HOW = "`npm run test:slurm` starts one (scripts/slurm/with-local-slurm.sh), runs these tests and stops it";
 
-/** Starts (or finds) the local cluster; the reason says why the Slurm tests cannot run. */
-export function ensureLocalCluster(): ClusterCheck {
-  if (process.platform !== "linux") return { ready: false, reason: "the local Slurm cluster needs Linux" };
-  if (process.getuid?.() !== 0) return { ready: false, reason: "starting the local Slurm cluster needs root" };
-  const started = spawnSync("bash", [join(ROOT, "scripts/slurm/start-local-slurm.sh"), STATE_DIR], {
-    encoding: "utf8",
-    timeout: 240_000,
-  });
-  if (started.status !== 0) {
-    const why = (started.stderr || String(started.error ?? "")).trim().split("\n").slice(-3).join(" / ");
-    return { ready: false, reason: `start-local-slurm.sh failed: ${why}` };
-  }
-  return { ready: true };
+/** Why the cluster cannot be used, or undefined when it is up with every node ready. */
+function probe(): string | undefined {
+  if (!existsSync(SLURM_ENV.SLURM_CONF)) return `no local Slurm cluster is running in ${STATE_DIR}; ${HOW}`;
+  const run = (command: string, args: string[]) => spawnSync(command, args, { encoding: "utf8", timeout: 15_000, env: { ...process.env, ...SLURM_ENV } });
+  const ping = run("scontrol", ["ping"]);
+  if (ping.error) return `the Slurm client programs are not installed (${ping.error.message}); ${HOW}`;
+  if (!/is UP/.test(ping.stdout))
+    return `the local Slurm cluster in ${STATE_DIR} does not answer (scontrol ping: ${ping.stdout.trim() || ping.stderr.trim()}); ${HOW}`;
+  const states = run("sinfo", ["-h", "-N", "-o", "%t"]).stdout.split("\n").filter(Boolean);
+  const ready = states.filter((s) => /^(idle|alloc|mix)$/.test(s));
+  if (!states.length || ready.length < states.length) return `the local Slurm cluster's nodes are not ready (${states.join(", ") || "none"}); ${HOW}`;
+  return undefined;
+}
+
+/**
+ * Why the real-Slurm tests are skipped, or undefined when they can run. `npm test` never starts or installs a cluster;
+ * it uses one that is running. Under `npm run test:slurm` and .ci/run (DIANJIN_TEST_SLURM=required) a missing cluster
+ * is an error, not a skip.
+ */
+export function clusterSkipReason(): string | undefined {
+  const reason = probe();
+  if (reason && process.env.DIANJIN_TEST_SLURM === "required") throw new Error(`the real-Slurm tests must run here, but ${reason}`);
+  return reason;
 }
 
 export function slurm(command: string, args: string[]): string {
