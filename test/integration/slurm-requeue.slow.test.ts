@@ -7,13 +7,14 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { ensureLocalCluster, SLURM_ENV, slurm } from "../launch/slurm/local-cluster.js";
+import { clusterSkipReason, SLURM_ENV, slurm } from "../launch/slurm/local-cluster.js";
+import { skipAllIf } from "../helpers/skip.js";
 import { CLI, cliEnv, makeExperiment, stageState, waitFor } from "../helpers/cli.js";
 
-const cluster = ensureLocalCluster();
-const reason = cluster.ready ? "" : ` (skipped: ${cluster.reason})`;
+const skipReason = clusterSkipReason();
 
-describe.skipIf(!cluster.ready)(`a Slurm requeue${reason}`, () => {
+describe("a Slurm requeue", () => {
+  skipAllIf(skipReason);
   it("restarts from the newest complete checkpoint chosen by the batch script, never the half-written one; a new attempt", async () => {
     const exp = await makeExperiment({
       cluster: "{ launcher: slurm, nodes: 1, gpus_per_node: 1, slurm: { time: '00:10:00', requeue: true } }",
