@@ -16,6 +16,7 @@ import { renderRaySlurmScript } from "./ray-script.js";
 import { sbatch } from "./sbatch.js";
 import { renderSlurmScript } from "./script.js";
 import { SlurmJob, outcomeOf, type SlurmJobContext } from "./slurm-job.js";
+import { readExitRecord } from "../exit-record.js";
 
 export interface SlurmLauncherOptions extends SlurmCommandOptions {
   /** Where scripts and Slurm's own output files go; must be on storage every node sees. */
@@ -87,6 +88,7 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       ...(options.srunArgs ? { srunArgs: options.srunArgs } : {}),
       ...(options.masterPort ? { masterPort: options.masterPort } : {}),
       ...(spec.tool ? { tool: spec.tool } : {}),
+      ...(spec.restartArgv?.length ? { restartArgv: spec.restartArgv } : {}),
     };
     return options.ray ? { ...job, ray: options.ray } : job;
   }
@@ -156,7 +158,11 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       const cluster = typeof record.extra?.cluster === "string" ? record.extra.cluster : undefined;
       const round = await poller.next(record.id, cluster);
       if (!round.ok) throw new LaunchError(`could not ask Slurm about job ${record.id}: ${String(round.error)}`);
-      if (!round.status) return { alive: false };
+      if (!round.status) {
+        // Slurm forgot the job (no accounting, past MinJobAge): the batch script's exit record still says how it ended.
+        const outcome = await readExitRecord(record.logFile);
+        return outcome ? { alive: false, outcome } : { alive: false };
+      }
       return round.status.phase.active ? { alive: true } : { alive: false, outcome: outcomeOf(round.status) };
     },
   };
