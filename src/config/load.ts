@@ -65,11 +65,12 @@ function placeProblems(problems: Problem[], locators: readonly Locator[], origin
   });
 }
 
-/** Secret variables: a secret-looking name, or one listed under `secrets:` in any of the files. */
+/** Secret variables: a secret-looking name, one listed under `secrets:` in any of the files, or one a secret-named key reads. */
 function secretRecorder(listed: unknown, uses: SecretUse[]): OnVariable {
   const names = new Set(Array.isArray(listed) ? listed.filter((n): n is string => typeof n === "string") : []);
   return (name, value, path) => {
-    if (!isSecretName(name) && !names.has(name) && !/KEY|TOKEN|SECRET|PASSWORD/i.test(name)) return;
+    const secretKey = isSecretName(path[path.length - 1] ?? "");
+    if (!secretKey && !isSecretName(name) && !names.has(name) && !/KEY|TOKEN|SECRET|PASSWORD/i.test(name)) return;
     registerSecretValue(value);
     uses.push({ name, value, path: path.join(".") });
   };
