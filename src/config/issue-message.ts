@@ -62,6 +62,26 @@ const TYPE_WORDS: Record<string, string> = {
   record: "a mapping (key: value pairs)",
 };
 
+type LeafDef = { type: string; entries?: Record<string, unknown>; values?: unknown[]; shape?: Record<string, unknown> };
+
+/** What one alternative of a union accepts, in words. */
+function describeLeaf(leaf: z.ZodType, schema: z.ZodType, path: PropertyKey[]): string | undefined {
+  const d = (leaf as unknown as { _zod: { def: LeafDef } })._zod.def;
+  if (d.type === "enum" && d.entries) return `one of ${Object.values(d.entries).join(", ")}`;
+  if (d.type === "literal" && d.values) return d.values.map((v) => JSON.stringify(v)).join(", ");
+  if (d.type === "object") return `a mapping with ${Object.keys(d.shape ?? {}).join(", ")}`;
+  if (d.type === "number") return numberRule(schema, path);
+  return TYPE_WORDS[d.type] ?? d.type;
+}
+
+function unionMessage(schema: z.ZodType, path: PropertyKey[]): string | undefined {
+  const parts = schemasAt(schema, path)
+    .flatMap(leavesOf)
+    .map((leaf) => describeLeaf(leaf, schema, path))
+    .filter((p): p is string => Boolean(p));
+  return parts.length ? `must be ${[...new Set(parts)].join(", or ")}` : undefined;
+}
+
 export function issueMessage(issue: SchemaIssue, schema: z.ZodType): string {
   const got = "input" in issue ? `, got ${shown(issue.input, issue.path)}` : "";
   const numeric = issue.expected === "number" || issue.expected === "int" || issue.origin === "number" || issue.origin === "int";
@@ -83,6 +103,10 @@ export function issueMessage(issue: SchemaIssue, schema: z.ZodType): string {
     const values = issue.values.map(String);
     const typed = typeof issue.input === "string" && issue.input.length <= 100 ? suggestion(issue.input, values) : "";
     return `must be one of ${values.join(", ")}${got}${typed}`;
+  }
+  if (issue.code === "invalid_union") {
+    const message = unionMessage(schema, issue.path);
+    if (message) return `${message}${got}`;
   }
   return issue.message;
 }
