@@ -46,21 +46,34 @@ export interface SecretUse {
 }
 
 /** Finds where a dotted path is written: in the experiment file first, then in each `extends` base. */
-type Locator = { file: string; locate(path: readonly string[]): { line: number; col: number } | undefined };
+type Locator = { file: string; locate(path: readonly string[], exact?: boolean): { line: number; col: number } | undefined };
+
+function located(p: Problem, path: readonly string[], locators: readonly Locator[], exact: boolean): Problem | undefined {
+  for (const { file, locate } of p.path ? locators : []) {
+    const pos = locate(path, exact);
+    if (pos) return { ...p, at: { file, line: pos.line, col: pos.col } };
+  }
+  return undefined;
+}
 
 /** Names where each problem's value was written: the --set that wrote it, else file:line:column. */
 function placeProblems(problems: Problem[], locators: readonly Locator[], origins: readonly SetOrigin[] = []): Problem[] {
+  const last = (test: (o: SetOrigin) => boolean) => [...origins].reverse().find(test);
+  const startsWith = (key: readonly string[], prefix: readonly string[]) => prefix.length <= key.length && prefix.every((k, i) => k === key[i]);
   return problems.map((p) => {
     if (p.at || p.set) return p;
     const path = p.path ? p.path.split(".") : [];
     const origin = originOf(path, origins);
     if (origin) return { ...p, set: origin.label };
-    for (const { file, locate } of p.path ? locators : []) {
-      const pos = locate(path);
-      if (pos) return { ...p, at: { file, line: pos.line, col: pos.col } };
-    }
-    // A key the files do not write but a --set created under (a required key missing from a block it added).
-    const under = [...origins].reverse().find((o) => p.path && o.key.join(".").startsWith(`${p.path}.`));
+    const exact = located(p, path, locators, true);
+    if (exact) return exact;
+    // A key missing from a block a --set wrote into, where no file writes that block.
+    const parent = path.slice(0, -1);
+    const into = last((o) => parent.length > 0 && startsWith(o.key, parent));
+    if (into && !located(p, parent, locators, true)) return { ...p, set: into.label };
+    const near = located(p, path, locators, false);
+    if (near) return near;
+    const under = last((o) => path.length > 0 && startsWith(o.key, path));
     return under ? { ...p, set: under.label } : p;
   });
 }
