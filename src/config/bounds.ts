@@ -25,9 +25,8 @@ export function boundProblems(tree: unknown): Problem[] {
       break;
     }
     if (typeof value === "number") {
+      // Ranges are the schema's; here only what no range can catch, in the blocks it does not type (args, overrides).
       if (!Number.isFinite(value)) add(path, `must be a finite number, got ${String(value)} (YAML .inf, .nan or a number too large for a double)`);
-      else if (Number.isInteger(value) && !Number.isSafeInteger(value))
-        add(path, `must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (larger numbers cannot be written exactly), got ${value}`);
     } else if (typeof value === "string") {
       if (value.length > LIMITS.stringChars) add(path, `is ${value.length} characters long; at most ${LIMITS.stringChars}`);
     } else if (Array.isArray(value) || isPlainObject(value)) {

@@ -62,19 +62,21 @@ function placeProblems(problems: Problem[], locators: readonly Locator[], origin
   const startsWith = (key: readonly string[], prefix: readonly string[]) => prefix.length <= key.length && prefix.every((k, i) => k === key[i]);
   return problems.map((p) => {
     if (p.at || p.set) return p;
-    const path = p.path ? p.path.split(".") : [];
+    // About the whole file (its size, its number of values): its first line.
+    if (!p.path) return locators[0] ? { ...p, at: { file: locators[0].file, line: 1, col: 1 } } : p;
+    const path = p.path.split(".");
     const origin = originOf(path, origins);
     if (origin) return { ...p, set: origin.label };
+    // A --set wrote inside the value the problem is about (a union or block judged as a whole).
+    const under = last((o) => path.length > 0 && startsWith(o.key, path));
+    if (under) return { ...p, set: under.label };
     const exact = located(p, path, locators, true);
     if (exact) return exact;
     // A key missing from a block a --set wrote into, where no file writes that block.
     const parent = path.slice(0, -1);
     const into = last((o) => parent.length > 0 && startsWith(o.key, parent));
     if (into && !located(p, parent, locators, true)) return { ...p, set: into.label };
-    const near = located(p, path, locators, false);
-    if (near) return near;
-    const under = last((o) => path.length > 0 && startsWith(o.key, path));
-    return under ? { ...p, set: under.label } : p;
+    return located(p, path, locators, false) ?? p;
   });
 }
 
@@ -107,6 +109,8 @@ async function readTree(
   from?: Locator,
 ): Promise<{ tree: Record<string, unknown>; sources: string[]; locators: Locator[] }> {
   if (seen.includes(file)) throw new ConfigError(seen[0]!, [{ path: "extends", message: `extends loops back to ${file}` }]);
+  if (seen.length >= LIMITS.extendsDepth)
+    throw new ConfigError(seen[0]!, [{ path: "extends", message: `more than ${LIMITS.extendsDepth} files in one extends chain (at ${file})` }]);
   const doc = parseYaml(await readBytes(file, from), file);
   if (doc.problems.length) throw new ConfigError(file, doc.problems);
   const parsed = doc.value;

@@ -7,6 +7,8 @@ export const LIMITS = {
   configFileBytes: 256 * 1024,
   /** Bytes of a small text file the config names and we read whole (prompt templates, DeepSpeed JSON, reward code). */
   textFileBytes: 16 * 1024 * 1024,
+  /** Files in one `extends` chain. */
+  extendsDepth: 16,
   /** Characters of one string value (a path, a template name, a prompt file's name). */
   stringChars: 64 * 1024,
   /** Characters of one key. */
