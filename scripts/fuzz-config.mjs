@@ -41,16 +41,13 @@ const { preflightPlan } = await import(join(ROOT, "dist/pipeline/preflight.js"))
 const { isDianjinError, ConfigError } = await import(join(ROOT, "dist/errors.js"));
 const CLI = join(ROOT, "dist/bin/dianjin-train.mjs");
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The tests' seeded PRNG (test/helpers/prng.ts), transpiled here so both draw the same sequences. */
+async function importTs(path) {
+  const ts = (await import("typescript")).default;
+  const { outputText } = ts.transpileModule(readFileSync(path, "utf8"), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return import(`data:text/javascript,${encodeURIComponent(outputText)}`);
 }
+const { mulberry32 } = await importTs(join(ROOT, "test/helpers/prng.ts"));
 const random = mulberry32(SEED);
 const pick = (xs) => xs[Math.floor(random() * xs.length)];
 

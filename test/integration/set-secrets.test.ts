@@ -2,24 +2,15 @@
 // value); a `${VAR}` is expanded like the file's and, under a secret-named key, handled like every other secret: it
 // reaches the tool through its environment only, never a written file, a printed line or an argv we start (Ray).
 import { describe, expect, it } from "vitest";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { allFiles } from "../helpers/files.js";
 import { cli, makeExperiment, ROOT } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const LITERAL = "planted-literal-8c41d2";
 const HUB = "planted-hub-value-3f9e07";
 const TRACKER = "planted-tracker-value-a51c";
-
-async function allFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await allFiles(path)));
-    else if ((await stat(path)).size < 50_000_000) out.push(path);
-  }
-  return out;
-}
 
 async function expectNowhere(values: readonly string[], dirs: readonly string[], printed: readonly string[]) {
   const files = (await Promise.all(dirs.map(allFiles))).flat();
