@@ -1,7 +1,7 @@
 // Schema problems in words a user reads once: "must be a whole number from 0 to 64, got "two"", not zod's
 // "Invalid input: expected number, received string". The number's range is read from the schema itself.
 import type { z } from "zod";
-import { isSecretName } from "../util/secrets.js";
+import { isSecretKey } from "../util/secrets.js";
 import { suggestion } from "../util/did-you-mean.js";
 import { leavesOf, schemasAt } from "./schema-walk.js";
 
@@ -40,7 +40,7 @@ function numberRule(schema: z.ZodType, path: PropertyKey[]): string | undefined 
 
 function shown(value: unknown, path: PropertyKey[]): string {
   const key = String(path[path.length - 1] ?? "");
-  if (isSecretName(key)) return "a value (not shown: the key names a secret)";
+  if (isSecretKey(key)) return "a value (not shown: the key names a secret)";
   const text =
     typeof value === "string"
       ? JSON.stringify(value)

@@ -1,17 +1,15 @@
-// A secret-named key (hub_token, WANDB_API_KEY, *_TOKEN, ...) given a literal value, in the file or by --set, is
+// A secret-named key (hub_token, WANDB_API_KEY, *_TOKEN, ...) given a literal string, in the file or by --set, is
 // refused: written out it would reach the rendered files, the manifest's argv, the events and `ps`. Its value must
 // come from the environment, `${NAME}`, so it is masked everywhere like every other secret.
 import type { Problem } from "../errors.js";
-import { isSecretName } from "../util/secrets.js";
+import { isSecretKey } from "../util/secrets.js";
 import { isPlainObject } from "./merge.js";
 
 /** `${NAME}` (or `${NAME:-}`, empty when unset): the only values a secret-named key may hold, besides "". */
 const REFERENCE_ONLY = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-)?\}$/;
 
 function isLiteral(value: unknown): boolean {
-  if (value === null || value === undefined || value === "") return false;
-  if (typeof value === "string") return !REFERENCE_ONLY.test(value);
-  return typeof value === "number" || typeof value === "boolean";
+  return typeof value === "string" && value !== "" && !REFERENCE_ONLY.test(value);
 }
 
 /** Suggests a variable name for the key: hub_token → HF_TOKEN is not guessable, so the key itself, upper-cased. */
@@ -31,7 +29,7 @@ export function literalSecretProblems(tree: unknown, path: string[] = [], onSet?
   const problems: Problem[] = [];
   for (const [key, value] of Object.entries(tree)) {
     const here = [...path, key];
-    if (isSecretName(key) && isLiteral(value)) {
+    if (isSecretKey(key) && isLiteral(value)) {
       const name = variableFor(key);
       const how = onSet ? `--set '${here.join(".")}=\${${name}}'` : `${key}: "\${${name}}"`;
       problems.push({

@@ -7,7 +7,7 @@ import { LIMITS } from "../util/limits.js";
 import { experimentSchema, type Experiment } from "./schema.js";
 import { allowedKeysAt } from "./schema-walk.js";
 import { interpolateEnv, type OnVariable } from "./interpolate.js";
-import { isSecretName, registerSecretValue } from "../util/secrets.js";
+import { isSecretKey, isSecretName, registerSecretValue } from "../util/secrets.js";
 import { boundProblems } from "./bounds.js";
 import { issueMessage, type SchemaIssue } from "./issue-message.js";
 import { literalSecretProblems } from "./literal-secrets.js";
@@ -84,7 +84,7 @@ function placeProblems(problems: Problem[], locators: readonly Locator[], origin
 function secretRecorder(listed: unknown, uses: SecretUse[]): OnVariable {
   const names = new Set(Array.isArray(listed) ? listed.filter((n): n is string => typeof n === "string") : []);
   return (name, value, path) => {
-    const secretKey = isSecretName(path[path.length - 1] ?? "");
+    const secretKey = isSecretKey(path[path.length - 1] ?? "");
     if (!secretKey && !isSecretName(name) && !names.has(name) && !/KEY|TOKEN|SECRET|PASSWORD/i.test(name)) return;
     registerSecretValue(value);
     uses.push({ name, value, path: path.join(".") });
