@@ -6,11 +6,11 @@
 // Usage: node scripts/fuzz-config.mjs [--cases N] [--seed S] [--cli-every K] [--quick]   (needs `npm run build`)
 // Exit 0 when every criterion holds, 1 otherwise; the figures are printed either way.
 //
-// Measured on the shared 2-core machine (load average 10–13, seed 24, 5,000 cases, 3.5 min):
-//   outcomes: exit 0 912, exit 2 3915, exit 3 173; internal errors 0, over 5000 ms 0
-//   time per case (in process): median 4.4 ms, max 1957 ms; peak RSS of the fuzzing process 249 MB
-//   through the CLI: 200 cases, wall median 360 ms (max 1110 ms), peak RSS median 62 MB (max 112 MB), crashes 0
-//   rejections (exit 2) naming file:line:column, the --set or the key: 3915/3915
+// Measured on the shared 2-core machine (load average ~9, seed 24, 5,000 cases, 2 min 41 s):
+//   outcomes: exit 0 912, exit 2 3904, exit 3 184; internal errors 0, over 5000 ms 0
+//   time per case (in process): median 3.5 ms, max 2302 ms; peak RSS of the whole fuzzing process 364 MB
+//   through the CLI: 200 cases, wall median 260 ms (max 990 ms), peak RSS median 62 MB (max 110 MB), crashes 0
+//   rejections (exit 2) naming file:line:column, the --set or the key: 3904/3904
 //   --set cases whose every problem names the --set argument: 1892/1892
 // Before this change, the same kinds of input gave: exit 133 (V8 fatal, 2.1 GB) for `cutoff_len=.inf`, an internal
 // error after 19 s and 4 GB for gpus_per_node=99999999, unbounded growth for `extends: /dev/zero`, > 45 s for a
