@@ -52,7 +52,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       const request = {
         address: options.address,
         submissionId: id,
-        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python),
+        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool),
         env: spec.env,
         ...(options.runtimeEnv ? { runtimeEnv: options.runtimeEnv } : {}),
         ...(options.entrypointNumGpus !== undefined ? { entrypointNumGpus: options.entrypointNumGpus } : {}),
