@@ -21,17 +21,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
-import { stats } from "./bench/lib.mjs";
+import { full, stats } from "./bench/lib.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const quick = process.argv.includes("--quick");
-const CASES = arg("--cases", quick ? 60 : 5000);
+// `--quick` (or BENCH_QUICK=1) is read by bench/lib.mjs, as for every benchmark.
+const CASES = arg("--cases", full(5000, 60));
 const SEED = arg("--seed", 24);
-const CLI_EVERY = arg("--cli-every", quick ? 20 : 25);
+const CLI_EVERY = arg("--cli-every", full(25, 20));
 const LIMIT_MS = 5000;
 const LIMIT_MB = 512;
 
