@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { LineReader } from "../../util/line-reader.js";
-import { isSecretName } from "../../util/secrets.js";
+import { isSecretName, secretValues } from "../../util/secrets.js";
 import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createSlurmCommands, type SlurmCommandOptions, type SlurmCommands } from "./commands.js";
 import { SLURM_DEFAULTS } from "./defaults.js";
@@ -54,11 +54,16 @@ function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
 }
 
-/** Secrets never go into the script file; sbatch passes them on from its own environment. */
+/**
+ * Secrets never go into the script file nor any argv: sbatch passes them on from its own environment (its default
+ * --export=ALL), and srun hands the batch environment to every task. A secret is a secret-named variable or one
+ * whose value came from a secret (`FOO: ${HF_TOKEN}` under tools.*.env).
+ */
 function splitSecrets(env: Record<string, string>): { visible: Record<string, string>; secret: Record<string, string> } {
   const visible: Record<string, string> = {};
   const secret: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) (isSecretName(name) ? secret : visible)[name] = value;
+  const values = new Set(secretValues());
+  for (const [name, value] of Object.entries(env)) (isSecretName(name) || values.has(value) ? secret : visible)[name] = value;
   return { visible, secret };
 }
 
