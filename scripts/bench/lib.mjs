@@ -47,15 +47,16 @@ export const fmt = (s, digits = 0) => `${s.median.toFixed(digits)} (min ${s.min.
  * Transpiles `entries` (repo-relative .ts files) and every file they import by a relative path, to plain ESM in a temp
  * dir, so a benchmark can run src/ and the test stand-ins without a TypeScript loader or a build. Following the
  * imports (instead of listing files) keeps the benchmarks working when src/ moves code between files.
- * Returns the dir (node_modules linked in); the files keep their repo-relative paths with .js for .ts.
+ * Returns the dir (`out`, or a new temp dir; node_modules linked in); the files keep their repo-relative paths with .js
+ * for .ts. Tests use it too (the Slurm launcher for a child process), so it is not a benchmark-only helper.
  */
-export async function transpileTree(repo, entries) {
+export async function transpileTree(repo, entries, out) {
   const { existsSync } = await import("node:fs");
   const { mkdtemp, mkdir, readFile, symlink, writeFile } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const { dirname, join, relative, resolve } = await import("node:path");
   const ts = (await import("typescript")).default;
-  const out = await mkdtemp(join(tmpdir(), "bench-src-"));
+  out ??= await mkdtemp(join(tmpdir(), "bench-src-"));
   const seen = new Set();
   const queue = entries.map((e) => resolve(repo, e));
   while (queue.length) {

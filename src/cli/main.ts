@@ -16,7 +16,6 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command("dianjin-train")
     .description("Plan, run, resume and evaluate the DianJin-R1 recipe from one experiment file.")
     .version(packageVersion())
-    .showHelpAfterError()
     .exitOverride();
 
   withConfigOptions(program.command("plan <config>").description("validate, render every file, and say what would run and why"))
@@ -60,6 +59,15 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./report.js")).reportCommand(config, options);
     });
 
+  withConfigOptions(
+    program.command("rescore <config>").description("re-score the saved eval answers with the current scorers (no model calls); old scores kept beside"),
+    false,
+  )
+    .option("--json", "print what changed per benchmark as JSON")
+    .action(async (config: string, options: { set: string[]; json?: boolean }) => {
+      exitCode = await (await import("./rescore.js")).rescoreCommand(config, options);
+    });
+
   withConfigOptions(program.command("logs <config> [stage]").description("print (or follow) a stage's log, or the run log (--events)"), false)
     .option("-f, --follow", "keep printing as the log grows")
     .option("-n, --lines <n>", "how many lines", "50")
@@ -101,6 +109,10 @@ async function main(argv: string[]): Promise<number> {
     .action(async () => {
       exitCode = await (await import("./schema.js")).schemaCommand();
     });
+
+  // A usage error gets commander's message (with "Did you mean …?") and one line pointing to the help, not the help.
+  program.showHelpAfterError("(dianjin-train --help lists the commands)");
+  for (const command of program.commands) command.showHelpAfterError(`(dianjin-train ${command.name()} --help lists its options)`);
 
   try {
     await program.parseAsync(argv);

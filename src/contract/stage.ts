@@ -50,6 +50,11 @@ export interface StageRender {
   secretEnv?: Record<string, string>;
   /** Where a service answers once ready. */
   serviceEndpoints?: string[];
+  /**
+   * Run right before the tool each time a launcher restarts it on its own (a Slurm requeue), where the tool runs: it
+   * chooses the newest complete checkpoint then (the tool's own auto-resume may take a half-written one).
+   */
+  restartArgv?: string[];
   /** Said before anything runs (plan output, run log): e.g. the tool version is not known. */
   warnings?: string[];
 }
@@ -109,6 +114,8 @@ export interface ReportSource {
 /** A stage's part of the run report; `sources` says where each part came from, or why it is missing. */
 export interface ReportPart {
   evalScores?: BenchmarkScores;
+  /** The scoring rules' version behind evalScores (eval's scores.json `scoring_version`). */
+  scoringVersion?: number;
   sftLoss?: SftLossPoint[];
   grpo?: GrpoPoint[];
   summary?: Record<string, string | number | boolean | null>;

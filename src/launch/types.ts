@@ -1,6 +1,7 @@
 // The launcher interface: how a stage's process (or cluster job) is started, watched, cancelled and reattached.
 // A stage renders a JobSpec; the pipeline submits it, records `job.record` in state *before* waiting, and on a
 // later CLI start calls `reattach(record)` so a still-running job is watched again instead of launched twice.
+import type { JobTool } from "./tool-missing.js";
 
 export type LauncherName = "local" | "slurm" | "ray";
 
@@ -17,6 +18,8 @@ export interface JobSpec {
   /** Cluster shape for launchers that allocate (slurm). Local ignores these. */
   nodes?: number;
   gpusPerNode?: number;
+  /** Run before the command whenever the launcher restarts the job by itself (a Slurm requeue); never a shell string. */
+  restartArgv?: string[];
   /** No output for this long → the job is ended and reported as `hang`. */
   watchdogMs?: number;
   /**
@@ -24,6 +27,11 @@ export interface JobSpec {
    * Ray submission id) so `find` can recognise it later.
    */
   launchId?: string;
+  /**
+   * The tool argv starts. A launcher that runs the job on another machine (Slurm, Ray) looks for it there, after its
+   * setup, before anything starts; the local launcher's caller has looked for it here.
+   */
+  tool?: JobTool;
 }
 
 /** What is stored in state.json about a job, enough to reattach to it from another process. */
@@ -66,6 +74,8 @@ export interface WaitOptions {
   onLine?: (line: string) => void;
   /** Called every poll interval while the job runs (stages use it to read progress files). */
   onTick?: () => void | Promise<void>;
+  /** The launcher restarted the job by itself (a Slurm requeue); `restart` counts from 1. */
+  onRestart?: (restart: number) => void;
   /** Aborting ends the job (whole process tree / scancel) and resolves with state `interrupted`. */
   signal?: AbortSignal;
 }

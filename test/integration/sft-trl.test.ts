@@ -31,7 +31,7 @@ describe("sft with the trl backend", () => {
     const yamlPath = join(q.workdir, "sft/rendered/trl_sft.yaml");
     expect(sft.command).toEqual(["trl", "sft", "--config", yamlPath]);
     expect(sft.env).toEqual({ CUDA_VISIBLE_DEVICES: "0" });
-    expect(sft.resources).toMatchObject({ gpus: 1, fits: true });
+    expect(sft.resources).toMatchObject({ gpus: 1, fit: "fits" });
     expect(sft.resources.notes.join("\n")).toMatch(/cutoff 2048 × micro batch 1, gradient checkpointing on/);
     // Unset max_length is TRL's 1024, not LLaMA-Factory's 2048.
     const unset = join(q.dir, "no-max-length.yaml");
@@ -125,7 +125,7 @@ describe("sft with the trl backend", () => {
       main_process_port: 29500,
     });
     expect(file.deepspeed_config.deepspeed_config_file).toBe(join(q.workdir, "sft/rendered/ds_zero3.json"));
-    expect((await readdir(join(out, "sft"))).sort()).toEqual(["accelerate.yaml", "ds_zero3.json", "trl_sft.yaml"]);
+    expect((await readdir(join(out, "sft"))).sort()).toEqual(["accelerate.yaml", "ds_zero3.json", "restart.py", "trl_sft.yaml"]);
 
     const shipped = await quickstart("cluster.gpus_per_node=2", "stages.sft.accelerate_config=zero3", "tools.trl.version=1.0.0");
     expect(JSON.parse((await cli(["plan", ...shipped.args, "--json"], { standins: false })).stdout).stages[0].command.slice(-2)).toEqual([

@@ -67,7 +67,8 @@ describe("report in headless Chromium", () => {
       const facts = await page.evaluate<PageFacts>(FACTS);
       // Table: header, this run, DianJin-R1-7B, two 7B baselines, delta row.
       expect(facts.rows[0]).toEqual(["Model", "CFLUE", "FinQA", "CCC", "MATH-500", "GPQA-Diamond", "Avg (all 5)", "Avg (3 of 5: CFLUE, FinQA, MATH-500)"]);
-      expect(facts.rows[1]).toEqual(['dj-7b <repro> & "test" (this run)', "79.10", "76.25", "—", "75.20", "—", "—", "76.85"]);
+      // Each score of the run links the rules that produced it (v2: our scorers; EvalScope).
+      expect(facts.rows[1]).toEqual(['dj-7b <repro> & "test" (this run)', "79.10 v2", "76.25 v2", "—", "75.20 EvalScope", "—", "—", "76.85"]);
       expect(facts.rows[2]).toEqual(["DianJin-R1-7B (paper)", "80.32", "77.72", "94.50", "76.60", "37.54", "73.34", "78.21"]);
       expect(facts.rows.map((r) => r[0])).toContain("Qwen2.5-7B-Instruct (paper)");
       expect(facts.rows.at(-1)).toEqual(["Δ vs DianJin-R1-7B", "−1.22", "−1.47", "—", "−1.40", "—", "—", "−1.36"]);

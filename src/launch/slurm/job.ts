@@ -1,4 +1,5 @@
 // A typed Slurm batch job: everything the script renderers need, nothing Slurm-version specific.
+import type { JobTool } from "../tool-missing.js";
 
 export interface SlurmResources {
   nodes?: number;
@@ -41,9 +42,13 @@ export interface SlurmBatchJob {
   /** Raw bash lines run before the command (module loads, venv activation). */
   setup?: string[];
   container?: SlurmContainer;
+  /** Run in the batch script before the command on a requeued start (SLURM_RESTART_COUNT > 0); a failure ends it. */
+  restartArgv?: string[];
   /** Extra srun arguments, each one argv word. */
   srunArgs?: string[];
   masterPort?: number;
+  /** The tool the command starts: looked for on the node, after `setup`, before anything starts (tool-check.ts). */
+  tool?: JobTool;
 }
 
 /** Ray head + workers inside the allocation, then the trainer on the head (verl). */

@@ -2,6 +2,7 @@
 // NODE_RANK taken from that node's SLURM_NODEID, so LLaMA-Factory's torchrun joins the rendezvous.
 import { renderPrologue, srunExtras } from "./prologue.js";
 import { shellQuote } from "./quote.js";
+import { toolCheckLines } from "./tool-check.js";
 import { SLURM_DEFAULTS } from "./defaults.js";
 import type { SlurmBatchJob } from "./job.js";
 
@@ -33,6 +34,7 @@ export function renderSlurmScript(job: SlurmBatchJob): string {
   ];
   return [
     ...renderPrologue(job, { kind: "Per-node job (one task per node)" }),
+    ...toolCheckLines(job),
     "",
     "# The first task to fail writes its status here (the job folder is on storage every node sees).",
     `first_failure=${shellQuote(job.outputDir)}/"$SLURM_JOB_NAME-$SLURM_JOB_ID-\${SLURM_RESTART_COUNT:-0}.first-failure"`,

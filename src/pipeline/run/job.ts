@@ -8,11 +8,13 @@ import { crashPoint } from "../../util/crash-point.js";
 import { tailLines } from "../../util/line-reader.js";
 import { asPlanned, atLaunch, withProbedVersion, type LaunchEntry } from "../launch-entry.js";
 import { describeOutcome } from "../outcome.js";
+import { toolMissingCause } from "../../launch/tool-missing.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
 import type { StageState } from "../state.js";
-import { probeVersion, requireTool } from "../tools.js";
+import { jobTool, toolBeforeLaunch } from "../tools.js";
 import { toolOf } from "../../stages/registry.js";
+import { resourceWarnings } from "../../resources/problems.js";
 import { setAsideBeforeLaunch, warnLowDisk, writeRendered } from "./before-launch.js";
 import { finish, outputsProblem, withoutRun } from "./finish.js";
 import { runInProcess } from "./in-process.js";
@@ -29,32 +31,47 @@ interface Attempt {
 /** Runs a planned job stage: launches it, or reattaches to the job an earlier CLI started. */
 export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult> {
   const attempt = attemptOf(run, entry);
+  await recordPriorFailure(run, entry);
   const at: Attempt = { attempt, logFile: attemptLog(entry, attempt), started: Date.now(), prior: run.store.state.stages[entry.name] };
   if (entry.action !== "reattach") return launch(run, await atLaunch(entry, run.facts, { render: true }), at);
 
   const record = await atLaunch(entry, run.facts, { render: false });
   const job = entry.job ? await run.launcher.reattach(entry.job) : undefined;
   if (job) return watch(run, record, job, at);
-  // It ended while nobody watched: judge it by its outputs, else plan it again on its own and launch that.
-  if (await record.definition.outputsComplete(record.context)) return finish(run, record, at.started);
+  // It ended while nobody watched: completed only on a recorded good exit plus the stage's finished proof (what
+  // planning found); else planned again on its own, which records the failure and resumes.
+  const live = entry.job ? await run.launcher.liveness(entry.job) : undefined;
+  const proved = live && !live.alive && live.outcome?.state === "completed" && (await record.definition.outputsComplete(record.context));
+  if (proved) return finish(run, record, at.started);
   const again = (await planFromLoaded(run.plan.loaded, { only: [entry.name], jobs: run.launcher })).stages.find((s) => s.name === entry.name)!;
   const fresh = asPlanned(again.action === "reattach" ? { ...again, action: "run" } : again);
+  await recordPriorFailure(run, fresh);
   if (fresh.definition.kind === "in-process") return runInProcess(run, fresh, at.attempt, at.logFile);
   return launch(run, fresh, at);
+}
+
+/** The earlier attempt ended unwatched without proof of completion: it is recorded as failed (or cancelled) first. */
+async function recordPriorFailure(run: Run, entry: PlannedStage): Promise<void> {
+  const failure = entry.priorFailure;
+  const prior = run.store.state.stages[entry.name];
+  if (!failure || !prior || (prior.status !== "running" && prior.status !== "launching")) return;
+  const status = failure.id === "cancelled" ? "cancelled" : "failed";
+  await run.store.updateStage(entry.name, (p) => ({ ...p!, status, endedAt: new Date().toISOString(), failure: { ...failure } }));
+  run.emit({ type: "log", stage: entry.name, level: "warn", message: `attempt ${prior.attempts} ${status} while no CLI watched — ${failure.summary}` });
 }
 
 /** Everything up to a submitted job: tool and version, the last pre-flight, set-aside, the write-ahead launch record. */
 async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<StageResult> {
   const { store, emit, env, launcher } = run;
   const config = run.plan.loaded.config;
-  await requireTool(config, planned.definition, env);
-  const version = await probeVersion(config, planned.definition, env);
+  const { version, asked } = await toolBeforeLaunch(config, planned.definition, env);
   await store.recordTool(toolOf(planned.definition, config), { command: planned.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
-  let record = await withProbedVersion(planned, version, run.facts);
+  let record = await withProbedVersion(planned, version, run.facts, asked);
   for (const warning of record.render.warnings ?? []) emit({ type: "log", stage: record.name, level: "warn", message: warning });
   // Upstream outputs (the SFT model's config.json, data statistics) exist now: estimate again before refusing.
   const resources = (await record.definition.resources?.(record.context)) ?? record.resources;
   if (resources) record = { ...record, resources };
+  for (const message of resourceWarnings(record.name, resources)) emit({ type: "log", stage: record.name, level: "warn", message });
   const problems = await stageProblems(record, record.context, resources);
   if (problems.length) throw new PreflightError(record.name, problems);
   await setAsideBeforeLaunch(record, emit);
@@ -89,6 +106,8 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
     nodes: config.cluster.nodes,
     gpusPerNode: config.cluster.gpus_per_node,
     watchdogMs: record.render.watchdogMs,
+    tool: jobTool(config, record.definition),
+    ...(record.render.restartArgv ? { restartArgv: record.render.restartArgv } : {}),
   });
   crashPoint("after-spawn");
   return watch(run, record, job, at);
@@ -114,7 +133,14 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   if (def.kind !== "job") return serviceStarted(run, record, job, at.prior, at.started);
 
   const observer = def.observe(record.context, emit);
-  const outcome = await job.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: run.options.signal });
+  const requeues = new RestartRecorder(run, record.name, at.attempt);
+  const outcome = await job.wait({
+    onLine: observer.onLine?.bind(observer),
+    onTick: observer.onTick?.bind(observer),
+    onRestart: (restart) => requeues.restarted(restart),
+    signal: run.options.signal,
+  });
+  await requeues.settled();
   await observer.finish?.();
 
   if (outcome.state === "interrupted") {
@@ -122,7 +148,8 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - at.started) / 1000 });
     throw new InterruptedError(record.name);
   }
-  const exitedWell = outcome.state === "completed" || outcome.state === "ended-unobserved";
+  // Only a recorded good exit counts; an end whose status nobody recorded is a failure (its cause from the log).
+  const exitedWell = outcome.state === "completed";
   const notWhole = exitedWell ? await outputsProblem(record) : undefined;
   if (exitedWell && !notWhole) return finish(run, record, at.started);
 
@@ -140,6 +167,29 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   throw error;
 }
 
+/** A job the launcher restarted by itself (a Slurm requeue) is a new attempt in state.json, recorded in order. */
+class RestartRecorder {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly run: Run,
+    private readonly stage: string,
+    private readonly firstAttempt: number,
+  ) {}
+
+  restarted(restart: number): void {
+    const attempt = this.firstAttempt + restart;
+    this.chain = this.chain.then(async () => {
+      await this.run.store.updateStage(this.stage, (p) => ({ ...p!, attempts: Math.max(p!.attempts, attempt), startedAt: new Date().toISOString() }));
+      this.run.emit({ type: "log", stage: this.stage, level: "warn", message: `the launcher restarted the job (requeue ${restart}): attempt ${attempt}` });
+    });
+  }
+
+  async settled(): Promise<void> {
+    await this.chain;
+  }
+}
+
 async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile: string): Promise<StageError> {
   const tail = await tailLines(logFile, 400);
   const cause: FailureCause =
@@ -149,7 +199,9 @@ async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile:
           summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`,
           hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow",
         }
-      : ((record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"), record.context)) ?? describeOutcome(outcome));
+      : (toolMissingCause(tail) ??
+        (record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"), record.context)) ??
+        describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
 }
 

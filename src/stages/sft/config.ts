@@ -3,6 +3,7 @@
 // problem is listed at once. The datasets are in LLaMA-Factory's alpaca/sharegpt layout for either tool.
 import { z } from "zod";
 import { DEEPSPEED_PRESET_NAMES } from "../../tools/hf-trainer/deepspeed.js";
+import { LIMITS } from "../../util/limits.js";
 
 export const DEEPSPEED_PRESETS = ["none", ...DEEPSPEED_PRESET_NAMES] as const;
 
@@ -36,7 +37,7 @@ export const sftStageSchema = z
     /** Any key of the chosen tool (`llamafactory-cli train`, or `trl sft --config`); merged over the recipe defaults. */
     args: z.record(z.string(), z.unknown()).default({}),
     /** No output for this many minutes → the run is ended and reported as a hang. */
-    watchdog_minutes: z.number().positive().optional(),
+    watchdog_minutes: z.number().positive().max(LIMITS.minutes).optional(),
     /** How input files enter the stage key: size+mtime (fast) or a content hash. */
     fingerprint: z.enum(["mtime", "content"]).default("mtime"),
   })

@@ -9,6 +9,7 @@ import { dataStageOutputs } from "../data/outputs.js";
 import { isPromised } from "../../contract/promised.js";
 import { pathExists } from "../../util/path-exists.js";
 import { checkDatasetFile } from "../../tools/llamafactory/datasets.js";
+import { hfRestart, type HfRestart } from "../../tools/hf-trainer/restart.js";
 import { estimateSft } from "../../resources/estimate-sft.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import type { StageResources } from "../../resources/types.js";
@@ -75,4 +76,11 @@ export async function estimateWith(ctx: StageContext, sft: Parameters<typeof est
   if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
   const model = await resolveModel([ctx.config.model.base]);
   return model && estimateSft({ config: ctx.config, sft, model, statsPath: dataStageOutputs.of(ctx)?.stats_json });
+}
+
+/** What a requeued Slurm start runs first (either backend): the newest complete checkpoint, written into the train YAML. */
+export function restartFor(ctx: StageContext<SftStageConfig>, trainYaml: string, deepspeed: boolean): HfRestart {
+  const { paths } = ctx;
+  const python = ctx.config.tools.python?.command?.[0] ?? "python3";
+  return hfRestart({ python, renderedDir: paths.rendered, outputDir: paths.output, asideDir: paths.aside, trainYaml, deepspeed });
 }

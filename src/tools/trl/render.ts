@@ -55,7 +55,7 @@ export interface TrlSftInput {
 
 export interface TrlSftRendered {
   trainArgs: Record<string, unknown>;
-  files: Record<string, { path: string; content: string }>;
+  files: { train: { path: string; content: string } } & Record<string, { path: string; content: string }>;
   argv: string[];
   env: Record<string, string>;
 }

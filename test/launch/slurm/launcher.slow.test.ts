@@ -130,7 +130,7 @@ describe("Slurm launcher on a real cluster", () => {
   });
 
   it("reattaches to the same job after the watching process is killed", async () => {
-    const built = buildLauncherForChild(newDir());
+    const built = await buildLauncherForChild(newDir());
     const s = spec({ NODE_REPORT_SLEEP: "8" });
     const recordFile = join(work, "record.json");
     const child = spawn(process.execPath, [join(ROOT, "test/fixtures/slurm/watch-job.mjs"), built, JSON.stringify(options), JSON.stringify(s), recordFile], {

@@ -1,9 +1,9 @@
 // Test helper: the real single-host Slurm cluster from scripts/slurm, when one is running, and the launcher built to
 // plain JavaScript for child processes (Node 20 cannot run .ts files).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import ts from "typescript";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const STATE_DIR = process.env.DIANJIN_TEST_SLURM_DIR ?? "/tmp/dianjin-slurm";
@@ -45,28 +45,11 @@ export function jobIdsNamed(name: string): string[] {
   return slurm("squeue", ["-h", "-t", "all", "-n", name, "-o", "%i"]).split("\n").filter(Boolean);
 }
 
-/** src/launch/slurm and what it imports, transpiled to .js in `out`; returns the index path. */
-export function buildLauncherForChild(out: string): string {
-  symlinkSync(join(ROOT, "node_modules"), join(out, "node_modules"));
-  const files = [
-    ...readdirSync(join(ROOT, "src/launch/slurm")).map((f) => join("src/launch/slurm", f)),
-    "src/launch/types.ts",
-    "src/launch/watch.ts",
-    "src/launch/defaults.ts",
-    "src/util/abortable.ts",
-    "src/util/line-reader.ts",
-    "src/errors.ts",
-    "src/util/atomic-write.ts",
-    "src/util/secrets.ts",
-  ].filter((f) => f.endsWith(".ts"));
-  for (const file of files) {
-    const js = ts.transpileModule(readFileSync(join(ROOT, file), "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
-    const target = join(out, file.replace(/\.ts$/, ".js"));
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, js);
-  }
-  writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
-  return join(out, relative(ROOT, join(ROOT, "src/launch/slurm/index.js")));
+/** src/launch/slurm and every file it imports, transpiled to .js in `out` (Node 20 runs no .ts); returns the index path. */
+export async function buildLauncherForChild(out: string): Promise<string> {
+  const { transpileTree } = (await import(pathToFileURL(join(ROOT, "scripts/bench/lib.mjs")).href)) as {
+    transpileTree: (repo: string, entries: string[], out: string) => Promise<string>;
+  };
+  await transpileTree(ROOT, ["src/launch/slurm/index.ts"], out);
+  return join(out, "src/launch/slurm/index.js");
 }

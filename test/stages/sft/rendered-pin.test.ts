@@ -1,7 +1,7 @@
 // The LLaMA-Factory backend renders exactly what main rendered before the SFT stage delegated to backend objects:
 // the files `plan --out` writes and the argv/env `plan --json` prints, for every shipped config. The expected files
 // (test/fixtures/rendered-sft/) were made with main's CLI, not with this code. The Slurm batch script is not pinned
-// (the launcher owns it).
+// (the launcher owns it), nor restart.py (our own requeue step).
 import { describe, expect, it } from "vitest";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -20,7 +20,8 @@ describe("the recipe's SFT files are byte-identical to main's", () => {
       await cli(["plan", file, "--out", out], { standins: false });
       const expectedDir = join(FIXTURES, config);
       const expected = (await readdir(expectedDir)).filter((f) => f !== "plan.json").sort();
-      const rendered = (await readdir(join(out, "sft"))).filter((f) => !f.endsWith(".sbatch")).sort();
+      // restart.py is dianjin-train's own requeue step (test/tools/hf-trainer/hf-restart.test.ts), not LLaMA-Factory's input.
+      const rendered = (await readdir(join(out, "sft"))).filter((f) => !f.endsWith(".sbatch") && f !== "restart.py").sort();
       expect(rendered).toEqual(expected);
       for (const name of expected) {
         expect(repoRelative(await readFile(join(out, "sft", name), "utf8")), name).toBe(await readFile(join(expectedDir, name), "utf8"));

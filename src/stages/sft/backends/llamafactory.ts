@@ -6,7 +6,7 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
-import { commonPreflight, deepspeedStage, estimateWith, sftInputFiles, usesDeepspeed } from "../shared.js";
+import { commonPreflight, deepspeedStage, estimateWith, restartFor, sftInputFiles, usesDeepspeed } from "../shared.js";
 import { pathExists } from "../../../util/path-exists.js";
 import { suggestion } from "../../../util/did-you-mean.js";
 import { renderLlamaFactoryTrain, llamafactoryManagedKeys } from "../../../tools/llamafactory/render.js";
@@ -105,9 +105,11 @@ export const llamafactoryBackend: JobBackend<SftStageConfig> = {
     // `backend` stays out of the key: a run from before backends existed keeps its key.
     const { backend: _backend, ...keyedSft } = sft;
     const deepspeed = rendered.files.deepspeed;
+    const restart = restartFor(ctx, rendered.files.train.path, usesDeepspeed(sft));
     return {
-      files: Object.fromEntries(Object.entries(rendered.files).filter(([, f]) => f !== undefined)) as StageRender["files"],
+      files: { ...(Object.fromEntries(Object.entries(rendered.files).filter(([, f]) => f !== undefined)) as StageRender["files"]), restart: restart.file },
       argv: rendered.argv,
+      restartArgv: restart.argv,
       env: rendered.env,
       keyInputs: {
         model: { base: ctx.config.model.base, template: ctx.config.model.template },

@@ -8,7 +8,7 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
-import { commonPreflight, estimateWith, sftInputFiles } from "../shared.js";
+import { commonPreflight, estimateWith, restartFor, sftInputFiles } from "../shared.js";
 import { versionUnknownNote } from "../../../tools/releases.js";
 import { TRL_MANAGED_KEYS, TRL_SFT_TOOL_DEFAULTS, renderTrlSft } from "../../../tools/trl/render.js";
 import { checkTrlArgs } from "../../../tools/trl/keys.js";
@@ -125,9 +125,11 @@ export const trlBackend: JobBackend<SftStageConfig> = {
   render(ctx, sft, resume): StageRender {
     const rendered = renderFor(ctx, sft, resume?.path);
     const { resume_from_checkpoint: _ignored, ...keyedArgs } = rendered.trainArgs;
+    const restart = restartFor(ctx, rendered.files.train.path, rendered.files.deepspeed !== undefined);
     return {
-      files: rendered.files,
+      files: { ...rendered.files, restart: restart.file },
       argv: rendered.argv,
+      restartArgv: restart.argv,
       env: rendered.env,
       keyInputs: {
         model: { base: ctx.config.model.base },
