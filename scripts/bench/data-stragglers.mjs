@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Data build under stragglers: wall time of the recipe with 20% faulty attempts (half of them hangs mid-stream,
+// which only the idle timeout ends) against the same build with no faults, for two builds of the code side by side:
+// `before` (another checkout, e.g. main before the step barrier was removed) and `after` (this checkout). Each build
+// runs in a fresh process with its own fault-injecting stand-in server (test/fixtures/openai-server.ts) and the
+// client's default retry/backoff; runs are interleaved. Every run's outputs (journals excepted) must be byte-identical.
+// Scaled down so it runs in minutes: each answer takes `--latency` ms (default 100) and idle_s is `--idle` s (default
+// 6, i.e. the default 120 s with answers 20× faster than a real reasoning model's seconds); items and concurrency are
+// set by --mcq/--finqa/--concurrency.
+//
+// usage: npm run build && node scripts/bench/data-stragglers.mjs --before /path/to/main [--runs 3] [--quick]
+//        (both checkouts built; --before defaults to this checkout, which then compares it with itself)
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { runChildren, stats, show, transpileLlm } from "./lib.mjs";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce(
+      (acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]?.startsWith("--") || all[i + 1] === undefined ? "1" : all[i + 1]]] : acc),
+      [],
+    ),
+);
+const quick = args.quick === "1";
+const SETTINGS = {
+  mcq: Number(args.mcq ?? (quick ? 24 : 160)),
+  finqa: Number(args.finqa ?? (quick ? 6 : 40)),
+  concurrency: Number(args.concurrency ?? (quick ? 4 : 16)),
+  latency: Number(args.latency ?? 100),
+  idle: Number(args.idle ?? (quick ? 1 : 6)),
+};
+// 20% of attempts fail, half of them by hanging mid-stream (as in test/integration/llm-faults.test.ts).
+const FAULTS = { hang: 0.1, error500: 0.04, rateLimit429: 0.03, malformed: 0.015, destroy: 0.015 };
+
+/** The scripted model of the recipe tests, reduced: every question carries its gold as `#ref=…#`. */
+function answer(body) {
+  const prompt = body.messages.at(-1)?.content ?? "";
+  const ref = /#ref=([^#]+)#/.exec(prompt)?.[1] ?? "?";
+  const usage = { prompt_tokens: 50, completion_tokens: 30 };
+  if (prompt.includes("命题审核专家")) return { content: "题目清楚。\n\\boxed{1}", usage };
+  if (prompt.includes("不提供选项的开放式问答题"))
+    return { content: `<question>开放题：${/原题：([^\n]*)/.exec(prompt)?.[1] ?? ""}</question>\n<reference>${ref}</reference>`, usage };
+  if (prompt.startsWith("You are grading")) {
+    const reference = /Reference answer:\n([^\n]*)/.exec(prompt)?.[1] ?? "";
+    return { content: `Checked.\n\\boxed{${prompt.slice(prompt.indexOf("Candidate answer:")).includes(reference) ? 1 : 0}}`, usage };
+  }
+  const wrong = prompt.includes("HARD") ? (/^[A-D]+$/.test(ref) ? (ref === "A" ? "B" : "A") : "错误答案") : ref;
+  return { content: `<think>\n推理过程……\n</think>\n\n<answer>答案是 \\boxed{${wrong}}</answer>`, usage };
+}
+
+async function child() {
+  const impl = resolve(args.impl);
+  const server = await (
+    await import(pathToFileURL(join(args.server, "test/fixtures/openai-server.js")).href)
+  ).startOpenAIServer({
+    answer,
+    latencyMs: SETTINGS.latency,
+    ...(args.faults === "1" ? { faults: FAULTS, seed: Number(args.seed) } : {}),
+  });
+  const dir = await mkdtemp(join(tmpdir(), "dianjin-stragglers-"));
+  const mcq = Array.from({ length: SETTINGS.mcq }, (_, i) => ({
+    名称: "证券从业资格",
+    task: "单项选择题",
+    question: `第${i}题 ${i % 7 === 3 ? "HARD" : ""} 下列说法中正确的是（）。#ref=${"ABCD"[i % 4]}#`,
+    choices: "{'A': '甲', 'B': '乙', 'C': '丙', 'D': '丁'}",
+    answer: "ABCD"[i % 4],
+    analysis: `解析${i}`,
+  }));
+  const finqa = Array.from({ length: SETTINGS.finqa }, (_, i) => ({
+    id: `DEMO/page_${i}.pdf-1`,
+    pre_text: ["revenue grew ."],
+    post_text: ["."],
+    table: [
+      ["", "2020", "2019"],
+      ["revenue", `$ ${100 + i}`, "$ 100"],
+    ],
+    qa: {
+      question: `what is the change in revenue ${i}? ${i % 5 === 2 ? "HARD" : ""} #ref=${i}#`,
+      answer: `${i}`,
+      program: `subtract(${100 + i}, 100)`,
+      exe_ans: i,
+    },
+  }));
+  await writeFile(join(dir, "cflue_mcq.json"), JSON.stringify(mcq));
+  await writeFile(join(dir, "finqa.json"), JSON.stringify(finqa));
+  const { dataStageSchema } = await import(pathToFileURL(join(impl, "dist/stages/data/config.js")).href);
+  const { buildData } = await import(pathToFileURL(join(impl, "dist/stages/data/recipe/build.js")).href);
+  const ep = (model) => ({ model, base_url: server.baseUrl });
+  const config = dataStageSchema.parse({
+    sources: { cflue_mcq: join(dir, "cflue_mcq.json"), finqa: join(dir, "finqa.json") },
+    endpoints: { convert: ep("gpt-4o"), distill: ep("deepseek-r1"), judge: ep("gpt-4o"), check: ep("gpt-4o") },
+    concurrency: SETTINGS.concurrency,
+    convert_fraction: 0.3,
+    seed: 7,
+    timeouts: { idle_s: SETTINGS.idle },
+  });
+  const out = join(dir, "out");
+  const started = process.hrtime.bigint();
+  const result = await buildData({ config, outputDir: out, downloadRoot: dir, heartbeatMs: 3_600_000 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const hash = createHash("sha256");
+  for (const f of (await readdir(out, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.parentPath.includes("journals"))
+    .map((e) => join(e.parentPath, e.name))
+    .sort())
+    hash.update(f.slice(out.length)).update(await readFile(f));
+  const { hang } = server.stats.faults;
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+  console.log(JSON.stringify({ seconds, outputs: hash.digest("hex"), requests: server.stats.requests, hangs: hang, unfinished: result.counts.unfinished }));
+  process.exit(0);
+}
+
+if (args.child) await child();
+else {
+  const runs = Number(args.runs ?? (quick ? 1 : 3));
+  const before = resolve(args.before ?? REPO);
+  const server = await transpileLlm(REPO);
+  const script = fileURLToPath(import.meta.url);
+  const passOn = Object.entries(SETTINGS).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  console.log(
+    `data build with stragglers: ${SETTINGS.mcq} MCQ + ${SETTINGS.finqa} FinQA items, concurrency ${SETTINGS.concurrency}, answers ${SETTINGS.latency} ms, idle_s ${SETTINGS.idle}, faults ${JSON.stringify(FAULTS)}, ${runs} run(s)`,
+  );
+  console.log(`before = ${before}\nafter  = ${REPO}`);
+  const times = { before: { clean: [], faulty: [] }, after: { clean: [], faulty: [] } };
+  const digests = new Set();
+  for (let r = 0; r < runs; r++) {
+    for (const [name, impl] of [
+      ["before", before],
+      ["after", REPO],
+    ]) {
+      for (const faulty of [false, true]) {
+        const [res] = runChildren(script, ["--impl", impl, "--server", server, "--faults", faulty ? "1" : "0", "--seed", String(100 + r), ...passOn], 1);
+        if (res.unfinished) throw new Error(`${name}: ${res.unfinished} items unfinished`);
+        digests.add(res.outputs);
+        times[name][faulty ? "faulty" : "clean"].push(res.seconds);
+        console.log(`  run ${r + 1} ${name} ${faulty ? "faulty" : "clean "}: ${res.seconds.toFixed(1)} s, ${res.requests} requests, ${res.hangs} hung`);
+      }
+    }
+  }
+  await rm(server, { recursive: true, force: true });
+  if (digests.size !== 1) throw new Error(`outputs differ between runs: ${[...digests].join(", ")}`);
+  console.log("outputs: byte-identical in every run (before/after, clean/faulty)");
+  for (const name of ["before", "after"]) {
+    show(`${name} clean  wall`, stats(times[name].clean), "s");
+    show(`${name} faulty wall`, stats(times[name].faulty), "s");
+    const ratios = times[name].faulty.map((t, i) => t / times[name].clean[i]);
+    show(`${name} faulty / clean`, stats(ratios), "×", 2);
+  }
+  show("faulty: before / after", stats(times.before.faulty.map((t, i) => t / times.after.faulty[i])), "×", 2);
+}
