@@ -6,6 +6,7 @@ import { fingerprint, stageKey } from "./keys.js";
 import type { Plan, PlannedStage } from "./plan.js";
 import { toolOf, type StageName } from "../stages/registry.js";
 import { stageHasVersionProbe } from "./tools.js";
+import { relativeToWorkdir } from "./workdir-paths.js";
 
 export interface LaunchEntry extends PlannedStage {
   /** The plan entry this record was made from (unchanged). */
@@ -60,7 +61,8 @@ export async function rerender(record: LaunchEntry): Promise<LaunchEntry> {
   const files: Record<string, string> = {};
   for (const path of render.inputFiles) files[path] = await fingerprint(path, render.fingerprint);
   const upstream = record.keyInputs.upstream;
-  const keyInputs = { ...render.keyInputs, files, ...(upstream ? { upstream } : {}) };
+  // As in the plan: paths inside the workdir enter the key relative to it.
+  const keyInputs = relativeToWorkdir({ ...render.keyInputs, files, ...(upstream ? { upstream } : {}) }, record.context.workdir);
   return { ...record, render, keyInputs, key: stageKey(record.name, record.definition.version, keyInputs) };
 }
 

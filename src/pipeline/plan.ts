@@ -10,6 +10,7 @@ import { jobProbeFor } from "./launchers.js";
 import { fingerprint, stageKey } from "./keys.js";
 import { decide, type JobProbe, type StageAction } from "./decide.js";
 import { readState, type RunState } from "./state.js";
+import { relativeToWorkdir } from "./workdir-paths.js";
 import type { StageResources } from "../resources/types.js";
 import { renderTiming, type RenderTiming } from "./render-at.js";
 import { frozenCopy } from "./freeze.js";
@@ -143,9 +144,11 @@ export async function planFromLoaded(
     const files: Record<string, string> = {};
     for (const path of base.inputFiles) files[path] = await fingerprint(path, base.fingerprint);
     const consumed = Object.fromEntries(Object.entries(needed).map(([u, info]) => [u, info.key]));
-    const keyInputs = { ...base.keyInputs, files, ...(Object.keys(consumed).length ? { upstream: consumed } : {}) };
+    const absoluteInputs = { ...base.keyInputs, files, ...(Object.keys(consumed).length ? { upstream: consumed } : {}) };
+    // Paths inside the workdir enter the key relative to it: a moved or copied workdir is still up to date.
+    const keyInputs = relativeToWorkdir(absoluteInputs, workdir);
     const key = stageKey(name, def.version, keyInputs);
-    const prior = state.stages[name];
+    const prior = acceptLegacyKey(state.stages[name], stageKey(name, def.version, absoluteInputs), key);
     // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
     const neededBy = def.kind === "service" ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;
     if (neededBy && !selected.has(name)) selected.add(name);
@@ -162,6 +165,11 @@ export async function planFromLoaded(
   if (options.contract) checkContracts(stages);
   // The plan owns its data, frozen; stage definitions are code every plan shares.
   return frozenCopy({ experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state }, new Set(["definition"]));
+}
+
+/** A stage recorded with the key of absolute workdir paths (before keys were workdir-relative) is the same stage. */
+function acceptLegacyKey<T extends { key: string }>(prior: T | undefined, legacy: string, key: string): T | undefined {
+  return prior && prior.key === legacy ? { ...prior, key } : prior;
 }
 
 /**

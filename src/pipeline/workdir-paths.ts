@@ -5,11 +5,12 @@ import { isAbsolute, join, resolve, sep } from "node:path";
 
 type PathMap = (s: string) => string;
 
+/** Maps every string, object keys included (a key's `files` are named by path). */
 function mapStrings<T>(value: T, map: PathMap): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return map(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [map(k), walk(x)]));
     return v;
   };
   return walk(value) as T;

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cli, readJson } from "../helpers/cli.js";
+import { cli, makeExperiment, readJson } from "../helpers/cli.js";
+import { stageKey } from "../../src/pipeline/keys.js";
+import { sftStage } from "../../src/stages/sft/index.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/eval/", import.meta.url));
@@ -76,5 +78,27 @@ describe("relocatable workdir", () => {
     expect((await reportOf(wd3)).scores).toEqual({ finqa: 12.5 });
     const oldStatus = await at(wd3, "status", "--json");
     expect(oldStatus.all).not.toContain(`${wd}/`);
+  });
+
+  it("stage keys hold workdir paths relative to it: a copied or moved SFT workdir is up to date, and a key recorded with absolute paths (before) still counts", async () => {
+    const exp = await makeExperiment();
+    const run = await cli(["run", exp.file]);
+    expect(run.exitCode, run.all).toBe(0);
+    const state = await readJson<Json>(join(exp.workdir, "state.json"));
+    expect(state.stages.sft.keyInputs.stages.sft.args.output_dir).toBe("./sft/output");
+    const planAt = async (workdir: string) => {
+      const r = await cli(["plan", exp.file, "--set", `workdir=${workdir}`, "--json"]);
+      expect(r.exitCode, r.all).toBe(0);
+      return (JSON.parse(r.stdout) as { stages: Array<{ name: string; action: string }> }).stages.map((s) => [s.name, s.action]);
+    };
+    const copy = join(exp.dir, "copy");
+    await cp(exp.workdir, copy, { recursive: true });
+    expect(await planAt(copy)).toEqual([["sft", "skip"]]);
+
+    // As an older version wrote it: absolute paths in the key inputs, and the key made from them.
+    const keyInputs = JSON.parse(JSON.stringify(state.stages.sft.keyInputs).replaceAll('"./', `"${exp.workdir}/`)) as Json;
+    const old = { ...state, stages: { sft: { ...state.stages.sft, keyInputs, key: stageKey("sft", sftStage.version, keyInputs) } } };
+    await writeFile(join(exp.workdir, "state.json"), JSON.stringify(old));
+    expect(await planAt(exp.workdir)).toEqual([["sft", "skip"]]);
   });
 });
