@@ -64,7 +64,8 @@ export async function readState(workdir: string, experiment: string): Promise<Ru
 
 /**
  * Paths in a stage's record (outputs, logs, checkpoints) are workdir-relative on disk; here they become paths under the
- * workdir being read. The key inputs stay as written: they only explain what changed.
+ * workdir being read. The key inputs stay as written (workdir-relative since the plan makes them so): they only
+ * explain what changed.
  */
 async function locateStages(stages: RunState["stages"], workdir: string): Promise<RunState["stages"]> {
   const records = Object.values(stages).map((s) => s && { ...s, keyInputs: undefined });

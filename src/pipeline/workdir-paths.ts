@@ -28,14 +28,15 @@ export function relativeToWorkdir<T>(value: T, workdir: string): T {
 }
 
 /**
- * The reverse, against the workdir being read: "./x" is under it. An absolute path under `writtenIn` (the workdir an
+ * The reverse, against the workdir being read: "./x" is under it (a bare "." is left alone: only the manifest's
+ * `workdir` is written so). An absolute path under `writtenIn` (the workdir an
  * older file was written in, when known and elsewhere) is moved under it too.
  */
 export function resolveInWorkdir<T>(value: T, workdir: string, writtenIn?: string): T {
   const dir = resolve(workdir);
   const old = writtenIn && isAbsolute(writtenIn) && resolve(writtenIn) !== dir ? resolve(writtenIn) : undefined;
   return mapStrings(value, (s) => {
-    if (s === "." || s.startsWith(`.${sep}`)) return join(dir, s);
+    if (s.startsWith(`.${sep}`)) return join(dir, s);
     const rel = old && isAbsolute(s) ? inside(s, old) : undefined;
     return rel ? join(dir, rel) : s;
   });

@@ -1,20 +1,12 @@
 // The SFT data pre-flight refuses exactly what Python's json (and so LLaMA-Factory's `datasets` loader, which opens
 // the file as UTF-8 text) refuses: a byte order mark, control bytes (NULs padding a file), text after the value.
 // Each file is first shown to fail in python3 itself, then `plan` must exit 3 naming the file and the byte offset.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { hasPython } from "../helpers/python.js";
 import { cli, makeExperiment } from "../helpers/cli.js";
-
-function hasPython(): boolean {
-  try {
-    execFileSync("python3", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // As `datasets` does: the file opened as encoding="utf-8" text; JSON Lines read one json value per line.
 const PY_LOAD = `

@@ -3,13 +3,13 @@
 // heartbeat names the endpoint and model, the silence and when the idle timeout fires. Released, the build ends with
 // the same bytes as a build where nothing hung.
 import { afterEach, describe, expect, it } from "vitest";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildData } from "../../../../src/stages/data/recipe/index.js";
 import { waitFor } from "../../../helpers/cli.js";
 import { tempDir } from "../../../helpers/tmp.js";
 import type { ChatBody, StandInServer } from "../../../fixtures/openai-server.js";
-import { FAST_CLIENT, finqaRecords, mcqRecords, recipeConfig, standIn, writeSources } from "./fixtures.js";
+import { FAST_CLIENT, finqaRecords, mcqRecords, outputFiles, recipeConfig, standIn, writeSources } from "./fixtures.js";
 
 const servers: StandInServer[] = [];
 afterEach(async () => {
@@ -18,20 +18,6 @@ afterEach(async () => {
 
 async function lines(file: string): Promise<number> {
   return (await readFile(file, "utf8").catch(() => "")).split("\n").filter(Boolean).length;
-}
-
-async function outputs(out: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const walk = async (rel: string) => {
-    for (const e of await readdir(join(out, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (e.name !== "journals") await walk(r);
-      } else files[r] = (await readFile(join(out, r))).toString("base64");
-    }
-  };
-  await walk("");
-  return files;
 }
 
 describe("data build without a step barrier", () => {
@@ -94,7 +80,7 @@ describe("data build without a step barrier", () => {
     server.releaseHeld(); // the dropped connection is retried, and answered
     const result = await build;
     expect(result.counts.unfinished).toBe(0);
-    expect(await outputs(out)).toEqual(await outputs(cleanOut));
+    expect(await outputFiles(out)).toEqual(await outputFiles(cleanOut));
     expect(server.duplicateCompletions()).toBe(0);
   });
 });
