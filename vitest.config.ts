@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // real Slurm, Chromium, large generated inputs). `npm test` runs both.
 export default defineConfig({
   test: {
+    // The second lists every skipped test with its reason (test/helpers/skip.ts) after the summary.
+    reporters: ["default", "./test/helpers/skip-reasons-reporter.ts"],
     globalSetup: ["test/global-setup.ts"],
     projects: [
       { test: { name: "quick", include: ["test/**/*.test.ts"], exclude: ["test/**/*.slow.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },

@@ -4,6 +4,7 @@ export type * from "./launch/types.js";
 export { loadExperiment, validateExperiment, type LoadOptions, type LoadedExperiment } from "./config/load.js";
 export { experimentSchema, type Experiment, type ExperimentInput } from "./config/schema.js";
 export { planPipeline, planFromLoaded, planToJson, type Plan, type PlannedStage, type PlanOptions, type StageAction } from "./pipeline/plan.js";
+export { preflightPlan, describeMissingTool, type PreflightReport, type StageProblem, type MissingTool } from "./pipeline/preflight.js";
 export { runPipeline, type RunOptions, type RunResult, type StageResult } from "./pipeline/apply.js";
 export type { PipelineEvent, EventSink } from "./contract/events.js";
 export { readState, type RunState, type StageState } from "./pipeline/state.js";

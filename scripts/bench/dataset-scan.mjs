@@ -4,14 +4,14 @@
 // maxRSS). Side by side, the bound: the same process only reading + sha256-hashing the file (what any check costs).
 // Targets: peak RSS < 256 MB, throughput >= 150 MB/s.
 //
-// usage: npm run build && node scripts/bench/dataset-scan.mjs [--gb 5] [--runs 3] [--dir /tmp]
+// usage: npm run build && node scripts/bench/dataset-scan.mjs [--gb 5] [--runs 3] [--dir /tmp] [--quick]
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runChildren, stats, show } from "./lib.mjs";
+import { full, runChildren, stats, show } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const args = Object.fromEntries(
@@ -44,8 +44,8 @@ if (args.child) {
   process.exit(0);
 }
 
-const GB = Number(args.gb ?? 5);
-const RUNS = Number(args.runs ?? 3);
+const GB = Number(args.gb ?? full(5, 0.005));
+const RUNS = Number(args.runs ?? full(3, 1));
 const dir = await mkdtemp(join(args.dir ?? tmpdir(), "dianjin-scan-bench-"));
 
 /** Writes about `bytes` of SFT records (Chinese and ASCII text, escapes), as JSON Lines or one JSON array. */

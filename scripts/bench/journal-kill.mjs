@@ -4,12 +4,12 @@
 // re-paid = answers the server finished sending − answers on disk in the journal (those are sent again on rerun).
 // Side by side, the bound a journal written only after a batch would face: every request in flight (= concurrency).
 //
-// usage: node scripts/bench/journal-kill.mjs [--kills 7] [--concurrency 64] [--latency-ms 200]
+// usage: node scripts/bench/journal-kill.mjs [--kills 7] [--concurrency 64] [--latency-ms 200] [--quick]
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stats, transpileLlm } from "./lib.mjs";
+import { full, stats, transpileLlm } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const args = Object.fromEntries(
@@ -20,7 +20,7 @@ const args = Object.fromEntries(
     .filter(Boolean)
     .map((a) => a.trim().split(/\s+/)),
 );
-const KILLS = Number(args.kills ?? 7);
+const KILLS = Number(args.kills ?? full(7, 1));
 const CONCURRENCY = Number(args.concurrency ?? 64);
 const LATENCY_MS = Number(args["latency-ms"] ?? 200);
 
@@ -70,7 +70,7 @@ for (let k = 0; k < KILLS; k++) {
   // Once answers flow, let it reach a steady state, then kill at a random moment.
   while (server.stats.completed === 0) await new Promise((r) => setTimeout(r, 20));
   const first = server.stats.completed;
-  const waitMs = 1500 + Math.random() * 1500;
+  const waitMs = full(1500, 300) + Math.random() * full(1500, 200);
   await new Promise((r) => setTimeout(r, waitMs));
   const before = server.stats.completed - first;
   proc.kill("SIGKILL");
@@ -101,3 +101,4 @@ console.log(
 console.log(
   `re-paid requests per kill at concurrency ${CONCURRENCY}: median ${r.median} (min ${r.min}, max ${r.max}, n=${r.n}); bound without per-answer journaling: ${CONCURRENCY} in flight (ratio ${(r.median / CONCURRENCY).toFixed(3)}); answers/s ${rate.median.toFixed(0)}`,
 );
+await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,24 @@
-// Small helpers shared by the benchmark scripts: repeat, median, spread.
+// Small helpers shared by the benchmark scripts: quick mode, repeat, median, spread.
 import { execFileSync } from "node:child_process";
+
+/**
+ * Quick mode (`--quick` or BENCH_QUICK=1, which child processes inherit): tiny inputs and one run, so
+ * test/scripts/bench.slow.test.ts runs every benchmark in seconds and none can rot. Its figures are not
+ * measurements, and targets are not judged. The flag is taken out of process.argv before a script reads its arguments.
+ */
+export const QUICK = takeQuickFlag();
+
+function takeQuickFlag() {
+  const at = process.argv.indexOf("--quick");
+  if (at >= 0) {
+    process.argv.splice(at, 1);
+    process.env.BENCH_QUICK = "1";
+  }
+  return process.env.BENCH_QUICK === "1";
+}
+
+/** The full-run value, or the quick-mode one. */
+export const full = (value, quick) => (QUICK ? quick : value);
 export function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -25,35 +44,49 @@ export function runChildren(script, args, times) {
 export const fmt = (s, digits = 0) => `${s.median.toFixed(digits)} (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)})`;
 
 /**
- * Transpiles src/errors.ts, src/llm/** and the stand-in OpenAI server (with the test PRNG) to plain ESM in a temp
- * dir, so a benchmark can run them without a TypeScript loader. Returns the dir (node_modules linked in).
+ * Transpiles `entries` (repo-relative .ts files) and every file they import by a relative path, to plain ESM in a temp
+ * dir, so a benchmark can run src/ and the test stand-ins without a TypeScript loader or a build. Following the
+ * imports (instead of listing files) keeps the benchmarks working when src/ moves code between files.
+ * Returns the dir (`out`, or a new temp dir; node_modules linked in); the files keep their repo-relative paths with .js
+ * for .ts. Tests use it too (the Slurm launcher for a child process), so it is not a benchmark-only helper.
  */
-export async function transpileLlm(repo) {
-  const { mkdtemp, mkdir, readFile, readdir, symlink, writeFile } = await import("node:fs/promises");
+export async function transpileTree(repo, entries, out) {
+  const { existsSync } = await import("node:fs");
+  const { mkdtemp, mkdir, readFile, symlink, writeFile } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
-  const { dirname, join, relative } = await import("node:path");
+  const { dirname, join, relative, resolve } = await import("node:path");
   const ts = (await import("typescript")).default;
-  const out = await mkdtemp(join(tmpdir(), "bench-llm-"));
-  const llm = (await readdir(join(repo, "src/llm"), { withFileTypes: true, recursive: true }))
-    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
-    .map((e) => join(e.parentPath, e.name));
-  const files = [
-    join(repo, "src/errors.ts"),
-    join(repo, "test/fixtures/openai-server.ts"),
-    join(repo, "test/fixtures/openai-stream.ts"),
-    join(repo, "test/helpers/prng.ts"),
-    ...llm,
-  ];
-  for (const file of files) {
-    const { outputText } = ts.transpileModule(await readFile(file, "utf8"), {
+  out ??= await mkdtemp(join(tmpdir(), "bench-src-"));
+  const seen = new Set();
+  const queue = entries.map((e) => resolve(repo, e));
+  while (queue.length) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const target = join(out, relative(repo, file)).replace(/\.ts$/, ".js");
+    await mkdir(dirname(target), { recursive: true });
+    if (!file.endsWith(".ts")) {
+      await writeFile(target, await readFile(file));
+      continue;
+    }
+    const source = await readFile(file, "utf8");
+    for (const [, spec] of source.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const path = resolve(dirname(file), spec);
+      const asTs = path.replace(/\.js$/, ".ts");
+      queue.push(existsSync(asTs) ? asTs : path);
+    }
+    const { outputText } = ts.transpileModule(source, {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     });
-    const target = join(out, relative(repo, file)).replace(/\.ts$/, ".js");
-    await mkdir(dirname(target), { recursive: true });
     await writeFile(target, outputText);
   }
   await writeFile(join(out, "package.json"), '{"type":"module"}\n');
   await symlink(join(repo, "node_modules"), join(out, "node_modules"));
   return out;
+}
+
+/** src/llm (client, journal) and the stand-in OpenAI server, transpiled (see transpileTree). */
+export function transpileLlm(repo) {
+  return transpileTree(repo, ["src/llm/index.ts", "test/fixtures/openai-server.ts"]);
 }

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // Throughput of our LLM client against the local stand-in server, compared with a plain load generator (wrk)
 // hitting the same server with the same JSON body in the same run. Zero think time, so this measures client
-// overhead only. Needs the Debian package `wrk` (apt-get install -y wrk); falls back to autocannon via npx.
+// overhead only. Needs the Debian package `wrk` (apt-get install -y wrk); falls back to autocannon via npx, except in
+// quick mode, which installs nothing: without wrk it compares with the bare undici loop only.
 //
-// usage: node scripts/bench/llm-client.mjs [--runs 3] [--seconds 5] [--concurrency 64] [--json out.json]
+// usage: node scripts/bench/llm-client.mjs [--runs 3] [--seconds 5] [--concurrency 64] [--json out.json] [--quick]
 import { spawn, execFileSync } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { transpileLlm } from "./lib.mjs";
+import { full, QUICK, transpileLlm } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const args = parseArgs(process.argv.slice(2));
-const RUNS = Number(args.runs ?? 3);
-const SECONDS = Number(args.seconds ?? 5);
+const RUNS = Number(args.runs ?? full(3, 1));
+const SECONDS = Number(args.seconds ?? full(5, 0.5));
 const CONCURRENCY = Number(args.concurrency ?? 64);
 const MESSAGES = [{ role: "user", content: "以下是一道单项选择题：示例问题？A. 甲 B. 乙" }];
 const PARAMS = { temperature: 0, max_tokens: 16 };
@@ -27,26 +28,29 @@ try {
   const bare = [];
   for (let run = 1; run <= RUNS; run++) {
     // Interleave the two so drift on a shared machine hits both alike.
-    theirs.push(await withServerCpu(server, () => generator.run(server.url)));
+    if (generator) theirs.push(await withServerCpu(server, () => generator.run(server.url)));
     ours.push(await withServerCpu(server, () => runClient(work, server.baseUrl)));
     bare.push(await withServerCpu(server, () => runBareUndici(server.url)));
     console.error(
-      `run ${run}/${RUNS}: ${generator.name} ${theirs.at(-1).rps.toFixed(0)} req/s (server ${theirs.at(-1).serverCores.toFixed(2)} cores), client ${ours.at(-1).rps.toFixed(0)} req/s (${ours.at(-1).cpuUs.toFixed(0)} µs CPU/req, server ${ours.at(-1).serverCores.toFixed(2)} cores), bare undici ${bare.at(-1).rps.toFixed(0)} req/s (${bare.at(-1).cpuUs.toFixed(0)} µs CPU/req)`,
+      `run ${run}/${RUNS}: ${generator ? `${generator.name} ${theirs.at(-1).rps.toFixed(0)} req/s (server ${theirs.at(-1).serverCores.toFixed(2)} cores)` : "no load generator"}, client ${ours.at(-1).rps.toFixed(0)} req/s (${ours.at(-1).cpuUs.toFixed(0)} µs CPU/req, server ${ours.at(-1).serverCores.toFixed(2)} cores), bare undici ${bare.at(-1).rps.toFixed(0)} req/s (${bare.at(-1).cpuUs.toFixed(0)} µs CPU/req)`,
     );
   }
-  const ratios = ours.map((o, i) => o.rps / theirs[i].rps);
   const result = {
     concurrency: CONCURRENCY,
     seconds: SECONDS,
     runs: RUNS,
-    generator: generator.name,
-    generatorReqPerSec: stats(theirs.map((t) => t.rps)),
-    // CPU share the (single-threaded) stand-in server got, in cores: below 1 means the 2-core machine was contended.
-    serverCoresWithGenerator: stats(theirs.map((t) => t.serverCores)),
+    ...(generator
+      ? {
+          generator: generator.name,
+          generatorReqPerSec: stats(theirs.map((t) => t.rps)),
+          // CPU share the (single-threaded) stand-in server got, in cores: below 1 means the 2-core machine was contended.
+          serverCoresWithGenerator: stats(theirs.map((t) => t.serverCores)),
+          ratio: stats(ours.map((o, i) => o.rps / theirs[i].rps)),
+        }
+      : { generator: "none (wrk is not installed; quick mode installs nothing)" }),
     serverCoresWithClient: stats(ours.map((o) => o.serverCores)),
     clientReqPerSec: stats(ours.map((o) => o.rps)),
     clientCpuMicrosPerRequest: stats(ours.map((o) => o.cpuUs)),
-    ratio: stats(ratios),
     // For reading the ratio: the same loop with bare undici.request (serialise, send, JSON.parse; no retries, limits or
     // result checks) — the cost any Node client pays; wrk, written in C, needs far less CPU on this 2-core machine.
     bareUndiciReqPerSec: stats(bare.map((b) => b.rps)),
@@ -76,6 +80,10 @@ function pickGenerator() {
         return { rps: Number(m[1]) };
       },
     };
+  }
+  if (QUICK) {
+    console.error("wrk not found (apt-get install -y wrk); quick mode compares with bare undici only");
+    return undefined;
   }
   console.error("wrk not found (apt-get install -y wrk); using autocannon through npx");
   return {

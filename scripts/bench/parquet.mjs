@@ -1,11 +1,11 @@
 // Benchmark: writeRlParquet throughput and peak memory on ~2 KB verl RL rows.
-// Usage: npm run build && node scripts/bench/parquet.mjs [rows=100000] [runs=5] [codec=gzip|snappy]
+// Usage: npm run build && node scripts/bench/parquet.mjs [rows=100000] [runs=5] [codec=gzip|snappy] [--quick]
 // Each run is a fresh process (so peak RSS is per run); rows are generated lazily, never all in memory.
 import { rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stats as summary, runChildren, fmt } from "./lib.mjs";
+import { stats as summary, runChildren, fmt, full, QUICK } from "./lib.mjs";
 
 const TARGET_ROWS_PER_S = 15_000;
 const TARGET_PEAK_RSS_MB = 400;
@@ -69,8 +69,8 @@ const [flag, ...rest] = process.argv.slice(2);
 if (flag === "--child") {
   await child(Number(rest[0]), rest[1]);
 } else {
-  const count = Number(flag ?? 100_000);
-  const runs = Number(rest[0] ?? 5);
+  const count = Number(flag ?? full(100_000, 2_000));
+  const runs = Number(rest[0] ?? full(5, 1));
   const codec = rest[1] ?? "";
   const results = runChildren(fileURLToPath(import.meta.url), [String(count), codec], runs);
   const rate = summary(results.map((r) => r.rows / r.seconds));
@@ -93,6 +93,7 @@ if (flag === "--child") {
       .join(" ")} on ${(await import("node:os")).cpus().length} cores`,
   );
   const ok = rate.median >= TARGET_ROWS_PER_S && rss.max < TARGET_PEAK_RSS_MB;
-  console.log(ok ? "  PASS" : "  BELOW TARGET");
-  process.exitCode = ok ? 0 : 1;
+  if (QUICK) console.log("  (quick mode: targets not judged)");
+  else console.log(ok ? "  PASS" : "  BELOW TARGET");
+  process.exitCode = ok || QUICK ? 0 : 1;
 }

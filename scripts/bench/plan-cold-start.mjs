@@ -16,7 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stats, show } from "./lib.mjs";
+import { full, stats, show } from "./lib.mjs";
 
 /** The shipped recipe's inputs: the four SFT files, the RL source and the three financial benchmarks. */
 function recipeData() {
@@ -40,7 +40,8 @@ const env = { ...process.env, ...data?.env };
 process.on("exit", () => data && rmSync(data.dir, { recursive: true, force: true }));
 
 const roots = process.argv.length > 2 ? process.argv.slice(2).map((r) => resolve(r)) : [fileURLToPath(new URL("../../", import.meta.url))];
-const runs = Number(process.env.RUNS ?? 20);
+const runs = Number(process.env.RUNS ?? full(20, 1));
+const warmUp = full(2, 1);
 // The shipped bin (bundled by scripts/bundle.mjs) and tsc's unbundled output, side by side, for each root.
 const ENTRIES = [
   ["bin (bundled)", "dist/bin/dianjin-train.mjs"],
@@ -96,10 +97,10 @@ function loadedFiles(root, entry) {
 const baseline = [];
 const baselineCpu = [];
 const per = targets.map(() => ({ plan: [], help: [], ratio: [], cpu: [], cpuRatio: [] }));
-for (let i = 0; i < runs + 2; i++) {
+for (let i = 0; i < runs + warmUp; i++) {
   const zero = once(["-e", "0"], roots[0]);
   const round = targets.map(({ root, entry }) => ({ plan: once(planArgs(entry), root), help: once(helpArgs(entry), root) }));
-  if (i < 2) continue; // two warm-up rounds fill the page cache
+  if (i < warmUp) continue; // warm-up rounds fill the page cache
   baseline.push(zero.wall);
   baselineCpu.push(zero.cpu);
   round.forEach((r, k) => {

@@ -6,10 +6,10 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync, statSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stats, show } from "./lib.mjs";
+import { full, stats, show } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const runs = Number(process.env.RUNS ?? 15);
+const runs = Number(process.env.RUNS ?? full(15, 1));
 const { loadExperiment } = await import(`${root}dist/config/load.js`);
 const { planFromLoaded } = await import(`${root}dist/pipeline/plan.js`);
 const { tokensFromFiles } = await import(`${root}dist/resources/sft-tokens.js`);
@@ -41,7 +41,7 @@ const record = (i) => ({
   input: "",
   output: `<think>\n${"面值乘以利率，得到年利息。".repeat(60)}\n</think>\n\n<answer>\\boxed{A}</answer>`,
 });
-writeFileSync(file, JSON.stringify(Array.from({ length: 20_000 }, (_, i) => record(i))));
+writeFileSync(file, JSON.stringify(Array.from({ length: full(20_000, 300) }, (_, i) => record(i))));
 const sft = sftStageSchema.parse({ datasets: ["d"], dataset_files: { d: { path: file } } });
 const parseOnly = await timeMs(async () => JSON.parse(readFileSync(file, "utf8")));
 const counted = await timeMs(() => tokensFromFiles(sft, 16384, Infinity));

@@ -5,11 +5,14 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const only = process.argv.slice(2);
+// --quick: every script in its quick mode (tiny inputs, one run; see lib.mjs), as test/scripts/bench.slow.test.ts does.
+const quick = process.argv.includes("--quick");
+const only = process.argv.slice(2).filter((a) => a !== "--quick");
 for (const file of readdirSync(here).sort()) {
   if (!file.endsWith(".mjs") || file === "run-all.mjs" || file === "lib.mjs") continue;
   if (only.length && !only.some((o) => file.includes(o))) continue;
   console.log(`\n## ${file}`);
-  const result = spawnSync(process.execPath, ["--expose-gc", `${here}${file}`], { stdio: "inherit" });
+  const env = quick ? { ...process.env, BENCH_QUICK: "1" } : process.env;
+  const result = spawnSync(process.execPath, ["--expose-gc", `${here}${file}`], { stdio: "inherit", env });
   if (result.status !== 0) console.log(`(${file} exited with ${result.status})`);
 }

@@ -1,12 +1,12 @@
 // Benchmark: the data stage's statistics table (sftStats: exact Qwen2.5 token counts of question, reasoning and
 // answer per record) on generated SFT records of mixed Chinese/English text.
-// Usage: npm run build && node scripts/bench/token-stats.mjs [megabytes=50] [runs=3] [workers=auto]
+// Usage: npm run build && node scripts/bench/token-stats.mjs [megabytes=50] [runs=3] [workers=auto] [--quick]
 // Each run is a fresh process (tokenizer load measured apart); prints the median and the spread over runs.
 // workers=1 counts on the main thread (sftStats); more uses the worker-thread pool the data stage uses.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadavg } from "node:os";
-import { stats } from "./lib.mjs";
+import { full, stats } from "./lib.mjs";
 
 /** Records of ~3 KB: a question, a long reasoning and a short answer, drawn from a large mixed vocabulary. */
 function records(megabytes, seed) {
@@ -77,8 +77,8 @@ const [first, ...rest] = process.argv.slice(2);
 if (first === "--child") {
   await child(Number(rest[0]), rest[1] ?? "auto");
 } else {
-  const megabytes = Number(first ?? 50);
-  const runs = Number(rest[0] ?? 3);
+  const megabytes = Number(first ?? full(50, 0.2));
+  const runs = Number(rest[0] ?? full(3, 1));
   const workers = rest[1] ?? "auto";
   const script = fileURLToPath(import.meta.url);
   const results = [];

@@ -1,8 +1,8 @@
 // Benchmark: Qwen2.5 token counting (countTokens / countChatTokens) throughput.
-// Usage: npm run build && node scripts/bench/tokens.mjs [megabytes=1] [runs=5]
+// Usage: npm run build && node scripts/bench/tokens.mjs [megabytes=1] [runs=5] [--quick]
 // Each run is a fresh process so the one-time tokenizer load is measured too.
 import { fileURLToPath } from "node:url";
-import { stats as summary, runChildren, fmt } from "./lib.mjs";
+import { stats as summary, runChildren, fmt, full } from "./lib.mjs";
 
 function documents(megabytes, seed) {
   // ~2 KB documents of mixed text with a large vocabulary (runs of common-range CJK characters, made-up
@@ -69,8 +69,8 @@ const [flag, ...rest] = process.argv.slice(2);
 if (flag === "--child") {
   await child(Number(rest[0]));
 } else {
-  const mb = Number(flag ?? 1);
-  const runs = Number(rest[0] ?? 5);
+  const mb = Number(flag ?? full(1, 0.05));
+  const runs = Number(rest[0] ?? full(5, 1));
   const results = runChildren(fileURLToPath(import.meta.url), [String(mb)], runs);
   const r0 = results[0];
   console.log(`countTokens: ${r0.docs} documents, ${(r0.bytes / 1e6).toFixed(2)} MB, ${r0.count} tokens, ${runs} runs`);

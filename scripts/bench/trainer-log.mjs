@@ -1,13 +1,14 @@
 // Progress parsing of a 200 MB trainer_log.jsonl: throughput (MB/s) and peak RSS growth. Target ≥ 100 MB/s, flat memory.
+// Usage: npm run build && node --expose-gc scripts/bench/trainer-log.mjs [--quick]   (MB=n for another size)
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { TrainerLogReader } from "../../dist/tools/llamafactory/progress.js";
-import { stats, show } from "./lib.mjs";
+import { full, stats, show } from "./lib.mjs";
 
-const targetMB = Number(process.env.MB ?? 200);
+const targetMB = Number(process.env.MB ?? full(200, 2));
 const dir = await mkdtemp(join(tmpdir(), "bench-trainer-log-"));
 const file = join(dir, "trainer_log.jsonl");
 const out = createWriteStream(file);
@@ -23,7 +24,7 @@ const size = (await stat(file)).size;
 
 const rates = [];
 let peakGrowth = 0;
-for (let run = 0; run < 5; run++) {
+for (let run = 0; run < full(5, 1); run++) {
   global.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;
@@ -41,7 +42,7 @@ show(`trainer_log.jsonl ${(size / 1e6).toFixed(0)} MB, poll (live progress: newe
 
 // Every line parsed (what a loss curve for the report needs).
 const all = [];
-for (let run = 0; run < 3; run++) {
+for (let run = 0; run < full(3, 1); run++) {
   const reader = new TrainerLogReader(file);
   const t = process.hrtime.bigint();
   let n = 0;

@@ -3,7 +3,7 @@
 // with memory that does not grow with model size. The shards are SPARSE files (header written, then
 // ftruncate to full length), so the benchmark needs almost no disk. Uses the compiled dist/ (npm run build).
 //
-//   node scripts/bench/verify-safetensors.mjs [--runs 5] [--dir /tmp]
+//   node scripts/bench/verify-safetensors.mjs [--runs 5] [--dir /tmp] [--quick]
 //
 // Each model size is measured in its own child process so peak RSS is comparable between sizes.
 
@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { full, QUICK } from "./lib.mjs";
 
 const DIST = new URL("../../dist/tools/merge/index.js", import.meta.url);
 const SHARD_BYTES = 4 * 1024 ** 3; // about what save_pretrained writes for Qwen2.5-32B (17 shards)
@@ -144,7 +145,7 @@ function stats(xs) {
 }
 
 async function main() {
-  const runs = Number(arg("--runs", "5"));
+  const runs = Number(arg("--runs", String(full(5, 1))));
   const base = arg("--dir", tmpdir());
   if (process.argv.includes("--child")) return child(arg("--child"), runs, base);
   const self = fileURLToPath(import.meta.url);
@@ -161,8 +162,8 @@ async function main() {
   }
   const big = results.find((r) => r.name === "qwen2.5-32b");
   const med = stats(big.timesMs).median;
-  console.log(`\n32B-class: median ${med.toFixed(1)} ms (target < 1000 ms): ${med < 1000 ? "PASS" : "FAIL"}`);
-  if (med >= 1000) process.exitCode = 1;
+  console.log(`\n32B-class: median ${med.toFixed(1)} ms (target < 1000 ms): ${QUICK ? "not judged in quick mode" : med < 1000 ? "PASS" : "FAIL"}`);
+  if (med >= 1000 && !QUICK) process.exitCode = 1;
 }
 
 await main();

@@ -60,6 +60,15 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./report.js")).reportCommand(config, options);
     });
 
+  withConfigOptions(
+    program.command("rescore <config>").description("re-score the saved eval answers with the current scorers (no model calls); old scores kept beside"),
+    false,
+  )
+    .option("--json", "print what changed per benchmark as JSON")
+    .action(async (config: string, options: { set: string[]; json?: boolean }) => {
+      exitCode = await (await import("./rescore.js")).rescoreCommand(config, options);
+    });
+
   withConfigOptions(program.command("logs <config> [stage]").description("print (or follow) a stage's log, or the run log (--events)"), false)
     .option("-f, --follow", "keep printing as the log grows")
     .option("-n, --lines <n>", "how many lines", "50")

@@ -6,6 +6,9 @@ import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
 import { describeMissingTool, preflightPlan, type PreflightReport } from "../pipeline/preflight.js";
 import { PipelinePreflightError } from "../errors.js";
 import { previewLaunch, type LaunchFile } from "../pipeline/launch-preview.js";
+import { describeToolSite } from "../pipeline/tool-site.js";
+import { jobTool } from "../pipeline/tools.js";
+import { resourceWarnings } from "../resources/problems.js";
 import { resourcesTable } from "../resources/table.js";
 import { toolOf } from "../stages/registry.js";
 import { fsExtra } from "../util/fsx.js";
@@ -18,14 +21,23 @@ function shownEnv(plan: Plan, s: Plan["stages"][number]): Record<string, string>
   return Object.fromEntries(Object.entries(s.render.env).map(([k, v]) => [k, k in own ? "***" : v]));
 }
 
+/** The stage's tool and where it will be looked for (none for a stage done in this process). */
+function toolWhere(plan: Plan, s: Plan["stages"][number]): { name: string; command: string; where: string } | undefined {
+  if (s.definition.kind === "in-process") return undefined;
+  const tool = jobTool(plan.loaded.config, s.definition);
+  return { ...tool, where: describeToolSite(plan.loaded.config, tool.command) };
+}
+
 function describePlan(plan: Plan, report: PreflightReport, launch: Map<string, LaunchFile[]>): string {
   const lines = [`experiment ${plan.experiment}  (workdir ${plan.workdir})`];
   for (const s of plan.stages) {
     lines.push(`  ${s.name.padEnd(7)} ${s.action.padEnd(12)} ${s.reason}`);
-    if (s.action !== "not-selected") for (const warning of s.render.warnings ?? []) lines.push(`           warning: ${warning}`);
+    if (s.action !== "not-selected")
+      for (const warning of [...(s.render.warnings ?? []), ...resourceWarnings(s.name, s.resources)]) lines.push(`           warning: ${warning}`);
     if (s.action === "not-selected" || s.action === "skip") continue;
+    const tool = toolWhere(plan, s);
     const missing = report.missingTools.find((t) => t.stage === s.name);
-    if (missing) lines.push(`           tool ${missing.tool} (\`${missing.command}\`) not installed here; \`run\` needs it (${missing.path})`);
+    if (tool) lines.push(`           tool ${tool.name}: ${tool.where}${missing ? `; not installed here, \`run\` needs it (${missing.path})` : ""}`);
     lines.push(`           key ${s.key}`);
     if (s.render.argv.length) lines.push(`           $ ${s.render.argv.map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`);
     const env = Object.entries(shownEnv(plan, s)).map(([k, v]) => `${k}=${v}`);
@@ -68,6 +80,8 @@ export async function planCommand(config: string, options: CommonOptions & { jso
   const base = planToJson(plan);
   for (const [i, s] of base.stages.entries()) {
     s.env = shownEnv(plan, plan.stages[i]!);
+    const tool = toolWhere(plan, plan.stages[i]!);
+    if (tool) Object.assign(s, { tool });
     const files = launch.get(s.name);
     if (files?.length) Object.assign(s, { launch: Object.fromEntries(files.map((f) => [f.name, f.content])) });
   }

@@ -107,6 +107,8 @@ export interface ReportSource {
 /** A stage's part of the run report; `sources` says where each part came from, or why it is missing. */
 export interface ReportPart {
   evalScores?: BenchmarkScores;
+  /** The scoring rules' version behind evalScores (eval's scores.json `scoring_version`). */
+  scoringVersion?: number;
   sftLoss?: SftLossPoint[];
   grpo?: GrpoPoint[];
   summary?: Record<string, string | number | boolean | null>;

@@ -1,6 +1,7 @@
 // The launcher interface: how a stage's process (or cluster job) is started, watched, cancelled and reattached.
 // A stage renders a JobSpec; the pipeline submits it, records `job.record` in state *before* waiting, and on a
 // later CLI start calls `reattach(record)` so a still-running job is watched again instead of launched twice.
+import type { JobTool } from "./tool-missing.js";
 
 export type LauncherName = "local" | "slurm" | "ray";
 
@@ -24,6 +25,11 @@ export interface JobSpec {
    * Ray submission id) so `find` can recognise it later.
    */
   launchId?: string;
+  /**
+   * The tool argv starts. A launcher that runs the job on another machine (Slurm, Ray) looks for it there, after its
+   * setup, before anything starts; the local launcher's caller has looked for it here.
+   */
+  tool?: JobTool;
 }
 
 /** What is stored in state.json about a job, enough to reattach to it from another process. */

@@ -1,6 +1,9 @@
-// Before any work: is each endpoint there, does it take our key, does it serve the model? GET <base>/models (vLLM,
-// OpenAI, DeepSeek serve it); where that route is not served, a 1-token chat completion. A dead port then fails in
-// a second naming the endpoint, instead of after every request's retries.
+// Before any work: does each endpoint answer for the model with our key? GET <base>/models first (vLLM, OpenAI,
+// DeepSeek serve it): the model listed there passes at once. A list without the model, or a 401/403/404 there, does
+// not prove a request would fail — gateways list other names than they route (LiteLLM's wildcard routes list "*",
+// BerriAI/litellm#4903; Azure lists deployments by another name) or guard the listing with other rights than the
+// completions — so a 1-token chat completion for the model decides, and only its failure is a refusal, naming the
+// endpoint, the model and the HTTP status. A dead port fails in a second instead of after every request's retries.
 import { request } from "undici";
 import { LLM_DEFAULTS } from "./defaults.js";
 import { excerpt, redact } from "./redact.js";
@@ -14,7 +17,7 @@ export interface ProbeTarget {
   apiKey?: string;
 }
 
-export type ProbeProblem = "unreachable" | "unauthorised" | "model-missing";
+export type ProbeProblem = "unreachable" | "unauthorised" | "model-missing" | "refused";
 
 export interface ProbeFailure {
   baseUrl: string;
@@ -29,6 +32,15 @@ export async function probeEndpoints(targets: readonly ProbeTarget[], timeoutMs:
   return results.filter((r): r is ProbeFailure => r !== undefined);
 }
 
+/** A completion answered with these is transient or a server fault: the endpoint is there, the client retries. */
+const TRANSIENT = new Set([408, 409, 429]);
+
+function completionProblem(status: number): ProbeProblem | undefined {
+  if (status < 400 || status >= 500 || TRANSIENT.has(status)) return undefined;
+  if (status === 401 || status === 403) return "unauthorised";
+  return status === 404 ? "model-missing" : "refused";
+}
+
 export async function probeEndpoint(target: ProbeTarget, timeoutMs: number = LLM_DEFAULTS.probeTimeoutMs): Promise<ProbeFailure | undefined> {
   const base = target.baseUrl.replace(/\/+$/, "");
   const headers: Record<string, string> = { accept: "application/json", ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}) };
@@ -40,25 +52,26 @@ export async function probeEndpoint(target: ProbeTarget, timeoutMs: number = LLM
   } catch (e) {
     return fail("unreachable", `nothing answers (${networkMessage(e)})`);
   }
-  if (listed.status === 401 || listed.status === 403) return fail("unauthorised", `the key was refused (HTTP ${listed.status} from ${base}/models)`);
-  if (listed.status === 200) {
-    const ids = modelIds(listed.text);
-    // An empty or unreadable list says nothing about the model: only a list without it is a failure.
-    if (ids.length && !ids.includes(target.model))
-      return fail("model-missing", `model "${target.model}" is not served (it serves: ${ids.slice(0, 10).join(", ")})`);
-    return undefined;
-  }
-  // No model list here: ask for one token instead.
+  const ids = listed.status === 200 ? modelIds(listed.text) : [];
+  // Listed, or an empty or unreadable list (which says nothing about the model): nothing more to ask.
+  if (listed.status === 200 && (!ids.length || ids.includes(target.model))) return undefined;
+  const why =
+    listed.status === 200 ? `${base}/models lists ${ids.slice(0, 10).join(", ")} but not "${target.model}"` : `${base}/models answered HTTP ${listed.status}`;
   let asked: { status: number; text: string };
   try {
     const body = JSON.stringify({ model: target.model, messages: [{ role: "user", content: "ping" }], max_tokens: 1, stream: false });
     asked = await fetchText(`${base}/chat/completions`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body }, timeoutMs);
   } catch (e) {
-    return fail("unreachable", `no answer to a 1-token completion (${networkMessage(e)})`);
+    return fail("unreachable", `no answer to a 1-token completion for model "${target.model}" (${networkMessage(e)}; ${why})`);
   }
-  if (asked.status === 401 || asked.status === 403) return fail("unauthorised", `the key was refused (HTTP ${asked.status} from ${base}/chat/completions)`);
-  if (asked.status === 404) return fail("model-missing", `model "${target.model}" is not served (HTTP 404: ${excerpt(asked.text, 200)})`);
-  return undefined; // answered (even 429/5xx): reachable; the client retries what is transient
+  const problem = completionProblem(asked.status);
+  if (!problem) return undefined; // answered (or a transient 429/5xx): reachable; the client retries what is transient
+  const what =
+    problem === "unauthorised" ? "the key was refused" : problem === "model-missing" ? `model "${target.model}" is not served` : "the request was refused";
+  return fail(
+    problem,
+    `${what}: a 1-token completion for model "${target.model}" got HTTP ${asked.status} from ${base}/chat/completions (${excerpt(asked.text, 200)}); ${why}`,
+  );
 }
 
 async function fetchText(

@@ -69,9 +69,9 @@ export async function rerender(record: LaunchEntry): Promise<LaunchEntry> {
 /**
  * The installed tool said which release it is (keys, verl's config layout): render again for it, and let later stages
  * that depend on this tool's release (merge on verl) know too. A tool that was asked and did not say is rendered
- * for "probe failed".
+ * for "probe failed"; one that runs elsewhere and was not asked, for "not here".
  */
-export async function withProbedVersion(record: LaunchEntry, version: string | undefined, facts: RunFacts): Promise<LaunchEntry> {
+export async function withProbedVersion(record: LaunchEntry, version: string | undefined, facts: RunFacts, asked = true): Promise<LaunchEntry> {
   const ctx = record.context;
   if (version && version !== ctx.toolVersion) {
     facts.toolVersions[toolOf(record.definition, ctx.config)] = version;
@@ -79,6 +79,6 @@ export async function withProbedVersion(record: LaunchEntry, version: string | u
     return rerender({ ...record, context: { ...ctx, toolVersion: version, versionSource, toolVersions: { ...facts.toolVersions } } });
   }
   if (!version && !ctx.toolVersion && stageHasVersionProbe(record.definition, ctx.config))
-    return rerender({ ...record, context: { ...ctx, versionSource: "probe-failed" } });
+    return rerender({ ...record, context: { ...ctx, versionSource: asked ? "probe-failed" : "not-here" } });
   return record;
 }

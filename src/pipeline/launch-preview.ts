@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { PlannedStage, Plan } from "./plan.js";
 import { slurmResources, stageNeedsRay } from "./launchers.js";
+import { jobTool } from "./tools.js";
 
 export interface LaunchFile {
   /** File name under the stage's `plan --out` folder. */
@@ -14,6 +15,7 @@ export interface LaunchFile {
 export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<LaunchFile[]> {
   const config = plan.loaded.config;
   if (stage.definition.kind === "in-process" || !stage.render.argv.length) return [];
+  const tool = jobTool(config, stage.definition);
   if (config.cluster.launcher === "slurm") {
     const { renderSlurmScript, renderRaySlurmScript } = await import("../launch/slurm/index.js");
     const slurm = config.cluster.slurm;
@@ -28,6 +30,7 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<La
       ...(slurm?.setup ? { setup: slurm.setup } : {}),
       ...(slurm?.container_image ? { container: { image: slurm.container_image } } : {}),
       masterPort: config.cluster.master_port,
+      tool,
     };
     const ray = stageNeedsRay(stage.name);
     return [{ name: `${stage.name}.sbatch`, content: (ray ? renderRaySlurmScript : renderSlurmScript)(job) }];
@@ -36,7 +39,7 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<La
     const { raySubmitArgs } = await import("../launch/ray/submit-args.js");
     const { rayEntrypoint } = await import("../launch/ray/entrypoint.js");
     const python = config.tools.python?.command?.[0] ?? "python3";
-    const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python);
+    const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python, tool);
     const argv = raySubmitArgs({ address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env });
     return [
       { name: `${stage.name}.ray-submit.txt`, content: `${["ray", ...argv].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\n` },

@@ -4,6 +4,7 @@ import { PipelinePreflightError, type Problem } from "../errors.js";
 import { which } from "../util/which.js";
 import type { Plan, PlannedStage } from "./plan.js";
 import { toolCommand } from "../contract/tool-binding.js";
+import { toolSite } from "./tool-site.js";
 import { backendOf } from "../stages/registry.js";
 import { resourceProblems } from "../resources/problems.js";
 import type { StageResources } from "../resources/types.js";
@@ -35,8 +36,9 @@ function checked(stage: PlannedStage): boolean {
 }
 
 async function missingTool(stage: PlannedStage, plan: Plan, env: NodeJS.ProcessEnv): Promise<MissingTool | undefined> {
-  // Stages done in this process (data build, evaluation loop) have no external tool to find.
-  if (stage.definition.kind === "in-process") return undefined;
+  // Stages done in this process (data build, evaluation loop) have no external tool to find; a tool that runs on a
+  // Slurm node or the Ray cluster is looked for there, by the job (tool-site.ts).
+  if (stage.definition.kind === "in-process" || toolSite(plan.loaded.config) !== "here") return undefined;
   const binding = backendOf(stage.definition, plan.loaded.config);
   const command = toolCommand(plan.loaded.config, binding);
   if (await which(command[0]!, env)) return undefined;

@@ -30,6 +30,7 @@ export async function collectReportInput(config: Experiment): Promise<CollectedR
     experiment: config.name,
     modelSize: modelSize(config.model.base),
     evalScores: Object.assign({}, ...parts.map((p) => p.evalScores ?? {})),
+    ...scoringVersionOf(parts),
     sftLoss: parts.flatMap((p) => p.sftLoss ?? []),
     grpo: parts.flatMap((p) => p.grpo ?? []),
     meta: {
@@ -39,6 +40,11 @@ export async function collectReportInput(config: Experiment): Promise<CollectedR
     },
   };
   return { input, sources: Object.assign({}, ...parts.map((p) => p.sources ?? {})) };
+}
+
+function scoringVersionOf(parts: readonly ReportPart[]): { scoringVersion?: number } {
+  const version = parts.find((p) => p.scoringVersion !== undefined)?.scoringVersion;
+  return version === undefined ? {} : { scoringVersion: version };
 }
 
 /** "Qwen/Qwen2.5-7B-Instruct" → "7b"; a name without a size → "unknown" (compared with both paper models). */

@@ -1,7 +1,7 @@
 // The report's four charts, shared by the HTML (drawn) and the Markdown (described and linked).
 
 import { BENCHMARKS } from "./benchmarks.js";
-import { paperDianjinRow, paperRowsForSize } from "./paper-results.js";
+import { paperComparison } from "./paper-results.js";
 import { renderBarChart } from "./svg/bar-chart.js";
 import { renderLineChart } from "./svg/line-chart.js";
 import type { ReportInput } from "./types.js";
@@ -20,9 +20,15 @@ export function buildCharts(input: ReportInput): ChartSpec[] {
   const sft = input.sftLoss.map((p) => ({ x: p.step, y: p.loss }));
   const score = input.grpo.filter((p) => p.score !== undefined).map((p) => ({ x: p.step, y: p.score! }));
   const length = input.grpo.filter((p) => p.responseLength !== undefined).map((p) => ({ x: p.step, y: p.responseLength! }));
-  const reference = paperDianjinRow(input.modelSize) ?? paperRowsForSize(input.modelSize)[0];
+  // Bars beside the paper's DianJin-R1 model of the same size; another size gets the nearest one, labelled so.
+  const comparison = paperComparison(input.modelSize);
+  const reference = comparison.rows.find((r) => r.kind === "dianjin");
+  const nearest = comparison.match === "nearest" ? `nearest size ${comparison.size!.toUpperCase()}` : undefined;
+  const referenceName = reference ? `${reference.model} (paper${nearest ? `, ${nearest}` : ""})` : undefined;
   const barSeries = [{ name: "This run", values: BENCHMARKS.map((b) => input.evalScores[b.key]) }];
-  if (reference) barSeries.push({ name: `${reference.model} (paper)`, values: BENCHMARKS.map((b) => reference.scores[b.key]) });
+  if (reference) barSeries.push({ name: referenceName!, values: BENCHMARKS.map((b) => reference.scores[b.key]) });
+  const scored = `${BENCHMARKS.filter((b) => input.evalScores[b.key] !== undefined).length} of ${BENCHMARKS.length} benchmarks scored`;
+  const against = !reference ? "" : nearest ? `, shown beside ${referenceName} for reference (not the same size)` : `, compared with ${reference.model}`;
 
   return [
     {
@@ -76,7 +82,7 @@ export function buildCharts(input: ReportInput): ChartSpec[] {
         yMax: 100,
         emptyText: "No evaluation scores yet",
       }),
-      summary: `${BENCHMARKS.filter((b) => input.evalScores[b.key] !== undefined).length} of ${BENCHMARKS.length} benchmarks scored${reference ? `, compared with ${reference.model}` : ""}`,
+      summary: `${scored}${against}`,
     },
   ];
 }

@@ -5,6 +5,8 @@ import { CHART_IDS } from "./charts.js";
 import { escapeXml } from "./escape.js";
 import { formatScore, MISSING } from "./format.js";
 import { PAPER_SOURCE } from "./source.js";
+import type { BenchmarkKey } from "./benchmarks.js";
+import { comparisonNote, SCORING_ANCHOR, scoreRuleLabel, scoringNote } from "./scoring-note.js";
 import type { ResultsTable, TableRow } from "./table.js";
 import type { ReportInput } from "./types.js";
 
@@ -28,6 +30,7 @@ table.results thead th { background: #f3f4f6; }
 tr.run td { font-weight: 700; background: #eff6ff; }
 tr.delta td { color: #4b5563; font-style: italic; }
 td.pos { color: #047857; } td.neg { color: #b91c1c; }
+a.rule { font-size: 10px; font-weight: 400; color: #6b7280; vertical-align: super; text-decoration: none; }
 .note { color: #6b7280; font-size: 12px; margin: 6px 0 0; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
 @media (max-width: 900px) { .charts { grid-template-columns: minmax(0, 1fr); } }
@@ -52,8 +55,9 @@ export function renderHtml(input: ReportInput, table: ResultsTable, charts: read
     `<title>${escapeXml(title)}</title><style>${CSS}</style></head>`,
     `<body><main>`,
     `<header><h1>${escapeXml(title)}</h1>${metaList(input)}</header>`,
-    `<section id="results"><h2>Evaluation</h2>${resultsTable(table)}`,
-    `<p class="note">Scores in %. ${escapeXml(averageNote(table))} Paper rows: ${escapeXml(PAPER_SOURCE)}.</p></section>`,
+    `<section id="results"><h2>Evaluation</h2>${resultsTable(table, input.scoringVersion)}`,
+    `<p class="note">Scores in %. ${escapeXml(averageNote(table))} ${escapeXml(comparisonNote(table, input.modelSize))} Source: ${escapeXml(PAPER_SOURCE)}.</p>`,
+    `<p class="note" id="${SCORING_ANCHOR}">${escapeXml(scoringNote(input.scoringVersion))}</p></section>`,
     // Same-size panels in a 2x2 grid so every chart is drawn at the same scale.
     section("Charts", [chart(CHART_IDS.evalBars), chart(CHART_IDS.sftLoss), chart(CHART_IDS.grpoScore), chart(CHART_IDS.grpoLength)]),
     `<section id="config"><h2>Configuration</h2>${configBlock(input.meta.configSummary)}</section>`,
@@ -73,20 +77,26 @@ function metaList(input: ReportInput): string {
   return `<dl class="meta">${items.map(([k, v]) => `<dt>${escapeXml(k)}</dt><dd>${escapeXml(v)}</dd>`).join("")}</dl>`;
 }
 
-function resultsTable(table: ResultsTable): string {
+function resultsTable(table: ResultsTable, scoringVersion: number | undefined): string {
   const head = `<thead><tr><th scope="col">Model</th>${[...table.columns.map((c) => c.label), ...averageHeaders(table)].map((label) => `<th scope="col">${escapeXml(label)}</th>`).join("")}</tr></thead>`;
   const averages = (r: TableRow) => cell(r, r.average) + (table.subset ? cell(r, r.subsetAverage) : "");
   const body = table.rows
     .map(
       (r) =>
-        `<tr class="${r.kind}"><td>${escapeXml(r.label)}</td>${table.columns.map((c) => cell(r, r.scores[c.key as keyof TableRow["scores"]])).join("")}${averages(r)}</tr>`,
+        `<tr class="${r.kind}"><td>${escapeXml(r.label)}</td>${table.columns.map((c) => cell(r, r.scores[c.key as BenchmarkKey], ruleOf(r, c.key as BenchmarkKey, scoringVersion))).join("")}${averages(r)}</tr>`,
     )
     .join("");
   return `<table class="results">${head}<tbody>${body}</tbody></table>`;
 }
 
-function cell(row: TableRow, value: number | undefined): string {
-  if (row.kind !== "delta") return `<td>${escapeXml(formatScore(value))}</td>`;
+/** The rules label of a score of this run ("v2", "EvalScope"); paper and Δ cells have none. */
+function ruleOf(row: TableRow, key: BenchmarkKey, scoringVersion: number | undefined): string | undefined {
+  return row.kind === "run" && row.scores[key] !== undefined ? scoreRuleLabel(key, scoringVersion) : undefined;
+}
+
+function cell(row: TableRow, value: number | undefined, rule?: string): string {
+  const link = rule ? ` <a class="rule" href="#${SCORING_ANCHOR}" title="scoring rules: ${escapeXml(rule)}">${escapeXml(rule)}</a>` : "";
+  if (row.kind !== "delta") return `<td>${escapeXml(formatScore(value))}${link}</td>`;
   if (value === undefined) return `<td>${MISSING}</td>`;
   const cls = value > 0 ? "pos" : value < 0 ? "neg" : "";
   return `<td class="${cls}">${escapeXml(formatDelta(value))}</td>`;

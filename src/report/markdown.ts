@@ -5,6 +5,8 @@ import { escapeMarkdownCell } from "./escape.js";
 import { formatScore, MISSING } from "./format.js";
 import { averageHeaders, averageNote, formatDelta } from "./html.js";
 import { PAPER_SOURCE } from "./source.js";
+import type { BenchmarkKey } from "./benchmarks.js";
+import { comparisonNote, SCORING_ANCHOR, scoreRuleLabel, scoringNote } from "./scoring-note.js";
 import type { ResultsTable, TableRow } from "./table.js";
 import type { ReportInput } from "./types.js";
 
@@ -20,8 +22,9 @@ export function renderMarkdown(input: ReportInput, table: ResultsTable, charts: 
   const averages = averageHeaders(table);
   lines.push(`| Model | ${[...table.columns.map((c) => c.label), ...averages].join(" | ")} |`);
   lines.push(`|---|${[...table.columns, ...averages].map(() => "---:").join("|")}|`);
-  for (const row of table.rows) lines.push(markdownRow(row, table));
-  lines.push("", `Scores in %. ${averageNote(table)} Paper rows: ${PAPER_SOURCE}.`, "");
+  for (const row of table.rows) lines.push(markdownRow(row, table, input.scoringVersion));
+  lines.push("", `Scores in %. ${averageNote(table)} ${comparisonNote(table, input.modelSize)} Source: ${PAPER_SOURCE}.`, "");
+  lines.push("### Scoring", "", scoringNote(input.scoringVersion), "");
   lines.push("## Charts", "", `The charts are drawn in [${HTML_FILE_NAME}](${HTML_FILE_NAME}):`, "");
   for (const c of charts) lines.push(`- [${c.title}](${HTML_FILE_NAME}#${c.id}): ${c.summary}`);
   lines.push("", "## Configuration", "");
@@ -39,9 +42,13 @@ export function renderMarkdown(input: ReportInput, table: ResultsTable, charts: 
   return lines.join("\n");
 }
 
-function markdownRow(row: TableRow, table: ResultsTable): string {
+function markdownRow(row: TableRow, table: ResultsTable, scoringVersion: number | undefined): string {
   const value = (v: number | undefined) => (row.kind === "delta" ? (v === undefined ? MISSING : formatDelta(v)) : formatScore(v));
-  const cells = table.columns.map((c) => value(row.scores[c.key as keyof TableRow["scores"]]));
+  const cells = table.columns.map((c) => {
+    const v = row.scores[c.key as BenchmarkKey];
+    const rule = row.kind === "run" && v !== undefined ? scoreRuleLabel(c.key as BenchmarkKey, scoringVersion) : undefined;
+    return rule ? `${value(v)} [${rule}](#${SCORING_ANCHOR})` : value(v);
+  });
   const avgs = [value(row.average), ...(table.subset ? [value(row.subsetAverage)] : [])];
   const label = row.kind === "run" ? `**${escapeMarkdownCell(row.label)}**` : escapeMarkdownCell(row.label);
   return `| ${label} | ${[...cells, ...avgs].join(" | ")} |`;

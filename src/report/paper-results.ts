@@ -40,15 +40,40 @@ export const PAPER_RESULTS: readonly PaperRow[] = [
   row("DianJin-R1-32B", "32b", "dianjin", [86.74, 80.82, 96.0, 88.2, 58.59], 82.07),
 ];
 
+/** Which paper rows a run is shown beside: its own size, else the nearest size the paper has, else none. */
+export interface PaperComparison {
+  match: "same" | "nearest" | "none";
+  /** The paper size the rows are of ("7b"), when there are rows. */
+  size?: NonNullable<PaperRow["size"]>;
+  /** DianJin-R1 model of that size first, then its baselines. */
+  rows: PaperRow[];
+}
+
+const PAPER_SIZES = ["7b", "14b", "32b", "72b"] as const;
+
 /**
- * Rows to print beside a run: the paper's model of that size first, then its same-size baselines.
- * For a size the paper did not train, both DianJin-R1 models are the reference.
+ * The paper rows to print beside a run of `size` ("7b", "0.5b", "unknown"): the rows of the same size when the paper
+ * has any, else those of the nearest size (by ratio of parameter counts: 0.5B and 1.5B → 7B), clearly a different
+ * size; an unknown size gets none.
  */
-export function paperRowsForSize(size: string): PaperRow[] {
+export function paperComparison(size: string): PaperComparison {
   const key = size.toLowerCase();
-  const sameSize = PAPER_RESULTS.filter((r) => r.size === key);
-  if (!sameSize.some((r) => r.kind === "dianjin")) return PAPER_RESULTS.filter((r) => r.kind === "dianjin");
-  return [...sameSize.filter((r) => r.kind === "dianjin"), ...sameSize.filter((r) => r.kind === "baseline")];
+  const billions = Number(/^(\d+(?:\.\d+)?)b$/.exec(key)?.[1]);
+  const same = PAPER_SIZES.find((s) => s === key);
+  const nearest =
+    same ?? (Number.isFinite(billions) && billions > 0 ? [...PAPER_SIZES].sort((a, b) => distance(a, billions) - distance(b, billions))[0] : undefined);
+  if (!nearest) return { match: "none", rows: [] };
+  const rows = PAPER_RESULTS.filter((r) => r.size === nearest);
+  return { match: same ? "same" : "nearest", size: nearest, rows: [...rows.filter((r) => r.kind === "dianjin"), ...rows.filter((r) => r.kind === "baseline")] };
+}
+
+function distance(paperSize: string, billions: number): number {
+  return Math.abs(Math.log(parseFloat(paperSize) / billions));
+}
+
+/** Rows to print beside a run: those of `paperComparison` (same size, else nearest size, else none). */
+export function paperRowsForSize(size: string): PaperRow[] {
+  return paperComparison(size).rows;
 }
 
 /** The DianJin-R1 row for a size, if the paper has one. */

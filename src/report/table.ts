@@ -1,7 +1,7 @@
 // The paper-style results table as data; HTML and Markdown both render from this.
 
 import { averageOfAvailable, BENCHMARKS, type BenchmarkKey, type BenchmarkScores } from "./benchmarks.js";
-import { paperDianjinRow, paperRowsForSize } from "./paper-results.js";
+import { paperComparison, paperDianjinRow, type PaperComparison } from "./paper-results.js";
 import type { ReportInput } from "./types.js";
 
 export interface TableRow {
@@ -29,6 +29,8 @@ export interface ResultsTable {
   /** The paper model the delta row compares against, when the size has one. */
   reference: string | undefined;
   subset: AverageSubset | undefined;
+  /** Whether the paper rows are of the run's size, of the nearest size, or absent. */
+  comparison: Pick<PaperComparison, "match" | "size">;
 }
 
 export function buildResultsTable(input: ReportInput): ResultsTable {
@@ -46,8 +48,10 @@ export function buildResultsTable(input: ReportInput): ResultsTable {
     averagedOver: have.length,
     ...(subset ? { subsetAverage: runAverage } : {}),
   };
-  const paperRows: TableRow[] = paperRowsForSize(input.modelSize).map((r) => ({
-    label: `${r.model} (paper)`,
+  const comparison = paperComparison(input.modelSize);
+  const tag = comparison.match === "nearest" ? `paper, nearest size ${comparison.size!.toUpperCase()}` : "paper";
+  const paperRows: TableRow[] = comparison.rows.map((r) => ({
+    label: `${r.model} (${tag})`,
     kind: "paper",
     scores: r.scores,
     average: r.average,
@@ -74,5 +78,11 @@ export function buildResultsTable(input: ReportInput): ResultsTable {
       ...(subset ? { subsetAverage: diff } : {}),
     });
   }
-  return { columns: BENCHMARKS, rows, reference: reference?.model, subset };
+  return {
+    columns: BENCHMARKS,
+    rows,
+    reference: reference?.model,
+    subset,
+    comparison: { match: comparison.match, ...(comparison.size ? { size: comparison.size } : {}) },
+  };
 }

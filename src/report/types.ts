@@ -25,10 +25,12 @@ export interface ReportMeta {
 
 export interface ReportInput {
   experiment: string;
-  /** "7b" and "32b" match the paper's rows; any other size is compared with both DianJin-R1 models. */
+  /** The paper's rows of this size are shown ("7b", "32b", also "14b", "72b" baselines); another size gets the rows of the nearest size, labelled so; "unknown" none. */
   modelSize: "7b" | "32b" | (string & {});
   /** Percentages 0-100 like the paper (EvalScope fractions must be multiplied by 100 first). */
   evalScores: BenchmarkScores;
+  /** The scoring rules' version that produced the CFLUE/FinQA/CCC scores (scores.json `scoring_version`). */
+  scoringVersion?: number;
   sftLoss: readonly SftLossPoint[];
   grpo: readonly GrpoPoint[];
   meta: ReportMeta;

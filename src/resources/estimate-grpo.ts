@@ -2,6 +2,7 @@
 // model's dimensions and, when the RL rows can be counted before launch, the steps → time.
 import { readFile } from "node:fs/promises";
 import { parseRecords } from "../tools/llamafactory/datasets.js";
+import { fitOf, worse } from "./fit.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
 import { GPU_DEFAULTS, resolveGpu } from "./gpus.js";
 import { grpoMemory, type GrpoShape } from "./grpo-memory.js";
@@ -115,15 +116,18 @@ export async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, mod
   const gpu = resolveGpu(config.cluster.gpu);
   const shape = grpoShape(config, grpo, model);
   const memory = grpoMemory(shape);
+  const lower = grpoMemory(shape, "lower").perGpu;
   const limit = round2(gpu.headroom * gpu.memory_gb);
-  const kvFits = memory.kv.capacity_tokens >= memory.kv.min_tokens;
-  const fits = memory.perGpu.total <= limit && kvFits;
+  const kv = memory.kv;
+  const kvFits = kv.capacity_tokens >= kv.min_tokens;
+  const kvFit = kv.capacity_tokens_best < kv.min_tokens ? "cannot-fit" : kvFits ? "fits" : "tight";
+  const fit = worse(fitOf(memory.perGpu.total, limit, lower.total, gpu.memory_gb), kvFit);
   const notes = [
     `peak in the ${memory.phase} phase (rollout ${memory.phases.rollout} GB, update ${memory.phases.update} GB); lengths are the maxima, an upper bound`,
   ];
   if (!kvFits)
     notes.push(
-      `the rollout KV cache holds ${memory.kv.capacity_tokens} tokens, less than one prompt + response (${memory.kv.min_tokens}): vLLM will not start`,
+      `the rollout KV cache holds ${kv.capacity_tokens} tokens (${kv.capacity_tokens_best} at vLLM's smallest runtime), less than one prompt + response (${kv.min_tokens}): vLLM may not start`,
     );
   else if (memory.kv.wanted_tokens! > memory.kv.capacity_tokens)
     notes.push(
@@ -151,13 +155,15 @@ export async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, mod
     gpu_memory_gb: gpu.memory_gb,
     limit_gb: limit,
     per_gpu_gb: memory.perGpu,
-    fits,
+    capacity_gb: gpu.memory_gb,
+    lower_gb: lower,
+    fit,
     model: { params: model.params, source: model.source },
     kv_cache: memory.kv,
     gpu_hours: hours?.gpu_hours ?? null,
     wall_hours: hours?.wall_hours ?? null,
     ...(hours?.cost !== undefined ? { cost: hours.cost } : {}),
     notes,
-    ...(fits ? {} : { fixes: fittingFixes(grpoCandidates(shape, config.cluster.nodes, limit), limit) }),
+    ...(fit === "fits" ? {} : { fixes: fittingFixes(grpoCandidates(shape, config.cluster.nodes, limit), limit) }),
   };
 }

@@ -1,4 +1,5 @@
 // The deploy stage's resources (eval uses the same servers): one vLLM engine per replica on tensor_parallel_size GPUs.
+import { fitOf } from "./fit.js";
 import { firstFitting, fittingFixes } from "./fixes.js";
 import { resolveGpu } from "./gpus.js";
 import type { ExperimentInput, ServeInput } from "./inputs.js";
@@ -18,7 +19,9 @@ export function estimateServe(config: ExperimentInput, deploy: ServeInput, model
     maxModelLen: deploy.max_model_len ?? 32768,
   };
   const memory = serveMemory(shape);
-  const fits = memory.perGpu.total <= memory.limitGb;
+  const lower = serveMemory(shape, "lower").perGpu;
+  // vLLM takes exactly its share of the card and checks against it: the share is both the limit and the capacity.
+  const fit = fitOf(memory.perGpu.total, memory.limitGb, lower.total, memory.limitGb);
   const notes = [
     `${deploy.replicas} replica(s) × TP ${shape.tp}; vLLM takes ${memory.limitGb} GB per GPU (gpu_memory_utilization ${shape.utilization}); the KV cache holds ${memory.kv.capacity_tokens} tokens per replica (${Math.floor(memory.kv.capacity_tokens / shape.maxModelLen)} requests of max_model_len ${shape.maxModelLen})`,
   ];
@@ -39,19 +42,21 @@ export function estimateServe(config: ExperimentInput, deploy: ServeInput, model
       (l) => ({ change: `stages.deploy.max_model_len: ${l}`, tradeoff: "longer requests are refused" }),
     ),
   ];
-  const fixes = fits ? [] : fittingFixes(candidates, memory.limitGb);
+  const fixes = fit === "fits" ? [] : fittingFixes(candidates, memory.limitGb);
   return {
     gpus: deploy.replicas * shape.tp,
     gpu_type: gpu.type,
     gpu_memory_gb: gpu.memory_gb,
     limit_gb: memory.limitGb,
     per_gpu_gb: memory.perGpu,
-    fits,
+    capacity_gb: memory.limitGb,
+    lower_gb: lower,
+    fit,
     model: { params: model.params, source: model.source },
     kv_cache: memory.kv,
     gpu_hours: null,
     wall_hours: null,
     notes,
-    ...(fits ? {} : { fixes }),
+    ...(fit === "fits" ? {} : { fixes }),
   };
 }

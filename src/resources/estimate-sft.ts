@@ -3,6 +3,7 @@
 import { LLAMAFACTORY_TRAIN_DEFAULTS } from "../tools/llamafactory/render.js";
 import type { DeepSpeedChoice } from "../tools/llamafactory/deepspeed.js";
 import { sftZeroShape, type ZeroShape } from "./deepspeed-shape.js";
+import { fitOf } from "./fit.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
 import type { ExperimentInput, SftInput } from "./inputs.js";
 import { resolveGpu } from "./gpus.js";
@@ -44,6 +45,7 @@ export function sftShape(config: ExperimentInput, sft: SftInput, model: ModelInf
     microBatch: numberArg(args, "per_device_train_batch_size"),
     checkpointing: args.disable_gradient_checkpointing !== true,
     eagerAttention: args.flash_attn === "disabled",
+    packing: args.packing === true || args.neat_packing === true,
   };
 }
 
@@ -117,9 +119,10 @@ export async function estimateSft({ config, sft, model, statsPath }: SftInputs):
   const gpu = resolveGpu(config.cluster.gpu);
   const shape = sftShape(config, sft, model, await sftZeroShape(sft.deepspeed));
   const memory = sftMemory(shape);
+  const lower = sftMemory(shape, "lower").perGpu;
   const limit = round2(gpu.headroom * gpu.memory_gb);
   const gpus = shape.nodes * shape.gpusPerNode;
-  const fits = memory.perGpu.total <= limit;
+  const fit = fitOf(memory.perGpu.total, limit, lower.total, gpu.memory_gb);
   const notes = [
     `${shape.finetuning} fine-tuning, ZeRO-${shape.zero.stage}${shape.zero.offloadOptimizer ? " with CPU offload" : ""}, cutoff ${shape.cutoff} × micro batch ${shape.microBatch}, gradient checkpointing ${shape.checkpointing ? "on" : "off"}`,
   ];
@@ -140,14 +143,16 @@ export async function estimateSft({ config, sft, model, statsPath }: SftInputs):
     gpu_memory_gb: gpu.memory_gb,
     limit_gb: limit,
     per_gpu_gb: memory.perGpu,
+    capacity_gb: gpu.memory_gb,
+    lower_gb: lower,
     ...(memory.hostBytes ? { host_ram_gb: toGb(memory.hostBytes) } : {}),
-    fits,
+    fit,
     model: { params: model.params, source: model.source },
     ...(tokens ? { tokens: { per_epoch: tokens.tokens, source: tokens.source } } : {}),
     gpu_hours: hours?.gpu_hours ?? null,
     wall_hours: hours?.wall_hours ?? null,
     ...(hours?.cost !== undefined ? { cost: hours.cost } : {}),
     notes,
-    ...(fits ? {} : { fixes: fittingFixes(sftCandidates(shape, sft.deepspeed, limit), limit) }),
+    ...(fit === "fits" ? {} : { fixes: fittingFixes(sftCandidates(shape, sft.deepspeed, limit), limit) }),
   };
 }

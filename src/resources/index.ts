@@ -4,6 +4,6 @@ export { builtinDims, dimsFromConfig, paramCount, largestLayerParams, resolveMod
 export { estimateSft } from "./estimate-sft.js";
 export { estimateGrpo } from "./estimate-grpo.js";
 export { estimateServe } from "./estimate-serve.js";
-export { resourceProblems } from "./problems.js";
+export { resourceProblems, resourceWarnings } from "./problems.js";
 export { resourcesTable } from "./table.js";
-export type { StageResources, MemoryBreakdown, Fix, KvCache } from "./types.js";
+export type { StageResources, MemoryBreakdown, Fix, Fit, KvCache } from "./types.js";

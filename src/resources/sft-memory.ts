@@ -5,10 +5,8 @@ import type { ZeroShape } from "./deepspeed-shape.js";
 import { largestLayerParams, type ModelDims } from "./model-dims.js";
 import { toGb } from "./units.js";
 import { ddpModelStates, zero2ModelStates, zero3ModelStates, type ZeroEstimate } from "./zero.js";
-import type { MemoryBreakdown } from "./types.js";
-
-/** CUDA context, NCCL buffers and allocator slack that no formula covers (measured runs show 1.5–3 GiB). */
-export const FRAMEWORK_OVERHEAD_GB = 2.5;
+import { FRAMEWORK_OVERHEAD_GB } from "./fit.js";
+import type { Bound, MemoryBreakdown } from "./types.js";
 
 export interface SftShape {
   dims: ModelDims;
@@ -25,6 +23,8 @@ export interface SftShape {
   microBatch: number;
   checkpointing: boolean;
   eagerAttention: boolean;
+  /** packing/neat_packing: every sequence is cutoff long. Otherwise a batch is padded to its longest record only. */
+  packing: boolean;
 }
 
 export interface SftMemory {
@@ -58,7 +58,11 @@ export function modelStates(s: SftShape): ZeroEstimate {
   return ddpModelStates(s.params);
 }
 
-export function sftMemory(s: SftShape): SftMemory {
+/**
+ * The upper bound has every sequence at cutoff_len. Without packing a batch is only as long as its longest record,
+ * so the lower bound keeps just what no data changes: model states (DeepSpeed's own rules) and the least overhead.
+ */
+export function sftMemory(s: SftShape, bound: Bound = "upper"): SftMemory {
   const states = modelStates(s);
   const activations = activationBytes({
     seq: s.cutoff,
@@ -69,12 +73,12 @@ export function sftMemory(s: SftShape): SftMemory {
     checkpointing: s.checkpointing,
     eagerAttention: s.eagerAttention,
   });
+  const lengthKnown = bound === "upper" || s.packing;
   const parts: Record<string, number> = {
     model_states: toGb(states.gpuBytes - states.gatheredBytes),
     ...(states.gatheredBytes ? { zero3_gathered_layer: toGb(states.gatheredBytes) } : {}),
-    activations: toGb(activations),
-    logits: toGb(logitsBytes(s.cutoff, s.microBatch, s.dims.vocab)),
-    framework: FRAMEWORK_OVERHEAD_GB,
+    ...(lengthKnown ? { activations: toGb(activations), logits: toGb(logitsBytes(s.cutoff, s.microBatch, s.dims.vocab)) } : {}),
+    framework: FRAMEWORK_OVERHEAD_GB[bound],
   };
   const total = Math.round(Object.values(parts).reduce((a, b) => a + b, 0) * 100) / 100;
   return { perGpu: { total, parts }, hostBytes: s.zero.offloadOptimizer ? states.cpuBytes : 0 };

@@ -8,15 +8,18 @@ function fmt(n: number | null | undefined, unit = ""): string {
   return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction ? `.${fraction}` : ""}${unit}`;
 }
 
+const FIT_SHOWN: Record<StageResources["fit"], string> = { fits: "yes", tight: "maybe", "cannot-fit": "NO" };
+
 export function resourcesTable(rows: Array<{ stage: string; resources: StageResources }>): string {
   if (!rows.length) return "";
-  const header = ["stage", "GPUs", "per GPU (GB)", "limit (GB)", "fits", "GPU-hours", "wall hours", "cost"];
+  const header = ["stage", "GPUs", "per GPU (GB)", "lower (GB)", "limit (GB)", "fits", "GPU-hours", "wall hours", "cost"];
   const body = rows.map(({ stage, resources: r }) => [
     stage,
     `${r.gpus} × ${r.gpu_type}`,
     fmt(r.per_gpu_gb.total),
+    fmt(r.lower_gb.total),
     fmt(r.limit_gb),
-    r.fits ? "yes" : "NO",
+    FIT_SHOWN[r.fit],
     fmt(r.gpu_hours),
     fmt(r.wall_hours),
     r.cost === undefined ? "-" : fmt(r.cost),

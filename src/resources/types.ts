@@ -1,4 +1,9 @@
 // What the resource planner says about one GPU stage; serialized as-is into `plan --json` (GiB, hours).
+/** How a stage sits against the GPU (src/resources/fit.ts). */
+export type Fit = "fits" | "tight" | "cannot-fit";
+
+/** upper: every sequence at its maximum and the largest overhead measured; lower: what no data makes smaller. */
+export type Bound = "upper" | "lower";
 
 export interface MemoryBreakdown {
   /** Per GPU, GiB. */
@@ -19,6 +24,8 @@ export interface Fix {
 export interface KvCache {
   /** Tokens the KV cache of one engine (one tensor-parallel group) holds. */
   capacity_tokens: number;
+  /** The same with vLLM's smallest runtime measured: below min_tokens even then, vLLM cannot start. */
+  capacity_tokens_best: number;
   /** Tokens one engine must hold for the longest request (max_model_len, or prompt + response). */
   min_tokens: number;
   /** Tokens one engine is asked for at once (GRPO: rollout.n × batch × (prompt + response) ÷ engines). */
@@ -32,10 +39,16 @@ export interface StageResources {
   gpu_memory_gb: number;
   /** headroom × memory (or the vLLM share for a server): what `total` must stay under. */
   limit_gb: number;
+  /** What the lower bound must stay under: the card's memory, or vLLM's share of it for a server. */
+  capacity_gb: number;
+  /** The upper bound, per GPU. */
   per_gpu_gb: MemoryBreakdown;
+  /** The lower bound, per GPU: over the GPU's memory (or vLLM's share) the stage cannot fit and is refused. */
+  lower_gb: MemoryBreakdown;
   /** Per node, for CPU offload. */
   host_ram_gb?: number;
-  fits: boolean;
+  /** fits: the upper bound is under the limit; tight: only the lower bound fits (warned); cannot-fit: refused. */
+  fit: Fit;
   model: { params: number; source: string };
   kv_cache?: KvCache;
   /** Training tokens per epoch and where the count came from. */
@@ -45,6 +58,6 @@ export interface StageResources {
   cost?: number;
   /** Assumptions and what is unknown, in words. */
   notes: string[];
-  /** When it does not fit: cheapest first. */
+  /** When tight or cannot-fit: the changes that bring the upper bound under the limit, cheapest first. */
   fixes?: Fix[];
 }

@@ -113,6 +113,12 @@ function matchingBrace(text: string, start: number): number {
   return -1;
 }
 
+/** The last `\boxed{` of `text` is never closed: the output was cut inside its answer box. */
+export function endsInOpenBox(text: string): boolean {
+  const at = text.lastIndexOf(BOX_OPEN);
+  return at !== -1 && matchingBrace(text, at + BOX_OPEN.length) === -1;
+}
+
 /** Content of the last top-level `\boxed{…}`, or null when there is none. */
 export function lastBoxed(text: string): string | null {
   const all = boxedContents(text);

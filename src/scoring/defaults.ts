@@ -12,8 +12,13 @@ export const SCORING_DEFAULTS = {
     relTol: 0.01,
     /** Absolute floor so golds at or near 0 are not held to an impossible relative bound. */
     absTol: 1e-4,
-    /** Accept prediction = gold×100 or gold/100 (FinQA golds are fractions, models usually print "9.37%"). */
+    /**
+     * Read a bare number as a percent (printed/100) when the gold is a ratio, |gold| ≤ 1: FinQA stores percentages
+     * as fractions (0.0937) and models often print "9.37". Never applied to a printed "%" or to golds above 1.
+     */
     percentEither: true,
+    /** A committed answer without a box or "the answer is" is read whole when it is at most this long (characters). */
+    shortAnswerChars: 300,
     /** Accept answers that differ from the gold by exactly 10^3, 10^6 or 10^9 (units mismatch). Off: lenient. */
     scaleEither: false,
   },

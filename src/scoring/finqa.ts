@@ -1,14 +1,9 @@
 // FinQA scoring: a deterministic numeric checker and a parser for the LLM judge's verdict.
-import { answerPart, lastBoxed } from "./answer.js";
+import { answerPart, endsInOpenBox, lastBoxed } from "./answer.js";
 import { SCORING_DEFAULTS } from "./defaults.js";
+import { parseBooleanAnswer, parseNumericAnswer, plainAnswerText, readAnswerNumber, type NumericReading } from "./finqa-read.js";
 
-export interface NumericReading {
-  /** The number as printed, sign applied, separators removed ("(1,234)" → -1234, "9.37%" → 9.37). */
-  printed: number;
-  /** The value the text means: percent divided by 100, bp by 10,000, "million" multiplied by 1e6, … */
-  value: number;
-  unit: "percent" | "bp" | "scale" | null;
-}
+export { parseBooleanAnswer, parseNumericAnswer, plainAnswerText, readAnswerNumber, type AnswerNumber, type NumericReading } from "./finqa-read.js";
 
 export type FinqaGold = number | string;
 
@@ -17,102 +12,32 @@ export interface FinqaMatchOptions {
   relTol?: number;
   /** Absolute tolerance floor (default 1e-4). */
   absTol?: number;
-  /** Also accept the prediction read as a percent of the gold or vice versa (default true). */
+  /** Read a bare number as a percent (9.37 for 0.0937) when the gold is a ratio, |gold| ≤ 1 (default true). */
   percentEither?: boolean;
   /** Also accept a 10^3/10^6/10^9 scale mismatch (default false). */
   scaleEither?: boolean;
+  /** The question, when known: "what was the decrease …" lets "a decrease of 5" match a gold of +5. */
+  question?: string;
 }
 
 export interface FinqaScore {
   correct: boolean;
-  /** The text the number was read from (box, answer block or whole response). */
+  /** The text the number was read from (box, statement or lone value), or null. */
   answerText: string | null;
   predicted: NumericReading | boolean | null;
-  reason: "ok" | "wrong" | "no-output" | "no-answer" | "unparseable" | "bad-gold";
-}
-
-const SCALE_WORDS: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^(?:trillions?|tn)\b/i, 1e12],
-  [/^(?:billions?|bn|b)\b/i, 1e9],
-  [/^(?:millions?|mn|mm|m)\b/i, 1e6],
-  [/^(?:thousands?|k)\b/i, 1e3],
-  [/^亿/, 1e8],
-  [/^万/, 1e4],
-];
-const PERCENT_WORDS = /^(?:%|percent\b|per cent\b|percentage points?\b|pct\b|个百分点|百分点)/i;
-const BP_WORDS = /^(?:bps?\b|basis points?\b|基点)/i;
-
-// A number with optional accounting parentheses, sign and currency: "-$1,234.5", "(1,234)", "$(12)", "1.2e-3".
-const NUMBER =
-  /(?<![\d.])(\(\s*)?([-+])?\s*(?:[$¥€£]|US\$|RMB|CNY|USD)?\s*(\(\s*)?([-+])?\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+)(\s*\))?/g;
-
-/** Turn LaTeX and typographic variants into plain text: \text{x} → x, \% → %, − → -, full-width → ASCII. */
-export function plainAnswerText(text: string): string {
-  let t = text.normalize("NFKC");
-  for (let previous = ""; previous !== t;) {
-    previous = t;
-    t = t.replace(/\\(?:text|textbf|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}/g, "$1");
-  }
-  return t
-    .replace(/\\left|\\right/g, "")
-    .replace(/\\dfrac|\\frac/g, "frac")
-    .replace(/\\([%$])/g, "$1")
-    .replace(/\\[,;:! ]|\\quad|\\qquad|~/g, " ")
-    .replace(/[{}]/g, "")
-    .replace(/[\u2212\u2012\u2013\u2014\uFE63]/g, "-")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/**
- * Read the last number in `text` with its unit. Handles thousands separators, accounting negatives
- * "(1,234)", currency signs, unicode minus, percent / bp / scale words (thousand, million, billion, 万, 亿).
- * Returns null when the text has no number.
- */
-export function parseNumericAnswer(text: string): NumericReading | null {
-  const t = plainAnswerText(text);
-  let last: RegExpExecArray | null = null;
-  for (const m of t.matchAll(NUMBER)) last = m;
-  if (!last) return null;
-  const [whole, openA, signA, openB, signB, digits, close] = last;
-  let printed = Number((digits ?? "").replace(/,/g, ""));
-  if (!Number.isFinite(printed)) return null;
-  const sign = signA ?? signB;
-  const parenthesised = Boolean((openA || openB) && close);
-  if (sign === "-" || parenthesised) printed = -printed;
-  const after = t.slice((last.index ?? 0) + whole.length).trimStart();
-  if (PERCENT_WORDS.test(after)) return { printed, value: printed / 100, unit: "percent" };
-  if (BP_WORDS.test(after)) return { printed, value: printed / 10_000, unit: "bp" };
-  for (const [word, factor] of SCALE_WORDS) {
-    if (word.test(after)) return { printed, value: printed * factor, unit: "scale" };
-  }
-  return { printed, value: printed, unit: null };
-}
-
-const YES = new Set(["yes", "true", "是", "对", "正确"]);
-const NO = new Set(["no", "false", "否", "不是", "错", "错误"]);
-
-/** "yes"/"no"-style answers (FinQA's `greater` questions), else null. */
-export function parseBooleanAnswer(text: string): boolean | null {
-  const t = plainAnswerText(text)
-    .toLowerCase()
-    .replace(/[.!。！]+$/, "")
-    .trim();
-  if (YES.has(t)) return true;
-  if (NO.has(t)) return false;
-  return null;
+  reason: "ok" | "wrong" | "no-output" | "no-answer" | "unparseable" | "ambiguous" | "bad-gold";
+  /** The grader's reason in words. */
+  why: string;
 }
 
 // "The answer is 12.5", "Final answer: 12.5%", "答案是 12.5", "答案：12.5" — the last one in the answer part wins.
 const STATEMENT = /(?:\banswer\s*(?:is|:|=)|答案\s*(?:是|为|:|：))\s*([^\n]+)/gi;
-// An answer part that is nothing but one value: optional currency or words like "approximately" before it, and a
-// unit after it ("0.111", "$1,234 million", "-3.5%", "约 12.5 亿").
-const LONE_VALUE = /^[^\d]{0,16}\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?[^\d]{0,24}$/;
 
 /**
  * The final answer a model committed to, or null when it gave none: the last `\boxed{}` of the answer part
  * (see `answerPart`), else the last explicit statement there ("the answer is …"), else the answer part itself when
- * it is a lone value or yes/no. Never a number from the reasoning, never a number picked out of prose.
+ * it is short (a value, a yes/no, a sentence or two — `readAnswerNumber` then needs one asserted number in it).
+ * Never a number from the reasoning; a long answer part without a box or statement is no answer.
  */
 export function extractFinalAnswer(response: string): string | null {
   const part = answerPart(response);
@@ -122,64 +47,103 @@ export function extractFinalAnswer(response: string): string | null {
   let stated: string | null = null;
   for (const m of part.matchAll(STATEMENT)) stated = m[1]!.trim().replace(/[.。]$/, "");
   if (stated) return stated;
-  const plain = plainAnswerText(part)
+  const plain = plainAnswerText(part.replace(/<\/?answer>/g, ""))
     .replace(/[.。]$/, "")
     .trim();
-  if (plain && (parseBooleanAnswer(plain) !== null || LONE_VALUE.test(plain))) return plain;
+  if (plain && (parseBooleanAnswer(plain) !== null || plain.length <= SCORING_DEFAULTS.finqa.shortAnswerChars)) return plain;
   return null;
 }
 
-function close(a: number, b: number, relTol: number, absTol: number): boolean {
+const GOLD_UNITS: ReadonlyArray<readonly [number, string]> = [
+  [1e3, "thousands"],
+  [1e4, "万"],
+  [1e6, "millions"],
+  [1e8, "亿"],
+  [1e9, "billions"],
+];
+const DECREASE_QUESTION = /\b(?:decrease|decline|drop|fall|loss|reduction|lower)|下降|减少|降低|亏损|下滑/i;
+
+/**
+ * The readings of a prediction that may equal the gold, each with why it counts:
+ * - the meant value (9.37% → 0.0937, $1.2 million → 1.2e6, 1/8 → 0.125, "a decrease of 5.3%" → -0.053);
+ * - with a scale word, the amount in thousands, 万, millions, 亿 or billions (a gold in the table's units: "$1,234
+ *   million" or "$1.234 billion" for a gold of 1234 in millions) — only when the answer names its scale;
+ * - the printed number of a percent when the gold is itself in percentage points (|gold| > 1: "12.5%" for 12.5);
+ * - a bare number read as a percent when the gold is a ratio (|gold| ≤ 1: "9.37" for 0.0937) — never the other
+ *   way (12.34 is not 1234 dollars) and never for a printed "%" (0.125% is 0.00125, not 0.125);
+ * - the magnitude of a worded decrease when the question asks for the decrease ("what was the decline …");
+ * - with `scaleEither`, 10^3/10^6/10^9 multiples of the value.
+ */
+function readingsOf(p: NumericReading, gold: number, options: FinqaMatchOptions): Array<[number, string]> {
+  const d = SCORING_DEFAULTS.finqa;
+  const out: Array<[number, string]> = [[p.value, `${p.text} means ${fmt(p.value)}`]];
+  if (p.unit === "scale")
+    for (const [f, name] of GOLD_UNITS) out.push([p.value / f, `${p.text} in ${name} is ${fmt(p.value / f)} (the gold in the table's units)`]);
+  if (p.unit === "percent" && Math.abs(gold) > 1) out.push([p.printed, `the gold is in percentage points, ${p.text} is ${fmt(p.printed)}`]);
+  if (p.unit === null && Math.abs(gold) <= 1 && (options.percentEither ?? d.percentEither))
+    out.push([p.printed / 100, `the gold is a ratio, ${p.text} read as a percent is ${fmt(p.printed / 100)}`]);
+  if (p.signFromWord && options.question && DECREASE_QUESTION.test(options.question))
+    for (const [v, how] of [...out]) out.push([-v, `the question asks for the decrease; ${how} in size`]);
+  if (options.scaleEither ?? d.scaleEither) for (const f of [1e3, 1e6, 1e9, 1e-3, 1e-6, 1e-9]) out.push([p.value * f, `scale_either: ${p.text} × ${f}`]);
+  return out;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6)));
+}
+
+function within(a: number, b: number, relTol: number, absTol: number): boolean {
   return Math.abs(a - b) <= Math.max(absTol, relTol * Math.abs(b));
 }
 
-/**
- * Compare a numeric answer with a FinQA gold (the `exe_ans` number, or a display string such as "14%").
- * The prediction counts when any of its readings is within max(absTol, relTol·|gold|) of the gold:
- * its meant value (9.37% → 0.0937), its printed value (9.37), and with `percentEither` also printed/100
- * and printed×100; with `scaleEither` the 10^3/10^6/10^9 multiples too. Signs are never ignored.
- */
-export function finqaNumericMatch(predicted: NumericReading, gold: number, options: FinqaMatchOptions = {}): boolean {
+/** Why the prediction matches the gold within max(absTol, relTol·|gold|), or null when no reading does. Signs are never ignored. */
+export function finqaMatchReason(predicted: NumericReading, gold: number, options: FinqaMatchOptions = {}): string | null {
   const d = SCORING_DEFAULTS.finqa;
   const relTol = options.relTol ?? d.relTol;
   const absTol = options.absTol ?? d.absTol;
-  const candidates = new Set([predicted.value, predicted.printed]);
-  if (options.percentEither ?? d.percentEither) {
-    candidates.add(predicted.printed / 100);
-    candidates.add(predicted.printed * 100);
-  }
-  if (options.scaleEither ?? d.scaleEither) {
-    for (const base of [predicted.value, predicted.printed]) {
-      for (const f of [1e3, 1e6, 1e9]) {
-        candidates.add(base * f);
-        candidates.add(base / f);
-      }
-    }
-  }
-  for (const c of candidates) if (close(c, gold, relTol, absTol)) return true;
-  return false;
+  for (const [value, how] of readingsOf(predicted, gold, options)) if (within(value, gold, relTol, absTol)) return how;
+  return null;
 }
 
-/** Score a model response against a FinQA gold with the deterministic rules above. */
+export function finqaNumericMatch(predicted: NumericReading, gold: number, options: FinqaMatchOptions = {}): boolean {
+  return finqaMatchReason(predicted, gold, options) !== null;
+}
+
+/** Score a model response against a FinQA gold with the deterministic rules above; `why` says what was read and decided. */
 export function scoreFinqa(response: string | null | undefined, gold: FinqaGold, options: FinqaMatchOptions = {}): FinqaScore {
-  if (typeof response !== "string") return { correct: false, answerText: null, predicted: null, reason: "no-output" };
+  const none = { answerText: null, predicted: null, correct: false } as const;
+  if (typeof response !== "string") return { ...none, reason: "no-output", why: "no answer content" };
+  const part = answerPart(response);
+  if (part !== null && endsInOpenBox(part)) return { ...none, reason: "no-answer", why: "the answer box is never closed (truncated?)" };
   const answerText = extractFinalAnswer(response);
-  if (answerText === null) return { correct: false, answerText: null, predicted: null, reason: "no-answer" };
+  if (answerText === null) {
+    const why =
+      part === null
+        ? "the output ends inside <think>: no committed answer (truncated?)"
+        : "no box, no 'the answer is …', and the committed answer is too long to read as one";
+    return { ...none, reason: "no-answer", why };
+  }
   const goldBool = typeof gold === "string" ? parseBooleanAnswer(gold) : null;
   if (goldBool !== null) {
     const predicted = parseBooleanAnswer(answerText);
-    if (predicted === null) return { correct: false, answerText, predicted: null, reason: "unparseable" };
+    if (predicted === null) return { correct: false, answerText, predicted: null, reason: "unparseable", why: `no yes/no in "${answerText}"` };
     const correct = predicted === goldBool;
-    return { correct, answerText, predicted, reason: correct ? "ok" : "wrong" };
+    return { correct, answerText, predicted, reason: correct ? "ok" : "wrong", why: `read ${predicted ? "yes" : "no"}, gold ${goldBool ? "yes" : "no"}` };
   }
   const goldValue = typeof gold === "number" ? gold : parseNumericAnswer(gold)?.value;
   if (goldValue === undefined || !Number.isFinite(goldValue)) {
-    return { correct: false, answerText, predicted: null, reason: "bad-gold" };
+    return { correct: false, answerText, predicted: null, reason: "bad-gold", why: `the gold ${JSON.stringify(gold)} is not a number or yes/no` };
   }
-  const predicted = parseNumericAnswer(answerText);
-  if (!predicted) return { correct: false, answerText, predicted: null, reason: "unparseable" };
-  const correct = finqaNumericMatch(predicted, goldValue, options);
-  return { correct, answerText, predicted, reason: correct ? "ok" : "wrong" };
+  const read = readAnswerNumber(answerText);
+  if (read.kind === "none") return { correct: false, answerText, predicted: null, reason: "unparseable", why: `no number in "${answerText}"` };
+  if (read.kind === "ambiguous") {
+    const values = read.readings.map((r) => r.text).join(" and ");
+    return { correct: false, answerText, predicted: null, reason: "ambiguous", why: `two candidate answers (${values}) in "${answerText}"` };
+  }
+  const predicted = read.reading;
+  const how = finqaMatchReason(predicted, goldValue, options);
+  if (how !== null) return { correct: true, answerText, predicted, reason: "ok", why: `${how}, gold ${fmt(goldValue)}` };
+  return { correct: false, answerText, predicted, reason: "wrong", why: `${predicted.text} means ${fmt(predicted.value)}; gold ${fmt(goldValue)}` };
 }
 
 export interface JudgeVerdict {

@@ -14,7 +14,10 @@ export {
 export { cflueReward, cflueRewardDetail, scoreCflue, strictOptionSet, type CflueMode, type CflueRewardDetail, type CflueScore } from "./cflue.js";
 export {
   extractFinalAnswer,
+  finqaMatchReason,
   finqaNumericMatch,
+  readAnswerNumber,
+  type AnswerNumber,
   parseBooleanAnswer,
   parseJudgeVerdict,
   parseNumericAnswer,
@@ -26,6 +29,15 @@ export {
   type JudgeVerdict,
   type NumericReading,
 } from "./finqa.js";
-export { cccVerdict, normalizeLabel, scoreCcc, type CccScore, type CccVerdict } from "./ccc.js";
-export { checkFormat, withSeparateReasoning, formatComplianceRate, type FormatCheck, type FormatProblem, type FormatReport } from "./format.js";
+export { cccVerdict, normalizeLabel, readVerdict, scoreCcc, type CccScore, type CccVerdict, type LabelReading } from "./ccc.js";
+export {
+  checkFormat,
+  withPrefilledThink,
+  withSeparateReasoning,
+  formatComplianceRate,
+  type FormatCheck,
+  type FormatProblem,
+  type FormatReport,
+} from "./format.js";
 export { SCORING_DEFAULTS } from "./defaults.js";
+export { SCORING_VERSION, UNVERSIONED_SCORING } from "./version.js";

@@ -81,9 +81,14 @@ export function readReleaseJson<T>(url: URL): T {
 }
 
 /** How the version in use became known, for messages. */
-export type VersionSource = "stated" | "probed" | "unknown" | "probe-failed";
+export type VersionSource = "stated" | "probed" | "unknown" | "probe-failed" | "not-here";
 
 export function versionUnknownNote(tool: string, source: VersionSource): string {
-  const how = source === "probe-failed" ? "asking the installed tool failed" : "it is not stated and was not probed yet (plan runs no tool)";
+  const how =
+    source === "probe-failed"
+      ? "asking the installed tool failed"
+      : source === "not-here"
+        ? "it is not stated, and it runs on the cluster, not on this machine, so it was not asked"
+        : "it is not stated and was not probed yet (plan runs no tool)";
   return `the ${tool} version is not known: ${how}`;
 }

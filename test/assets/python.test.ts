@@ -18,7 +18,8 @@ print(",".join(a.arg for a in args.args), args.kwarg.arg if args.kwarg else "")
 `;
 
 describe("dianjin_reward.py", () => {
-  it.skipIf(!hasPython())("parses as Python 3.8, imports nothing outside the standard library, has verl's signature (skipped without python3)", () => {
+  it("parses as Python 3.8, imports nothing outside the standard library, has verl's signature", (ctx) => {
+    ctx.skip(!hasPython(), "python3 is not installed");
     const [imports, signature] = execFileSync("python3", ["-c", CHECK, REWARD_PY], { encoding: "utf8" }).trimEnd().split("\n");
     const stdlib = new Set(["re", "json", "math", "unicodedata", "typing"]);
     expect((imports ?? "").split(",").filter((m) => m && !stdlib.has(m))).toEqual([]);

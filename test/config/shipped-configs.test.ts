@@ -38,7 +38,7 @@ describe("shipped configs", () => {
       const sft = config.stages.sft!;
       expect(config.model).toEqual({ base, template: "qwen" });
       expect(sft.datasets).toEqual(["cflue_oe_r1", "cflue_mcq_r1", "fin_qa_r1", "ccc_r1"]);
-      // 32B full fine-tuning fits 8 × 80 GB only with offload (the resource estimate refuses plain ZeRO-3).
+      // 32B full fine-tuning fits 8 × 80 GB only with offload (plain ZeRO-3 is tight: the estimate warns).
       expect(sft.deepspeed).toBe(base.includes("32B") ? "zero3_offload" : "zero3");
       expect(sft.args).toMatchObject(SEED_SFT);
       expect(sft.args.overwrite_output_dir).toBeUndefined();

@@ -30,7 +30,8 @@ print(json.dumps({"schema": {f.name: str(f.type) for f in schema}, "features": s
 `;
 
 describe("verl-side read", () => {
-  it.skipIf(!hasDatasets())(`datasets.load_dataset reads the rows back unchanged (skipped when ${PYTHON} lacks pyarrow/datasets)`, async () => {
+  it("datasets.load_dataset reads the rows back unchanged", async (ctx) => {
+    ctx.skip(!hasDatasets(), `${PYTHON} lacks pyarrow/datasets (set DIANJIN_TEST_PYTHON to an interpreter that has them)`);
     const path = join(dir, "train.parquet");
     const rows: RlRow[] = Array.from({ length: 50 }, (_, i) => ({
       data_source: "cflue_mcq",

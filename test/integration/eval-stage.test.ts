@@ -50,7 +50,7 @@ describe("eval stage", () => {
     expect(result.exitCode, result.all).toBe(0);
     // The stand-in server answers \boxed{42} to everything: FinQA item 1 (gold 42) and MATH "7*6" are right.
     const scores = await readJson(join(exp.workdir, "eval", "output", "scores.json"));
-    expect(scores).toEqual({ cflue: 0, finqa: 33.33, ccc: 0, math500: 50, gpqa_diamond: 0 });
+    expect(scores).toEqual({ cflue: 0, finqa: 33.33, ccc: 0, math500: 50, gpqa_diamond: 0, scoring_version: 2 });
     expect(result.stderr).toMatch(/scores \(%\): cflue 0, finqa 33\.33/);
     expect(result.stderr).toMatch(/\[eval\] 9\/9 100%\s.*acc \d/);
     const results = (await readFile(join(exp.workdir, "eval", "output", "results", "finqa.jsonl"), "utf8"))

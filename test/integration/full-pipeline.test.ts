@@ -50,7 +50,7 @@ describe("the whole pipeline", () => {
     expect(run.stderr).toMatch(/deploy: .*serving at http:\/\/127\.0\.0\.1:\d+,http:\/\/127\.0\.0\.1:\d+/s);
 
     const scores = JSON.parse(await readFile(join(exp.workdir, "eval/output/scores.json"), "utf8")) as Record<string, number>;
-    expect(Object.keys(scores).sort()).toEqual(["cflue", "math500"]);
+    expect(Object.keys(scores).sort()).toEqual(["cflue", "math500", "scoring_version"]);
 
     const again = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as { stages: Array<{ name: string; action: string }> };
     expect(again.stages.map((s) => [s.name, s.action])).toEqual([

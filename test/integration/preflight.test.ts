@@ -37,7 +37,7 @@ describe("whole-pipeline pre-flight", () => {
     const args = [join(ROOT, "configs/quickstart.yaml"), "--set", `workdir=${join(dir, "runs")}`];
     const planned = await cli(["plan", ...args], { standins: false });
     expect(planned.exitCode).toBe(0);
-    expect(planned.stdout).toMatch(/tool llamafactory \(`llamafactory-cli`\) not installed here/);
+    expect(planned.stdout).toMatch(/tool llamafactory: `llamafactory-cli` is looked for on this machine; not installed here/);
     const ran = await cli(["run", ...args], { standins: false });
     expect(ran.exitCode).toBe(3);
     expect(ran.stderr).toMatch(/llamafactory is not installed or not on PATH/);

@@ -4,13 +4,14 @@ import { describe, expect, it } from "vitest";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { ensureLocalCluster, SLURM_ENV, jobIdsNamed, slurm } from "../launch/slurm/local-cluster.js";
+import { clusterSkipReason, SLURM_ENV, jobIdsNamed, slurm } from "../launch/slurm/local-cluster.js";
+import { skipAllIf } from "../helpers/skip.js";
 import { cli, makeExperiment, readJson, stageState, waitFor } from "../helpers/cli.js";
 
-const cluster = ensureLocalCluster();
-const reason = cluster.ready ? "" : ` (skipped: ${cluster.reason})`;
+const skipReason = clusterSkipReason();
 
-describe.skipIf(!cluster.ready)(`sft on Slurm${reason}`, () => {
+describe("sft on Slurm", () => {
+  skipAllIf(skipReason);
   const slurmCluster = "{ launcher: slurm, nodes: 2, gpus_per_node: 1, slurm: { time: '00:10:00' } }";
 
   it("runs one task per node; each rank sees its NODE_RANK, NNODES and the head's MASTER_ADDR", async () => {

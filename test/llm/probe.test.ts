@@ -1,15 +1,22 @@
-// The pre-flight probe against the stand-in: /v1/models when served (model listed or not, key right or wrong), a
-// 1-token completion when it is not, a dead port; the key never appears in a message.
+// The pre-flight probe against the stand-ins: /v1/models when it lists the model; otherwise (another list, 401/403/404
+// there, no route) a 1-token completion decides, and only its failure is a refusal naming the endpoint, the model and
+// the HTTP status; a dead port; the key never appears in a message.
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "node:net";
 import { startOpenAIServer, type StandInServer } from "../fixtures/openai-server.js";
+import { startGateway, type Gateway } from "../fixtures/gateway-server.js";
 import { probeEndpoint, probeProblems } from "../../src/llm/probe.js";
 
 const KEY = "sk-probe-SECRET-987654";
-const servers: StandInServer[] = [];
+const servers: Array<StandInServer | Gateway> = [];
 afterEach(async () => {
   while (servers.length) await servers.pop()!.close();
 });
+async function gateway(options: Parameters<typeof startGateway>[0]) {
+  const g = await startGateway(options);
+  servers.push(g);
+  return g;
+}
 async function server(options: Parameters<typeof startOpenAIServer>[0]) {
   const s = await startOpenAIServer(options);
   servers.push(s);
@@ -33,15 +40,40 @@ describe("probeEndpoint", () => {
     expect(s.stats.requests).toBe(0);
   });
 
-  it("names a model the server does not list, and a refused key without revealing it", async () => {
+  it("a model vLLM does not list nor serve: the completion's 404 decides, named with the status and the listing", async () => {
     const s = await server({ models: ["other"], apiKey: KEY });
     expect(await probeEndpoint({ baseUrl: s.baseUrl, model: "m", apiKey: KEY })).toMatchObject({
       problem: "model-missing",
-      message: expect.stringMatching(/"m" is not served \(it serves: other\)/),
+      message: expect.stringMatching(
+        new RegExp(
+          `^model "m" is not served: a 1-token completion for model "m" got HTTP 404 from ${s.baseUrl}/chat/completions .*; ${s.baseUrl}/models lists other but not "m"$`,
+        ),
+      ),
     });
+    expect(s.stats.requests).toBe(1);
     const bad = await probeEndpoint({ baseUrl: s.baseUrl, model: "other", apiKey: "sk-wrong-1234" });
-    expect(bad).toMatchObject({ problem: "unauthorised" });
+    expect(bad).toMatchObject({ problem: "unauthorised", message: expect.stringMatching(/^the key was refused: .* got HTTP 401 .*models answered HTTP 401$/) });
     expect(JSON.stringify(bad)).not.toContain("sk-wrong-1234");
+  });
+
+  it('a LiteLLM wildcard gateway lists only "*": the completion for the model answers, so it passes', async () => {
+    const g = await gateway({ listing: ["*"], routes: (m) => m.startsWith("deepseek"), apiKey: KEY });
+    expect(await probeEndpoint({ baseUrl: g.baseUrl, model: "deepseek-r1", apiKey: KEY })).toBeUndefined();
+    expect(g.asked).toEqual(["GET /v1/models", "POST /v1/chat/completions"]);
+    // A model no route takes: refused with the gateway's 400 and its words.
+    const failure = await probeEndpoint({ baseUrl: g.baseUrl, model: "qwen-max", apiKey: KEY });
+    expect(failure).toMatchObject({ baseUrl: g.baseUrl, model: "qwen-max", problem: "refused" });
+    expect(failure!.message).toContain("got HTTP 400 from " + g.baseUrl + "/chat/completions");
+    expect(failure!.message).toContain("Invalid model name passed in model=qwen-max");
+  });
+
+  it("/v1/models answers 401 while completions accept the key: passes; a wrong key is refused by the completion too", async () => {
+    const g = await gateway({ listing: { status: 401 }, routes: () => true, apiKey: KEY });
+    expect(await probeEndpoint({ baseUrl: g.baseUrl, model: "gpt-4o", apiKey: KEY })).toBeUndefined();
+    const wrong = await probeEndpoint({ baseUrl: g.baseUrl, model: "gpt-4o", apiKey: "sk-wrong-5678" });
+    expect(wrong).toMatchObject({ problem: "unauthorised" });
+    expect(wrong!.message).toContain(`got HTTP 401 from ${g.baseUrl}/chat/completions`);
+    expect(JSON.stringify(wrong)).not.toContain("sk-wrong-5678");
   });
 
   it("without /v1/models, asks for one token: an answer passes, a refused key fails", async () => {

@@ -15,7 +15,9 @@ describe("buildReport", () => {
 
   it("puts this run's row, the paper rows and a delta row in the table", () => {
     const { markdown, html } = buildReport(sampleInput());
-    expect(markdown).toContain('| **dj-7b &lt;repro&gt; &amp; "test" (this run)** | 79.10 | 76.25 | — | 75.20 | — | — | 76.85 |');
+    expect(markdown).toContain(
+      '| **dj-7b &lt;repro&gt; &amp; "test" (this run)** | 79.10 [v2](#scoring) | 76.25 [v2](#scoring) | — | 75.20 [EvalScope](#scoring) | — | — | 76.85 |',
+    );
     expect(markdown).toContain("| DianJin-R1-7B (paper) | 80.32 | 77.72 | 94.50 | 76.60 | 37.54 | 73.34 |");
     expect(html).toContain("<td>—</td><td>76.85</td></tr>");
     expect(html).toContain('<td class="neg">−1.22</td>');
@@ -33,7 +35,9 @@ describe("buildReport", () => {
     expect(html).toContain('<th scope="col">Avg (3 of 5: CFLUE, FinQA, MATH-500)</th>');
     const full = buildReport(sampleInput({ evalScores: { cflue: 80, finqa: 70, ccc: 90, math500: 60, gpqa_diamond: 50 } })).markdown;
     expect(full).toContain("| Avg |");
-    expect(full).toContain("| 80.00 | 70.00 | 90.00 | 60.00 | 50.00 | 70.00 |");
+    expect(full).toContain(
+      "| 80.00 [v2](#scoring) | 70.00 [v2](#scoring) | 90.00 [v2](#scoring) | 60.00 [EvalScope](#scoring) | 50.00 [EvalScope](#scoring) | 70.00 |",
+    );
   });
 
   it("shows — everywhere and no average when nothing is scored", () => {
@@ -43,12 +47,28 @@ describe("buildReport", () => {
     expect(markdown).not.toContain("Δ vs");
   });
 
-  it("compares a 32B run with the 32B rows and an unknown size with both DianJin models", () => {
-    expect(buildReport(sampleInput({ modelSize: "32b" })).markdown).toContain("| QwQ-32B (paper) | 83.49 |");
-    const other = buildReport(sampleInput({ modelSize: "1.5b" })).markdown;
-    expect(other).toContain("DianJin-R1-7B (paper)");
-    expect(other).toContain("DianJin-R1-32B (paper)");
-    expect(other).not.toContain("Δ vs");
+  it("compares a 32B run with the 32B rows only; another size gets the nearest size's rows, labelled, with no Δ; an unknown size none", () => {
+    const big = buildReport(sampleInput({ modelSize: "32b" })).markdown;
+    expect(big).toContain("| QwQ-32B (paper) | 83.49 |");
+    expect(big).not.toContain("DianJin-R1-7B");
+    const small = buildReport(sampleInput({ modelSize: "0.5b" }));
+    expect(small.markdown).toContain("| DianJin-R1-7B (paper, nearest size 7B) | 80.32 |");
+    expect(small.markdown).not.toContain("DianJin-R1-32B");
+    expect(small.markdown).not.toContain("Δ vs");
+    expect(small.markdown).not.toMatch(/compared with DianJin/);
+    expect(small.markdown).toContain("the paper has no 0.5B model; its rows of the nearest size (7B) are shown for reference only");
+    expect(small.html).toContain("DianJin-R1-7B (paper, nearest size 7B)");
+    const unknown = buildReport(sampleInput({ modelSize: "unknown" })).markdown;
+    expect(unknown).not.toContain("(paper");
+    expect(unknown).toContain("Paper rows: none");
+  });
+
+  it("every score of this run links the rules that produced it", () => {
+    const { markdown, html } = buildReport(sampleInput({ scoringVersion: 1 }));
+    expect(markdown).toContain("| 79.10 [v1](#scoring) |");
+    expect(markdown).toContain("scoring rules version 1");
+    expect(html).toContain('<td>79.10 <a class="rule" href="#scoring" title="scoring rules: v1">v1</a></td>');
+    expect(html).toContain('<p class="note" id="scoring">');
   });
 
   it("HTML is self-contained: no script, no external URL, a CSP that forbids loading anything", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { averageOfAvailable, BENCHMARKS, PAPER_RESULTS, paperDianjinRow, paperRowsForSize } from "../../src/report/index.js";
+import { averageOfAvailable, BENCHMARKS, PAPER_RESULTS, paperComparison, paperDianjinRow, paperRowsForSize } from "../../src/report/index.js";
 
 describe("paper results", () => {
   it("has the twelve published rows, each with all five scores", () => {
@@ -26,9 +26,14 @@ describe("paper results", () => {
       average: 82.07,
     });
   });
-  it("picks same-size rows, DianJin first; other sizes get both DianJin models", () => {
+  it("picks same-size rows, DianJin first; other sizes get the nearest size's rows; unknown none", () => {
     expect(paperRowsForSize("7b").map((r) => r.model)).toEqual(["DianJin-R1-7B", "Qwen2.5-7B-Instruct", "DeepSeek-R1-Distill-Qwen-7B"]);
     expect(paperRowsForSize("32b").map((r) => r.model)).toEqual(["DianJin-R1-32B", "Qwen2.5-32B-Instruct", "DeepSeek-R1-Distill-Qwen-32B", "QwQ-32B"]);
-    expect(paperRowsForSize("14b").map((r) => r.model)).toEqual(["DianJin-R1-7B", "DianJin-R1-32B"]);
+    expect(paperRowsForSize("14b").map((r) => r.model)).toEqual(["DeepSeek-R1-Distill-Qwen-14B"]);
+    expect(paperComparison("0.5b")).toMatchObject({ match: "nearest", size: "7b" });
+    expect(paperComparison("1.5b").rows[0]!.model).toBe("DianJin-R1-7B");
+    expect(paperComparison("20b")).toMatchObject({ match: "nearest", size: "14b" });
+    expect(paperComparison("70b")).toMatchObject({ match: "nearest", size: "72b" });
+    expect(paperComparison("unknown")).toEqual({ match: "none", rows: [] });
   });
 });

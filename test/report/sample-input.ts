@@ -25,6 +25,7 @@ export function sampleInput(overrides: Partial<ReportInput> = {}, sftPoints = 50
     experiment: 'dj-7b <repro> & "test"',
     modelSize: "7b",
     evalScores: { cflue: 79.1, finqa: 76.25, math500: 75.2 },
+    scoringVersion: 2,
     sftLoss,
     grpo,
     meta: {

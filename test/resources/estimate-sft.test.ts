@@ -42,9 +42,12 @@ describe("SFT estimate", () => {
     expect(r.per_gpu_gb.parts.model_states).toBeCloseTo(42.56, 2);
   });
 
-  it("too small a GPU: does not fit, and the fixes that fit are listed cheapest first", async () => {
+  it("cutoff 16384 on 40 GB: the upper bound is over the limit, the lower bound (no activations) fits: tight, with fixes cheapest first", async () => {
     const r = await estimateSft(await setup({ args: { cutoff_len: 16384, per_device_train_batch_size: 4 } }, { gpu: { memory_gb: 40 } }));
-    expect(r.fits).toBe(false);
+    expect(r.fit).toBe("tight");
+    expect(r.per_gpu_gb.total).toBeGreaterThan(36);
+    expect(Object.keys(r.lower_gb.parts)).toEqual(["model_states", "zero3_gathered_layer", "framework"]);
+    expect(r.lower_gb.total).toBeLessThan(40);
     expect(r.limit_gb).toBe(36);
     expect(r.fixes!.length).toBeGreaterThan(0);
     expect(r.fixes![0]!.change).toMatch(/^stages\.sft\.args\.per_device_train_batch_size: [12]$/);

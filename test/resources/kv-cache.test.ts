@@ -45,7 +45,7 @@ describe("deploy estimate", () => {
     const r = estimateServe(config, config.stages.deploy!, (await resolveModel(["Qwen/Qwen2.5-32B-Instruct"]))!);
     // 2 × 32,763,876,352 B = 61.03 GiB of weights on one GPU, against 0.9 × 24 = 21.6.
     expect(r.per_gpu_gb.parts.weights).toBeCloseTo(61.03, 2);
-    expect(r.fits).toBe(false);
+    expect(r.fit).toBe("cannot-fit");
     expect(r.fixes![0]!.change).toBe("stages.deploy.tensor_parallel_size: 4");
   });
 });

@@ -26,6 +26,7 @@ function shape(over: Partial<SftShape> & { dims?: ModelDims } = {}): SftShape {
     microBatch: 1,
     checkpointing: true,
     eagerAttention: false,
+    packing: false,
     ...over,
   };
 }

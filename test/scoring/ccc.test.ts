@@ -12,9 +12,15 @@ describe("cccVerdict", () => {
     expect(cccVerdict("不合规")).toBe("violation");
     expect(cccVerdict("不违规")).toBe("compliant");
   });
-  it("returns null for sentences and unknown labels", () => {
-    expect(cccVerdict("该客服存在违规行为，因为未及时上报投诉")).toBeNull();
+  it("reads sentences, decorated labels and yes/no forms; null for unknown labels and for both verdicts at once", () => {
+    expect(cccVerdict("该客服存在违规行为，因为未及时上报投诉")).toBe("violation");
+    expect(cccVerdict("该对话不存在违规行为")).toBe("compliant");
+    expect(cccVerdict("违规（误导销售）")).toBe("violation");
+    expect(cccVerdict("违规行为：承诺收益")).toBe("violation");
+    expect(cccVerdict("无")).toBe("compliant");
+    expect(cccVerdict("是，坐席承诺了收益")).toBe("violation");
     expect(cccVerdict("maybe")).toBeNull();
+    expect(cccVerdict("可能违规，也可能合规")).toBeNull();
   });
   it("accepts project-specific labels", () => {
     expect(cccVerdict("有问题", { 有问题: "violation" })).toBe("violation");
@@ -37,6 +43,8 @@ describe("scoreCcc", () => {
   it("explains failures", () => {
     expect(scoreCcc(null, "违规").reason).toBe("no-output");
     expect(scoreCcc("no tags no box", "违规").reason).toBe("no-label");
+    expect(scoreCcc("<think>还在分析", "违规")).toMatchObject({ reason: "no-label", why: expect.stringContaining("ends inside <think>") });
+    expect(scoreCcc(wrap("可能违规，也可能合规"), "违规").reason).toBe("ambiguous");
     expect(scoreCcc(wrap("\\boxed{}"), "违规").reason).toBe("no-label");
   });
 });

@@ -53,23 +53,29 @@ describe("cflueReward (the RL reward)", () => {
 
 describe("scoreCflue (evaluation)", () => {
   it("seed mode takes the last box anywhere, no tags needed", () => {
-    expect(scoreCflue("so \\boxed{AC}", "AC")).toEqual({ correct: true, predicted: "AC", reason: "ok" });
+    expect(scoreCflue("so \\boxed{AC}", "AC")).toMatchObject({ correct: true, predicted: "AC", reason: "ok" });
     expect(scoreCflue("\\boxed{A} … \\boxed{C}", "A").correct).toBe(false);
   });
   it("seed mode reads prose letters like the seed", () => {
     expect(scoreCflue("\\boxed{B. Equity}", "BE").correct).toBe(true);
   });
-  it("strict mode rejects prose in the box", () => {
-    expect(scoreCflue("\\boxed{B. Equity}", "B", { mode: "strict" })).toEqual({ correct: false, predicted: null, reason: "not-options" });
+  it("strict mode reads the letter named first, not the letters in the option's text", () => {
+    expect(scoreCflue("\\boxed{B. Equity}", "B", { mode: "strict" })).toMatchObject({ correct: true, predicted: "B", reason: "ok" });
     expect(scoreCflue("\\boxed{B. Equity}", "BE", { mode: "strict" }).correct).toBe(false);
+    expect(scoreCflue("\\boxed{D. Both A and C}", "D", { mode: "strict" }).predicted).toBe("D");
+    expect(scoreCflue("\\boxed{A or C}", "A", { mode: "strict" })).toMatchObject({ correct: false, reason: "not-options" });
   });
   it("strict mode accepts separators, LaTeX wrappers and full-width letters", () => {
     for (const box of ["A, C", "A、C", "C A", "\\text{A}\\text{C}", "$A$ and $C$", "ＡＣ", "\\mathrm{A},\\mathrm{C}", "A；C"]) {
       expect(scoreCflue(`\\boxed{${box}}`, "AC", { mode: "strict" }).correct, box).toBe(true);
     }
   });
-  it("strict mode rejects lowercase, H–Z and words", () => {
-    for (const box of ["a", "AH", "A or C", "选A", "A. 对"]) expect(strictOptionSet(box), box).toBeNull();
+  it("strict mode reads lowercase, 选项B and lead-ins; rejects H–Z and words", () => {
+    expect(strictOptionSet("b")).toBe("B");
+    expect(strictOptionSet("选项B")).toBe("B");
+    expect(strictOptionSet("答案：A、C")).toBe("AC");
+    expect(strictOptionSet("A. 对")).toBe("A");
+    for (const box of ["AH", "A or C", "都不对", "Bad"]) expect(strictOptionSet(box), box).toBeNull();
   });
   it("null output and missing box are wrong", () => {
     expect(scoreCflue(null, "A").reason).toBe("no-output");

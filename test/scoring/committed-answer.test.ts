@@ -14,7 +14,7 @@ describe("FinQA scores the committed answer only", () => {
   ])("%s → wrong", (_name, response, gold) => {
     const s = scoreFinqa(response, gold);
     expect(s.correct).toBe(false);
-    expect(s.answerText).toBeNull();
+    expect(s.predicted).toBeNull();
   });
 
   it.each([
@@ -54,9 +54,15 @@ describe("format compliance with reasoning returned separately", () => {
     expect(checkFormat("<answer>\\boxed{A}</answer>", "because").ok).toBe(true);
     expect(checkFormat("<answer>\\boxed{A}</answer>").ok).toBe(false);
     expect(checkFormat("<answer>\\boxed{A}</answer>", "   ").ok).toBe(false);
-    expect(checkFormat("<answer>no box</answer>", "because")).toEqual({ ok: false, problem: "no-box-in-answer" });
+    expect(checkFormat("<answer>no box</answer>", "because")).toMatchObject({ ok: false, problem: "no-box-in-answer" });
     expect(checkFormat("<think>a</think><answer>\\boxed{A}</answer>", "a copy").ok).toBe(true);
     expect(formatComplianceRate([{ content: "<answer>\\boxed{A}</answer>", reasoning: "r" }, "<answer>\\boxed{A}</answer>"]).ok).toBe(1);
+  });
+
+  it("a content that starts inside a think block the chat template opened counts as having <think>", () => {
+    expect(checkFormat("推理……\n</think>\n<answer>\\boxed{A}</answer>")).toMatchObject({ ok: true, why: expect.stringContaining("pre-filled") });
+    expect(checkFormat("a</think>b</think><answer>\\boxed{A}</answer>").ok).toBe(false);
+    expect(checkFormat("</think><think>x</think><answer>\\boxed{A}</answer>").ok).toBe(false);
   });
 
   it("the eval's per-sample score uses it", () => {

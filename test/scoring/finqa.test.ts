@@ -52,8 +52,10 @@ describe("scoreFinqa", () => {
   });
   it("keeps raw and scaled readings of unit words, and scale mismatch only on request", () => {
     expect(scoreFinqa(wrap("$1,234 million"), 1234).correct).toBe(true);
-    expect(scoreFinqa(wrap("$1.234 billion"), 1234).correct).toBe(false);
-    expect(scoreFinqa(wrap("$1.234 billion"), 1234, { scaleEither: true }).correct).toBe(true);
+    // A named scale restates the amount in the gold's units (1.234 billion = 1,234 million); a bare number does not.
+    expect(scoreFinqa(wrap("$1.234 billion"), 1234).correct).toBe(true);
+    expect(scoreFinqa(wrap("1234000"), 1234).correct).toBe(false);
+    expect(scoreFinqa(wrap("1234000"), 1234, { scaleEither: true }).correct).toBe(true);
   });
   it("handles yes/no golds", () => {
     expect(scoreFinqa(wrap("Yes"), "yes").correct).toBe(true);

@@ -176,7 +176,8 @@ const workdir = mkdtempSync(join(tmpdir(), "reward-parity-"));
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
 describe("reward parity: dianjin_reward.py vs src/scoring/cflue.ts", () => {
-  it.skipIf(!hasPython())(`scores ${CASES} generated responses identically (skipped when python3 >= 3.8 is missing)`, () => {
+  it(`scores ${CASES} generated responses identically`, (ctx) => {
+    ctx.skip(!hasPython(), "python3 >= 3.8 is not installed");
     const cases = generateCases(CASES, 20250423);
     const jsonl = join(workdir, "cases.jsonl");
     writeFileSync(jsonl, cases.map((c) => JSON.stringify({ response: c.response, gold: c.gold })).join("\n") + "\n");

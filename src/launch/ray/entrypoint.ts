@@ -3,6 +3,9 @@
 // with /bin/sh, so a word with spaces, quotes or `$` would not arrive as it was. Plain argv is
 // passed as is (readable in `ray job list`); anything else travels as JSON in an environment
 // variable and a one-line Python decoder execs it, exactly.
+// Either way the entrypoint first looks for the command on the cluster, where it will run (the login node that
+// submits does not need it), and ends the job with the tool-missing line when it is not there.
+import { TOOL_MISSING_EXIT, TOOL_MISSING_MARK, type JobTool } from "../tool-missing.js";
 
 /** Words that list2cmdline leaves alone and sh reads literally. */
 const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -11,7 +14,11 @@ export const ENTRY_VARIABLE = "DIANJIN_RAY_ENTRY";
 
 // No spaces would be fine too, but the decoder has them; list2cmdline wraps it in double quotes
 // and escapes its inner quotes as \", which sh turns back into ". It contains no $ or backquote.
-const DECODER = `import json,os;e=json.loads(os.environ["${ENTRY_VARIABLE}"]);os.chdir(e["cwd"]);os.execvp(e["argv"][0],e["argv"])`;
+const DECODER = [
+  `import json,os,shutil,socket,sys;e=json.loads(os.environ["${ENTRY_VARIABLE}"]);os.chdir(e["cwd"]);a=e["argv"]`,
+  `t=e["tool"];shutil.which(t["command"]) or sys.exit(print("${TOOL_MISSING_MARK}"+t["name"]+" ("+t["command"]+") is not on PATH on the Ray cluster (node "+socket.gethostname()+")",flush=True) or ${TOOL_MISSING_EXIT})`,
+  `os.execvp(a[0],a)`,
+].join(";");
 
 export interface RayEntrypoint {
   /** Words after `--` on the `ray job submit` command line. */
@@ -20,8 +27,14 @@ export interface RayEntrypoint {
   env: Record<string, string>;
 }
 
-export function rayEntrypoint(argv: readonly string[], cwd: string, python: string): RayEntrypoint {
+/** `tool`: what to look for before starting (default: argv[0], named as itself). */
+export function rayEntrypoint(argv: readonly string[], cwd: string, python: string, tool?: JobTool): RayEntrypoint {
   if (argv.length === 0) throw new RangeError("job argv is empty");
-  if ([cwd, ...argv].every((w) => PLAIN.test(w))) return { words: ["cd", cwd, "&&", "exec", ...argv], env: {} };
-  return { words: [python, "-c", DECODER], env: { [ENTRY_VARIABLE]: JSON.stringify({ argv, cwd }) } };
+  const t = tool ?? { name: argv[0]!, command: argv[0]! };
+  if ([cwd, ...argv, t.name, t.command].every((w) => PLAIN.test(w))) {
+    const missing = `${TOOL_MISSING_MARK}${t.name} (${t.command}) is not on PATH on the Ray cluster`;
+    const check = ["if", "!", "command", "-v", t.command, ">/dev/null;", "then", "echo", missing, ";", "exit", `${TOOL_MISSING_EXIT};`, "fi"];
+    return { words: ["cd", cwd, "&&", ...check, "&&", "exec", ...argv], env: {} };
+  }
+  return { words: [python, "-c", DECODER], env: { [ENTRY_VARIABLE]: JSON.stringify({ argv, cwd, tool: t }) } };
 }

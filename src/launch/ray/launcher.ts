@@ -51,7 +51,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       const args = raySubmitArgs({
         address: options.address,
         submissionId: id,
-        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python),
+        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool),
         env: spec.env,
         ...(options.runtimeEnv ? { runtimeEnv: options.runtimeEnv } : {}),
         ...(options.entrypointNumGpus !== undefined ? { entrypointNumGpus: options.entrypointNumGpus } : {}),

@@ -1,4 +1,5 @@
 // A typed Slurm batch job: everything the script renderers need, nothing Slurm-version specific.
+import type { JobTool } from "../tool-missing.js";
 
 export interface SlurmResources {
   nodes?: number;
@@ -44,6 +45,8 @@ export interface SlurmBatchJob {
   /** Extra srun arguments, each one argv word. */
   srunArgs?: string[];
   masterPort?: number;
+  /** The tool the command starts: looked for on the node, after `setup`, before anything starts (tool-check.ts). */
+  tool?: JobTool;
 }
 
 /** Ray head + workers inside the allocation, then the trainer on the head (verl). */

@@ -86,6 +86,7 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       ...(options.container ? { container: options.container } : {}),
       ...(options.srunArgs ? { srunArgs: options.srunArgs } : {}),
       ...(options.masterPort ? { masterPort: options.masterPort } : {}),
+      ...(spec.tool ? { tool: spec.tool } : {}),
     };
     return options.ray ? { ...job, ray: options.ray } : job;
   }

@@ -3,6 +3,7 @@
 // by the EXIT trap whatever happens.
 import { renderPrologue, srunExtras } from "./prologue.js";
 import { shellQuote } from "./quote.js";
+import { toolCheckLines } from "./tool-check.js";
 import { SLURM_DEFAULTS } from "./defaults.js";
 import type { RaySlurmJob } from "./job.js";
 
@@ -29,6 +30,7 @@ export function renderRaySlurmScript(job: RaySlurmJob): string {
   ];
   return [
     ...renderPrologue(job, { kind: "Ray cluster job (Ray head + workers, trainer on the head)", cleanup }),
+    ...toolCheckLines(job),
     "ray_steps=()",
     `export RAY_ADDRESS="$MASTER_ADDR:${port}"`,
     `expected_gpus=$((${gpus} * SLURM_NNODES))`,

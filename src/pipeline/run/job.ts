@@ -8,11 +8,13 @@ import { crashPoint } from "../../util/crash-point.js";
 import { tailLines } from "../../util/line-reader.js";
 import { asPlanned, atLaunch, withProbedVersion, type LaunchEntry } from "../launch-entry.js";
 import { describeOutcome } from "../outcome.js";
+import { toolMissingCause } from "../../launch/tool-missing.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
 import type { StageState } from "../state.js";
-import { probeVersion, requireTool } from "../tools.js";
+import { jobTool, toolBeforeLaunch } from "../tools.js";
 import { toolOf } from "../../stages/registry.js";
+import { resourceWarnings } from "../../resources/problems.js";
 import { setAsideBeforeLaunch, warnLowDisk, writeRendered } from "./before-launch.js";
 import { finish, outputsProblem, withoutRun } from "./finish.js";
 import { runInProcess } from "./in-process.js";
@@ -47,14 +49,14 @@ export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult
 async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<StageResult> {
   const { store, emit, env, launcher } = run;
   const config = run.plan.loaded.config;
-  await requireTool(config, planned.definition, env);
-  const version = await probeVersion(config, planned.definition, env);
+  const { version, asked } = await toolBeforeLaunch(config, planned.definition, env);
   await store.recordTool(toolOf(planned.definition, config), { command: planned.render.argv.slice(0, 1), version, probedAt: new Date().toISOString() });
-  let record = await withProbedVersion(planned, version, run.facts);
+  let record = await withProbedVersion(planned, version, run.facts, asked);
   for (const warning of record.render.warnings ?? []) emit({ type: "log", stage: record.name, level: "warn", message: warning });
   // Upstream outputs (the SFT model's config.json, data statistics) exist now: estimate again before refusing.
   const resources = (await record.definition.resources?.(record.context)) ?? record.resources;
   if (resources) record = { ...record, resources };
+  for (const message of resourceWarnings(record.name, resources)) emit({ type: "log", stage: record.name, level: "warn", message });
   const problems = await stageProblems(record, record.context, resources);
   if (problems.length) throw new PreflightError(record.name, problems);
   await setAsideBeforeLaunch(record, emit);
@@ -89,6 +91,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
     nodes: config.cluster.nodes,
     gpusPerNode: config.cluster.gpus_per_node,
     watchdogMs: record.render.watchdogMs,
+    tool: jobTool(config, record.definition),
   });
   crashPoint("after-spawn");
   return watch(run, record, job, at);
@@ -149,7 +152,9 @@ async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile:
           summary: `the tool stopped producing output (${outcome.reason ?? "watchdog"}) and was ended`,
           hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow",
         }
-      : ((record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"))) ?? describeOutcome(outcome));
+      : (toolMissingCause(tail) ??
+        (record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"))) ??
+        describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
 }
 

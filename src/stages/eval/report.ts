@@ -6,6 +6,7 @@ import { BENCHMARKS, type BenchmarkScores } from "../../report/benchmarks.js";
 import { readJsonIfThere } from "../../util/fsx.js";
 import type { EvalStageConfig } from "./config.js";
 import { EVAL_FILES } from "./engine/defaults.js";
+import { UNVERSIONED_SCORING } from "../../scoring/version.js";
 
 /** What the eval stage recorded it actually sent (summary.json). */
 interface EvalSummaryFile {
@@ -16,17 +17,23 @@ interface EvalSummaryFile {
 
 export async function evalReport({ paths, config, recorded }: ReportSource): Promise<ReportPart> {
   const scoresFile = recorded?.scores ?? join(paths.output, EVAL_FILES.scores);
-  const evalScores = await readScores(scoresFile);
+  const raw = await readJsonIfThere<Record<string, unknown>>(scoresFile);
+  const evalScores = raw ? readScores(raw) : undefined;
+  const version = raw?.["scoring_version"];
+  const scoringVersion = typeof version === "number" ? version : UNVERSIONED_SCORING;
   const summary = evalSummary(
     config.stages.eval as EvalStageConfig | undefined,
     await readJsonIfThere<EvalSummaryFile>(join(dirname(scoresFile), EVAL_FILES.summary)),
   );
-  return { evalScores: evalScores ?? {}, summary, sources: { eval: evalScores ? scoresFile : `no scores (${scoresFile} missing)` } };
+  return {
+    evalScores: evalScores ?? {},
+    ...(evalScores ? { scoringVersion } : {}),
+    summary: evalScores ? { ...summary, "eval scoring_version": scoringVersion } : summary,
+    sources: { eval: evalScores ? scoresFile : `no scores (${scoresFile} missing)` },
+  };
 }
 
-async function readScores(file: string): Promise<BenchmarkScores | undefined> {
-  const raw = await readJsonIfThere<Record<string, unknown>>(file);
-  if (!raw) return undefined;
+function readScores(raw: Record<string, unknown>): BenchmarkScores {
   const out: BenchmarkScores = {};
   for (const b of BENCHMARKS) if (typeof raw[b.key] === "number") out[b.key] = raw[b.key] as number;
   return out;

@@ -2,6 +2,7 @@
 // Most specific first: a KV-cache message can follow an OOM warning, a traceback can mention many things.
 
 import type { FailureCause } from "../../errors.js";
+import { toolMissingCause } from "../../launch/tool-missing.js";
 
 interface Rule {
   id: string;
@@ -71,6 +72,9 @@ const RULES: Rule[] = [
 export const VLLM_FAILURE_IDS = RULES.map((r) => r.id);
 
 export function classifyVllmLog(lines: readonly string[]): FailureCause {
+  // The job's own check (Slurm, Ray) found no vllm where it runs: nothing of vLLM's started.
+  const missing = toolMissingCause(lines);
+  if (missing) return missing;
   for (const rule of RULES) {
     for (const line of lines) {
       const m = line.match(rule.pattern);

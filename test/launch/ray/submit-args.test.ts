@@ -2,9 +2,14 @@ import { describe, expect, it } from "vitest";
 import { ENTRY_VARIABLE, rayEntrypoint, raySubmitArgs } from "../../../src/launch/ray/index.js";
 
 describe("rayEntrypoint", () => {
-  it("passes plain argv as words, changing into the job's directory first", () => {
-    expect(rayEntrypoint(["python3", "-m", "verl.trainer.main_ppo", "trainer.nnodes=2"], "/runs/exp", "python3")).toEqual({
-      words: ["cd", "/runs/exp", "&&", "exec", "python3", "-m", "verl.trainer.main_ppo", "trainer.nnodes=2"],
+  it("passes plain argv as words, changing into the job's directory and looking for the tool there first", () => {
+    const tool = { name: "verl", command: "python3" };
+    expect(rayEntrypoint(["python3", "-m", "verl.trainer.main_ppo", "trainer.nnodes=2"], "/runs/exp", "python3", tool)).toEqual({
+      words: [
+        ...["cd", "/runs/exp", "&&", "if", "!", "command", "-v", "python3", ">/dev/null;", "then", "echo"],
+        "[dianjin-train] tool missing: verl (python3) is not on PATH on the Ray cluster",
+        ...[";", "exit", "127;", "fi", "&&", "exec", "python3", "-m", "verl.trainer.main_ppo", "trainer.nnodes=2"],
+      ],
       env: {},
     });
   });
@@ -14,7 +19,7 @@ describe("rayEntrypoint", () => {
     const entry = rayEntrypoint(argv, "/runs/exp 1", "python3");
     expect(entry.words.slice(0, 2)).toEqual(["python3", "-c"]);
     expect(entry.words[2]).not.toMatch(/[$`]/);
-    expect(JSON.parse(entry.env[ENTRY_VARIABLE]!)).toEqual({ argv, cwd: "/runs/exp 1" });
+    expect(JSON.parse(entry.env[ENTRY_VARIABLE]!)).toEqual({ argv, cwd: "/runs/exp 1", tool: { name: "python3", command: "python3" } });
   });
 
   it("refuses an empty argv", () => {

@@ -1,19 +1,18 @@
 // The Slurm launcher against a real Slurm cluster (scripts/slurm/start-local-slurm.sh: 2 emulated
-// nodes on loopback, fake GPUs). Skipped, with the reason in the title, where it cannot be started.
+// nodes on loopback, fake GPUs) when one is running; skipped with the reason otherwise (npm run test:slurm starts one).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSlurmLauncher } from "../../../src/launch/slurm/index.js";
 import type { Job, JobRecord, JobSpec } from "../../../src/launch/types.js";
-import { buildLauncherForChild, ensureLocalCluster, jobIdsNamed, ROOT, slurm, SLURM_ENV } from "./local-cluster.js";
+import { buildLauncherForChild, clusterSkipReason, jobIdsNamed, ROOT, slurm, SLURM_ENV } from "./local-cluster.js";
+import { skipAllIf } from "../../helpers/skip.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const newDir = tempDirs("dianjin-slurm-test-");
 
-const cluster = ensureLocalCluster();
-const skip = !cluster.ready;
-const title = (name: string) => (cluster.ready ? name : `${name} [SKIPPED: ${cluster.reason}]`);
+const skipReason = clusterSkipReason();
 
 const NODE_REPORT = join(ROOT, "test/fixtures/slurm/node-report.sh");
 const work = newDir();
@@ -53,7 +52,9 @@ afterAll(async () => {
   for (const job of started) await job.cancel().catch(() => undefined);
 });
 
-describe.skipIf(skip)(title("Slurm launcher on a real cluster"), () => {
+describe("Slurm launcher on a real cluster", () => {
+  skipAllIf(skipReason);
+
   it("runs one task per node with NODE_RANK, NNODES, MASTER_ADDR and MASTER_PORT set on each", async () => {
     const s = spec({ FORCE_TORCHRUN: "1" }, { nodes: 2, gpusPerNode: 2 });
     const job = await submit(s);
@@ -76,14 +77,19 @@ describe.skipIf(skip)(title("Slurm launcher on a real cluster"), () => {
     expect(existsSync(join(options.jobDir, `dianjin-${s.stage}-${job.record.id}-0.log`))).toBe(true);
   });
 
-  it("reports a failing task's exit code and the end of its log", async () => {
-    const s = spec({ NODE_REPORT_FAIL: "7", NODE_REPORT_FAIL_RANK: "1" }, { nodes: 2 });
+  it("reports the failing task's own exit code (not the 143 of the sibling srun killed) and the end of its log", async () => {
+    // Rank 0 keeps running until srun's --kill-on-bad-exit ends it, so srun itself always reports 143.
+    const s = spec({ NODE_REPORT_FAIL: "7", NODE_REPORT_FAIL_RANK: "1", NODE_REPORT_SLEEP: "120" }, { nodes: 2 });
     const job = await submit(s);
     const lines: string[] = [];
     const outcome = await job.wait({ onLine: (l) => lines.push(l) });
     expect(outcome).toMatchObject({ state: "failed", exitCode: 7, signal: null });
     expect(outcome.reason).toMatch(/FAILED/);
     expect(lines).toContain("node-report rank=1: failing on purpose with exit code 7");
+    // srun's own status is that of the killed sibling (143 for SIGTERM; 137 had it needed SIGKILL).
+    expect(lines.find((l) => l.startsWith("[dianjin-train] the first task to fail"))).toMatch(
+      /^\[dianjin-train\] the first task to fail \(node rank 1\) ended with status 7; srun reported 1(43|37)$/,
+    );
     expect(lines.at(-1)).toBe("[dianjin-train] command ended with status 7");
   });
 
@@ -124,7 +130,7 @@ describe.skipIf(skip)(title("Slurm launcher on a real cluster"), () => {
   });
 
   it("reattaches to the same job after the watching process is killed", async () => {
-    const built = buildLauncherForChild(newDir());
+    const built = await buildLauncherForChild(newDir());
     const s = spec({ NODE_REPORT_SLEEP: "8" });
     const recordFile = join(work, "record.json");
     const child = spawn(process.execPath, [join(ROOT, "test/fixtures/slurm/watch-job.mjs"), built, JSON.stringify(options), JSON.stringify(s), recordFile], {

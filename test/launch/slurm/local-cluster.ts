@@ -1,29 +1,39 @@
-// Test helper: the real single-host Slurm cluster from scripts/slurm, started on demand, and the
-// launcher built to plain JavaScript for child processes (Node 20 cannot run .ts files).
+// Test helper: the real single-host Slurm cluster from scripts/slurm, when one is running, and the launcher built to
+// plain JavaScript for child processes (Node 20 cannot run .ts files).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import ts from "typescript";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const STATE_DIR = process.env.DIANJIN_TEST_SLURM_DIR ?? "/tmp/dianjin-slurm";
 export const SLURM_ENV = { SLURM_CONF: join(STATE_DIR, "etc/slurm.conf") };
 
-export type ClusterCheck = { ready: true } | { ready: false; reason: string };
+const HOW = "`npm run test:slurm` starts one (scripts/slurm/with-local-slurm.sh), runs these tests and stops it";
 
-/** Starts (or finds) the local cluster; the reason says why the Slurm tests cannot run. */
-export function ensureLocalCluster(): ClusterCheck {
-  if (process.platform !== "linux") return { ready: false, reason: "the local Slurm cluster needs Linux" };
-  if (process.getuid?.() !== 0) return { ready: false, reason: "starting the local Slurm cluster needs root" };
-  const started = spawnSync("bash", [join(ROOT, "scripts/slurm/start-local-slurm.sh"), STATE_DIR], {
-    encoding: "utf8",
-    timeout: 240_000,
-  });
-  if (started.status !== 0) {
-    const why = (started.stderr || String(started.error ?? "")).trim().split("\n").slice(-3).join(" / ");
-    return { ready: false, reason: `start-local-slurm.sh failed: ${why}` };
-  }
-  return { ready: true };
+/** Why the cluster cannot be used, or undefined when it is up with every node ready. */
+function probe(): string | undefined {
+  if (!existsSync(SLURM_ENV.SLURM_CONF)) return `no local Slurm cluster is running in ${STATE_DIR}; ${HOW}`;
+  const run = (command: string, args: string[]) => spawnSync(command, args, { encoding: "utf8", timeout: 15_000, env: { ...process.env, ...SLURM_ENV } });
+  const ping = run("scontrol", ["ping"]);
+  if (ping.error) return `the Slurm client programs are not installed (${ping.error.message}); ${HOW}`;
+  if (!/is UP/.test(ping.stdout))
+    return `the local Slurm cluster in ${STATE_DIR} does not answer (scontrol ping: ${ping.stdout.trim() || ping.stderr.trim()}); ${HOW}`;
+  const states = run("sinfo", ["-h", "-N", "-o", "%t"]).stdout.split("\n").filter(Boolean);
+  const ready = states.filter((s) => /^(idle|alloc|mix)$/.test(s));
+  if (!states.length || ready.length < states.length) return `the local Slurm cluster's nodes are not ready (${states.join(", ") || "none"}); ${HOW}`;
+  return undefined;
+}
+
+/**
+ * Why the real-Slurm tests are skipped, or undefined when they can run. `npm test` never starts or installs a cluster;
+ * it uses one that is running. Under `npm run test:slurm` and .ci/run (DIANJIN_TEST_SLURM=required) a missing cluster
+ * is an error, not a skip.
+ */
+export function clusterSkipReason(): string | undefined {
+  const reason = probe();
+  if (reason && process.env.DIANJIN_TEST_SLURM === "required") throw new Error(`the real-Slurm tests must run here, but ${reason}`);
+  return reason;
 }
 
 export function slurm(command: string, args: string[]): string {
@@ -35,28 +45,11 @@ export function jobIdsNamed(name: string): string[] {
   return slurm("squeue", ["-h", "-t", "all", "-n", name, "-o", "%i"]).split("\n").filter(Boolean);
 }
 
-/** src/launch/slurm and what it imports, transpiled to .js in `out`; returns the index path. */
-export function buildLauncherForChild(out: string): string {
-  symlinkSync(join(ROOT, "node_modules"), join(out, "node_modules"));
-  const files = [
-    ...readdirSync(join(ROOT, "src/launch/slurm")).map((f) => join("src/launch/slurm", f)),
-    "src/launch/types.ts",
-    "src/launch/watch.ts",
-    "src/launch/defaults.ts",
-    "src/util/abortable.ts",
-    "src/util/line-reader.ts",
-    "src/errors.ts",
-    "src/util/atomic-write.ts",
-    "src/util/secrets.ts",
-  ].filter((f) => f.endsWith(".ts"));
-  for (const file of files) {
-    const js = ts.transpileModule(readFileSync(join(ROOT, file), "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
-    const target = join(out, file.replace(/\.ts$/, ".js"));
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, js);
-  }
-  writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
-  return join(out, relative(ROOT, join(ROOT, "src/launch/slurm/index.js")));
+/** src/launch/slurm and every file it imports, transpiled to .js in `out` (Node 20 runs no .ts); returns the index path. */
+export async function buildLauncherForChild(out: string): Promise<string> {
+  const { transpileTree } = (await import(pathToFileURL(join(ROOT, "scripts/bench/lib.mjs")).href)) as {
+    transpileTree: (repo: string, entries: string[], out: string) => Promise<string>;
+  };
+  await transpileTree(ROOT, ["src/launch/slurm/index.ts"], out);
+  return join(out, "src/launch/slurm/index.js");
 }

@@ -5,16 +5,18 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSlurmLauncher } from "../../../src/launch/slurm/index.js";
-import { ensureLocalCluster, ROOT, SLURM_ENV } from "./local-cluster.js";
+import { clusterSkipReason, ROOT, SLURM_ENV } from "./local-cluster.js";
+import { skipAllIf } from "../../helpers/skip.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const newDir = tempDirs("dianjin-ray-slurm-");
 
-const cluster = ensureLocalCluster();
-const title = (name: string) => (cluster.ready ? name : `${name} [SKIPPED: ${cluster.reason}]`);
+const skipReason = clusterSkipReason();
 const RAY = join(ROOT, "test/fixtures/bin/ray");
 
-describe.skipIf(!cluster.ready)(title("Ray cluster inside a Slurm allocation"), () => {
+describe("Ray cluster inside a Slurm allocation", () => {
+  skipAllIf(skipReason);
+
   it("starts head and worker, waits for every GPU, runs the trainer on the head, then stops Ray", async () => {
     const work = newDir();
     const rayState = join(work, "ray");

@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderDirectives, renderSlurmScript, type SlurmBatchJob } from "../../../src/launch/slurm/index.js";
@@ -70,7 +70,36 @@ describe("renderSlurmScript", () => {
     const words = execFileSync("bash", [file], { encoding: "utf8" }).trimEnd().split("\n");
     expect(words.slice(-4)).toEqual(job.argv);
     expect(words).toContain("--container-image=nvcr.io/nvidia/pytorch:24.05-py3");
-    expect(words).toContain('export NODE_RANK="$SLURM_NODEID"; exec "$@"');
+    expect(words.find((w) => w.includes("NODE_RANK"))).toMatch(/^first_failure=\$1; shift; export NODE_RANK="\$SLURM_NODEID"; "\$@"; status=\$\?/);
+  });
+
+  it("ends with the first failing task's own status, not the 143 srun reports for the sibling it killed", () => {
+    const dir = newDir();
+    // Stand-ins: scontrol names one node; srun runs node rank 1 (which fails with 7), then answers as srun does
+    // after --kill-on-bad-exit ended rank 0 with SIGTERM: the highest status, 143.
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "scontrol"), "#!/bin/bash\necho n1\n", { mode: 0o755 });
+    writeFileSync(join(bin, "srun"), '#!/bin/bash\nwhile [[ $1 == -* ]]; do shift; done\nSLURM_NODEID=1 "$@"\nexit 143\n', { mode: 0o755 });
+    const script = renderSlurmScript({
+      ...job,
+      argv: ["bash", "-c", 'echo "rank $NODE_RANK fails"; exit 7'],
+      cwd: dir,
+      env: {},
+      setup: [],
+      container: undefined,
+      logFile: join(dir, "job.log"),
+      outputDir: dir,
+    });
+    writeFileSync(join(dir, "job.sbatch"), script);
+    const env = { PATH: `${bin}:${process.env.PATH}`, SLURM_JOB_NAME: "dianjin-sft", SLURM_JOB_ID: "42", SLURM_NNODES: "2", SLURM_JOB_NODELIST: "n[1-2]" };
+    const run = spawnSync("bash", [join(dir, "job.sbatch")], { env, encoding: "utf8" });
+    expect(run.status).toBe(7);
+    const log = readFileSync(join(dir, "job.log"), "utf8");
+    expect(log).toContain("rank 1 fails");
+    expect(log).toContain("[dianjin-train] the first task to fail (node rank 1) ended with status 7; srun reported 143");
+    expect(log.trimEnd().split("\n").at(-1)).toBe("[dianjin-train] command ended with status 7");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".first-failure"))).toEqual([]);
   });
 
   it("is valid bash", () => {

@@ -116,7 +116,8 @@ describe("API key through the Python launcher", () => {
     await expect(runEvalscope(s, { origin: ORIGIN, command: [STANDIN], env: envFor("1.4.0", { DJ_TEST_KEY: "" }) })).rejects.toBeInstanceOf(PreflightError);
   });
 
-  it.skipIf(!python)(python ? "passes the key to EvalScope's run_cmd inside Python, never on the command line" : "SKIPPED: python3 not available", async () => {
+  it("passes the key to EvalScope's run_cmd inside Python, never on the command line", async (ctx) => {
+    ctx.skip(!python, "python3 is not installed");
     const s = await spec({ apiUrl: keyed.url, apiKeyEnv: "DJ_TEST_KEY" });
     // A fake `evalscope` Python package whose run_cmd hands its sys.argv to the Node stand-in.
     const pkg = join(work, "py", "evalscope", "cli");

@@ -38,13 +38,15 @@ describe("emitFlatYaml", () => {
   });
 
   // PyYAML (YAML 1.1) is what the seed-era LLaMA-Factory read configs with; 1e-5 without a dot is a string there.
-  it.skipIf(!hasPyYaml)("reads back as the same values under real PyYAML (skipped: python3 has no yaml module)", async () => {
+  it("reads back as the same values under real PyYAML", async (ctx) => {
+    ctx.skip(!hasPyYaml, "python3 has no yaml module (PyYAML)");
     const text = emitFlatYaml(entries);
     const { stdout } = await execa("python3", ["-c", "import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))"], { input: text });
     expect(JSON.parse(stdout)).toEqual(entries);
   });
 
-  it.skipIf(!hasPyYaml)("a plain 1e-05 would be a string under PyYAML: the reason for the format (skipped: no PyYAML)", async () => {
+  it("a plain 1e-05 would be a string under PyYAML: the reason for the format", async (ctx) => {
+    ctx.skip(!hasPyYaml, "python3 has no yaml module (PyYAML)");
     const { stdout } = await execa("python3", ["-c", "import yaml; print(type(yaml.safe_load('x: 1e-05')['x']).__name__)"]);
     expect(stdout.trim()).toBe("str");
   });

@@ -31,8 +31,8 @@ print(len(ref))
 `;
 
 describe("merge_fsdp_seed.py", () => {
-  const title = "joins Shard(0)/Shard(1)/Replicate DTensors into bf16 shards that verify";
-  it.skipIf(!hasTorch)(hasTorch ? title : `${title} — skipped: ${PYTHON} has no torch+safetensors (set DIANJIN_TEST_PYTHON)`, async () => {
+  it("joins Shard(0)/Shard(1)/Replicate DTensors into bf16 shards that verify", async (ctx) => {
+    ctx.skip(!hasTorch, `${PYTHON} has no torch+safetensors (set DIANJIN_TEST_PYTHON)`);
     const actor = join(root, "global_step_3", "actor");
     await execa(PYTHON, [MAKE_CKPT, actor, TINY_QWEN2_DIR]);
     const target = join(root, "hf");

@@ -156,7 +156,8 @@ describe("verl stand-in round trip", () => {
     expect(result.stderr).toContain("reward exploded on purpose");
   });
 
-  it.skipIf(!existsSync(SHIPPED_REWARD))("scores with the shipped dianjin_reward.py (skipped when it is absent)", async () => {
+  it("scores with the shipped dianjin_reward.py", async (ctx) => {
+    ctx.skip(!existsSync(SHIPPED_REWARD), `${SHIPPED_REWARD} is absent`);
     const { dir, argv, env } = await setup(SMALL, 20, SHIPPED_REWARD);
     const result = await run(argv, env, dir);
     expect(result.exitCode, result.all).toBe(0);
@@ -167,7 +168,8 @@ describe("verl stand-in round trip", () => {
     expect(first.data["critic/score/mean"]).toBeLessThan(1);
   });
 
-  it.skipIf(!existsSync(MERGER))("writes checkpoints the merger stand-in accepts (skipped when that stand-in is absent)", async () => {
+  it("writes checkpoints the merger stand-in accepts", async (ctx) => {
+    ctx.skip(!existsSync(MERGER), `the merger stand-in ${MERGER} is absent`);
     const { dir, argv, env } = await setup(SMALL, 20, TINY_REWARD, TINY_MODEL);
     const trained = await execa(STANDIN, ["-m", "verl.trainer.main_ppo", ...argv], { env, cwd: dir, reject: false, all: true });
     expect(trained.exitCode, trained.all).toBe(0);

@@ -15,6 +15,8 @@ import { readBenchmark } from "./read-benchmark.js";
 import type { BenchmarkSummary } from "./results.js";
 import type { EvalEndpoint } from "./endpoint-client.js";
 import { runBenchmark } from "./runner.js";
+import { scoreOptions } from "./score.js";
+import { SCORING_VERSION } from "../../../scoring/version.js";
 import { splitUrls } from "../settings.js";
 import { timeoutsFromSeconds } from "../../../llm/timeouts.js";
 
@@ -105,15 +107,7 @@ async function evaluateWith(
       maxAttempts: config.max_attempts,
       journalFile: join(outputDir, EVAL_FILES.journal, `${b}.jsonl`),
       resultsFile: join(outputDir, EVAL_FILES.results, `${b}.jsonl`),
-      score: {
-        cflueMode: config.scoring.cflue_mode,
-        finqa: {
-          relTol: config.scoring.finqa?.rel_tol,
-          absTol: config.scoring.finqa?.abs_tol,
-          percentEither: config.scoring.finqa?.percent_either,
-          scaleEither: config.scoring.finqa?.scale_either,
-        },
-      },
+      score: scoreOptions(config.scoring),
       ...(judge
         ? {
             judge: {
@@ -156,6 +150,7 @@ async function evaluateWith(
 
   Object.assign(scores, await evalscopeScores(options, log, emit));
   await writeJsonAtomic(join(outputDir, EVAL_FILES.summary), {
+    scoring_version: SCORING_VERSION,
     model: options.endpoint.model,
     modelIdentity: options.modelIdentity,
     sampling: options.sampling,
@@ -163,7 +158,7 @@ async function evaluateWith(
     replicas: options.endpoint.baseUrls.length,
     benchmarks: summaries,
   });
-  await writeJsonAtomic(join(outputDir, EVAL_FILES.scores), scores);
+  await writeJsonAtomic(join(outputDir, EVAL_FILES.scores), { ...scores, scoring_version: SCORING_VERSION });
   return { scores, summaries, sent };
 }
 
@@ -257,6 +252,12 @@ function probeFailureCause(failures: readonly ProbeFailure[], configured: boolea
       id: "model-not-found",
       summary: `${where}: ${first.message}`,
       hint: "check stages.eval.endpoint.model against the server's --served-model-name (GET /v1/models)",
+    };
+  if (first.problem === "refused")
+    return {
+      id: "endpoint-failing",
+      summary: `${where}: ${first.message}`,
+      hint: "the server refuses a 1-token chat completion for this model: read its answer above",
     };
   return {
     id: "endpoint-unreachable",

@@ -49,7 +49,7 @@ export interface BenchmarkSummary {
   method?: "judge" | "numeric";
 }
 
-const UNPARSED = new Set(["no-output", "no-box", "not-options", "unparseable", "no-label"]);
+const UNPARSED = new Set(["no-output", "no-box", "not-options", "unparseable", "no-label", "no-answer", "ambiguous"]);
 
 export function summarize(benchmark: string, results: readonly ItemResult[], method?: "judge" | "numeric"): BenchmarkSummary {
   let score = 0;

@@ -208,7 +208,7 @@ export function scoreItem(item: EvalItem, entry: JournalEntry, options: ScoreOpt
     output: c.content,
     reasoning: c.reasoning,
     finishReason: c.finishReason,
-    ...scoreSample(item.benchmark, c.content, item.gold, options, c.reasoning),
+    ...scoreSample(item.benchmark, c.content, item.gold, options, c.reasoning, item.question),
   }));
   const score = samples.length ? samples.filter((s) => s.correct).length / samples.length : 0;
   return { id: item.id, gold: item.gold, score, samples, usage: entry.usage, ...(entry.error ? { error: entry.error } : {}) };
