@@ -9,13 +9,14 @@
 // set by --mcq/--finqa/--concurrency.
 //
 // usage: npm run build && node scripts/bench/data-stragglers.mjs --before /path/to/main [--runs 3] [--quick]
+//        (--quick: 16 items, answers 20 ms, idle_s 0.5, one run — a check that the script runs, not a measurement)
 //        (both checkouts built; --before defaults to this checkout, which then compares it with itself)
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runChildren, stats, show, transpileLlm } from "./lib.mjs";
+import { full, runChildren, stats, show, transpileLlm } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const args = Object.fromEntries(
@@ -26,13 +27,12 @@ const args = Object.fromEntries(
       [],
     ),
 );
-const quick = args.quick === "1";
 const SETTINGS = {
-  mcq: Number(args.mcq ?? (quick ? 24 : 160)),
-  finqa: Number(args.finqa ?? (quick ? 6 : 40)),
-  concurrency: Number(args.concurrency ?? (quick ? 4 : 16)),
-  latency: Number(args.latency ?? 100),
-  idle: Number(args.idle ?? (quick ? 1 : 6)),
+  mcq: Number(args.mcq ?? full(160, 12)),
+  finqa: Number(args.finqa ?? full(40, 4)),
+  concurrency: Number(args.concurrency ?? full(16, 4)),
+  latency: Number(args.latency ?? full(100, 20)),
+  idle: Number(args.idle ?? full(6, 0.5)),
 };
 // 20% of attempts fail, half of them by hanging mid-stream (as in test/integration/llm-faults.test.ts).
 const FAULTS = { hang: 0.1, error500: 0.04, rateLimit429: 0.03, malformed: 0.015, destroy: 0.015 };
@@ -118,7 +118,7 @@ async function child() {
 
 if (args.child) await child();
 else {
-  const runs = Number(args.runs ?? (quick ? 1 : 3));
+  const runs = Number(args.runs ?? full(3, 1));
   const before = resolve(args.before ?? REPO);
   const server = await transpileLlm(REPO);
   const script = fileURLToPath(import.meta.url);
