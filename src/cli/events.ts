@@ -9,10 +9,17 @@ import { pathExists } from "../util/path-exists.js";
 const LEVEL_NAMES: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
 const SHOWN_ELSEWHERE = new Set(["level", "time", "msg", "run", "stage", "event", "pid", "hostname"]);
 
+/** For reading, not for re-parsing (`--json` keeps the exact values): 6.3815294 → 6.382, 9.250000000000001e-6 → 0.00000925. */
+export function displayNumber(x: number): string {
+  if (Number.isInteger(x) || !Number.isFinite(x)) return String(x);
+  return String(Math.abs(x) >= 1 ? Math.round(x * 1000) / 1000 : Number(x.toPrecision(4)));
+}
+
 function flatten(value: unknown, prefix: string, out: string[]): void {
   if (value && typeof value === "object" && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  } else out.push(`${prefix}=${typeof value === "string" && !/\s/.test(value) ? value : JSON.stringify(value)}`);
+  } else if (typeof value === "number") out.push(`${prefix}=${displayNumber(value)}`);
+  else out.push(`${prefix}=${typeof value === "string" && !/\s/.test(value) ? value : JSON.stringify(value)}`);
 }
 
 /** `2026-12-02T03:05:01.123Z info  sft  progress  step=3 total=40 metrics.loss=0.5`. */

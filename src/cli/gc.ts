@@ -3,7 +3,8 @@
 import { rm } from "node:fs/promises";
 import { planPipeline } from "../pipeline/plan.js";
 import { acquireLock } from "../pipeline/lock.js";
-import { diskUsage, formatBytes, setAsideEntries, type DiskEntry } from "../util/disk.js";
+import { diskUsage, setAsideEntries, type DiskEntry } from "../util/disk.js";
+import { formatBytes } from "../util/bytes.js";
 
 export async function gcCommand(config: string, options: { set: string[]; dryRun?: boolean }): Promise<number> {
   const plan = await planPipeline(config, { set: options.set });

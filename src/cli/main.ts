@@ -16,7 +16,6 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command("dianjin-train")
     .description("Plan, run, resume and evaluate the DianJin-R1 recipe from one experiment file.")
     .version(packageVersion())
-    .showHelpAfterError()
     .exitOverride();
 
   withConfigOptions(program.command("plan <config>").description("validate, render every file, and say what would run and why"))
@@ -110,6 +109,10 @@ async function main(argv: string[]): Promise<number> {
     .action(async () => {
       exitCode = await (await import("./schema.js")).schemaCommand();
     });
+
+  // A usage error gets commander's message (with "Did you mean …?") and one line pointing to the help, not the help.
+  program.showHelpAfterError("(dianjin-train --help lists the commands)");
+  for (const command of program.commands) command.showHelpAfterError(`(dianjin-train ${command.name()} --help lists its options)`);
 
   try {
     await program.parseAsync(argv);

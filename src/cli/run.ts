@@ -5,8 +5,10 @@ import { runPipeline, type RunResult } from "../pipeline/apply.js";
 import type { EventSink } from "../contract/events.js";
 import { resolveLogFormat } from "../pipeline/log-level.js";
 import { createDisplay } from "./display.js";
+import { deferLiveDisplay } from "./deferred-display.js";
 import { failureFields } from "./failure-fields.js";
 import type { CommonOptions, LogOptions } from "./options.js";
+import { stageOutputLine } from "./stage-output.js";
 
 interface Display {
   sink?: EventSink;
@@ -17,11 +19,20 @@ async function openDisplay(options: LogOptions): Promise<Display> {
   const format = resolveLogFormat(options.logFormat, process.stderr.isTTY === true);
   if (format === "json") return { close: async () => undefined };
   // listr2's redrawing renderer needs stdout to be a terminal too; otherwise lines are the better record.
+  const plain = createDisplay({ level: options.logLevel });
   if (format === "pretty" && process.stderr.isTTY && process.stdout.isTTY) {
-    const live = (await import("./live-display.js")).createLiveDisplay(process.stderr);
-    return live;
+    return deferLiveDisplay(async () => (await import("./live-display.js")).createLiveDisplay(process.stderr), plain);
   }
-  return { sink: createDisplay({ level: options.logLevel }), close: async () => undefined };
+  return { sink: plain, close: async () => undefined };
+}
+
+/** `done: sft completed, eval skipped` and, under it, each stage's main output (where the model is). */
+export function doneText(result: RunResult): string {
+  const outputs = result.stages.flatMap((s) => {
+    const line = stageOutputLine(s.name, s.status, s.outputs);
+    return line ? [`  ${s.name.padEnd(7)} ${line}\n`] : [];
+  });
+  return `done: ${result.stages.map((s) => `${s.name} ${s.status}`).join(", ")}\n${outputs.join("")}`;
 }
 
 const summary = (result: RunResult) => result.stages.map((s) => ({ stage: s.name, action: s.action, status: s.status, seconds: s.seconds }));
@@ -61,7 +72,7 @@ export async function runCommand(config: string, options: CommonOptions & Partia
     log.record("info", RUN_STAGE, "run-end", { status: "completed", exitCode: 0, stages: summary(result) });
     if (json) return 0;
     if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else process.stderr.write(`done: ${result.stages.map((s) => `${s.name} ${s.status}`).join(", ")}\n`);
+    else process.stderr.write(doneText(result));
     return 0;
   } catch (error) {
     await display.close();

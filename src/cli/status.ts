@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { readState, StateStore, type StageState } from "../pipeline/state.js";
 import { stagePaths } from "../pipeline/plan.js";
 import { launcherFor } from "../pipeline/launchers.js";
-import { STAGE_ORDER, stageModule } from "../stages/registry.js";
+import { STAGE_ORDER } from "../stages/registry.js";
 import { checkLiveness, liveJob, recordUnwatchedEnd } from "../pipeline/liveness.js";
 import { LIVE_STATUSES } from "../pipeline/stage-status.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
 import type { LogOptions } from "./options.js";
+import { stageOutput, stageOutputLine, type StageOutput } from "./stage-output.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
@@ -28,7 +29,9 @@ export async function statusCommand(config: string, options: { set: string[]; js
   }
   const state = store.state;
   if (options.json) {
-    const stages = Object.fromEntries(Object.entries(state.stages).map(([n, s]) => [n, ended.has(n) ? { ...s, alive: false, note: ended.get(n) } : s]));
+    const stages = Object.fromEntries(
+      Object.entries(state.stages).map(([n, s]) => [n, withOutput(n, ended.has(n) ? { ...s!, alive: false, note: ended.get(n) } : s!)]),
+    );
     process.stdout.write(`${JSON.stringify({ ...state, stages }, null, 2)}\n`);
     return 0;
   }
@@ -38,15 +41,20 @@ export async function statusCommand(config: string, options: { set: string[]; js
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
     const job = s.job && (s.status === "running" || s.status === "launching") ? ` (${s.job.launcher} job ${s.job.id})` : "";
-    const module = stageModule(name);
-    const address = s.status === "serving" && s.outputs && module?.kind === "service" ? module.service.address(s.outputs) : undefined;
-    const serving = address ? ` at ${address.all} (model ${address.model})` : "";
     const note = ended.get(name);
     const shown = note ?? s.status;
     const why = s.failure && !note ? ` — ${s.failure.summary}` : "";
-    process.stdout.write(`  ${name.padEnd(7)} ${shown}${serving}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
+    process.stdout.write(`  ${name.padEnd(7)} ${shown}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
+    const output = note ? undefined : stageOutputLine(name, s.status, s.outputs);
+    if (output) process.stdout.write(`  ${"".padEnd(7)} ${output}\n`);
   }
   return 0;
+}
+
+/** A stage's state with `output`: what `status` prints under it (where its model, checkpoints or scores are). */
+function withOutput<S extends StageState & { note?: string }>(name: string, s: S): S & { output?: StageOutput } {
+  const output = s.note ? undefined : stageOutput(name, s.status, s.outputs);
+  return output ? { ...s, output } : s;
 }
 
 export async function logsCommand(config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }): Promise<number> {

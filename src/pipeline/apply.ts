@@ -3,10 +3,11 @@
 import { InterruptedError } from "../errors.js";
 import { loadExperiment } from "../config/load.js";
 import { acquireLock } from "./lock.js";
-import { writeManifest } from "./manifest.js";
+import { gitInfo, writeManifest } from "./manifest.js";
+import { dirname } from "node:path";
 import { planFromLoaded, type Plan, type PlannedStage } from "./plan.js";
 import { StateStore } from "./state.js";
-import { launcherFor } from "./launchers.js";
+import { lazyLauncher } from "./launchers.js";
 import { refuseUnlessReady } from "./preflight.js";
 import { atLaunch, learnProduced, runFacts } from "./launch-entry.js";
 import { runJob } from "./run/job.js";
@@ -60,11 +61,13 @@ export async function runPipeline(configPath: string, options: RunOptions = {}):
 
 /** Runs a plan (the caller holds the workdir's lock). The plan is only read: what happened goes to state and results. */
 export async function applyPlan(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
+  // Asked once, while pre-flight runs (it never rejects): the code checked out at the start is the code that runs.
+  const git = gitInfo(dirname(plan.loaded.file));
   // Every selected stage is checked before the first starts: no problem is found hours into a run.
   await refuseUnlessReady(plan, { env: options.env });
   const store = await StateStore.open(plan.workdir, plan.experiment);
-  await writeManifest(plan.workdir, plan.loaded, store.state.tools);
-  const launcher = options.launcher ?? (await launcherFor(plan.loaded.config, options.env));
+  await writeManifest(plan.workdir, plan.loaded, store.state.tools, git);
+  const launcher = options.launcher ?? lazyLauncher(plan.loaded.config, options.env);
   const run: Run = {
     plan,
     store,
@@ -87,6 +90,6 @@ export async function applyPlan(plan: Plan, options: RunOptions = {}): Promise<R
   } finally {
     await settleServices(run, results).catch(() => undefined);
   }
-  await writeManifest(plan.workdir, plan.loaded, store.state.tools);
+  await writeManifest(plan.workdir, plan.loaded, store.state.tools, git);
   return { experiment: plan.experiment, workdir: plan.workdir, stages: results };
 }

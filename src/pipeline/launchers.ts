@@ -44,16 +44,24 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
 }
 
 /**
- * What planning asks a launcher (is a recorded job alive, is there a job with this launch id), built on first use: a
- * workdir with no launch record is planned without loading any launcher code.
+ * The launcher cluster.launcher names, built on first use: planning asks it only about recorded jobs, and a run whose
+ * stages are all up to date never loads launcher code at all.
  */
-export function jobProbeFor(config: Experiment): Pick<Launcher, "find" | "liveness"> {
+export function lazyLauncher(config: Experiment, env: NodeJS.ProcessEnv = process.env): Launcher {
   let launcher: Promise<Launcher> | undefined;
-  const get = () => (launcher ??= launcherFor(config));
+  const get = () => (launcher ??= launcherFor(config, env));
   return {
+    name: config.cluster.launcher,
+    submit: async (spec) => (await get()).submit(spec),
+    reattach: async (record) => (await get()).reattach(record),
     find: async (launchId, hint) => (await get()).find(launchId, hint),
     liveness: async (record) => (await get()).liveness(record),
   };
+}
+
+/** What planning asks a launcher (is a recorded job alive, is there a job with this launch id). */
+export function jobProbeFor(config: Experiment): Pick<Launcher, "find" | "liveness"> {
+  return lazyLauncher(config);
 }
 
 /** The Slurm resources of a stage's job (also what `plan` shows in the batch script it previews). */

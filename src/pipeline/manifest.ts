@@ -1,4 +1,5 @@
 // manifest.json: enough to say later exactly what ran: the resolved config (no secrets), code and tool versions, host.
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { hostname, platform, release } from "node:os";
 import { dirname, join } from "node:path";
@@ -46,22 +47,35 @@ function dependencyVersions(): Record<string, string> {
   return out;
 }
 
-export async function gitInfo(dir: string): Promise<{ sha: string; dirty: boolean } | null> {
-  const { execa } = await import("execa");
-  const sha = await execa("git", ["-C", dir, "rev-parse", "HEAD"], { reject: false });
-  if (sha.exitCode !== 0) return null;
-  const status = await execa("git", ["-C", dir, "status", "--porcelain"], { reject: false });
-  return { sha: String(sha.stdout).trim(), dirty: String(status.stdout).trim() !== "" };
+/** stdout of `git ARGS`, or undefined when git fails or is missing. */
+function git(args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => execFile("git", args, { maxBuffer: 64 << 20 }, (error, stdout) => resolve(error ? undefined : stdout)));
 }
 
-export async function writeManifest(workdir: string, experiment: LoadedExperiment, tools: Record<string, ToolState | undefined>): Promise<Manifest> {
+export type GitInfo = { sha: string; dirty: boolean } | null;
+
+// node:child_process rather than execa: every run writes the manifest, and execa's ~100 files cost an up-to-date run
+// more than the rest of its start-up.
+export async function gitInfo(dir: string): Promise<GitInfo> {
+  const [sha, status] = await Promise.all([git(["-C", dir, "rev-parse", "HEAD"]), git(["-C", dir, "status", "--porcelain"])]);
+  if (sha === undefined) return null;
+  return { sha: sha.trim(), dirty: (status ?? "").trim() !== "" };
+}
+
+/** `repo`: the run's git answer, asked once at its start (the code that runs), else asked now. */
+export async function writeManifest(
+  workdir: string,
+  experiment: LoadedExperiment,
+  tools: Record<string, ToolState | undefined>,
+  repo: Promise<GitInfo> = gitInfo(dirname(experiment.file)),
+): Promise<Manifest> {
   const manifest: Manifest = {
     experiment: experiment.config.name,
     configFile: experiment.file,
     sources: experiment.sources,
     // Paths inside the workdir relative to it (workdir: "."), so a copied workdir describes itself.
     config: relativeToWorkdir(redactValue(experiment.config), workdir),
-    git: await gitInfo(dirname(experiment.file)),
+    git: await repo,
     node: process.version,
     package: { name: packageJson.name, version: packageJson.version },
     dependencies: dependencyVersions(),

@@ -35,17 +35,6 @@ export async function freeBytes(path: string): Promise<number | undefined> {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 /** Set-aside entries are named `<what>.<label>-<ISO stamp>`; newest first by that stamp. */
 export async function setAsideEntries(asideDir: string): Promise<string[]> {
   const names = await readdir(asideDir).catch(() => [] as string[]);

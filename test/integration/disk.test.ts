@@ -17,13 +17,13 @@ describe("bounded disk", () => {
     expect((await readdir(aside)).filter((n) => n.startsWith("output.superseded"))).toHaveLength(2);
     const fourth = await cli(["run", exp.file, "--set", "stages.sft.args.learning_rate=4.0e-5"]);
     expect(fourth.exitCode, fourth.all).toBe(0);
-    expect(fourth.stderr).toMatch(/removed set-aside .*output\.superseded-\S+ \(\d+(\.\d)? [KM]?B; keep_set_aside: 2\)/);
+    expect(fourth.stderr).toMatch(/removed set-aside .*output\.superseded-\S+ \(\d+(\.\d)? (B|KiB|MiB); keep_set_aside: 2\)/);
     expect(await readdir(aside)).toHaveLength(2);
 
     const dry = await cli(["gc", exp.file, "--dry-run", "--set", "stages.sft.args.learning_rate=4.0e-5"]);
     expect(dry.exitCode, dry.all).toBe(0);
     expect(dry.stdout.match(/would remove set-aside of sft: .* \(\d/g)).toHaveLength(2);
-    expect(dry.stdout).toMatch(/would free \d+(\.\d)? [KM]?B in 2 folder\(s\)/);
+    expect(dry.stdout).toMatch(/would free \d+(\.\d)? (B|KiB|MiB) in 2 folder\(s\)/);
     expect(await readdir(aside)).toHaveLength(2);
 
     const gc = await cli(["gc", exp.file, "--set", "stages.sft.args.learning_rate=4.0e-5"]);
@@ -56,7 +56,7 @@ stages:
     );
     const r = await cli(["merge", file]);
     expect(r.exitCode, r.all).toBe(3);
-    expect(r.stderr).toMatch(/not enough free disk for the merged model: it needs about [\d.]+ [TP]B/);
+    expect(r.stderr).toMatch(/not enough free disk for the merged model: it needs about [\d.]+ [TP]iB/);
     expect(r.stderr).toMatch(/dianjin-train gc/);
   });
 });

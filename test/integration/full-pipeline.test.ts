@@ -51,6 +51,9 @@ describe("the whole pipeline", () => {
 
     const scores = JSON.parse(await readFile(join(exp.workdir, "eval/output/scores.json"), "utf8")) as Record<string, number>;
     expect(Object.keys(scores).sort()).toEqual(["cflue", "math500", "scoring_version"]);
+    // The end of the run names each stage's main output (the deploy servers were stopped, so no address).
+    expect(run.stderr).toContain(`  eval    scores ${join(exp.workdir, "eval/output/scores.json")}`);
+    expect(run.stderr).toMatch(/^ {2}sft {5}model \S+\n {2}grpo {4}checkpoints \S+\n {2}merge {3}merged model \S+\n {2}eval {4}scores /m);
 
     const again = JSON.parse((await cli(["plan", exp.file, "--json"])).stdout) as { stages: Array<{ name: string; action: string }> };
     expect(again.stages.map((s) => [s.name, s.action])).toEqual([

@@ -33,6 +33,10 @@ describe("merge and deploy", () => {
     const result = await cli(["merge", exp.file]);
     expect(result.exitCode, result.all).toBe(0);
     expect((await stageState(exp as never, "merge")).status).toBe("completed");
+    // The end of the command names the merged model, a folder the tools can load (config.json beside the weights).
+    const merged = /^ {2}merge {3}merged model (\S+)$/m.exec(result.stderr)?.[1];
+    expect(merged, result.stderr).toBeDefined();
+    expect(JSON.parse(await readFile(join(merged!, "config.json"), "utf8"))).toBeTypeOf("object");
     const plan = JSON.parse((await cli(["plan", exp.file, "--json", "--only", "merge"])).stdout) as { stages: Array<{ action: string; command: string[] }> };
     expect(plan.stages[0]!.action).toBe("skip");
     expect(plan.stages[0]!.command.join(" ")).toContain("global_step_20/actor");
@@ -55,6 +59,8 @@ describe("merge and deploy", () => {
     const urls = state.outputs.baseUrls.split(",") as string[];
     expect(urls).toHaveLength(2);
     for (const url of urls) expect((await fetch(`${url}/v1/models`)).ok).toBe(true);
+    expect(up.stderr).toContain(`  deploy  serving at ${state.outputs.baseUrls} (model ${state.outputs.model})`);
+    expect((await cli(["status", exp.file])).stdout).toContain(`serving at ${state.outputs.baseUrls} (model ${state.outputs.model})`);
 
     const again = await cli(["run", exp.file, "--detach"]);
     expect(again.exitCode).toBe(0);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { diskUsage, formatBytes, freeBytes, pruneSetAside, setAsideEntries } from "../../src/util/disk.js";
+import { diskUsage, freeBytes, pruneSetAside, setAsideEntries } from "../../src/util/disk.js";
+import { formatBytes } from "../../src/util/bytes.js";
 import { tempDir } from "../helpers/tmp.js";
 
 describe("disk", () => {
@@ -42,8 +43,10 @@ describe("disk", () => {
     expect(await pruneSetAside(join(dir, "absent"), 2)).toEqual([]);
   });
 
-  it("formatBytes", () => {
+  it("formatBytes: binary units, as the GPU memory figures", () => {
     expect(formatBytes(512)).toBe("512 B");
-    expect(formatBytes(15_230_000_000)).toBe("15.2 GB");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(15_230_000_000)).toBe("14.2 GiB");
+    expect(formatBytes(3 * 2 ** 40)).toBe("3.0 TiB");
   });
 });

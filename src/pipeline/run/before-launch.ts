@@ -2,7 +2,8 @@
 import { readdir } from "node:fs/promises";
 import type { EventSink } from "../../contract/events.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
-import { formatBytes, freeBytes, pruneSetAside } from "../../util/disk.js";
+import { freeBytes, pruneSetAside } from "../../util/disk.js";
+import { formatBytes } from "../../util/bytes.js";
 import { moveAside } from "../aside.js";
 import type { LaunchEntry } from "../launch-entry.js";
 
