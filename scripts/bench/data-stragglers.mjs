@@ -12,11 +12,11 @@
 //        (--quick: 16 items, answers 20 ms, idle_s 0.5, one run — a check that the script runs, not a measurement)
 //        (both checkouts built; --before defaults to this checkout, which then compares it with itself)
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { full, runChildren, stats, show, transpileLlm } from "./lib.mjs";
+import { full, runChildren, stats, show, transpileTree } from "./lib.mjs";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const args = Object.fromEntries(
@@ -37,62 +37,27 @@ const SETTINGS = {
 // 20% of attempts fail, half of them by hanging mid-stream (as in test/integration/llm-faults.test.ts).
 const FAULTS = { hang: 0.1, error500: 0.04, rateLimit429: 0.03, malformed: 0.015, destroy: 0.015 };
 
-/** The scripted model of the recipe tests, reduced: every question carries its gold as `#ref=…#`. */
-function answer(body) {
-  const prompt = body.messages.at(-1)?.content ?? "";
-  const ref = /#ref=([^#]+)#/.exec(prompt)?.[1] ?? "?";
-  const usage = { prompt_tokens: 50, completion_tokens: 30 };
-  if (prompt.includes("命题审核专家")) return { content: "题目清楚。\n\\boxed{1}", usage };
-  if (prompt.includes("不提供选项的开放式问答题"))
-    return { content: `<question>开放题：${/原题：([^\n]*)/.exec(prompt)?.[1] ?? ""}</question>\n<reference>${ref}</reference>`, usage };
-  if (prompt.startsWith("You are grading")) {
-    const reference = /Reference answer:\n([^\n]*)/.exec(prompt)?.[1] ?? "";
-    return { content: `Checked.\n\\boxed{${prompt.slice(prompt.indexOf("Candidate answer:")).includes(reference) ? 1 : 0}}`, usage };
-  }
-  const wrong = prompt.includes("HARD") ? (/^[A-D]+$/.test(ref) ? (ref === "A" ? "B" : "A") : "错误答案") : ref;
-  return { content: `<think>\n推理过程……\n</think>\n\n<answer>答案是 \\boxed{${wrong}}</answer>`, usage };
-}
-
 async function child() {
   const impl = resolve(args.impl);
-  const server = await (
-    await import(pathToFileURL(join(args.server, "test/fixtures/openai-server.js")).href)
-  ).startOpenAIServer({
-    answer,
+  // The recipe tests' sources and scripted model (every question carries its gold), transpiled by the parent.
+  const fixtures = await import(pathToFileURL(join(args.server, "test/stages/data/recipe/fixtures.js")).href);
+  const { startOpenAIServer } = await import(pathToFileURL(join(args.server, "test/fixtures/openai-server.js")).href);
+  const server = await startOpenAIServer({
+    answer: fixtures.scriptedModel(),
     latencyMs: SETTINGS.latency,
     ...(args.faults === "1" ? { faults: FAULTS, seed: Number(args.seed) } : {}),
   });
   const dir = await mkdtemp(join(tmpdir(), "dianjin-stragglers-"));
-  const mcq = Array.from({ length: SETTINGS.mcq }, (_, i) => ({
-    名称: "证券从业资格",
-    task: "单项选择题",
-    question: `第${i}题 ${i % 7 === 3 ? "HARD" : ""} 下列说法中正确的是（）。#ref=${"ABCD"[i % 4]}#`,
-    choices: "{'A': '甲', 'B': '乙', 'C': '丙', 'D': '丁'}",
-    answer: "ABCD"[i % 4],
-    analysis: `解析${i}`,
-  }));
-  const finqa = Array.from({ length: SETTINGS.finqa }, (_, i) => ({
-    id: `DEMO/page_${i}.pdf-1`,
-    pre_text: ["revenue grew ."],
-    post_text: ["."],
-    table: [
-      ["", "2020", "2019"],
-      ["revenue", `$ ${100 + i}`, "$ 100"],
-    ],
-    qa: {
-      question: `what is the change in revenue ${i}? ${i % 5 === 2 ? "HARD" : ""} #ref=${i}#`,
-      answer: `${i}`,
-      program: `subtract(${100 + i}, 100)`,
-      exe_ans: i,
-    },
-  }));
-  await writeFile(join(dir, "cflue_mcq.json"), JSON.stringify(mcq));
-  await writeFile(join(dir, "finqa.json"), JSON.stringify(finqa));
+  const hard = (i) => (i % 7 === 3 ? "HARD" : "");
+  const paths = await fixtures.writeSources(dir, {
+    cflue_mcq: fixtures.mcqRecords(Array.from({ length: SETTINGS.mcq }, (_, i) => ({ gold: "ABCD"[i % 4], tags: hard(i) }))),
+    finqa: fixtures.finqaRecords(SETTINGS.finqa, hard),
+  });
   const { dataStageSchema } = await import(pathToFileURL(join(impl, "dist/stages/data/config.js")).href);
   const { buildData } = await import(pathToFileURL(join(impl, "dist/stages/data/recipe/build.js")).href);
   const ep = (model) => ({ model, base_url: server.baseUrl });
   const config = dataStageSchema.parse({
-    sources: { cflue_mcq: join(dir, "cflue_mcq.json"), finqa: join(dir, "finqa.json") },
+    sources: paths,
     endpoints: { convert: ep("gpt-4o"), distill: ep("deepseek-r1"), judge: ep("gpt-4o"), check: ep("gpt-4o") },
     concurrency: SETTINGS.concurrency,
     convert_fraction: 0.3,
@@ -120,7 +85,7 @@ if (args.child) await child();
 else {
   const runs = Number(args.runs ?? full(3, 1));
   const before = resolve(args.before ?? REPO);
-  const server = await transpileLlm(REPO);
+  const server = await transpileTree(REPO, ["test/stages/data/recipe/fixtures.ts"]);
   const script = fileURLToPath(import.meta.url);
   const passOn = Object.entries(SETTINGS).flatMap(([k, v]) => [`--${k}`, String(v)]);
   console.log(
