@@ -8,6 +8,8 @@ export interface Problem {
   message: string;
   /** Where in a file the problem is (config errors). */
   at?: { file: string; line: number; col: number };
+  /** The `--set` argument the value came from (then `at` is absent: the file did not write it). */
+  set?: string;
 }
 
 export abstract class DianjinError extends Error {
@@ -20,7 +22,9 @@ export abstract class DianjinError extends Error {
 }
 
 function listProblems(problems: readonly Problem[]): string {
-  return problems.map((p) => `  - ${p.at ? `${p.at.file}:${p.at.line}:${p.at.col}: ` : ""}${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n");
+  return problems
+    .map((p) => `  - ${p.set ? `--set ${p.set}: ` : ""}${p.at ? `${p.at.file}:${p.at.line}:${p.at.col}: ` : ""}${p.path ? `${p.path}: ` : ""}${p.message}`)
+    .join("\n");
 }
 
 /** Bad YAML, wrong types, unknown keys, missing files named by the config. Exit 2. */

@@ -36,6 +36,9 @@ function headlineOf(metrics: Record<string, number>): StageView["headline"] {
   return undefined;
 }
 
+/** Arrival times closer than this do not make a rate (bursts of lines read together). */
+const MIN_RATE_SPAN_MS = 1000;
+
 export class StageMeter {
   readonly views = new Map<string, StageView>();
   private readonly first = new Map<string, { step: number; at: number }>();
@@ -62,7 +65,10 @@ export class StageMeter {
         const at = this.now();
         const first = this.first.get(e.stage);
         if (!first || e.step < first.step) this.first.set(e.stage, { step: e.step, at });
-        else if (at > first.at && e.step > first.step) view.rate = (e.step - first.step) / ((at - first.at) / 1000);
+        // The tool's own step time when it gives one: steps read in a burst (a metrics file polled once a second)
+        // arrive a millisecond apart, and their arrival says nothing about how fast the tool trains.
+        if (e.stepSeconds !== undefined && e.stepSeconds > 0) view.rate = 1 / e.stepSeconds;
+        else if (first && at - first.at >= MIN_RATE_SPAN_MS && e.step > first.step) view.rate = (e.step - first.step) / ((at - first.at) / 1000);
         view.step = e.step;
         view.total = e.total;
         view.etaSeconds = e.etaSeconds ?? (view.rate ? (e.total - e.step) / view.rate : undefined);

@@ -6,8 +6,9 @@ import { readState, StateStore, type StageState } from "../pipeline/state.js";
 import { stagePaths } from "../pipeline/plan.js";
 import { launcherFor } from "../pipeline/launchers.js";
 import { STAGE_ORDER } from "../stages/registry.js";
-import { checkLiveness, liveJob, recordUnwatchedEnd } from "../pipeline/liveness.js";
-import { LIVE_STATUSES } from "../pipeline/stage-status.js";
+import { liveJob } from "../pipeline/liveness.js";
+import { statusesNow, type StatusNow } from "../pipeline/status-now.js";
+import type { RunState } from "../pipeline/state.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
@@ -18,21 +19,10 @@ export async function statusCommand(config: string, options: { set: string[]; js
   const { config: experiment } = await loadExperiment(config, options);
   const store = await StateStore.open(experiment.workdir, experiment.name);
   // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
-  const ended = new Map<string, string>();
-  const launcher = await launcherFor(experiment);
-  for (const name of STAGE_ORDER) {
-    const s = store.state.stages[name];
-    if (!s || !LIVE_STATUSES.includes(s.status) || s.status === "serving") continue;
-    const check = await checkLiveness(launcher, name, s);
-    const was = s.status === "launching" ? "launched" : "was running";
-    if (!check.live.alive) ended.set(name, `${was}, ${await recordUnwatchedEnd(store, check)}`);
-  }
+  const now = await statusesNow(store, await launcherFor(experiment), STAGE_ORDER);
   const state = store.state;
   if (options.json) {
-    const stages = Object.fromEntries(
-      Object.entries(state.stages).map(([n, s]) => [n, withOutput(n, ended.has(n) ? { ...s!, alive: false, note: ended.get(n) } : s!)]),
-    );
-    process.stdout.write(`${JSON.stringify({ ...state, stages }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(statusJson(state, now), null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`experiment ${experiment.name}  (workdir ${experiment.workdir})\n`);
@@ -40,9 +30,9 @@ export async function statusCommand(config: string, options: { set: string[]; js
     const s = state.stages[name];
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
-    const job = s.job && (s.status === "running" || s.status === "launching") ? ` (${s.job.launcher} job ${s.job.id})` : "";
-    const note = ended.get(name);
-    const shown = note ?? s.status;
+    const job = s.job && now.get(name)?.alive ? ` (${s.job.launcher} job ${s.job.id})` : "";
+    const note = now.get(name)?.note;
+    const shown = note ?? now.get(name)?.status ?? s.status;
     const why = s.failure && !note ? ` — ${s.failure.summary}` : "";
     process.stdout.write(`  ${name.padEnd(7)} ${shown}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
     const output = note ? undefined : stageOutputLine(name, s.status, s.outputs);
@@ -52,9 +42,32 @@ export async function statusCommand(config: string, options: { set: string[]; js
 }
 
 /** A stage's state with `output`: what `status` prints under it (where its model, checkpoints or scores are). */
-function withOutput<S extends StageState & { note?: string }>(name: string, s: S): S & { output?: StageOutput } {
+function withOutput<S extends Pick<StageState, "outputs"> & { status: string; note?: string }>(name: string, s: S): S & { output?: StageOutput } {
   const output = s.note ? undefined : stageOutput(name, s.status, s.outputs);
   return output ? { ...s, output } : s;
+}
+
+/** `status --json`: state.json with each stage's `status` as it is now (see status-now.ts), `alive`, `note` and `output` beside. */
+function statusJson(state: RunState, now: Map<string, StatusNow>): RunState & { stages: Record<string, unknown> } {
+  const stages = Object.fromEntries(
+    Object.entries(state.stages).map(([name, s]) => {
+      const current = now.get(name);
+      if (!s) return [name, s];
+      if (!current) return [name, withOutput(name, s)];
+      const changed = current.status !== s.status ? { recorded: s.status } : {};
+      return [
+        name,
+        withOutput(name, {
+          ...s,
+          ...changed,
+          status: current.status,
+          ...(current.alive !== undefined ? { alive: current.alive } : {}),
+          ...(current.note ? { note: current.note } : {}),
+        }),
+      ];
+    }),
+  );
+  return { ...state, stages } as RunState & { stages: Record<string, unknown> };
 }
 
 export async function logsCommand(config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }): Promise<number> {

@@ -1,20 +1,26 @@
-// Loads an experiment file: YAML → extends → ${ENV} → paths → --set → schema → cross-field rules.
-import { readFile } from "node:fs/promises";
+// Loads an experiment file: YAML → bounds → extends → ${ENV} → paths → --set → schema → cross-field rules.
 import { dirname, resolve } from "node:path";
 import { ConfigError, type Problem } from "../errors.js";
 import { suggestion } from "../util/did-you-mean.js";
+import { readBoundedFile, UnreadableFile } from "../util/bounded-read.js";
+import { LIMITS } from "../util/limits.js";
 import { experimentSchema, type Experiment } from "./schema.js";
 import { allowedKeysAt } from "./schema-walk.js";
 import { interpolateEnv, type OnVariable } from "./interpolate.js";
-import { isSecretName, registerSecretValue } from "../util/secrets.js";
-import { deepMerge, isPlainObject, setDotted } from "./merge.js";
+import { isSecretKey, isSecretName, registerSecretValue } from "../util/secrets.js";
+import { boundProblems } from "./bounds.js";
+import { issueMessage, type SchemaIssue } from "./issue-message.js";
+import { literalSecretProblems } from "./literal-secrets.js";
+import { deepMerge, isPlainObject } from "./merge.js";
+import { pathFileProblems } from "./path-files.js";
 import { resolvePaths } from "./paths.js";
 import { checkRules } from "./rules.js";
-import { FORBIDDEN_KEYS, parseYaml, parseYamlValue } from "./yaml-read.js";
+import { originOf, parseSets, type SetOrigin } from "./set-args.js";
+import { parseYaml } from "./yaml-read.js";
 import { workdirProblems } from "./workdir.js";
 
 export interface LoadOptions {
-  /** `dotted.key=value` overrides; values are read as YAML (so 2e-5 is a number, [a,b] a list). */
+  /** `dotted.key=value` overrides; values are read as YAML (so 2e-5 is a number, [a,b] a list) and `${VAR}`-expanded. */
   set?: readonly string[];
   env?: NodeJS.ProcessEnv;
   /** Relative paths in --set values resolve against this. */
@@ -40,28 +46,59 @@ export interface SecretUse {
 }
 
 /** Finds where a dotted path is written: in the experiment file first, then in each `extends` base. */
-type Locator = { file: string; locate(path: readonly string[]): { line: number; col: number } | undefined };
+type Locator = { file: string; locate(path: readonly string[], exact?: boolean): { line: number; col: number } | undefined };
 
-function placeProblems(problems: Problem[], locators: readonly Locator[]): Problem[] {
+function located(p: Problem, path: readonly string[], locators: readonly Locator[], exact: boolean): Problem | undefined {
+  for (const { file, locate } of p.path ? locators : []) {
+    const pos = locate(path, exact);
+    if (pos) return { ...p, at: { file, line: pos.line, col: pos.col } };
+  }
+  return undefined;
+}
+
+/** Names where each problem's value was written: the --set that wrote it, else file:line:column. */
+function placeProblems(problems: Problem[], locators: readonly Locator[], origins: readonly SetOrigin[] = []): Problem[] {
+  const last = (test: (o: SetOrigin) => boolean) => [...origins].reverse().find(test);
+  const startsWith = (key: readonly string[], prefix: readonly string[]) => prefix.length <= key.length && prefix.every((k, i) => k === key[i]);
   return problems.map((p) => {
-    if (p.at || !p.path || p.path.startsWith("--set")) return p;
+    if (p.at || p.set) return p;
+    // About the whole file (its size, its number of values): its first line.
+    if (!p.path) return locators[0] ? { ...p, at: { file: locators[0].file, line: 1, col: 1 } } : p;
     const path = p.path.split(".");
-    for (const { file, locate } of locators) {
-      const pos = locate(path);
-      if (pos) return { ...p, at: { file, line: pos.line, col: pos.col } };
-    }
-    return p;
+    const origin = originOf(path, origins);
+    if (origin) return { ...p, set: origin.label };
+    // A --set wrote inside the value the problem is about (a union or block judged as a whole).
+    const under = last((o) => path.length > 0 && startsWith(o.key, path));
+    if (under) return { ...p, set: under.label };
+    const exact = located(p, path, locators, true);
+    if (exact) return exact;
+    // A key missing from a block a --set wrote into, where no file writes that block.
+    const parent = path.slice(0, -1);
+    const into = last((o) => parent.length > 0 && startsWith(o.key, parent));
+    if (into && !located(p, parent, locators, true)) return { ...p, set: into.label };
+    return located(p, path, locators, false) ?? p;
   });
 }
 
-/** Secret variables: a secret-looking name, or one listed under `secrets:` in any of the files. */
+/** Secret variables: a secret-looking name, one listed under `secrets:` in any of the files, or one a secret-named key reads. */
 function secretRecorder(listed: unknown, uses: SecretUse[]): OnVariable {
   const names = new Set(Array.isArray(listed) ? listed.filter((n): n is string => typeof n === "string") : []);
   return (name, value, path) => {
-    if (!isSecretName(name) && !names.has(name) && !/KEY|TOKEN|SECRET|PASSWORD/i.test(name)) return;
+    const secretKey = isSecretKey(path[path.length - 1] ?? "");
+    if (!secretKey && !isSecretName(name) && !names.has(name) && !/KEY|TOKEN|SECRET|PASSWORD/i.test(name)) return;
     registerSecretValue(value);
     uses.push({ name, value, path: path.join(".") });
   };
+}
+
+async function readBytes(file: string, from: Locator | undefined): Promise<Buffer> {
+  try {
+    return await readBoundedFile(file, LIMITS.configFileBytes);
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    const problem: Problem = { path: from ? "extends" : "", message: `cannot read ${file}: ${error.reason}` };
+    throw new ConfigError(from?.file ?? file, from ? placeProblems([problem], [from]) : [problem]);
+  }
 }
 
 async function readTree(
@@ -69,21 +106,18 @@ async function readTree(
   env: NodeJS.ProcessEnv,
   seen: string[],
   uses: SecretUse[] = [],
+  from?: Locator,
 ): Promise<{ tree: Record<string, unknown>; sources: string[]; locators: Locator[] }> {
   if (seen.includes(file)) throw new ConfigError(seen[0]!, [{ path: "extends", message: `extends loops back to ${file}` }]);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "it is a folder" : (error as Error).message;
-    throw new ConfigError(file, [{ path: seen.length ? "extends" : "", message: `cannot read ${file}: ${why}` }]);
-  }
-  const doc = parseYaml(bytes, file);
+  if (seen.length >= LIMITS.extendsDepth)
+    throw new ConfigError(seen[0]!, [{ path: "extends", message: `more than ${LIMITS.extendsDepth} files in one extends chain (at ${file})` }]);
+  const doc = parseYaml(await readBytes(file, from), file);
   if (doc.problems.length) throw new ConfigError(file, doc.problems);
   const parsed = doc.value;
   if (!isPlainObject(parsed)) throw new ConfigError(file, [{ path: "", message: "the file must be a YAML mapping (key: value pairs)" }]);
   const locators: Locator[] = [{ file, locate: doc.locate }];
+  const early = [...boundProblems(parsed), ...literalSecretProblems(parsed)];
+  if (early.length) throw new ConfigError(file, placeProblems(early, locators));
 
   const problems: Problem[] = [];
   const { extends: base, ...own } = parsed;
@@ -93,38 +127,18 @@ async function readTree(
   if (base === undefined) return { tree: resolved, sources: [file], locators };
   if (typeof base !== "string")
     throw new ConfigError(file, placeProblems([{ path: "extends", message: "must be a path to a base experiment file" }], locators));
-  const parent = await readTree(resolve(dirname(file), base), env, [...seen, file], uses);
+  const parent = await readTree(resolve(dirname(file), base), env, [...seen, file], uses, locators[0]);
   return { tree: deepMerge(parent.tree, resolved) as Record<string, unknown>, sources: [file, ...parent.sources], locators: [...locators, ...parent.locators] };
 }
 
-function applySets(tree: Record<string, unknown>, sets: readonly string[], cwd: string, file: string): Record<string, unknown> {
-  const problems: Problem[] = [];
-  const overrides: Record<string, unknown> = {};
-  for (const item of sets) {
-    const eq = item.indexOf("=");
-    const key = eq > 0 ? item.slice(0, eq).trim() : "";
-    if (!key || key.split(".").some((p) => p === "")) {
-      problems.push({ path: `--set ${item}`, message: "expected dotted.key=value" });
-      continue;
-    }
-    const forbidden = key.split(".").find((p) => FORBIDDEN_KEYS.has(p));
-    if (forbidden) {
-      problems.push({ path: `--set ${key}`, message: `"${forbidden}" is not allowed as a key` });
-      continue;
-    }
-    const text = item.slice(eq + 1);
-    const parsed = text === "" ? { value: "", problems: [] } : parseYamlValue(text, `--set ${key}`);
-    if (parsed.problems.length) {
-      problems.push(...parsed.problems);
-      continue;
-    }
-    setDotted(overrides, key, parsed.value);
-  }
-  if (problems.length) throw new ConfigError(file, problems);
-  return deepMerge(tree, resolvePaths(overrides, cwd)) as Record<string, unknown>;
+function applySets(tree: Record<string, unknown>, options: LoadOptions, env: NodeJS.ProcessEnv, file: string, uses: SecretUse[]) {
+  const sets = parseSets(options.set ?? [], env, secretRecorder(tree.secrets, uses));
+  if (sets.problems.length) throw new ConfigError(file, sets.problems);
+  const merged = deepMerge(tree, resolvePaths(sets.overrides, options.cwd ?? process.cwd())) as Record<string, unknown>;
+  return { tree: merged, origins: sets.origins };
 }
 
-function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): Problem[] {
+function describeIssue(issue: SchemaIssue & { keys?: string[] }): Problem[] {
   const path = issue.path.map(String);
   if (issue.code === "unrecognized_keys" && issue.keys) {
     const allowed = allowedKeysAt(experimentSchema, issue.path);
@@ -133,21 +147,24 @@ function describeIssue(issue: { code: string; path: PropertyKey[]; message: stri
       message: `unknown key${suggestion(key, allowed)}${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
     }));
   }
-  return [{ path: path.join("."), message: issue.message }];
+  return [{ path: path.join("."), message: issueMessage(issue, experimentSchema) }];
 }
 
-export function validateExperiment(tree: unknown, file: string, locators: readonly Locator[] = []): Experiment {
-  const result = experimentSchema.safeParse(tree);
+export function validateExperiment(tree: unknown, file: string, locators: readonly Locator[] = [], origins: readonly SetOrigin[] = []): Experiment {
+  const bounds = boundProblems(tree);
+  if (bounds.length) throw new ConfigError(file, placeProblems(bounds, locators, origins));
+  const result = experimentSchema.safeParse(tree, { reportInput: true });
   if (!result.success)
     throw new ConfigError(
       file,
       placeProblems(
-        result.error.issues.flatMap((i) => describeIssue(i as never)),
+        result.error.issues.slice(0, 50).flatMap((i) => describeIssue(i as never)),
         locators,
+        origins,
       ),
     );
   const problems = checkRules(result.data);
-  if (problems.length) throw new ConfigError(file, placeProblems(problems, locators));
+  if (problems.length) throw new ConfigError(file, placeProblems(problems, locators, origins));
   return result.data;
 }
 
@@ -155,10 +172,10 @@ export async function loadExperiment(path: string, options: LoadOptions = {}): P
   const file = resolve(options.cwd ?? process.cwd(), path);
   const env = options.env ?? process.env;
   const secrets: SecretUse[] = [];
-  const { tree, sources, locators } = await readTree(file, env, [], secrets);
-  const withSets = options.set?.length ? applySets(tree, options.set, options.cwd ?? process.cwd(), file) : tree;
-  const config = validateExperiment(withSets, file, locators);
-  const workdir = await workdirProblems(config.workdir);
-  if (workdir.length) throw new ConfigError(file, placeProblems(workdir, locators));
-  return { file, config, sources, secrets };
+  const read = await readTree(file, env, [], secrets);
+  const { tree, origins } = options.set?.length ? applySets(read.tree, options, env, file, secrets) : { tree: read.tree, origins: [] };
+  const config = validateExperiment(tree, file, read.locators, origins);
+  const problems = [...(await workdirProblems(config.workdir)), ...(await pathFileProblems(config))];
+  if (problems.length) throw new ConfigError(file, placeProblems(problems, read.locators, origins));
+  return { file, config, sources: read.sources, secrets };
 }

@@ -36,8 +36,28 @@ function child(schema: z.ZodType, segment: string | number): z.ZodType[] {
   return [];
 }
 
-export function allowedKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+/** The schemas that can hold the value at `path`. */
+export function schemasAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): z.ZodType[] {
   let nodes: z.ZodType[] = [schema];
   for (const segment of path) nodes = nodes.flatMap((n) => child(n, segment as string | number));
-  return [...new Set(nodes.flatMap(objectsAt).flatMap((shape) => Object.keys(shape)))];
+  return nodes;
+}
+
+/** The leaf schemas reachable from `schema` through optional, default and union wrappers. */
+export function leavesOf(schema: z.ZodType): z.ZodType[] {
+  const d = def(schema);
+  if (d.innerType) return leavesOf(d.innerType);
+  if (d.type === "pipe" && d.in) return leavesOf(d.in);
+  if (d.type === "union" && d.options) return d.options.flatMap(leavesOf);
+  return [schema];
+}
+
+export function allowedKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  return [
+    ...new Set(
+      schemasAt(schema, path)
+        .flatMap(objectsAt)
+        .flatMap((shape) => Object.keys(shape)),
+    ),
+  ];
 }

@@ -15,8 +15,8 @@ export interface ParsedYaml {
   problems: Problem[];
   /** The problems are YAML syntax errors (a --set value that is not YAML is then taken as a plain string). */
   syntax?: boolean;
-  /** Finds line and column of a dotted path in this file (undefined when the file does not set it). */
-  locate(path: readonly string[]): { line: number; col: number } | undefined;
+  /** Line and column of a dotted path in this file, else of its nearest written ancestor (only the path itself when `exact`). */
+  locate(path: readonly string[], exact?: boolean): { line: number; col: number } | undefined;
 }
 
 function at(file: string, lc: LineCounter, offset: number): Problem["at"] {
@@ -71,8 +71,8 @@ export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
     .toString("utf8")
     .replace(/^\uFEFF/, "");
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lc });
-  const locate = (path: readonly string[]) => {
-    for (let n = path.length; n > 0; n--) {
+  const locate = (path: readonly string[], exact = false) => {
+    for (let n = path.length; n > (exact ? path.length - 1 : 0); n--) {
       const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
       if (node?.range) return lc.linePos(node.range[0]);
     }

@@ -4,7 +4,16 @@ export type PipelineEvent =
   | { type: "stage-start"; stage: string; action: "run" | "resume" | "reattach"; reason: string; attempt: number }
   | { type: "stage-skip"; stage: string; reason: string }
   | { type: "stage-end"; stage: string; status: "completed" | "failed" | "interrupted"; seconds: number }
-  | { type: "progress"; stage: string; step: number; total: number; etaSeconds?: number; metrics: Record<string, number> }
+  | {
+      type: "progress";
+      stage: string;
+      step: number;
+      total: number;
+      etaSeconds?: number;
+      /** Seconds the last step took, as the tool measured it (verl's timing_s/step); the displayed rate prefers it. */
+      stepSeconds?: number;
+      metrics: Record<string, number>;
+    }
   | { type: "checkpoint"; stage: string; step: number; path: string }
   | { type: "log"; stage: string; level: "info" | "warn"; message: string }
   /** A transient failure that will be tried again after `waitMs` (an LLM request answered 429/5xx, a dropped connection). */

@@ -1,6 +1,7 @@
 // What every stage is given besides its own block: the experiment's common settings (model, cluster, tools,
 // tracking) and where they were read from. The experiment schema (src/config/schema.ts) adds each stage's block.
 import { z } from "zod";
+import { LIMITS } from "../util/limits.js";
 
 const commandSchema = z.union([
   z
@@ -27,7 +28,7 @@ const slurmSchema = z
     account: z.string().optional(),
     qos: z.string().optional(),
     time: z.string().optional(),
-    cpus_per_task: z.number().int().positive().optional(),
+    cpus_per_task: z.number().int().positive().max(LIMITS.cpus).optional(),
     mem: z.string().optional(),
     exclusive: z.boolean().default(false),
     requeue: z.boolean().default(true),
@@ -43,11 +44,11 @@ const gpuSchema = z
     /** A100-40GB, A100-80GB (default), A800-80GB, H800-80GB, H100-80GB, H20-96GB, H200-141GB, L40S-48GB, RTX4090-24GB, Ascend910B-64GB; another name needs memory_gb and tflops_bf16. */
     type: z.string().min(1).optional(),
     /** Memory per GPU in GiB. */
-    memory_gb: z.number().positive().optional(),
+    memory_gb: z.number().positive().max(LIMITS.gpuMemoryGb).optional(),
     /** Dense bf16 peak per GPU, in TFLOP/s. */
-    tflops_bf16: z.number().positive().optional(),
+    tflops_bf16: z.number().positive().max(LIMITS.tflops).optional(),
     /** Price per GPU-hour; the plan then states a cost. */
-    hourly_cost: z.number().nonnegative().optional(),
+    hourly_cost: z.number().nonnegative().max(LIMITS.hourlyCost).optional(),
     /** Share of memory_gb an estimate may fill before pre-flight refuses (default 0.9). */
     headroom: z.number().gt(0).max(1).optional(),
     /** Model FLOPs utilization assumed for training time (default 0.4). */
@@ -58,10 +59,19 @@ const gpuSchema = z
 export const clusterSchema = z
   .object({
     launcher: z.enum(["local", "slurm", "ray"]).default("local"),
-    nodes: z.number().int().positive().default(1),
-    gpus_per_node: z.number().int().nonnegative().default(8),
+    nodes: z.number().int().positive().max(LIMITS.nodes).default(1),
+    gpus_per_node: z.number().int().nonnegative().max(LIMITS.gpusPerNode).default(8),
     /** GPU indices for CUDA_VISIBLE_DEVICES on a local machine; default 0..gpus_per_node-1. */
-    gpus: z.array(z.number().int().nonnegative()).optional(),
+    gpus: z
+      .array(
+        z
+          .number()
+          .int()
+          .nonnegative()
+          .max(LIMITS.gpusPerNode * 4),
+      )
+      .max(LIMITS.gpusPerNode)
+      .optional(),
     master_addr: z.string().default("127.0.0.1"),
     master_port: z.number().int().min(1).max(65535).default(29500),
     slurm: slurmSchema.optional(),
@@ -96,7 +106,7 @@ export const commonFields = {
   cluster: clusterSchema.default(clusterSchema.parse({})),
   tracking: trackingSchema.default(trackingSchema.parse({})),
   /** Set-aside folders (older outputs, incomplete checkpoints) kept per stage; older ones are removed. */
-  keep_set_aside: z.number().int().nonnegative().default(2),
+  keep_set_aside: z.number().int().nonnegative().max(LIMITS.count).default(2),
   /**
    * Names of environment variables whose values are secrets even though the name does not say so (names with KEY,
    * TOKEN, SECRET or PASSWORD always are). Their values reach a tool only through its environment, never a file.

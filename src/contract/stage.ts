@@ -50,6 +50,11 @@ export interface StageRender {
   secretEnv?: Record<string, string>;
   /** Where a service answers once ready. */
   serviceEndpoints?: string[];
+  /**
+   * Run right before the tool each time a launcher restarts it on its own (a Slurm requeue), where the tool runs: it
+   * chooses the newest complete checkpoint then (the tool's own auto-resume may take a half-written one).
+   */
+  restartArgv?: string[];
   /** Said before anything runs (plan output, run log): e.g. the tool version is not known. */
   warnings?: string[];
 }

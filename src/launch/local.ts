@@ -1,5 +1,6 @@
-// The local launcher: the tool runs as a child in its own process group, writing straight into the log file (so it
-// survives this CLI being killed and can be reattached), and the log is tailed by byte offset like a cluster job's.
+// The local launcher: the tool runs under a tiny supervisor (supervisor.ts, which records its exit status) in its own
+// process group, writing straight into the log file (so it survives this CLI being killed and can be reattached), and
+// the log is tailed by byte offset like a cluster job's.
 import { openSync, closeSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,6 +11,8 @@ import { endProcessGroup, groupAlive, isOurProcess, processesWithEnv, processSta
 import { LAUNCH_ID_ENV } from "./launch-id.js";
 import { LOCAL_DEFAULTS } from "./defaults.js";
 import { watchJob, type JobProbe, type ProbeReading } from "./watch.js";
+import { clearExitRecord, readExitRecord } from "./exit-record.js";
+import { supervised } from "./supervisor.js";
 
 export interface LocalLauncherOptions {
   /** Base environment; the job's own variables go on top. */
@@ -45,15 +48,19 @@ class LocalJob implements Job, JobProbe {
     await endProcessGroup(this.pid, this.options.graceMs);
   }
 
-  /** Running while the leader has not exited or any process of its group lives on. */
+  /**
+   * Running while the leader (the supervisor) has not exited or any process of its group lives on. How it ended is the
+   * supervisor's exit record; without one (the supervisor was killed too) a reattached job's end is unknown.
+   */
   async poll(): Promise<ProbeReading> {
     if (this.exited) {
       if (!this.exit || groupAlive(this.pid)) return { state: "running" };
       const { exitCode, signal } = this.exit;
-      return { state: "ended", outcome: { state: exitCode === 0 ? "completed" : "failed", exitCode, signal } };
+      const recorded = await readExitRecord(this.record.logFile);
+      return { state: "ended", outcome: recorded ?? { state: exitCode === 0 ? "completed" : "failed", exitCode, signal } };
     }
     if (await localJobAlive(this.record)) return { state: "running" };
-    return { state: "ended", outcome: { state: "ended-unobserved", exitCode: null, signal: null } };
+    return { state: "ended", outcome: await unwatchedOutcome(this.record) };
   }
 
   async wait(options: WaitOptions = {}): Promise<JobOutcome> {
@@ -61,6 +68,11 @@ class LocalJob implements Job, JobProbe {
     const log = new LineReader(this.record.logFile);
     return watchJob(this, log, { ...options, pollMs: this.options.pollMs, tickAfterEnd: true, ...(this.watchdogMs ? { watchdogMs: this.watchdogMs } : {}) });
   }
+}
+
+/** How a job nobody watched ended: its exit record, else unknown (never taken for success). */
+async function unwatchedOutcome(record: JobRecord): Promise<JobOutcome> {
+  return (await readExitRecord(record.logFile)) ?? { state: "ended-unobserved", exitCode: null, signal: null, reason: "no exit status was recorded" };
 }
 
 function launchIdOf(record: JobRecord): string | undefined {
@@ -83,12 +95,14 @@ export function createLocalLauncher(options: LocalLauncherOptions = {}): Launche
     name: "local",
     async submit(spec: JobSpec): Promise<Job> {
       mkdirSync(dirname(spec.logFile), { recursive: true });
+      await clearExitRecord(spec.logFile);
+      const [command, ...args] = supervised(spec.argv, spec.logFile);
       const fd = openSync(spec.logFile, "a");
       // node's spawn, not execa: the tool must get the raw log descriptor (no pipe through this process), so it
       // keeps running and logging if this CLI dies, and a later CLI can reattach. argv array, no shell.
       let child: ChildProcess;
       try {
-        child = spawn(spec.argv[0]!, spec.argv.slice(1), {
+        child = spawn(command!, args, {
           cwd: spec.cwd,
           env: { ...(options.env ?? process.env), ...spec.env, ...(spec.launchId ? { [LAUNCH_ID_ENV]: spec.launchId } : {}) },
           stdio: ["ignore", fd, fd],
@@ -140,7 +154,9 @@ export function createLocalLauncher(options: LocalLauncherOptions = {}): Launche
       return new LocalJob(record, settings, undefined, undefined);
     },
     async liveness(record: JobRecord) {
-      return { alive: await localJobAlive(record) };
+      if (await localJobAlive(record)) return { alive: true };
+      const outcome = await readExitRecord(record.logFile);
+      return outcome ? { alive: false, outcome } : { alive: false };
     },
   };
 }

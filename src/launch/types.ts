@@ -18,6 +18,8 @@ export interface JobSpec {
   /** Cluster shape for launchers that allocate (slurm). Local ignores these. */
   nodes?: number;
   gpusPerNode?: number;
+  /** Run before the command whenever the launcher restarts the job by itself (a Slurm requeue); never a shell string. */
+  restartArgv?: string[];
   /** No output for this long → the job is ended and reported as `hang`. */
   watchdogMs?: number;
   /**
@@ -72,6 +74,8 @@ export interface WaitOptions {
   onLine?: (line: string) => void;
   /** Called every poll interval while the job runs (stages use it to read progress files). */
   onTick?: () => void | Promise<void>;
+  /** The launcher restarted the job by itself (a Slurm requeue); `restart` counts from 1. */
+  onRestart?: (restart: number) => void;
   /** Aborting ends the job (whole process tree / scancel) and resolves with state `interrupted`. */
   signal?: AbortSignal;
 }

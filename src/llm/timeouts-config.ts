@@ -2,9 +2,10 @@
 // HTTP attempt, in seconds. Defaults come from the LLM client's (src/llm/defaults.ts).
 import { z } from "zod";
 import { LLM_DEFAULTS } from "./defaults.js";
+import { LIMITS } from "../util/limits.js";
 
 const D = LLM_DEFAULTS.timeouts;
-const seconds = z.number().positive();
+const seconds = z.number().positive().max(LIMITS.seconds);
 
 const fields = {
   /** TCP (+TLS) connection set-up. */

@@ -4,6 +4,7 @@ import type { JobRecord, Launcher, Liveness } from "../launch/types.js";
 import type { ResumePoint, StageContext, StageModule } from "../contract/stage.js";
 import { describeChanges } from "./keys.js";
 import type { StageState } from "./state.js";
+import { exitedWell, unwatchedFailure, type EndedJob, type StageFailure } from "./unwatched-end.js";
 
 function shortReason(changes: string[]): string {
   const shown = changes.slice(0, 3).join("; ");
@@ -44,15 +45,16 @@ export interface Decision {
    * complete checkpoint). Incomplete checkpoints then go with it.
    */
   setAsideLabel?: "superseded" | "restart";
+  /** The earlier attempt ended unwatched without proof of completion: apply records this failure before going on. */
+  priorFailure?: StageFailure;
 }
-/** A planned stage before its render timing is known (that needs the actions of the stages before it). */
 
 /**
  * A job an earlier CLI started may still be alive: recorded (running), or only intended (launching: the CLI died
  * between writing the intent and recording the job). The launcher is asked; a live job is reattached, never
  * started twice. Returns the decision, or words for how the dead job ended.
  */
-async function findLiveJob(name: string, prior: StageState | undefined, jobs: JobProbe): Promise<Decision | string | undefined> {
+async function findLiveJob(name: string, prior: StageState | undefined, jobs: JobProbe): Promise<Decision | EndedJob | undefined> {
   if (prior?.status === "launching" && prior.launch) {
     const found = await jobs.find(prior.launch.id, { stage: name, logFile: prior.launch.logFile });
     if (found) {
@@ -63,13 +65,14 @@ async function findLiveJob(name: string, prior: StageState | undefined, jobs: Jo
         job: found.record,
       };
     }
-    return `the last launch (${clock(prior.launch.at)}) left no running job`;
+    return { words: `the last launch (${clock(prior.launch.at)}) left no running job`, logFile: prior.launch.logFile };
   }
   if (prior?.status === "running" && prior.job) {
     const live = await jobs.liveness(prior.job);
     if (live.alive)
       return { action: "reattach", reason: `reattaching to ${jobWords(prior.job)} (started ${clock(prior.startedAt)})`, incomplete: [], job: prior.job };
-    return endedUnwatched(prior.job, live);
+    const outcome = live.alive ? undefined : live.outcome;
+    return { words: endedUnwatched(prior.job, live), logFile: prior.job.logFile, ...(outcome ? { outcome } : {}) };
   }
   return undefined;
 }
@@ -84,12 +87,33 @@ export async function decide(
   jobs: JobProbe,
 ): Promise<Decision> {
   const live = await findLiveJob(def.name, prior, jobs);
-  if (typeof live === "object") return live;
-  // A job that ended unwatched: judged by its outputs (apply records it), else resumed like an interrupted one.
-  const lastTime = live ?? `${prior?.status} last time`;
-  if (live && prior?.key === key && !forced && def.kind !== "service" && (await def.outputsComplete(ctx))) {
-    return { action: "reattach", reason: `${live}; its outputs are complete`, incomplete: [], ...(prior.job ? { job: prior.job } : {}) };
-  }
+  if (live && "action" in live) return live;
+  // A job that ended unwatched completed only on evidence: a recorded good exit and the stage's finished proof (apply
+  // records it). Else it failed, with its cause from the log, and is resumed from the newest complete checkpoint.
+  let lastTime = `${prior?.status} last time`;
+  let priorFailure: StageFailure | undefined;
+  if (live && def.kind !== "service") {
+    if (exitedWell(live) && prior?.key === key && !forced && (await def.outputsComplete(ctx))) {
+      return { action: "reattach", reason: `${live.words} (exit 0); its outputs are complete`, incomplete: [], ...(prior.job ? { job: prior.job } : {}) };
+    }
+    priorFailure = await unwatchedFailure(def, live);
+    lastTime = `${live.words}: failed — ${priorFailure.summary}`;
+  } else if (live) lastTime = live.words;
+  const decision = await decideFresh({ def, ctx, key, keyInputs, prior, forced }, lastTime);
+  return priorFailure && decision.action !== "skip" ? { ...decision, priorFailure } : decision;
+}
+
+interface Asked {
+  def: StageModule;
+  ctx: StageContext;
+  key: string;
+  keyInputs: Record<string, unknown>;
+  prior: StageState | undefined;
+  forced: boolean;
+}
+
+/** The decision once no earlier job is alive; `lastTime` says how the last attempt ended, in words. */
+async function decideFresh({ def, ctx, key, keyInputs, prior, forced }: Asked, lastTime: string): Promise<Decision> {
   if (def.kind === "service" && prior?.status === "serving") {
     const url = def.service.address(prior.outputs ?? {}).first;
     if (prior.key === key && !forced && (await def.service.alive(prior.outputs ?? {}))) {

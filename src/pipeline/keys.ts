@@ -16,8 +16,11 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
+/** Folders deeper than this are not descended (a symlink to a parent folder would otherwise never end). */
+const MAX_FOLDER_DEPTH = 16;
+
 /** Fingerprint of a file or folder: size+mtime (cheap) or content hash. */
-export async function fingerprint(path: string, mode: "mtime" | "content"): Promise<string> {
+export async function fingerprint(path: string, mode: "mtime" | "content", depth = 0): Promise<string> {
   let info;
   try {
     info = await stat(path);
@@ -25,8 +28,12 @@ export async function fingerprint(path: string, mode: "mtime" | "content"): Prom
     return "missing";
   }
   if (info.isDirectory()) {
-    const names = (await readdir(path)).sort();
-    const parts = await Promise.all(names.map(async (n) => `${n}=${await fingerprint(join(path, n), mode)}`));
+    if (depth >= MAX_FOLDER_DEPTH) return `folder:${Math.round(info.mtimeMs)}`;
+    // A folder removed between stat and readdir is as missing as one never there.
+    const names = await readdir(path).catch(() => undefined);
+    if (!names) return "missing";
+    names.sort();
+    const parts = await Promise.all(names.map(async (n) => `${n}=${await fingerprint(join(path, n), mode, depth + 1)}`));
     return sha256(parts.join("\n")).slice(0, 16);
   }
   return mode === "content" ? `sha256:${await hashFile(path)}` : `${info.size}:${Math.round(info.mtimeMs)}`;

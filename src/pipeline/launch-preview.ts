@@ -36,13 +36,17 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<La
     return [{ name: `${stage.name}.sbatch`, content: (ray ? renderRaySlurmScript : renderSlurmScript)(job) }];
   }
   if (config.cluster.launcher === "ray") {
-    const { raySubmitArgs } = await import("../launch/ray/submit-args.js");
+    const { rayRuntimeEnv, raySubmitArgs } = await import("../launch/ray/submit-args.js");
     const { rayEntrypoint } = await import("../launch/ray/entrypoint.js");
     const python = config.tools.python?.command?.[0] ?? "python3";
     const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python, tool);
-    const argv = raySubmitArgs({ address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env });
+    const request = { address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env };
+    // The launcher writes the runtime env to a 0600 file for the length of the submission; here it is shown beside.
+    const envFile = `${stage.name}.runtime-env.json`;
+    const argv = raySubmitArgs(request, envFile);
     return [
       { name: `${stage.name}.ray-submit.txt`, content: `${["ray", ...argv].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}\n` },
+      { name: envFile, content: `${JSON.stringify(rayRuntimeEnv(request), null, 2)}\n` },
     ];
   }
   return [];

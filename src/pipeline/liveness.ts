@@ -1,8 +1,7 @@
-// What state.json says is running, checked against the launcher: a dead job is never reported as running, and a job
-// cancelled from outside (scancel, ray job stop) is recorded as cancelled.
+// What state.json says is running, checked against the launcher: a dead job is never reported as running (status-now.ts
+// says what it is instead).
 import type { Job, JobRecord, Launcher, Liveness } from "../launch/types.js";
-import { describeOutcome } from "./outcome.js";
-import type { StageState, StateStore } from "./state.js";
+import type { StageState } from "./state.js";
 
 export interface LiveCheck {
   stage: string;
@@ -25,26 +24,4 @@ export async function checkLiveness(launcher: Launcher, stage: string, s: StageS
   }
   if (!s.job) return { stage, live: { alive: false } };
   return { stage, record: s.job, live: await launcher.liveness(s.job) };
-}
-
-/**
- * Records what the launcher knows of a job that ended unwatched: an outside cancel as `cancelled`, a known failure
- * as `failed` with its cause. An unknown ending is left for the next run, which judges the stage by its outputs.
- * Returns the words to show.
- */
-export async function recordUnwatchedEnd(store: StateStore, check: LiveCheck): Promise<string> {
-  const outcome = check.live.alive ? undefined : check.live.outcome;
-  if (!outcome || outcome.state === "completed" || outcome.state === "unknown") {
-    return "ended while no CLI watched; the next run checks its outputs and resumes";
-  }
-  const cause = describeOutcome(outcome);
-  const status = outcome.state === "cancelled" ? "cancelled" : "failed";
-  const endedAt = new Date().toISOString();
-  await store.updateStage(check.stage, (p) => ({
-    ...p!,
-    status,
-    endedAt,
-    failure: { ...cause, summary: outcome.reason ? `${cause.summary} (${outcome.reason})` : cause.summary, exitCode: outcome.exitCode, signal: outcome.signal },
-  }));
-  return status === "cancelled" ? `cancelled outside dianjin-train (${outcome.reason ?? "cancelled"})` : `failed while no CLI watched — ${cause.summary}`;
 }

@@ -8,7 +8,10 @@ const BY_STATE: Partial<Record<JobOutcome["state"], Omit<FailureCause, "id">>> =
   preempted: { summary: "the job was preempted", hint: "run again (or let Slurm requeue it); it resumes from the newest checkpoint" },
   "out-of-memory": { summary: "the job ran out of host memory", hint: "ask for more memory (cluster.slurm.mem) or lower data workers" },
   cancelled: { summary: "the job was cancelled outside this run", hint: "run again to resume" },
-  "ended-unobserved": { summary: "the job ended while no CLI was watching and left no complete outputs", hint: "look at the log; run again to resume" },
+  "ended-unobserved": {
+    summary: "the job ended while no CLI watched and no exit status was recorded",
+    hint: "look at the log; run again to resume from the newest complete checkpoint",
+  },
 };
 
 export function describeOutcome(outcome: JobOutcome): FailureCause {

@@ -11,6 +11,7 @@ import { fingerprint, stageKey } from "./keys.js";
 import { decide, type JobProbe, type StageAction } from "./decide.js";
 import { readState, type RunState } from "./state.js";
 import { relativeToWorkdir } from "./workdir-paths.js";
+import type { StageFailure } from "./unwatched-end.js";
 import type { StageResources } from "../resources/types.js";
 import { renderTiming, type RenderTiming } from "./render-at.js";
 import { frozenCopy } from "./freeze.js";
@@ -40,6 +41,8 @@ export interface PlannedStage extends Readonly<RenderTiming> {
   readonly setAsideLabel?: "superseded" | "restart";
   /** An earlier job still running, for reattach. */
   readonly job?: Readonly<JobRecord>;
+  /** The earlier attempt ended unwatched without proof of completion; recorded as failed before this one. */
+  readonly priorFailure?: Readonly<StageFailure>;
   readonly context: StageContext;
   readonly definition: StageModule;
   /** GPU stages: memory per GPU, fit, time and cost. */

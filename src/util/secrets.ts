@@ -10,6 +10,14 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !NAMES_A_VARIABLE.test(name);
 }
 
+/** The last word names a secret: hub_token, WANDB_API_KEY, swanlab_lark_secret; not ignore_pad_token_for_loss. */
+const SECRET_KEY = /(^|_)(API_?KEY|ACCESS_KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|AUTH)$/i;
+
+/** A config key whose value is a secret (stricter than isSecretName, which also matches a word inside a name). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
 /** Values the loaded config read from secret variables (names listed in `secrets:` too): masked like the rest. */
 const registered = new Set<string>();
 

@@ -26,6 +26,27 @@ describe("StageMeter", () => {
     expect(view.headline).toEqual({ name: "loss", value: 0.75 }); // kept until a new one arrives
   });
 
+  it("steps read in a burst do not make a rate: the tool's own step time does (GRPO: 0.5 s a step is 2.0 step/s, not 3000)", () => {
+    const t = clock();
+    const meter = new StageMeter(t.now);
+    meter.update({ type: "stage-start", stage: "grpo", action: "run", reason: "never run", attempt: 1 });
+    // verl's metrics file is polled once a tick: four steps 0.5 s apart arrive within 1 ms.
+    let view = meter.update({ type: "progress", stage: "grpo", step: 1, total: 10, stepSeconds: 0.5, metrics: {} });
+    for (const step of [2, 3, 4]) {
+      t.advance(1 / 3);
+      view = meter.update({ type: "progress", stage: "grpo", step, total: 10, stepSeconds: 0.5, metrics: {} });
+    }
+    expect(view.rate).toBeCloseTo(2);
+    expect(progressText(view, false)).toBe("4/10 40%  2.0 step/s  ETA 3s");
+    // Without the tool's timing, a burst gives no rate at all until a second has passed.
+    const other = new StageMeter(t.now);
+    other.update({ type: "progress", stage: "sft", step: 1, total: 10, metrics: {} });
+    t.advance(1);
+    expect(other.update({ type: "progress", stage: "sft", step: 4, total: 10, metrics: {} }).rate).toBeUndefined();
+    t.advance(1499);
+    expect(other.update({ type: "progress", stage: "sft", step: 5, total: 10, metrics: {} }).rate).toBeCloseTo(4 / 1.5);
+  });
+
   it("GRPO's mean score and eval's accuracy are the headline; retries add up with their waits", () => {
     const meter = new StageMeter(() => 0);
     expect(

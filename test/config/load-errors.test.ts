@@ -35,7 +35,7 @@ describe("config errors with line and column", () => {
 
   it("a self-referencing anchor is a cycle, in the file and in --set", async () => {
     expect((await problemsOf(`${BASE}x: &a [*a]\n`)).text).toMatch(/:8:8: \*a: alias \*a refers to the node that defines &a/);
-    expect((await problemsOf(BASE, { set: ["x=&a [*a]"] })).text).toMatch(/--set x: alias \*a refers to the node/);
+    expect((await problemsOf(BASE, { set: ["x=&a [*a]"] })).text).toContain("--set x=&a [*a]: x: alias *a refers to the node");
   });
 
   it("an alias bomb stops at the alias limit", async () => {
@@ -59,7 +59,9 @@ describe("config errors with line and column", () => {
     for (const key of ["__proto__", "constructor", "prototype"]) {
       expect((await problemsOf(`${BASE}    args: { ${key}: { x: 1 } }\n`)).text).toContain(`stages.sft.args.${key}: "${key}" is not allowed as a key`);
     }
-    expect((await problemsOf(BASE, { set: ["stages.__proto__.polluted=1"] })).text).toContain(`--set stages.__proto__.polluted: "__proto__" is not allowed`);
+    expect((await problemsOf(BASE, { set: ["stages.__proto__.polluted=1"] })).text).toContain(
+      `--set stages.__proto__.polluted=1: stages.__proto__.polluted: "__proto__" is not allowed`,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

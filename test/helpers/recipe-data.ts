@@ -20,3 +20,16 @@ export async function recipeDataEnv(): Promise<{ DIANJIN_DATA: string; DIANJIN_B
   await copyFile(join(EVAL_FIXTURES, "ccc.jsonl"), join(dir, "bench/ccc_test.jsonl"));
   return { DIANJIN_DATA: join(dir, "data"), DIANJIN_BENCH: join(dir, "bench") };
 }
+
+/** CFLUE multiple-choice items as the RL source reads them (the `choices` field is a Python dict literal). */
+export function cflueMcqItems(count: number): Array<Record<string, string>> {
+  const options = ["A", "B", "C", "D"];
+  return Array.from({ length: count }, (_, i) => ({
+    名称: "证券从业资格",
+    task: "单项选择题",
+    question: `虚构题目 ${i}：下列哪一项正确？`,
+    choices: `{${options.map((o, j) => `'${o}': '选项${o}${i}${j}'`).join(", ")}}`,
+    answer: options[i % 4]!,
+    analysis: "示例解析。",
+  }));
+}

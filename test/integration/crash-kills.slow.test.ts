@@ -59,7 +59,8 @@ function sampler() {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      const lines = await commandLines();
+      // The local supervisor's command line carries the tool's argv too; it is not a second trainer or server.
+      const lines = (await commandLines()).filter((l) => !l.includes("dianjin-supervisor"));
       for (const dir of dirs) {
         const trainers = lines.filter((l) => l.includes(join(dir, "runs/sft/rendered/train.yaml")) && / train /.test(l)).length;
         const servers = lines.filter((l) => l.includes(" serve ") && l.includes(join(dir, "served-model"))).length;

@@ -77,7 +77,7 @@ describe("crash consistency: launches", () => {
     const status = await cli(["status", exp.file]);
     expect(status.stdout).toMatch(/sft\s+was running, ended while no CLI watched/);
     const json = JSON.parse((await cli(["status", exp.file, "--json"])).stdout);
-    expect(json.stages.sft.alive).toBe(false);
+    expect(json.stages.sft).toMatchObject({ status: "ended-unobserved", recorded: "running", alive: false });
     const plan = await cli(["plan", exp.file]);
     expect(plan.stdout).toMatch(/pid \d+ ended while no CLI watched/);
   });

@@ -3,21 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { cflueMcqItems } from "../helpers/recipe-data.js";
 import { cli, makeExperiment, stageState, STANDIN_BIN } from "../helpers/cli.js";
 
 const VERL = join(STANDIN_BIN, "verl-standin");
 
 // The stand-in speaks current verl; stating a release keeps the run from asking this machine's python3 for verl.
 async function grpoExperiment(grpoExtra = "", items = 64, verlVersion: string | null = "0.7.0") {
-  const options = ["A", "B", "C", "D"];
-  const records = Array.from({ length: items }, (_, i) => ({
-    名称: "证券从业资格",
-    task: "单项选择题",
-    question: `虚构题目 ${i}：下列哪一项正确？`,
-    choices: `{${options.map((o, j) => `'${o}': '选项${o}${i}${j}'`).join(", ")}}`,
-    answer: options[i % 4],
-    analysis: "示例解析。",
-  }));
+  const records = cflueMcqItems(items);
   const exp = await makeExperiment({
     cluster: "{ gpus_per_node: 2 }",
     top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}]${verlVersion ? `, version: "${verlVersion}"` : ""} }`,

@@ -1,8 +1,9 @@
 // Secrets planted through every path (tool args, tool env, tracking, an endpoint) reach the tool only through its
 // environment: no file written and no line printed holds them.
 import { describe, expect, it } from "vitest";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { allFiles } from "../helpers/files.js";
 import { cli, makeExperiment, readJson } from "../helpers/cli.js";
 
 const PLANTED = {
@@ -11,16 +12,6 @@ const PLANTED = {
   TEAM_PROJECT: "planted-listed-41c6aa",
   ENDPOINT_TOKEN: "planted-endpoint-93be07",
 };
-
-async function allFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await allFiles(path)));
-    else if ((await stat(path)).size < 50_000_000) out.push(path);
-  }
-  return out;
-}
 
 describe("secrets", () => {
   it("planted values never reach a written file or a printed line, and reach the tool through its environment", async () => {

@@ -30,7 +30,7 @@ describe("sft through the CLI", () => {
     const exp = await makeExperiment();
     const out = join(exp.dir, "rendered");
     expect((await cli(["plan", exp.file, "--out", out])).exitCode).toBe(0);
-    expect((await readdir(join(out, "sft"))).sort()).toEqual(["dataset_info.json", "train.yaml"]);
+    expect((await readdir(join(out, "sft"))).sort()).toEqual(["dataset_info.json", "restart.py", "train.yaml"]);
     expect(await readFile(join(out, "sft/train.yaml"), "utf8")).toContain("learning_rate: 1.0e-05");
   });
 

@@ -21,7 +21,7 @@ describe("signals", () => {
     const trainYaml = join(exp.workdir, "sft/rendered/train.yaml");
     await waitFor(() => logHasLines(join(exp.workdir, "sft/output/trainer_log.jsonl"), 7), 20_000, "training to log 7 steps");
     const tree = await processesMentioning(trainYaml);
-    expect(tree.length).toBe(3); // launcher + 2 ranks
+    expect(tree.length).toBe(4); // the supervisor that records the exit status, the launcher and 2 ranks
     run.kill("SIGINT");
     const result = await run;
     expect(result.exitCode).toBe(130);

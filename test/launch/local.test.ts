@@ -1,9 +1,10 @@
 // The local launcher's probe under the watch loop, with real child processes (node -e), no stand-in tools.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLocalLauncher } from "../../src/launch/local.js";
 import { groupAlive } from "../../src/launch/process-tree.js";
+import { exitRecordPath } from "../../src/launch/exit-record.js";
 import type { Job, JobSpec } from "../../src/launch/types.js";
 import { tempDirs } from "./slurm/temp-dirs.js";
 
@@ -39,7 +40,7 @@ describe("createLocalLauncher", () => {
     const lines: string[] = [];
     let ticks = 0;
     const outcome = await job.wait({ onLine: (l) => lines.push(l), onTick: () => void ticks++ });
-    expect(outcome).toEqual({ state: "failed", exitCode: 3, signal: null });
+    expect(outcome).toMatchObject({ state: "failed", exitCode: 3, signal: null });
     expect(lines.sort()).toEqual(["no newline", "step 1", "warn"]);
     // Once after the end at least: stages read their progress files then.
     expect(ticks).toBeGreaterThanOrEqual(1);
@@ -60,20 +61,37 @@ describe("createLocalLauncher", () => {
     expect(await ended(job)).toBe(true);
   });
 
-  it("watches a reattached job to its end, whose exit status nobody can know", async () => {
+  it("watches a reattached job to its end; how it ended is the supervisor's exit record, kept next to the log", async () => {
     const dir = newDir();
     const go = join(dir, "go");
     const first = await launcher.submit(
       spec(
-        `const fs = require("fs"); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(go)})) { console.log("bye"); clearInterval(t); } }, 20)`,
+        `const fs = require("fs"); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(go)})) { console.log("bye"); clearInterval(t); process.exitCode = 5; } }, 20)`,
       ),
     );
-    const again = await createLocalLauncher({ pollMs: 20 }).reattach(JSON.parse(JSON.stringify(first.record)));
+    const fresh = createLocalLauncher({ pollMs: 20 });
+    const again = await fresh.reattach(JSON.parse(JSON.stringify(first.record)));
     expect(again).toBeDefined();
+    expect(await fresh.liveness(first.record)).toEqual({ alive: true });
     const lines: string[] = [];
     const outcome = again!.wait({ onLine: (l) => lines.push(l) });
     writeFileSync(go, "");
-    expect(await outcome).toEqual({ state: "ended-unobserved", exitCode: null, signal: null });
+    expect(await outcome).toMatchObject({ state: "failed", exitCode: 5, signal: null });
     expect(lines).toEqual(["bye"]);
+    expect(readFileSync(exitRecordPath(first.record.logFile), "utf8")).toBe("5\n");
+    expect(await fresh.liveness(first.record)).toMatchObject({ alive: false, outcome: { state: "failed", exitCode: 5 } });
+  });
+
+  it("a tool killed by a signal is recorded as that signal; a supervisor killed with it leaves no record: the end is unknown", async () => {
+    const killed = await launcher.submit(spec("console.log('x'); process.kill(process.pid, 'SIGKILL')"));
+    expect(await killed.wait()).toMatchObject({ state: "failed", exitCode: null, signal: "SIGKILL" });
+
+    const running = await launcher.submit(spec("console.log('started'); setInterval(() => {}, 1000)"));
+    const fresh = createLocalLauncher({ pollMs: 20 });
+    const reattached = await fresh.reattach(JSON.parse(JSON.stringify(running.record)));
+    process.kill(-Number(running.record.id), "SIGKILL"); // the whole group, supervisor included (a node lost, kill -9 of all)
+    expect(await reattached!.wait()).toMatchObject({ state: "ended-unobserved", exitCode: null, signal: null });
+    expect(existsSync(exitRecordPath(running.record.logFile))).toBe(false);
+    expect(await fresh.liveness(running.record)).toEqual({ alive: false });
   });
 });

@@ -11,7 +11,8 @@ import { RAY_DEFAULTS } from "./defaults.js";
 import { rayEntrypoint } from "./entrypoint.js";
 import { RayJob, rayJobLogText, rayJobStatus, type RayJobContext } from "./ray-job.js";
 import { mapRayStatus } from "./status.js";
-import { raySubmitArgs } from "./submit-args.js";
+import { withRuntimeEnvFile } from "./runtime-env-file.js";
+import { rayRuntimeEnv, raySubmitArgs } from "./submit-args.js";
 
 export interface RayLauncherOptions extends RayCommandOptions {
   /** Dashboard address of the cluster, e.g. http://head:8265. */
@@ -48,7 +49,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
     async submit(spec: JobSpec): Promise<Job> {
       // The launch id is the submission id, so `ray job status <launchId>` finds a job whose submission was not recorded.
       const id = spec.launchId ?? submissionId(options.submissionIdPrefix ?? RAY_DEFAULTS.submissionIdPrefix, spec.stage);
-      const args = raySubmitArgs({
+      const request = {
         address: options.address,
         submissionId: id,
         entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool),
@@ -56,10 +57,10 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
         ...(options.runtimeEnv ? { runtimeEnv: options.runtimeEnv } : {}),
         ...(options.entrypointNumGpus !== undefined ? { entrypointNumGpus: options.entrypointNumGpus } : {}),
         ...(options.entrypointNumCpus !== undefined ? { entrypointNumCpus: options.entrypointNumCpus } : {}),
-      });
-      const r = await ray(args);
+      };
+      const r = await withRuntimeEnvFile(rayRuntimeEnv(request), (file) => ray(raySubmitArgs(request, file)));
       if (r.exitCode !== 0) {
-        // The command line holds env values; only Ray's answer goes into the message.
+        // Only Ray's answer goes into the message.
         throw new LaunchError(`ray job submit to ${options.address} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(-500)}`);
       }
       const extra: RayRecordExtra = { address: options.address, ...(spec.watchdogMs ? { watchdogMs: spec.watchdogMs } : {}) };

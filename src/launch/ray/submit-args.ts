@@ -1,4 +1,6 @@
-// The exact `ray job submit` command line for a job.
+// The exact `ray job submit` command line for a job. The runtime env (which holds the job's environment, secrets
+// included) never goes on the command line, where every user of the machine reads it in `ps`: it goes into a 0600
+// file named by `--runtime-env` (Ray reads it as YAML; JSON is YAML), written and removed by runtime-env-file.ts.
 import type { RayEntrypoint } from "./entrypoint.js";
 
 export interface RaySubmitRequest {
@@ -13,12 +15,14 @@ export interface RaySubmitRequest {
   entrypointNumCpus?: number;
 }
 
-export function raySubmitArgs(request: RaySubmitRequest): string[] {
+/** The job's runtime_env: the launcher's fields, its env_vars merged under the stage's and the entrypoint's. */
+export function rayRuntimeEnv(request: RaySubmitRequest): Record<string, unknown> {
   const extraVars = (request.runtimeEnv?.env_vars ?? {}) as Record<string, string>;
-  const runtimeEnv = {
-    ...request.runtimeEnv,
-    env_vars: { ...extraVars, ...request.env, ...request.entrypoint.env },
-  };
+  return { ...request.runtimeEnv, env_vars: { ...extraVars, ...request.env, ...request.entrypoint.env } };
+}
+
+/** `runtimeEnvFile` holds rayRuntimeEnv(request). */
+export function raySubmitArgs(request: RaySubmitRequest, runtimeEnvFile: string): string[] {
   return [
     "job",
     "submit",
@@ -26,8 +30,8 @@ export function raySubmitArgs(request: RaySubmitRequest): string[] {
     request.address,
     "--submission-id",
     request.submissionId,
-    "--runtime-env-json",
-    JSON.stringify(runtimeEnv),
+    "--runtime-env",
+    runtimeEnvFile,
     ...(request.entrypointNumGpus !== undefined ? ["--entrypoint-num-gpus", String(request.entrypointNumGpus)] : []),
     ...(request.entrypointNumCpus !== undefined ? ["--entrypoint-num-cpus", String(request.entrypointNumCpus)] : []),
     "--no-wait",

@@ -42,6 +42,8 @@ export interface SlurmBatchJob {
   /** Raw bash lines run before the command (module loads, venv activation). */
   setup?: string[];
   container?: SlurmContainer;
+  /** Run in the batch script before the command on a requeued start (SLURM_RESTART_COUNT > 0); a failure ends it. */
+  restartArgv?: string[];
   /** Extra srun arguments, each one argv word. */
   srunArgs?: string[];
   masterPort?: number;

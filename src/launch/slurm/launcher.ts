@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { LineReader } from "../../util/line-reader.js";
-import { isSecretName } from "../../util/secrets.js";
+import { isSecretName, secretValues } from "../../util/secrets.js";
 import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createSlurmCommands, type SlurmCommandOptions, type SlurmCommands } from "./commands.js";
 import { SLURM_DEFAULTS } from "./defaults.js";
@@ -16,6 +16,7 @@ import { renderRaySlurmScript } from "./ray-script.js";
 import { sbatch } from "./sbatch.js";
 import { renderSlurmScript } from "./script.js";
 import { SlurmJob, outcomeOf, type SlurmJobContext } from "./slurm-job.js";
+import { readExitRecord } from "../exit-record.js";
 
 export interface SlurmLauncherOptions extends SlurmCommandOptions {
   /** Where scripts and Slurm's own output files go; must be on storage every node sees. */
@@ -53,11 +54,16 @@ function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
 }
 
-/** Secrets never go into the script file; sbatch passes them on from its own environment. */
+/**
+ * Secrets never go into the script file nor any argv: sbatch passes them on from its own environment (its default
+ * --export=ALL), and srun hands the batch environment to every task. A secret is a secret-named variable or one
+ * whose value came from a secret (`FOO: ${HF_TOKEN}` under tools.*.env).
+ */
 function splitSecrets(env: Record<string, string>): { visible: Record<string, string>; secret: Record<string, string> } {
   const visible: Record<string, string> = {};
   const secret: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) (isSecretName(name) ? secret : visible)[name] = value;
+  const values = new Set(secretValues());
+  for (const [name, value] of Object.entries(env)) (isSecretName(name) || values.has(value) ? secret : visible)[name] = value;
   return { visible, secret };
 }
 
@@ -87,6 +93,7 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       ...(options.srunArgs ? { srunArgs: options.srunArgs } : {}),
       ...(options.masterPort ? { masterPort: options.masterPort } : {}),
       ...(spec.tool ? { tool: spec.tool } : {}),
+      ...(spec.restartArgv?.length ? { restartArgv: spec.restartArgv } : {}),
     };
     return options.ray ? { ...job, ray: options.ray } : job;
   }
@@ -156,7 +163,11 @@ export function createSlurmLauncher(options: SlurmLauncherOptions): Launcher {
       const cluster = typeof record.extra?.cluster === "string" ? record.extra.cluster : undefined;
       const round = await poller.next(record.id, cluster);
       if (!round.ok) throw new LaunchError(`could not ask Slurm about job ${record.id}: ${String(round.error)}`);
-      if (!round.status) return { alive: false };
+      if (!round.status) {
+        // Slurm forgot the job (no accounting, past MinJobAge): the batch script's exit record still says how it ended.
+        const outcome = await readExitRecord(record.logFile);
+        return outcome ? { alive: false, outcome } : { alive: false };
+      }
       return round.status.phase.active ? { alive: true } : { alive: false, outcome: outcomeOf(round.status) };
     },
   };

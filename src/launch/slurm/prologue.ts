@@ -4,6 +4,7 @@ import { renderDirectives } from "./directives.js";
 import { shellQuote } from "./quote.js";
 import { SLURM_DEFAULTS } from "./defaults.js";
 import type { SlurmBatchJob } from "./job.js";
+import { exitRecordPath } from "../exit-record.js";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -38,7 +39,10 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     `exec > >(tee -a -- "$attempt_log" >>${shellQuote(job.logFile)}) 2>&1`,
     "log_writer=$!",
     "cleanup() {",
+    "  local status=$?",
     "  set +e",
+    "  # How this attempt ended, next to the log, for a CLI that did not watch (a requeue's next start removes it).",
+    `  printf '%s\\n' "$status" > ${shellQuote(exitRecordPath(job.logFile) + ".tmp")} && mv -f ${shellQuote(exitRecordPath(job.logFile) + ".tmp")} ${shellQuote(exitRecordPath(job.logFile))}`,
     ...(parts.cleanup ?? []).map((l) => `  ${l}`),
     "  # Close our side of the log pipe and let tee write the last lines.",
     "  exec >&- 2>&-",
@@ -49,11 +53,13 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     "trap 'exit 143' TERM INT",
     'echo "[dianjin-train] slurm job $SLURM_JOB_ID attempt ${SLURM_RESTART_COUNT:-0} on $(hostname) at $(date -u +%Y-%m-%dT%H:%M:%SZ)"',
     "",
+    `rm -f -- ${shellQuote(exitRecordPath(job.logFile))}`,
     `cd ${shellQuote(job.cwd)} || exit 1`,
     "export PYTHONUNBUFFERED=1",
     ...envExports(job.env),
     // Setup may source activate scripts that read unset variables, so -u is off while it runs.
     ...(job.setup?.length ? ["# setup lines from the experiment", "set -e +u", ...job.setup, "set +e -u"] : []),
+    ...restartLines(job),
     "",
     "# The batch script runs on the first node of the allocation, which is the head node.",
     'head_node=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n1)',
@@ -64,6 +70,20 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     'export NNODES="$SLURM_NNODES"',
     ...(job.resources.gpusPerNode ? [`export NPROC_PER_NODE="\${NPROC_PER_NODE:-${job.resources.gpusPerNode}}"`] : []),
     'echo "[dianjin-train] nodes: $SLURM_JOB_NODELIST ($NNODES), head: $head_node, rendezvous: $MASTER_ADDR:$MASTER_PORT"',
+  ];
+}
+
+/**
+ * A requeued start (Slurm restarts the same script) chooses its checkpoint again, here, before the tool: never the
+ * tool's own auto-resume, which may take the half-written checkpoint the last attempt died in.
+ */
+function restartLines(job: SlurmBatchJob): string[] {
+  if (!job.restartArgv?.length) return [];
+  return [
+    'if [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then',
+    '  echo "[dianjin-train] requeued start: choosing the newest complete checkpoint"',
+    `  ${job.restartArgv.map(shellQuote).join(" ")} || exit 1`,
+    "fi",
   ];
 }
 

@@ -57,6 +57,24 @@ export class SlurmJob implements Job, JobProbe {
   wait(options: WaitOptions = {}): Promise<JobOutcome> {
     const watchdogMs = typeof this.record.extra?.watchdogMs === "number" ? this.record.extra.watchdogMs : undefined;
     // pollMs 0: the shared poller already spaces its rounds one interval apart for every job it watches.
-    return watchJob(this, this.log, { ...options, pollMs: 0, ...(watchdogMs ? { watchdogMs } : {}) });
+    return watchJob(this, this.log, { ...options, onLine: restartsSeen(options), pollMs: 0, ...(watchdogMs ? { watchdogMs } : {}) });
   }
+}
+
+/** The batch script's first line of each start (prologue.ts) carries Slurm's restart count. */
+const START_LINE = /^\[dianjin-train\] slurm job \S+ attempt (\d+) on /;
+
+/** Lines go on as they came; a start with a restart count not seen before is reported as a restart. */
+function restartsSeen(options: WaitOptions): WaitOptions["onLine"] {
+  const { onLine, onRestart } = options;
+  if (!onRestart) return onLine;
+  let seen = 0;
+  return (line) => {
+    const restart = Number(START_LINE.exec(line)?.[1] ?? 0);
+    if (restart > seen) {
+      seen = restart;
+      onRestart(restart);
+    }
+    onLine?.(line);
+  };
 }

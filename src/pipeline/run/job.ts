@@ -31,18 +31,33 @@ interface Attempt {
 /** Runs a planned job stage: launches it, or reattaches to the job an earlier CLI started. */
 export async function runJob(run: Run, entry: PlannedStage): Promise<StageResult> {
   const attempt = attemptOf(run, entry);
+  await recordPriorFailure(run, entry);
   const at: Attempt = { attempt, logFile: attemptLog(entry, attempt), started: Date.now(), prior: run.store.state.stages[entry.name] };
   if (entry.action !== "reattach") return launch(run, await atLaunch(entry, run.facts, { render: true }), at);
 
   const record = await atLaunch(entry, run.facts, { render: false });
   const job = entry.job ? await run.launcher.reattach(entry.job) : undefined;
   if (job) return watch(run, record, job, at);
-  // It ended while nobody watched: judge it by its outputs, else plan it again on its own and launch that.
-  if (await record.definition.outputsComplete(record.context)) return finish(run, record, at.started);
+  // It ended while nobody watched: completed only on a recorded good exit plus the stage's finished proof (what
+  // planning found); else planned again on its own, which records the failure and resumes.
+  const live = entry.job ? await run.launcher.liveness(entry.job) : undefined;
+  const proved = live && !live.alive && live.outcome?.state === "completed" && (await record.definition.outputsComplete(record.context));
+  if (proved) return finish(run, record, at.started);
   const again = (await planFromLoaded(run.plan.loaded, { only: [entry.name], jobs: run.launcher })).stages.find((s) => s.name === entry.name)!;
   const fresh = asPlanned(again.action === "reattach" ? { ...again, action: "run" } : again);
+  await recordPriorFailure(run, fresh);
   if (fresh.definition.kind === "in-process") return runInProcess(run, fresh, at.attempt, at.logFile);
   return launch(run, fresh, at);
+}
+
+/** The earlier attempt ended unwatched without proof of completion: it is recorded as failed (or cancelled) first. */
+async function recordPriorFailure(run: Run, entry: PlannedStage): Promise<void> {
+  const failure = entry.priorFailure;
+  const prior = run.store.state.stages[entry.name];
+  if (!failure || !prior || (prior.status !== "running" && prior.status !== "launching")) return;
+  const status = failure.id === "cancelled" ? "cancelled" : "failed";
+  await run.store.updateStage(entry.name, (p) => ({ ...p!, status, endedAt: new Date().toISOString(), failure: { ...failure } }));
+  run.emit({ type: "log", stage: entry.name, level: "warn", message: `attempt ${prior.attempts} ${status} while no CLI watched — ${failure.summary}` });
 }
 
 /** Everything up to a submitted job: tool and version, the last pre-flight, set-aside, the write-ahead launch record. */
@@ -92,6 +107,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
     gpusPerNode: config.cluster.gpus_per_node,
     watchdogMs: record.render.watchdogMs,
     tool: jobTool(config, record.definition),
+    ...(record.render.restartArgv ? { restartArgv: record.render.restartArgv } : {}),
   });
   crashPoint("after-spawn");
   return watch(run, record, job, at);
@@ -117,7 +133,14 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   if (def.kind !== "job") return serviceStarted(run, record, job, at.prior, at.started);
 
   const observer = def.observe(record.context, emit);
-  const outcome = await job.wait({ onLine: observer.onLine?.bind(observer), onTick: observer.onTick?.bind(observer), signal: run.options.signal });
+  const requeues = new RestartRecorder(run, record.name, at.attempt);
+  const outcome = await job.wait({
+    onLine: observer.onLine?.bind(observer),
+    onTick: observer.onTick?.bind(observer),
+    onRestart: (restart) => requeues.restarted(restart),
+    signal: run.options.signal,
+  });
+  await requeues.settled();
   await observer.finish?.();
 
   if (outcome.state === "interrupted") {
@@ -125,7 +148,8 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - at.started) / 1000 });
     throw new InterruptedError(record.name);
   }
-  const exitedWell = outcome.state === "completed" || outcome.state === "ended-unobserved";
+  // Only a recorded good exit counts; an end whose status nobody recorded is a failure (its cause from the log).
+  const exitedWell = outcome.state === "completed";
   const notWhole = exitedWell ? await outputsProblem(record) : undefined;
   if (exitedWell && !notWhole) return finish(run, record, at.started);
 
@@ -141,6 +165,29 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   }));
   emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - at.started) / 1000 });
   throw error;
+}
+
+/** A job the launcher restarted by itself (a Slurm requeue) is a new attempt in state.json, recorded in order. */
+class RestartRecorder {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly run: Run,
+    private readonly stage: string,
+    private readonly firstAttempt: number,
+  ) {}
+
+  restarted(restart: number): void {
+    const attempt = this.firstAttempt + restart;
+    this.chain = this.chain.then(async () => {
+      await this.run.store.updateStage(this.stage, (p) => ({ ...p!, attempts: Math.max(p!.attempts, attempt), startedAt: new Date().toISOString() }));
+      this.run.emit({ type: "log", stage: this.stage, level: "warn", message: `the launcher restarted the job (requeue ${restart}): attempt ${attempt}` });
+    });
+  }
+
+  async settled(): Promise<void> {
+    await this.chain;
+  }
 }
 
 async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile: string): Promise<StageError> {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { RECIPE_DEFAULTS } from "./recipe/defaults.js";
 import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../llm/timeouts-config.js";
+import { LIMITS } from "../../util/limits.js";
 
 export const HUB_PROVIDERS = ["huggingface", "modelscope"] as const;
 
@@ -36,7 +37,10 @@ const endpointSchema = z
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")
       .optional(),
     /** Price per 1M tokens, for the cost line in the log. */
-    cost_per_1m: z.object({ prompt: z.number().nonnegative(), completion: z.number().nonnegative() }).strict().optional(),
+    cost_per_1m: z
+      .object({ prompt: z.number().nonnegative().max(LIMITS.hourlyCost), completion: z.number().nonnegative().max(LIMITS.hourlyCost) })
+      .strict()
+      .optional(),
     /** Sampling fields sent with every request of this role (temperature, top_p, max_tokens, ...). */
     params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
     /** Send a per-attempt `seed` (so retries differ and reruns repeat). Turn off for APIs that reject `seed`. */
@@ -75,8 +79,8 @@ const outputNamesSchema = z
 const filterSchema = z
   .object({
     /** Question length bounds in characters (instruction text before templating). */
-    min_question_chars: z.number().int().nonnegative().default(RECIPE_DEFAULTS.filter.minQuestionChars),
-    max_question_chars: z.number().int().positive().default(RECIPE_DEFAULTS.filter.maxQuestionChars),
+    min_question_chars: z.number().int().nonnegative().max(LIMITS.tokens).default(RECIPE_DEFAULTS.filter.minQuestionChars),
+    max_question_chars: z.number().int().positive().max(LIMITS.tokens).default(RECIPE_DEFAULTS.filter.maxQuestionChars),
     /** Ask the `check` endpoint whether each CFLUE item is ambiguous; ambiguous items are dropped. */
     ambiguity_check: z.boolean().default(RECIPE_DEFAULTS.filter.ambiguityCheck),
   })
@@ -109,11 +113,11 @@ export const dataStageSchema = z
     /** Bounds on one HTTP attempt (seconds); endpoints.<role>.timeouts overrides them per endpoint. */
     timeouts: stageTimeoutsSchema,
     /** Requests in flight at once, all roles together. */
-    concurrency: z.number().int().positive().default(RECIPE_DEFAULTS.concurrency),
+    concurrency: z.number().int().positive().max(LIMITS.batch).default(RECIPE_DEFAULTS.concurrency),
     /** Distillation attempts per item before it goes to the RL pool (MCQ) or is dropped. */
-    max_attempts: z.number().int().positive().default(RECIPE_DEFAULTS.maxAttempts),
+    max_attempts: z.number().int().positive().max(LIMITS.count).default(RECIPE_DEFAULTS.maxAttempts),
     /** Decides conversion candidates, RL train/val split and per-attempt request seeds. */
-    seed: z.number().int().nonnegative().default(RECIPE_DEFAULTS.seed),
+    seed: z.number().int().nonnegative().max(LIMITS.seed).default(RECIPE_DEFAULTS.seed),
     /** Share of CFLUE multiple-choice items offered to the converter (MCQ → open-ended). */
     convert_fraction: z.number().min(0).max(1).default(RECIPE_DEFAULTS.convertFraction),
     /** Share of the RL pool written to the validation Parquet. */

@@ -3,6 +3,7 @@
 // Defaults live in src/stages/eval/engine/defaults.ts; this file only says which keys exist and what values they take.
 import { z } from "zod";
 import { endpointTimeoutsSchema, stageTimeoutsSchema, streamSchema } from "../../llm/timeouts-config.js";
+import { LIMITS } from "../../util/limits.js";
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable (never the key itself)");
 
@@ -11,7 +12,7 @@ const fileBenchmarkSchema = z
     /** JSON array or JSON Lines file (formats in src/stages/eval/engine/README.md). Relative to the experiment file. */
     path: z.string().min(1),
     /** Only the first N items (smoke runs). */
-    limit: z.number().int().positive().optional(),
+    limit: z.number().int().positive().max(LIMITS.batch).optional(),
     /** Optional system message put before every prompt. */
     system_prompt: z.string().optional(),
   })
@@ -20,7 +21,7 @@ const fileBenchmarkSchema = z
 const evalscopeBenchmarkSchema = z
   .object({
     /** Samples per subset (EvalScope's --limit); for smoke runs. */
-    limit: z.number().int().positive().optional(),
+    limit: z.number().int().positive().max(LIMITS.batch).optional(),
   })
   .strict();
 
@@ -28,13 +29,13 @@ const samplingSchema = z
   .object({
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().gt(0).max(1).optional(),
-    max_tokens: z.number().int().positive().optional(),
+    max_tokens: z.number().int().positive().max(LIMITS.tokens).optional(),
     /** Samples per prompt; the item's score is the mean over its samples. */
-    n: z.number().int().positive().optional(),
-    seed: z.number().int().optional(),
+    n: z.number().int().positive().max(LIMITS.count).optional(),
+    seed: z.number().int().nonnegative().max(LIMITS.seed).optional(),
     /** vLLM extras. Sent by default to the deploy stage's server (so its generation_config.json cannot change them); to another endpoint only when set. */
-    top_k: z.number().int().optional(),
-    repetition_penalty: z.number().positive().optional(),
+    top_k: z.number().int().min(-1).max(LIMITS.tokens).optional(),
+    repetition_penalty: z.number().positive().max(100).optional(),
   })
   .strict();
 
@@ -58,15 +59,18 @@ const scoringSchema = z
     cflue_mode: z.enum(["seed", "strict"]).optional(),
     finqa: z
       .object({
-        rel_tol: z.number().min(0).optional(),
-        abs_tol: z.number().min(0).optional(),
+        rel_tol: z.number().min(0).max(1e6).optional(),
+        abs_tol: z.number().min(0).max(1e12).optional(),
         percent_either: z.boolean().optional(),
         scale_either: z.boolean().optional(),
       })
       .strict()
       .optional(),
     /** LLM judge for FinQA (the paper's method); without it FinQA is scored by the numeric rules. */
-    judge: endpointSchema.extend({ max_tokens: z.number().int().positive().optional() }).strict().optional(),
+    judge: endpointSchema
+      .extend({ max_tokens: z.number().int().positive().max(LIMITS.tokens).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -84,19 +88,19 @@ export const evalStageSchema = z
       .refine((b) => Object.values(b).some((v) => v !== undefined), "name at least one benchmark"),
     sampling: samplingSchema.default({}),
     /** Requests in flight over all replicas. Default: max_num_seqs (256, or --max-num-seqs in deploy.extra_args) per replica. */
-    concurrency: z.number().int().positive().optional(),
+    concurrency: z.number().int().positive().max(LIMITS.batch).optional(),
     /** Bounds on one HTTP attempt (seconds); endpoint.timeouts overrides them. */
     timeouts: stageTimeoutsSchema,
     /** Use this endpoint instead of the deploy stage's server. */
     endpoint: endpointSchema.optional(),
     scoring: scoringSchema.default({}),
     /** Sends of one request before the endpoint counts as down (transient errors are retried with backoff). */
-    max_attempts: z.number().int().positive().optional(),
+    max_attempts: z.number().int().positive().max(LIMITS.count).optional(),
     evalscope: z
       .object({
         /** EvalScope's --eval-batch-size (concurrent requests). */
-        eval_batch_size: z.number().int().positive().optional(),
-        timeout_seconds: z.number().int().positive().optional(),
+        eval_batch_size: z.number().int().positive().max(LIMITS.batch).optional(),
+        timeout_seconds: z.number().int().positive().max(LIMITS.seconds).optional(),
         stream: z.boolean().optional(),
       })
       .strict()

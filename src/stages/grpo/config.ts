@@ -2,6 +2,7 @@
 // starting model and the reward come from. The GPU shape comes from `cluster`, not from here.
 import { z } from "zod";
 import { grpoOptionsSchema } from "../../tools/verl/options.js";
+import { LIMITS } from "../../util/limits.js";
 
 const rlDataSchema = z.union([
   z.object({ train: z.string().min(1), val: z.string().min(1) }).strict(),
@@ -9,7 +10,7 @@ const rlDataSchema = z.union([
     .object({
       /** CFLUE multiple-choice file (JSON/JSONL); becomes verl's Parquet here, prompts too long are dropped. */
       cflue_mcq: z.string().min(1),
-      seed: z.number().int().default(42),
+      seed: z.number().int().nonnegative().max(LIMITS.seed).default(42),
       val_fraction: z.number().min(0).lt(1).default(0.05),
       /** Your own instruction template (placeholders as in the shipped cflue_mcq_rl.txt). */
       prompt_template: z.string().min(1).optional(),
@@ -31,10 +32,10 @@ export const grpoStageSchema = grpoOptionsSchema.extend({
     .strict()
     .default({ name: "compute_score" }),
   /** Keep only the newest N checkpoints (whole global_step_N folders). */
-  keep_checkpoints: z.number().int().positive().optional(),
+  keep_checkpoints: z.number().int().positive().max(LIMITS.count).optional(),
   /** e.g. XFORMERS, as the seed exported for vLLM 0.8; not set unless asked. */
   vllm_attention_backend: z.string().optional(),
-  watchdog_minutes: z.number().positive().optional(),
+  watchdog_minutes: z.number().positive().max(LIMITS.minutes).optional(),
 });
 
 export type GrpoStageConfig = z.infer<typeof grpoStageSchema>;

@@ -25,6 +25,7 @@ import { validateOverrides } from "../../tools/verl/validate.js";
 import { createVerlProgressParser, VerlFileLogReader, type VerlEvent } from "../../tools/verl/progress.js";
 import { findLatestCheckpoint, pruneCheckpoints, prunableCheckpoints } from "../../tools/verl/checkpoints.js";
 import { classifyVerlFailure } from "../../tools/verl/failures.js";
+import { unfinishedRun } from "../../tools/verl/planned-total.js";
 import { VERL_DEFAULTS } from "../../tools/verl/defaults.js";
 import type { GrpoOptions } from "../../tools/verl/options.js";
 import type { VerlEra } from "../../tools/verl/inventory.js";
@@ -213,7 +214,14 @@ export const grpoStage = {
   },
 
   async outputsComplete(ctx) {
-    return (await findLatestCheckpoint(ctx.paths.output)).checkpoint !== undefined;
+    return (await unfinishedRun(ctx.paths.output, ctx.paths.logs)) === undefined;
+  },
+
+  async verifyOutputs(ctx) {
+    const problem = await unfinishedRun(ctx.paths.output, ctx.paths.logs);
+    return problem === undefined
+      ? undefined
+      : { id: "outputs-incomplete", summary: `verl exited 0 but ${problem}`, hint: "look at the log; run again to resume" };
   },
 
   outputs: (ctx) => grpoOutputs.make({ checkpoints: ctx.paths.output }),
@@ -250,6 +258,7 @@ export const grpoStage = {
         total,
         metrics,
         etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined,
+        ...(typeof stepSeconds === "number" ? { stepSeconds } : {}),
       });
     };
     return {

@@ -2,6 +2,7 @@
 // LLaMA-Factory's key inventory in pre-flight (with their dotted path), not here, so every problem is listed at once.
 import { z } from "zod";
 import { DEEPSPEED_PRESET_NAMES } from "../../tools/llamafactory/deepspeed.js";
+import { LIMITS } from "../../util/limits.js";
 
 export const DEEPSPEED_PRESETS = ["none", ...DEEPSPEED_PRESET_NAMES] as const;
 
@@ -28,7 +29,7 @@ export const sftStageSchema = z
     /** Any `llamafactory-cli train` key; merged over the recipe defaults. */
     args: z.record(z.string(), z.unknown()).default({}),
     /** No output for this many minutes → the run is ended and reported as a hang. */
-    watchdog_minutes: z.number().positive().optional(),
+    watchdog_minutes: z.number().positive().max(LIMITS.minutes).optional(),
     /** How input files enter the stage key: size+mtime (fast) or a content hash. */
     fingerprint: z.enum(["mtime", "content"]).default("mtime"),
   })

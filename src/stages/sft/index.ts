@@ -20,6 +20,7 @@ import { checkLlamaFactoryRules } from "../../tools/llamafactory/rules.js";
 import { checkDatasetFile } from "../../tools/llamafactory/datasets.js";
 import { TEMPLATES, OLD_TEMPLATES } from "../../tools/llamafactory/templates.js";
 import { findResumePoint } from "../../tools/llamafactory/checkpoints.js";
+import { hfRestart } from "../../tools/llamafactory/restart.js";
 import { checkpointBytes } from "../../resources/checkpoint-size.js";
 import { TrainerLogReader, estimateRemaining } from "../../tools/llamafactory/progress.js";
 import { classifyLlamaFactoryFailure } from "../../tools/llamafactory/failures.js";
@@ -145,9 +146,20 @@ export const sftStage = {
     const { warnings } = lfRelease(ctx);
     const { resume_from_checkpoint: _ignored, ...keyedArgs } = rendered.trainArgs;
     const deepspeed = rendered.files.deepspeed;
+    const { paths } = ctx;
+    const python = ctx.config.tools.python?.command?.[0] ?? "python3";
+    const restart = hfRestart({
+      python,
+      renderedDir: paths.rendered,
+      outputDir: paths.output,
+      asideDir: paths.aside,
+      trainYaml: rendered.files.train.path,
+      deepspeed: usesDeepspeed(sft),
+    });
     return {
-      files: Object.fromEntries(Object.entries(rendered.files).filter(([, f]) => f !== undefined)) as StageRender["files"],
+      files: { ...(Object.fromEntries(Object.entries(rendered.files).filter(([, f]) => f !== undefined)) as StageRender["files"]), restart: restart.file },
       argv: rendered.argv,
+      restartArgv: restart.argv,
       env: rendered.env,
       keyInputs: {
         model: { base: ctx.config.model.base, template: ctx.config.model.template },

@@ -1,16 +1,39 @@
 // The GRPO stage options (typed, strict) and how each maps onto a verl config key.
 import { z } from "zod";
 import { GRPO_DEFAULTS } from "./defaults.js";
+import { LIMITS } from "../../util/limits.js";
 
-const positiveInt = z.number().int().positive();
+/** Counts and sizes; LIMITS.batch bounds them, the token lengths have their own bound. */
+const positiveInt = z.number().int().positive().max(LIMITS.batch);
+const tokens = z.number().int().positive().max(LIMITS.tokens);
 const fraction = z.number().gt(0).lte(1);
+
+/**
+ * verl's AdvantageEstimator values (verl/trainer/ppo/core_algos.py, `class AdvantageEstimator(str, Enum)`), the union
+ * over the supported releases; a name verl does not register stops main_ppo at start-up.
+ */
+export const ADV_ESTIMATORS = [
+  "gae",
+  "grpo",
+  "reinforce_plus_plus",
+  "reinforce_plus_plus_baseline",
+  "remax",
+  "rloo",
+  "opo",
+  "grpo_passk",
+  "gpg",
+  "rloo_vectorized",
+  "grpo_vectorized",
+  "optimal_token_baseline",
+  "tir_optimal_token_baseline",
+] as const;
 
 const dataSchema = z
   .object({
     /** Prompts per training step. */
     train_batch_size: positiveInt.default(GRPO_DEFAULTS.data.train_batch_size),
-    max_prompt_length: positiveInt.default(GRPO_DEFAULTS.data.max_prompt_length),
-    max_response_length: positiveInt.default(GRPO_DEFAULTS.data.max_response_length),
+    max_prompt_length: tokens.default(GRPO_DEFAULTS.data.max_prompt_length),
+    max_response_length: tokens.default(GRPO_DEFAULTS.data.max_response_length),
     filter_overlong_prompts: z.boolean().default(GRPO_DEFAULTS.data.filter_overlong_prompts),
     truncation: z.enum(["error", "left", "right", "middle"]).default(GRPO_DEFAULTS.data.truncation),
   })
@@ -18,17 +41,17 @@ const dataSchema = z
 
 const actorSchema = z
   .object({
-    lr: z.number().positive().default(GRPO_DEFAULTS.actor.lr),
+    lr: z.number().positive().max(1).default(GRPO_DEFAULTS.actor.lr),
     /** Prompts per optimizer step (verl multiplies by rollout.n internally). */
     ppo_mini_batch_size: positiveInt.default(GRPO_DEFAULTS.actor.ppo_mini_batch_size),
     ppo_micro_batch_size_per_gpu: positiveInt.default(GRPO_DEFAULTS.actor.ppo_micro_batch_size_per_gpu),
     use_kl_loss: z.boolean().default(GRPO_DEFAULTS.actor.use_kl_loss),
-    kl_loss_coef: z.number().nonnegative().default(GRPO_DEFAULTS.actor.kl_loss_coef),
+    kl_loss_coef: z.number().nonnegative().max(1e6).default(GRPO_DEFAULTS.actor.kl_loss_coef),
     kl_loss_type: z.string().min(1).default(GRPO_DEFAULTS.actor.kl_loss_type),
-    entropy_coeff: z.number().nonnegative().default(GRPO_DEFAULTS.actor.entropy_coeff),
+    entropy_coeff: z.number().nonnegative().max(1e6).default(GRPO_DEFAULTS.actor.entropy_coeff),
     param_offload: z.boolean().default(GRPO_DEFAULTS.actor.param_offload),
     optimizer_offload: z.boolean().default(GRPO_DEFAULTS.actor.optimizer_offload),
-    ulysses_sequence_parallel_size: positiveInt.default(GRPO_DEFAULTS.actor.ulysses_sequence_parallel_size),
+    ulysses_sequence_parallel_size: positiveInt.max(LIMITS.gpusPerNode).default(GRPO_DEFAULTS.actor.ulysses_sequence_parallel_size),
     enable_gradient_checkpointing: z.boolean().default(GRPO_DEFAULTS.actor.enable_gradient_checkpointing),
     use_remove_padding: z.boolean().default(GRPO_DEFAULTS.actor.use_remove_padding),
     checkpoint_contents: z
@@ -41,12 +64,12 @@ const actorSchema = z
 const rolloutSchema = z
   .object({
     name: z.enum(["vllm", "sglang", "hf", "trtllm"]).default(GRPO_DEFAULTS.rollout.name),
-    tensor_model_parallel_size: positiveInt.default(GRPO_DEFAULTS.rollout.tensor_model_parallel_size),
+    tensor_model_parallel_size: positiveInt.max(LIMITS.gpusPerNode).default(GRPO_DEFAULTS.rollout.tensor_model_parallel_size),
     gpu_memory_utilization: fraction.default(GRPO_DEFAULTS.rollout.gpu_memory_utilization),
-    temperature: z.number().nonnegative().default(GRPO_DEFAULTS.rollout.temperature),
+    temperature: z.number().nonnegative().max(100).default(GRPO_DEFAULTS.rollout.temperature),
     top_p: fraction.default(GRPO_DEFAULTS.rollout.top_p),
     /** Responses sampled per prompt (the GRPO group size). */
-    n: positiveInt.default(GRPO_DEFAULTS.rollout.n),
+    n: positiveInt.max(LIMITS.count).default(GRPO_DEFAULTS.rollout.n),
     log_prob_micro_batch_size_per_gpu: positiveInt.default(GRPO_DEFAULTS.rollout.log_prob_micro_batch_size_per_gpu),
   })
   .strict();
@@ -64,23 +87,27 @@ const trainerSchema = z
     save_freq: z
       .number()
       .int()
+      .min(-1)
+      .max(LIMITS.batch)
       .refine((n) => n === -1 || n > 0, "must be -1 (never) or a positive step count")
       .default(GRPO_DEFAULTS.trainer.save_freq),
     test_freq: z
       .number()
       .int()
+      .min(-1)
+      .max(LIMITS.batch)
       .refine((n) => n === -1 || n > 0, "must be -1 (never) or a positive step count")
       .default(GRPO_DEFAULTS.trainer.test_freq),
-    total_epochs: positiveInt.default(GRPO_DEFAULTS.trainer.total_epochs),
-    n_gpus_per_node: positiveInt.default(GRPO_DEFAULTS.trainer.n_gpus_per_node),
-    nnodes: positiveInt.default(GRPO_DEFAULTS.trainer.nnodes),
-    critic_warmup: z.number().int().nonnegative().default(GRPO_DEFAULTS.trainer.critic_warmup),
+    total_epochs: positiveInt.max(LIMITS.count).default(GRPO_DEFAULTS.trainer.total_epochs),
+    n_gpus_per_node: positiveInt.max(LIMITS.gpusPerNode).default(GRPO_DEFAULTS.trainer.n_gpus_per_node),
+    nnodes: positiveInt.max(LIMITS.nodes).default(GRPO_DEFAULTS.trainer.nnodes),
+    critic_warmup: z.number().int().nonnegative().max(LIMITS.batch).default(GRPO_DEFAULTS.trainer.critic_warmup),
   })
   .strict();
 
 export const grpoOptionsSchema = z
   .object({
-    adv_estimator: z.string().min(1).default(GRPO_DEFAULTS.adv_estimator),
+    adv_estimator: z.enum(ADV_ESTIMATORS).default(GRPO_DEFAULTS.adv_estimator),
     data: dataSchema.prefault({}),
     actor: actorSchema.prefault({}),
     rollout: rolloutSchema.prefault({}),

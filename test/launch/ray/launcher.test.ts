@@ -1,11 +1,11 @@
 // The Ray launcher against the stand-in `ray` CLI (test/fixtures/bin/ray), which runs entrypoints
 // the way Ray's job supervisor does (list2cmdline + /bin/sh) and keeps job state in a temp dir.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/errors.js";
-import { createRayLauncher, type RayLauncherOptions } from "../../../src/launch/ray/index.js";
+import { createRayCommands, createRayLauncher, type RayLauncherOptions } from "../../../src/launch/ray/index.js";
 import type { JobSpec } from "../../../src/launch/types.js";
 import { tempDirs } from "../slurm/temp-dirs.js";
 
@@ -62,6 +62,38 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
     const outcome = await job.wait({ onLine: (l) => lines.push(l) });
     expect(outcome.state).toBe("completed");
     expect(lines).toEqual([...tricky.map((a) => JSON.stringify(a)), dir]);
+  });
+
+  it("passes the job's environment in a 0600 file named by --runtime-env, removed after the submission, never in argv", async () => {
+    const dir = newDir();
+    const rayEnv = { RAY_STANDIN_STATE: join(dir, "ray-state") };
+    const seen: Array<{ args: string[]; mode?: number; text?: string }> = [];
+    const real = createRayCommands({ executable: RAY, env: rayEnv });
+    const commands = async (args: string[]) => {
+      const at = args.indexOf("--runtime-env");
+      const file = at >= 0 ? args[at + 1]! : undefined;
+      seen.push({ args, ...(file ? { mode: statSync(file).mode & 0o777, text: readFileSync(file, "utf8") } : {}) });
+      return real(args);
+    };
+    const launcher = createRayLauncher({ address: ADDRESS, commands, pollIntervalMs: 100 });
+    const secret = "planted-ray-secret-5e1f";
+    const job = await launcher.submit({
+      stage: "grpo",
+      argv: ["sh", "-c", 'echo "token=${#WANDB_API_KEY}"'],
+      env: { WANDB_API_KEY: secret },
+      cwd: dir,
+      logFile: join(dir, "logs", "grpo.log"),
+    });
+    const lines: string[] = [];
+    expect((await job.wait({ onLine: (l) => lines.push(l) })).state).toBe("completed");
+    expect(lines).toEqual([`token=${secret.length}`]);
+    const submit = seen.find((s) => s.args[1] === "submit")!;
+    expect(submit.mode).toBe(0o600);
+    expect(JSON.parse(submit.text!)).toMatchObject({ env_vars: { WANDB_API_KEY: secret } });
+    const file = submit.args[submit.args.indexOf("--runtime-env") + 1]!;
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(dirname(file))).toBe(false);
+    for (const call of seen) expect(call.args.join(" ")).not.toContain(secret);
   });
 
   it("hands out each log line once, in order, while the job runs", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ENTRY_VARIABLE, rayEntrypoint, raySubmitArgs } from "../../../src/launch/ray/index.js";
+import { ENTRY_VARIABLE, rayEntrypoint, rayRuntimeEnv, raySubmitArgs } from "../../../src/launch/ray/index.js";
 
 describe("rayEntrypoint", () => {
   it("passes plain argv as words, changing into the job's directory and looking for the tool there first", () => {
@@ -28,24 +28,25 @@ describe("rayEntrypoint", () => {
 });
 
 describe("raySubmitArgs", () => {
-  it("builds the exact command line, env in runtime_env.env_vars", () => {
-    const args = raySubmitArgs({
+  it("builds the exact command line, env in runtime_env.env_vars of the file named by --runtime-env", () => {
+    const request = {
       address: "http://head:8265",
       submissionId: "dianjin-grpo-1",
       entrypoint: { words: ["cd", "/w", "&&", "exec", "python3", "x.py"], env: {} },
       env: { VLLM_USE_V1: "1" },
       runtimeEnv: { pip: ["math-verify"], env_vars: { NCCL_DEBUG: "WARN", VLLM_USE_V1: "0" } },
       entrypointNumGpus: 0,
-    });
-    expect(args).toEqual([
+    };
+    expect(rayRuntimeEnv(request)).toEqual({ pip: ["math-verify"], env_vars: { NCCL_DEBUG: "WARN", VLLM_USE_V1: "1" } });
+    expect(raySubmitArgs(request, "/tmp/x/runtime_env.yaml")).toEqual([
       "job",
       "submit",
       "--address",
       "http://head:8265",
       "--submission-id",
       "dianjin-grpo-1",
-      "--runtime-env-json",
-      JSON.stringify({ pip: ["math-verify"], env_vars: { NCCL_DEBUG: "WARN", VLLM_USE_V1: "1" } }),
+      "--runtime-env",
+      "/tmp/x/runtime_env.yaml",
       "--entrypoint-num-gpus",
       "0",
       "--no-wait",

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/errors.js";
 import { createSlurmLauncher, type SlurmTool } from "../../../src/launch/slurm/index.js";
 import type { JobSpec } from "../../../src/launch/types.js";
+import { registerSecretValue } from "../../../src/util/secrets.js";
 import { fakeCommands } from "./fake-commands.js";
 import { tempDirs } from "./temp-dirs.js";
 
@@ -48,6 +49,17 @@ describe("createSlurmLauncher (scripted Slurm)", () => {
     const call = commands.calls.find((c) => c.tool === "sbatch")!;
     expect(call.args).toEqual(["--parsable", job.record.extra!.script]);
     expect(call.env).toEqual({ HF_TOKEN: "hf_secret_value_123" });
+  });
+
+  it("keeps a variable whose value came from a secret out of the script and every argv, whatever its name", async () => {
+    const { commands, launcher, spec } = setup(["RUNNING|0:0|None"]);
+    registerSecretValue("planted-from-secret-91ab");
+    const job = await launcher.submit({ ...spec, env: { ...spec.env, TEAM_SETTING: "planted-from-secret-91ab", PLAIN: "visible" } });
+    const script = readFileSync(String(job.record.extra!.script), "utf8");
+    expect(script).not.toContain("planted-from-secret-91ab");
+    expect(script).toContain("export PLAIN=visible");
+    for (const call of commands.calls) expect(call.args.join(" ")).not.toContain("planted-from-secret-91ab");
+    expect(commands.calls.find((c) => c.tool === "sbatch")!.env).toEqual({ HF_TOKEN: "hf_secret_value_123", TEAM_SETTING: "planted-from-secret-91ab" });
   });
 
   it("scancels on the cluster sbatch named", async () => {

@@ -37,6 +37,16 @@ describe("renderSlurmScript", () => {
     await expect(renderSlurmScript(job)).toMatchFileSnapshot("./__snapshots__/per-node.sbatch");
   });
 
+  it("a requeued start runs the restart argv (quoted) after the setup lines and before the tool; the first start does not", () => {
+    const script = renderSlurmScript({ ...job, restartArgv: ["python3", "/runs/exp 1/sft/rendered/restart.py", "it's"] });
+    const block = ['if [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then', "python3 '/runs/exp 1/sft/rendered/restart.py' 'it'\\''s' || exit 1", "fi"];
+    const at = block.map((line) => script.split("\n").findIndex((l) => l.trim().startsWith(line)));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect(at[0]).toBeGreaterThan(script.split("\n").indexOf("source /opt/venv/bin/activate"));
+    expect(at[2]).toBeLessThan(script.split("\n").findIndex((l) => l.startsWith("srun ")));
+    expect(renderSlurmScript(job)).not.toMatch(/SLURM_RESTART_COUNT:-0}" -gt 0/);
+  });
+
   it("sorts typed directives by key and keeps raw extras after them, quoted for sbatch", () => {
     const lines = renderDirectives(job);
     const typed = lines.slice(0, lines.length - 3).map((l) => l.replace(/^#SBATCH --([a-z-]+).*$/, "$1"));
