@@ -24,6 +24,8 @@ export interface AttemptHooks {
   httpError(status: number, headers: Record<string, string | string[] | undefined>, text: string): LlmError;
   /** Describes a network error without secrets. */
   networkError(e: unknown): LlmError;
+  /** Bytes arrived (headers or a body chunk): the heartbeat's "silent" clock. */
+  byte?: () => void;
 }
 
 export async function sendAttempt(
@@ -44,6 +46,7 @@ export async function sendAttempt(
   // Without streaming a server legitimately sends nothing until the answer is complete: only `total` applies.
   let idle: NodeJS.Timeout | undefined;
   const touch = () => {
+    hooks.byte?.();
     if (!target.stream) return;
     if (idle) idle.refresh();
     else idle = setTimeout(() => expire("idle"), idleMs);

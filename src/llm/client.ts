@@ -12,6 +12,7 @@ import { excerpt, redact } from "./redact.js";
 import { sendAttempt, type AttemptTarget } from "./attempt.js";
 import type { ChatRequest, ChatResult, ModelEndpoint, ModelUsage, RequestTimeouts } from "./types.js";
 import { UsageMeter } from "./usage-meter.js";
+import type { RequestWatch } from "./heartbeat.js";
 
 export interface LlmClientOptions {
   /** Logical model name → endpoint. */
@@ -45,6 +46,8 @@ export interface RetryEvent {
 export interface ChatOptions {
   /** Aborts the in-flight attempt and any backoff sleep at once; the call rejects with reason `aborted`. */
   signal?: AbortSignal;
+  /** Told when each attempt starts (after the concurrency limit), when bytes arrive, and before each backoff sleep. */
+  watch?: RequestWatch;
 }
 
 interface ResolvedEndpoint extends AttemptTarget {
@@ -104,7 +107,7 @@ export class LlmClient {
 
   /** Sends one chat completion (streamed unless the endpoint says otherwise), retrying transient failures. Rejects only with LlmError. */
   async chat(req: ChatRequest, options: ChatOptions = {}): Promise<ChatResult> {
-    const { signal } = options;
+    const { signal, watch } = options;
     const ep = this.endpoints.get(req.model);
     if (!ep)
       throw new LlmError("config", `unknown model "${req.model}"; configured: ${[...this.endpoints.keys()].join(", ") || "none"}`, {
@@ -118,7 +121,11 @@ export class LlmClient {
       if (signal?.aborted) throw aborted(ep, attempt - 1);
       try {
         const result = await raceAbort(
-          this.limit(() => (signal?.aborted ? Promise.reject(abortReason(signal)) : this.send(ep, body, attempt, signal))),
+          this.limit(() => {
+            if (signal?.aborted) return Promise.reject(abortReason(signal));
+            watch?.attempt(attempt, ep.stream ? ep.timeouts.idleMs : undefined);
+            return this.send(ep, body, attempt, signal, watch);
+          }),
           signal,
         );
         this.meter.add(req.model, result.usage);
@@ -130,6 +137,7 @@ export class LlmClient {
         if (attempt >= this.maxAttempts) throw err.withAttempts(attempt, true);
         const delayMs = err.retryAfterMs ?? backoffDelayMs(attempt, this.backoff, this.random);
         this.onRetry?.({ model: ep.model, attempt, reason: err.reason, status: err.status, delayMs });
+        watch?.backoff(delayMs);
         try {
           await sleep(delayMs, signal);
         } catch {
@@ -154,8 +162,9 @@ export class LlmClient {
     await Promise.all(this.agents.map((a) => a.destroy()));
   }
 
-  private send(ep: ResolvedEndpoint, body: string, attempt: number, signal: AbortSignal | undefined): Promise<ChatResult> {
+  private send(ep: ResolvedEndpoint, body: string, attempt: number, signal: AbortSignal | undefined, watch: RequestWatch | undefined): Promise<ChatResult> {
     return sendAttempt(ep, body, attempt, signal, {
+      byte: watch && (() => watch.byte()),
       httpError: (status, headers, text) => this.httpError(ep, status, headers, text),
       networkError: (e) => new LlmError("connection", `model ${ep.model}: ${ep.where}: ${describeNetworkError(e, this.secrets)}`, { model: ep.model }),
     });

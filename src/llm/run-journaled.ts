@@ -119,7 +119,7 @@ export async function runJournaled<T, R>(
   }
 }
 
-function describeFailure(e: unknown): { reason: string; message: string } {
+export function describeFailure(e: unknown): { reason: string; message: string } {
   if (isDianjinError(e)) {
     const reason = (e as { reason?: unknown }).reason;
     return { reason: typeof reason === "string" ? reason : e.code, message: e.message };

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { sha256, stableStringify } from "../util/stable-json.js";
 import { isPlainObject } from "../config/merge.js";
 import type { ResumePoint, StageContext, StageModule, StageRender } from "../contract/stage.js";
+import { relativeToWorkdir } from "./workdir-paths.js";
 
 export function stageKey(name: string, version: number, keyInputs: Record<string, unknown>): string {
   return sha256(stableStringify({ stage: name, version, inputs: keyInputs })).slice(0, 16);
@@ -25,18 +26,22 @@ export function keyedWith(def: Pick<StageModule, "name" | "version">, keyInputs:
 
 /**
  * The one place a stage's key is made (plan, launch, a re-render for a probed version): render the stage, fingerprint
- * the files it reads, and hash both with the keys of the stages it consumes.
+ * the files it reads, and hash both with the keys of the stages it consumes. Paths inside the workdir enter the key
+ * relative to it, so a moved or copied workdir is still up to date; `legacyKey` is the key an older version made from
+ * absolute paths (still accepted for a workdir that did not move).
  */
 export async function renderKeyed(
   def: StageModule,
   ctx: StageContext,
   resume: ResumePoint | undefined,
   upstream?: Record<string, string>,
-): Promise<Keyed & { render: StageRender }> {
+): Promise<Keyed & { render: StageRender; legacyKey: string }> {
   const render = await def.render(ctx, resume);
   const files: Record<string, string> = {};
   for (const path of render.inputFiles) files[path] = await fingerprint(path, render.fingerprint);
-  return { render, ...keyedWith(def, { ...render.keyInputs, files }, upstream) };
+  const inputs = { ...render.keyInputs, files };
+  const legacyKey = keyedWith(def, inputs, upstream).key;
+  return { render, legacyKey, ...keyedWith(def, relativeToWorkdir(inputs, ctx.workdir), upstream) };
 }
 
 async function hashFile(path: string): Promise<string> {

@@ -8,6 +8,7 @@ import { writeJsonAtomic } from "../util/atomic-write.js";
 import { redactValue } from "../util/secrets.js";
 import type { ToolState } from "./state.js";
 import { packageUrl } from "../util/dist-path.js";
+import { relativeToWorkdir } from "./workdir-paths.js";
 
 export interface Manifest {
   experiment: string;
@@ -72,7 +73,8 @@ export async function writeManifest(
     experiment: experiment.config.name,
     configFile: experiment.file,
     sources: experiment.sources,
-    config: redactValue(experiment.config),
+    // Paths inside the workdir relative to it (workdir: "."), so a copied workdir describes itself.
+    config: relativeToWorkdir(redactValue(experiment.config), workdir),
     git: await repo,
     node: process.version,
     package: { name: packageJson.name, version: packageJson.version },

@@ -144,8 +144,8 @@ export async function planFromLoaded(
       ...(toolVersion ? { toolVersion } : {}),
     };
     const consumed = Object.fromEntries(Object.entries(needed).map(([u, info]) => [u, info.key]));
-    const { render: base, keyInputs, key } = await renderKeyed(def, ctx, undefined, consumed);
-    const prior = state.stages[name];
+    const { render: base, keyInputs, key, legacyKey } = await renderKeyed(def, ctx, undefined, consumed);
+    const prior = acceptLegacyKey(state.stages[name], legacyKey, key);
     // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
     const neededBy = def.kind === "service" ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;
     if (neededBy && !selected.has(name)) selected.add(name);
@@ -162,6 +162,11 @@ export async function planFromLoaded(
   if (options.contract) checkContracts(stages);
   // The plan owns its data, frozen; stage definitions are code every plan shares.
   return frozenCopy({ experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state }, new Set(["definition"]));
+}
+
+/** A stage recorded with the key of absolute workdir paths (before keys were workdir-relative) is the same stage. */
+function acceptLegacyKey<T extends { key: string }>(prior: T | undefined, legacy: string, key: string): T | undefined {
+  return prior && prior.key === legacy ? { ...prior, key } : prior;
 }
 
 /**

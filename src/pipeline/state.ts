@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { JobRecord } from "../launch/types.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { redactValue } from "../util/secrets.js";
+import { hasAbsolutePathOutside, relativeToWorkdir, resolveInWorkdir } from "./workdir-paths.js";
 
 import { canMove, type StageStatus } from "./stage-status.js";
 
@@ -54,11 +55,36 @@ export function statePath(workdir: string): string {
 export async function readState(workdir: string, experiment: string): Promise<RunState> {
   try {
     const parsed = JSON.parse(await readFile(statePath(workdir), "utf8")) as RunState;
-    if (parsed.version === 1 && parsed.stages) return { ...parsed, tools: parsed.tools ?? {} };
+    if (parsed.version === 1 && parsed.stages) return { ...parsed, stages: await locateStages(parsed.stages, workdir), tools: parsed.tools ?? {} };
   } catch {
     // missing or unreadable: a fresh workdir
   }
   return { version: 1, experiment, stages: {}, tools: {} };
+}
+
+/**
+ * Paths in a stage's record (outputs, logs, checkpoints) are workdir-relative on disk; here they become paths under the
+ * workdir being read. The key inputs stay as written (workdir-relative since the plan makes them so): they only
+ * explain what changed.
+ */
+async function locateStages(stages: RunState["stages"], workdir: string): Promise<RunState["stages"]> {
+  const records = Object.values(stages).map((s) => s && { ...s, keyInputs: undefined });
+  const writtenIn = hasAbsolutePathOutside(records, workdir) ? await manifestWorkdir(workdir) : undefined;
+  return Object.fromEntries(Object.entries(stages).map(([name, s]) => [name, s && { ...resolveInWorkdir(s, workdir, writtenIn), keyInputs: s.keyInputs }]));
+}
+
+/** The workdir manifest.json was written in (absolute in files written before paths were relative), if recorded. */
+async function manifestWorkdir(workdir: string): Promise<string | undefined> {
+  try {
+    const recorded = (JSON.parse(await readFile(join(workdir, "manifest.json"), "utf8")) as { config?: { workdir?: unknown } }).config?.workdir;
+    return typeof recorded === "string" ? recorded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function relativeStages(stages: RunState["stages"], workdir: string): RunState["stages"] {
+  return Object.fromEntries(Object.entries(stages).map(([name, s]) => [name, s && { ...relativeToWorkdir(s, workdir), keyInputs: s.keyInputs }]));
 }
 
 /** Holds the state in memory and writes every change through to disk. */
@@ -89,6 +115,7 @@ export class StateStore {
   }
 
   private async save(): Promise<void> {
-    await writeJsonAtomic(statePath(this.workdir), redactValue(this.state));
+    const state = redactValue(this.state);
+    await writeJsonAtomic(statePath(this.workdir), { ...state, stages: relativeStages(state.stages, this.workdir) });
   }
 }

@@ -1,17 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { hasPython } from "../helpers/python.js";
 
 const REWARD_PY = fileURLToPath(new URL("../../src/assets/python/dianjin_reward.py", import.meta.url));
-
-function hasPython(): boolean {
-  try {
-    execFileSync("python3", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // The reward runs inside verl's Python, which may be older than ours and have no extra packages.
 const CHECK = `

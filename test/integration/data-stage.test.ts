@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { cli, cliEnv, CLI, stageState, waitFor } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import type { StandInServer } from "../fixtures/openai-server.js";
-import { finqaRecords, mcqRecords, standIn, writeSources } from "../stages/data/recipe/fixtures.js";
+import { finqaRecords, mcqRecords, outputFiles, standIn, writeSources } from "../stages/data/recipe/fixtures.js";
 
 const RELEASE = fileURLToPath(new URL("../fixtures/data/dianjin-r1", import.meta.url));
 const servers: StandInServer[] = [];
@@ -42,21 +42,6 @@ ${
   );
   const workdir = join(dir, "runs");
   return { file, workdir, out: join(workdir, "data", "output") };
-}
-
-/** Every output file except the journals (their line order follows completion order), as base64. */
-async function outputFiles(out: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const walk = async (rel: string) => {
-    for (const e of await readdir(join(out, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (r !== "journals") await walk(r);
-      } else files[r] = (await readFile(join(out, r))).toString("base64");
-    }
-  };
-  await walk("");
-  return files;
 }
 
 async function lines(file: string): Promise<number> {

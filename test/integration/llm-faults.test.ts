@@ -101,5 +101,9 @@ describe("LLM faults through the CLI", () => {
     const dataLog = await readFile(join(faulty.out, "data", "logs", "attempt-1.log"), "utf8");
     expect(dataLog).toMatch(/retry \S+ after attempt \d: timeout/);
     expect(result.stderr).toMatch(/\[(?:data|eval)\] \w+: \d+\/\d+ done, \d+ in flight \(longest \d+ s\)/);
+    // The data build's names the endpoint and model, and counts the silence against idle_s (0.5 s, shown rounded).
+    expect(result.stderr).toMatch(
+      /\[data\] \w+: \d+\/\d+ done, \d+ in flight to [\w-]+ at http:\/\/127\.0\.0\.1:\d+\/v1 \((?:longest attempt \d+ s; silent \d+ s, idle timeout 0\.5 s fires in \d+ s|\d+ waiting to retry)/,
+    );
   });
 });

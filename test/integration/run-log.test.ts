@@ -114,7 +114,8 @@ describe("run log (events.jsonl) through the CLI", () => {
 
 describe("run log of the data stage (LLM calls)", () => {
   it("retries are logged with their wait, and the API key the config names is never written", async () => {
-    const server = await standIn({ apiKey: PLANTED, faults: { rateLimit429: 0.3 }, retryAfter: "0", seed: 7 });
+    // 20% 429s: retries to log, while a request failing all 6 of its attempts (0.2^6) stays out of the way.
+    const server = await standIn({ apiKey: PLANTED, faults: { rateLimit429: 0.2 }, retryAfter: "0", seed: 7 });
     try {
       const dir = await tempDir("dianjin-data-log-");
       await writeSources(join(dir, "src"), { cflue_mcq: mcqRecords(Array.from({ length: 12 }, (_, i) => ({ gold: "ABCD"[i % 4]!, tags: "" }))) });

@@ -51,7 +51,7 @@ describe("renderKeyed: render → fingerprint → key in one place", () => {
       version: 1,
       render: () => ({ files: {}, argv: [], env: {}, keyInputs: { lr }, inputFiles: [input], fingerprint: "content" as const }),
     } as unknown as Parameters<typeof renderKeyed>[0];
-    const ctx = {} as Parameters<typeof renderKeyed>[1];
+    const ctx = { workdir: join(dir, "elsewhere") } as Parameters<typeof renderKeyed>[1];
     const first = await renderKeyed(def, ctx, undefined, { sft: "aaaa" });
     expect(first.keyInputs).toEqual({ lr: 1, files: { [input]: expect.stringMatching(/^sha256:/) }, upstream: { sft: "aaaa" } });
     expect(first.key).toBe(stageKey("x", 1, first.keyInputs));
@@ -65,5 +65,13 @@ describe("renderKeyed: render → fingerprint → key in one place", () => {
     // Re-keyed for new upstream keys without rendering; no consumed stage means no `upstream` entry at all.
     expect(keyedWith(def, first.keyInputs, {}).keyInputs).not.toHaveProperty("upstream");
     expect(keyedWith(def, first.keyInputs, { sft: "aaaa" }).key).toBe(first.key);
+    // A file inside the workdir enters the key relative to it (a copied workdir keeps its keys); the key an older
+    // version made from the absolute path is offered as legacyKey.
+    const inside = await renderKeyed(def, { workdir: dir } as Parameters<typeof renderKeyed>[1], undefined, { sft: "aaaa" });
+    expect(Object.keys(inside.keyInputs.files as object)).toEqual(["./data.json"]);
+    expect(inside.legacyKey).toBe(
+      stageKey("x", 1, { lr: 1, files: { [input]: (inside.keyInputs.files as Record<string, string>)["./data.json"] }, upstream: { sft: "aaaa" } }),
+    );
+    expect(inside.key).not.toBe(inside.legacyKey);
   });
 });

@@ -27,6 +27,7 @@ function sftEntry(renderAt: "plan" | "launch") {
   } as unknown as StageModule;
   const keyInputs = { data: "/planned", version: null, files: {}, upstream: { data: "k-planned" } };
   const context = {
+    workdir: "/runs",
     paths: {},
     upstream: { data: { key: "k-planned", outputs: { file: "/planned" } } },
     toolVersions: { python: "3.12" },

@@ -192,6 +192,8 @@ export const dataStage = {
   outputs: (ctx) => dataStageOutputs.make(dataOutputs(dataConfig(ctx), ctx.paths.output)),
 
   async runInProcess(ctx, _render, io) {
+    // Items move through the steps independently: the progress is items settled, with each step's failures beside it.
+    const failed: Record<string, number> = {};
     await (
       await import("./recipe/build.js")
     ).buildData({
@@ -204,7 +206,8 @@ export const dataStage = {
         io.log(line);
         if (!line.startsWith("retry ")) io.emit({ type: "log", stage: "data", level: "info", message: line });
       },
-      onProgress: (step, p) => io.emit({ type: "progress", stage: "data", step: p.done, total: p.total, metrics: { [`${step}_failed`]: p.failed } }),
+      onProgress: (step, p) => void (failed[`${step}_failed`] = p.failed),
+      onItems: (done, total) => io.emit({ type: "progress", stage: "data", step: done, total, metrics: { ...failed } }),
       onRetry: (e) =>
         io.emit({
           type: "retry",

@@ -16,17 +16,17 @@ import {
   type RetryEvent,
   type RunProgress,
 } from "../../../llm/index.js";
-import { ambiguityFilter, ruleFilter } from "./filter.js";
-import { convertStep } from "./convert.js";
-import { distillStep } from "./distill.js";
+import { ruleFilter } from "./filter.js";
+import { runItem, stepSummaries } from "./flow.js";
 import { RECIPE_DEFAULTS, RECIPE_LAYOUT } from "./defaults.js";
 import type { RecipeItem, SftSet } from "./items.js";
 import type { ItemStatus, ItemVerdict, LedgerLine } from "./ledger.js";
 import { RecipeLlm, type RecipeStep } from "./llm-step.js";
 import { writeOutputs, type BuiltData, type SftOut } from "./outputs.js";
-import { loadPrompts, type Prompts } from "./prompts.js";
+import { loadPrompts } from "./prompts.js";
 import { readRelease, releasedDir } from "./released.js";
 import { clientModels, RequestBuilder } from "./requests.js";
+import type { ItemContext } from "./item-context.js";
 import { fetchSources, readItems } from "./sources.js";
 import { producedSets } from "./layout.js";
 
@@ -39,8 +39,10 @@ export interface BuildDataOptions {
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   log?: (line: string) => void;
-  /** Per step: requests done / total (journal answers included). */
+  /** Per step: requests done / total so far (journal answers included); totals grow as items reach the step. */
   onProgress?: (step: RecipeStep, progress: RunProgress) => void;
+  /** Items settled (every step done, or stopped) / items past the rule filter. */
+  onItems?: (done: number, total: number) => void;
   /** Each transient LLM failure that will be retried (for the run log and the display's retry count). */
   onRetry?: (event: RetryEvent) => void;
   /** How often to say what the build waits for while requests are outstanding (default 10 s). */
@@ -88,9 +90,13 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
   );
 
   const board = new WaitBoard();
+  const models = clientModels(config);
+  const targets = Object.fromEntries(Object.entries(models).map(([name, m]) => [name, { model: m.servedName ?? name, endpoint: m.baseUrl }]));
+  const endpoints = new Set(Object.values(targets).map((t) => t.endpoint)).size;
   const client = new LlmClient({
-    models: clientModels(config),
-    concurrency: config.concurrency,
+    models,
+    // The recipe bounds each endpoint to `concurrency`; the client only must not be the tighter bound.
+    concurrency: config.concurrency * Math.max(1, endpoints),
     maxAttempts: RECIPE_DEFAULTS.clientMaxAttempts,
     env: options.env,
     onRetry: (e) => {
@@ -104,13 +110,14 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
     client,
     journalDir: join(options.outputDir, RECIPE_LAYOUT.journals),
     concurrency: config.concurrency,
+    targets,
     signal: options.signal,
     onProgress: options.onProgress,
     board,
   });
   const stopHeartbeat = startHeartbeat(board, options.heartbeatMs ?? LLM_DEFAULTS.heartbeatMs, log);
   try {
-    const built = await runRecipe(config, items, prompts, llm, log, options.signal);
+    const built = await runRecipe(config, items, { llm, requests: new RequestBuilder(config), prompts }, log, options.onItems);
     const counts = emptyCounts();
     for (const line of built.ledger) counts[line.status]++;
     const usage = client.usage();
@@ -138,54 +145,43 @@ export async function buildData(options: BuildDataOptions): Promise<BuildDataRes
 async function runRecipe(
   config: DataStageConfig,
   items: RecipeItem[],
-  prompts: Prompts,
-  llm: RecipeLlm,
+  parts: Pick<ItemContext, "llm" | "requests" | "prompts">,
   log: (line: string) => void,
-  signal?: AbortSignal,
+  onItems?: (done: number, total: number) => void,
 ): Promise<BuiltData> {
-  const requests = new RequestBuilder(config);
+  const { prompts } = parts;
   const verdicts = new Map<string, ItemVerdict>();
-  const absorb = (m: Map<string, ItemVerdict>) => m.forEach((v, k) => verdicts.set(k, v));
-  const stopIfAborted = () => {
-    if (signal?.aborted) throw new InterruptedError("data");
-  };
-
   const rules = ruleFilter(items, config.filter);
-  absorb(rules.verdicts);
+  rules.verdicts.forEach((v, k) => verdicts.set(k, v));
   log(`filter: ${rules.kept.length} kept, ${rules.verdicts.size} dropped by length / missing answer`);
-  let current = rules.kept;
-  if (config.filter.ambiguity_check) {
-    const checked = await ambiguityFilter(current, llm, requests, prompts);
-    absorb(checked.verdicts);
-    current = checked.kept;
-    log(`ambiguity check: ${current.length} kept, ${checked.verdicts.size} dropped or unfinished`);
-    stopIfAborted();
-  }
-  if (config.convert_fraction > 0 && current.some((i) => i.set === "cflue_mcq")) {
-    const converted = await convertStep(current, { seed: config.seed, fraction: config.convert_fraction, llm, requests, prompts });
-    absorb(converted.verdicts);
-    current = converted.items;
-    log(`conversion: ${converted.converted} MCQs rewritten as open-ended, ${converted.declined} kept as MCQs`);
-    stopIfAborted();
-  }
-  const distilled = await distillStep(current, {
+  const ctx: ItemContext = {
+    ...parts,
+    seed: config.seed,
+    convertFraction: config.convert_fraction,
     maxAttempts: config.max_attempts,
-    llm,
-    requests,
-    prompts,
-    onAttempt: (attempt, c) =>
-      log(
-        `distillation attempt ${attempt}: ${c.passed} passed verification, ${c.retry} failed it${attempt < config.max_attempts ? " (retried)" : " (MCQs go to the RL pool, others are rejected)"}, ${c.unanswered} unanswered (request failed)`,
-      ),
-  });
-  absorb(distilled.verdicts);
-  stopIfAborted();
-
+    ambiguityCheck: config.filter.ambiguity_check,
+  };
+  let settled = 0;
+  const outcomes = await Promise.all(
+    rules.kept.map(async (item, order) => {
+      const outcome = await runItem(item, order, ctx);
+      onItems?.(++settled, rules.kept.length);
+      return outcome;
+    }),
+  );
+  for (const line of stepSummaries(outcomes, config.max_attempts)) log(line);
+  const targets = new Map<string, string>();
+  for (const o of outcomes) {
+    verdicts.set(o.item.id, o.verdict);
+    if (o.target !== undefined) targets.set(o.item.id, o.target);
+  }
+  // Items that ended before distillation (dropped by the check, unfinished) are not in any set.
+  const current = outcomes.filter((o) => o.check !== "dropped" && o.check !== "unfinished" && o.convert !== "unfinished").map((o) => o.item);
   const finalSet = new Map(current.map((i) => [i.id, i.set]));
   const sets = producedSets(config);
   const sft: Partial<Record<SftSet, SftOut[]>> = Object.fromEntries(sets.map((s) => [s, []]));
   for (const item of current) {
-    const target = distilled.targets.get(item.id);
+    const target = targets.get(item.id);
     if (target !== undefined) sft[item.set]!.push({ instruction: item.instruction, input: "", output: target });
   }
   const ledger: LedgerLine[] = items.map((item) => ({

@@ -4,18 +4,11 @@
 import { RL_ROW_DEFAULTS } from "../../../data/rl-rows.js";
 import { tagContent } from "../../../scoring/index.js";
 import { convertedItem, optionLines, type RecipeItem } from "./items.js";
-import type { RecipeLlm } from "./llm-step.js";
+import type { ItemContext } from "./item-context.js";
 import type { Prompts } from "./prompts.js";
-import { seededUnit, type RequestBuilder } from "./requests.js";
+import { seededUnit } from "./requests.js";
 import { renderTemplate } from "./template.js";
 import type { ItemVerdict } from "./ledger.js";
-
-export interface ConvertResult {
-  items: RecipeItem[];
-  verdicts: Map<string, ItemVerdict>;
-  converted: number;
-  declined: number;
-}
 
 export function isConversionCandidate(item: RecipeItem, seed: number, fraction: number): boolean {
   return item.set === "cflue_mcq" && item.mcq !== undefined && seededUnit(seed, "convert", item.id) < fraction;
@@ -40,38 +33,14 @@ export function parseConversion(content: string | null): { question: string; ref
   return question && reference ? { question, reference } : null;
 }
 
-export async function convertStep(
-  items: readonly RecipeItem[],
-  opts: { seed: number; fraction: number; llm: RecipeLlm; requests: RequestBuilder; prompts: Prompts },
-): Promise<ConvertResult> {
-  const candidates = items.filter((i) => isConversionCandidate(i, opts.seed, opts.fraction));
-  const results = await opts.llm.run(
-    "convert",
-    candidates.map((item) => ({ item, request: opts.requests.build("convert", convertPrompt(item, opts.prompts), item.id) })),
-  );
-  const byId = new Map(results.map((r) => [r.item.id, r]));
-  const verdicts = new Map<string, ItemVerdict>();
-  const out: RecipeItem[] = [];
-  let converted = 0;
-  let declined = 0;
-  for (const item of items) {
-    const r = byId.get(item.id);
-    if (!r) {
-      out.push(item);
-      continue;
-    }
-    if (r.failure) {
-      verdicts.set(item.id, { status: "unfinished", reason: `convert: ${r.failure.reason}`, message: r.failure.message });
-      continue;
-    }
-    const parsed = r.value!.ok ? parseConversion(r.value!.reply.content) : null;
-    if (parsed) {
-      out.push(convertedItem(item, parsed.question, parsed.reference, opts.prompts));
-      converted++;
-    } else {
-      out.push(item);
-      declined++;
-    }
-  }
-  return { items: out, verdicts, converted, declined };
+/** Offers one candidate to the converter: the rewritten item, the item unchanged when declined, or why it is unfinished. */
+export async function convertItem(
+  item: RecipeItem,
+  order: number,
+  ctx: ItemContext,
+): Promise<{ item: RecipeItem; converted: boolean } | { unfinished: ItemVerdict }> {
+  const r = await ctx.llm.call("convert", ctx.requests.build("convert", convertPrompt(item, ctx.prompts), item.id), order);
+  if (r.failure) return { unfinished: { status: "unfinished", reason: `convert: ${r.failure.reason}`, message: r.failure.message } };
+  const parsed = r.value.ok ? parseConversion(r.value.reply.content) : null;
+  return parsed ? { item: convertedItem(item, parsed.question, parsed.reference, ctx.prompts), converted: true } : { item, converted: false };
 }

@@ -4,29 +4,14 @@
 // other sets drop them. Each attempt is a distinct request (its own seed), so a retry is a new sample, while a
 // rerun repeats the very same requests and gets their answers from the journals.
 import type { ComplianceDialogue } from "../../../data/sources/index.js";
+import type { ChatRequest } from "../../../llm/index.js";
 import { checksText, dialogueText, type RecipeItem } from "./items.js";
+import type { ItemContext } from "./item-context.js";
 import type { ItemVerdict } from "./ledger.js";
-import type { RecipeLlm } from "./llm-step.js";
 import type { Prompts } from "./prompts.js";
-import type { RequestBuilder } from "./requests.js";
 import { parseReply } from "./response.js";
 import { renderTemplate } from "./template.js";
 import { judgePrompt, readJudgement, ruleCheck } from "./verify.js";
-
-export interface DistillResult {
-  /** id → SFT target, for items that passed. */
-  targets: Map<string, string>;
-  verdicts: Map<string, ItemVerdict>;
-}
-
-export interface DistillOptions {
-  maxAttempts: number;
-  llm: RecipeLlm;
-  requests: RequestBuilder;
-  prompts: Prompts;
-  /** Called after each attempt: items that passed verification, failed it (retried), or got no answer at all. */
-  onAttempt?: (attempt: number, counts: { passed: number; retry: number; unanswered: number }) => void;
-}
 
 export function tracesText(d: ComplianceDialogue): string {
   const checks = new Map(d.checks.map((c) => [c.id, c.description]));
@@ -44,87 +29,62 @@ export function mergePrompt(item: RecipeItem, prompts: Prompts): string {
   return renderTemplate(prompts.merge, { dialogue: dialogueText(d), checks: checksText(d), traces: tracesText(d), verdict: item.reference });
 }
 
-export async function distillStep(items: readonly RecipeItem[], opts: DistillOptions): Promise<DistillResult> {
-  const targets = new Map<string, string>();
-  const verdicts = new Map<string, ItemVerdict>();
-  const lastReason = new Map<string, string>();
-  let pending = [...items];
-  for (let attempt = 1; attempt <= opts.maxAttempts && pending.length > 0; attempt++) {
-    const merged = pending.filter(mergesTraces);
-    const distilled = pending.filter((i) => !mergesTraces(i));
-    const generated = [
-      ...(await opts.llm.run(
-        "distill",
-        distilled.map((item) => ({ item, request: opts.requests.build("distill", item.instruction, item.id, attempt) })),
-      )),
-      ...(await opts.llm.run(
-        "merge",
-        merged.map((item) => ({ item, request: opts.requests.build("merge", mergePrompt(item, opts.prompts), item.id, attempt) })),
-      )),
-    ];
-    const failed = new Set<string>();
-    const toJudge: { item: RecipeItem; target: string; answer: string }[] = [];
-    for (const r of generated) {
-      const id = r.item.id;
-      if (r.failure) {
-        verdicts.set(id, { status: "unfinished", reason: `distill: ${r.failure.reason}`, message: r.failure.message, attempts: attempt });
-        continue;
-      }
-      if (!r.value!.ok) {
-        failed.add(id);
-        lastReason.set(id, `request-${r.value!.reason}`);
-        continue;
-      }
-      const parsed = parseReply(r.value!.reply);
-      if (!parsed.ok) {
-        failed.add(id);
-        lastReason.set(id, parsed.problem);
-        continue;
-      }
-      const check = ruleCheck(r.item, parsed.target);
-      if (!check) toJudge.push({ item: r.item, target: parsed.target, answer: parsed.answer });
-      else if (check.pass) {
-        targets.set(id, parsed.target);
-        verdicts.set(id, { status: "sft", attempts: attempt });
-      } else {
-        failed.add(id);
-        lastReason.set(id, check.reason);
-      }
+/** How one distillation attempt of an item ended (for the per-attempt counts in the log). */
+export type AttemptEnd = "passed" | "failed" | "unanswered";
+
+export interface DistilledItem {
+  verdict: ItemVerdict;
+  /** The SFT target, when the item passed. */
+  target?: string;
+  attempts: AttemptEnd[];
+}
+
+/** Generation (distill, or merge for dialogues with traces) then verification, attempt after attempt. */
+export async function distillItem(item: RecipeItem, order: number, ctx: ItemContext): Promise<DistilledItem> {
+  const attempts: AttemptEnd[] = [];
+  let lastReason = "failed";
+  for (let attempt = 1; attempt <= ctx.maxAttempts; attempt++) {
+    const step = mergesTraces(item) ? "merge" : "distill";
+    const prompt = step === "merge" ? mergePrompt(item, ctx.prompts) : item.instruction;
+    const outcome = await tryOnce(item, order, attempt, step, ctx.requests.build(step, prompt, item.id, attempt), ctx);
+    if ("unfinished" in outcome) {
+      attempts.push("unanswered");
+      return { verdict: { ...outcome.unfinished, attempts: attempt }, attempts };
     }
-    const judged = await opts.llm.run(
-      "judge",
-      toJudge.map((j) => ({ item: j, request: opts.requests.build("judge", judgePrompt(j.item, j.answer, opts.prompts), j.item.id, attempt) })),
-    );
-    for (const r of judged) {
-      const id = r.item.item.id;
-      if (r.failure) verdicts.set(id, { status: "unfinished", reason: `judge: ${r.failure.reason}`, message: r.failure.message, attempts: attempt });
-      else if (!r.value!.ok) {
-        failed.add(id);
-        lastReason.set(id, `judge-${r.value!.reason}`);
-      } else {
-        const j = readJudgement(r.value!.reply.content);
-        if (j.pass) {
-          targets.set(id, r.item.target);
-          verdicts.set(id, { status: "sft", attempts: attempt });
-        } else {
-          failed.add(id);
-          lastReason.set(id, j.reason);
-        }
-      }
+    if (outcome.pass) {
+      attempts.push("passed");
+      return { verdict: { status: "sft", attempts: attempt }, target: outcome.target, attempts };
     }
-    const unanswered = pending.filter((i) => verdicts.get(i.id)?.status === "unfinished").length;
-    const passed = pending.filter((i) => verdicts.get(i.id)?.status === "sft").length;
-    pending = pending.filter((i) => failed.has(i.id));
-    opts.onAttempt?.(attempt, { passed, retry: pending.length, unanswered });
+    attempts.push("failed");
+    lastReason = outcome.reason;
   }
-  for (const item of pending) {
-    const reason = lastReason.get(item.id) ?? "failed";
-    verdicts.set(
-      item.id,
-      item.set === "cflue_mcq"
-        ? { status: "rl", reason, attempts: opts.maxAttempts }
-        : { status: "rejected", reason: `failed-verification: ${reason}`, attempts: opts.maxAttempts },
-    );
-  }
-  return { targets, verdicts };
+  const verdict: ItemVerdict =
+    item.set === "cflue_mcq"
+      ? { status: "rl", reason: lastReason, attempts: ctx.maxAttempts }
+      : { status: "rejected", reason: `failed-verification: ${lastReason}`, attempts: ctx.maxAttempts };
+  return { verdict, attempts };
+}
+
+type TryOutcome = { pass: true; target: string } | { pass: false; reason: string } | { unfinished: ItemVerdict };
+
+async function tryOnce(
+  item: RecipeItem,
+  order: number,
+  attempt: number,
+  step: "distill" | "merge",
+  request: ChatRequest,
+  ctx: ItemContext,
+): Promise<TryOutcome> {
+  const r = await ctx.llm.call(step, request, order);
+  if (r.failure) return { unfinished: { status: "unfinished", reason: `distill: ${r.failure.reason}`, message: r.failure.message } };
+  if (!r.value.ok) return { pass: false, reason: `request-${r.value.reason}` };
+  const parsed = parseReply(r.value.reply);
+  if (!parsed.ok) return { pass: false, reason: parsed.problem };
+  const check = ruleCheck(item, parsed.target);
+  if (check) return check.pass ? { pass: true, target: parsed.target } : { pass: false, reason: check.reason };
+  const j = await ctx.llm.call("judge", ctx.requests.build("judge", judgePrompt(item, parsed.answer, ctx.prompts), item.id, attempt), order);
+  if (j.failure) return { unfinished: { status: "unfinished", reason: `judge: ${j.failure.reason}`, message: j.failure.message } };
+  if (!j.value.ok) return { pass: false, reason: `judge-${j.value.reason}` };
+  const judged = readJudgement(j.value.reply.content);
+  return judged.pass ? { pass: true, target: parsed.target } : { pass: false, reason: judged.reason };
 }

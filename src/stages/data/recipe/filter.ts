@@ -4,9 +4,8 @@ import type { DataStageConfig } from "../config.js";
 import { parseJudgeVerdict } from "../../../scoring/index.js";
 import type { RecipeItem } from "./items.js";
 import { optionLines } from "./items.js";
-import type { RecipeLlm } from "./llm-step.js";
+import type { ItemContext } from "./item-context.js";
 import type { Prompts } from "./prompts.js";
-import type { RequestBuilder } from "./requests.js";
 import { renderTemplate } from "./template.js";
 import type { ItemVerdict } from "./ledger.js";
 
@@ -45,23 +44,16 @@ export function checkPrompt(item: RecipeItem, prompts: Prompts): string {
   });
 }
 
-/** Model-based part, for CFLUE items: a verdict of 0 drops the item; an unreadable verdict keeps it. */
-export async function ambiguityFilter(items: readonly RecipeItem[], llm: RecipeLlm, requests: RequestBuilder, prompts: Prompts): Promise<FilterResult> {
-  const kept: RecipeItem[] = [];
-  const verdicts = new Map<string, ItemVerdict>();
-  const checked = items.filter((i) => i.source === "cflue_mcq" || i.source === "cflue_open");
-  const results = await llm.run(
-    "check",
-    checked.map((item) => ({ item, request: requests.build("check", checkPrompt(item, prompts), item.id) })),
-  );
-  const byId = new Map(results.map((r) => [r.item.id, r]));
-  for (const item of items) {
-    const r = byId.get(item.id);
-    if (!r) kept.push(item);
-    else if (r.failure) verdicts.set(item.id, { status: "unfinished", reason: `check: ${r.failure.reason}`, message: r.failure.message });
-    else if (!r.value!.ok) verdicts.set(item.id, { status: "rejected", reason: `check-${r.value!.reason}` });
-    else if (parseJudgeVerdict(r.value!.reply.content).verdict === 0) verdicts.set(item.id, { status: "rejected", reason: "ambiguous" });
-    else kept.push(item);
-  }
-  return { kept, verdicts };
+/** Items the `check` model looks at: CFLUE (MCQ and open-ended). */
+export function isChecked(item: RecipeItem): boolean {
+  return item.source === "cflue_mcq" || item.source === "cflue_open";
+}
+
+/** Model-based part, for one CFLUE item: a verdict of 0 drops it; an unreadable verdict keeps it (undefined). */
+export async function checkItem(item: RecipeItem, order: number, ctx: ItemContext): Promise<ItemVerdict | undefined> {
+  const r = await ctx.llm.call("check", ctx.requests.build("check", checkPrompt(item, ctx.prompts), item.id), order);
+  if (r.failure) return { status: "unfinished", reason: `check: ${r.failure.reason}`, message: r.failure.message };
+  if (!r.value.ok) return { status: "rejected", reason: `check-${r.value.reason}` };
+  if (parseJudgeVerdict(r.value.reply.content).verdict === 0) return { status: "rejected", reason: "ambiguous" };
+  return undefined;
 }

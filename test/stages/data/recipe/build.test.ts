@@ -13,6 +13,7 @@ import {
   readParquetRows,
   FAST_CLIENT,
   finqaRecords,
+  outputFiles,
   mcqRecords,
   openRecords,
   recipeConfig,
@@ -185,7 +186,7 @@ describe("buildData (recipe)", () => {
     expect(faulty.duplicateCompletions()).toBe(0);
     // Every distinct request was answered completely exactly once.
     expect(faulty.stats.completed).toBe(faulty.stats.completedByHash.size);
-    expect(await snapshot2(faultOut)).toEqual(await snapshot2(cleanOut));
+    expect(await outputFiles(faultOut)).toEqual(await outputFiles(cleanOut));
   });
 
   it("a bad source record stops the build naming the file and record, and keeps what was built", async () => {
@@ -195,7 +196,7 @@ describe("buildData (recipe)", () => {
     const cfg = recipeConfig(paths, s.baseUrl);
     const out = join(dir, "out");
     await buildData({ config: cfg, outputDir: out, downloadRoot: dir, client: FAST_CLIENT });
-    const before = await snapshot2(out);
+    const before = await outputFiles(out);
     const journal = await readFile(join(out, "journals/distill.jsonl"), "utf8");
     const broken = mcqRecords([{ gold: "A" }, { gold: "B" }, { gold: "C" }, { gold: "D" }]) as Array<Record<string, unknown>>;
     broken[3]!.answer = "Z";
@@ -209,22 +210,7 @@ describe("buildData (recipe)", () => {
     expect(error.message).toContain(paths.cflue_mcq);
     expect(error.message).toMatch(/record 3\b.*answer/);
     expect(s.stats.requests).toBe(requests);
-    expect(await snapshot2(out)).toEqual(before);
+    expect(await outputFiles(out)).toEqual(before);
     expect(await readFile(join(out, "journals/distill.jsonl"), "utf8")).toBe(journal);
   });
 });
-
-/** Every output file (journals excluded: their line order follows completion order). */
-async function snapshot2(out: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const walk = async (rel: string) => {
-    for (const e of await readdir(join(out, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (e.name !== "journals") await walk(r);
-      } else files[r] = (await readFile(join(out, r))).toString("base64");
-    }
-  };
-  await walk("");
-  return files;
-}

@@ -4,7 +4,7 @@
 // - `FLAKY`: wrong on the first attempt only (the test passes the first-attempt seeds);
 // - `AMBIG`: the checker flags the item as ambiguous;
 // - `NOCONV`: the converter declines.
-import { writeFile, mkdir } from "node:fs/promises";
+import { writeFile, mkdir, readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { startOpenAIServer, type ChatBody, type ScriptedAnswer, type StandInOptions, type StandInServer } from "../../../fixtures/openai-server.js";
 import { dataStageSchema, type DataStageConfig } from "../../../../src/stages/data/config.js";
@@ -141,4 +141,19 @@ export async function readParquetRows(file: string): Promise<Array<Record<string
     file: await asyncBufferFromFile(file),
     compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
   }) as Promise<Array<Record<string, any>>>;
+}
+
+/** Every output file of a build as base64, journals excluded (their line order follows completion order). */
+export async function outputFiles(out: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const walk = async (rel: string) => {
+    for (const e of await readdir(join(out, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (r !== "journals") await walk(r);
+      } else files[r] = (await readFile(join(out, r))).toString("base64");
+    }
+  };
+  await walk("");
+  return files;
 }
