@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { execa } from "execa";
 import { clusterSkipReason, SLURM_ENV, slurm } from "../launch/slurm/local-cluster.js";
 import { skipAllIf } from "../helpers/skip.js";
@@ -36,13 +36,13 @@ describe("a Slurm requeue", () => {
       expect(result.exitCode, result.all).toBe(0);
       expect(result.stderr).toMatch(/the launcher restarted the job \(requeue 1\): attempt 2/);
       expect(await stageState(exp)).toMatchObject({ status: "completed", attempts: 2, job: { id: job.id } });
-      const log = await readFile(job.logFile, "utf8");
+      const log = await readFile(resolve(exp.workdir, job.logFile), "utf8");
       expect(log).toMatch(/requeued start: choosing the newest complete checkpoint/);
       expect(log).toMatch(/restart: set aside incomplete checkpoint-7/);
       expect(log).toMatch(new RegExp(`Resuming training from ${join(out, "checkpoint-5")}\\.`));
       expect(log).not.toMatch(/Can't find a valid checkpoint/);
       expect((await readdir(join(exp.workdir, "sft/set-aside"))).some((n) => n.startsWith("checkpoint-7.incomplete-"))).toBe(true);
-      expect(await readFile(`${job.logFile}.exit`, "utf8")).toBe("0\n");
+      expect(await readFile(`${resolve(exp.workdir, job.logFile)}.exit`, "utf8")).toBe("0\n");
     } finally {
       run.kill("SIGKILL");
       const id = (await stageState(exp).catch(() => undefined))?.job?.id as string | undefined;

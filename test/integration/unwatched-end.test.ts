@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { execa } from "execa";
 import { cflueMcqItems } from "../helpers/recipe-data.js";
 import { CLI, cli, cliEnv, makeExperiment, stageState, STANDIN_BIN, waitFor } from "../helpers/cli.js";
@@ -51,7 +51,9 @@ async function trainUnwatched(exp: { dir: string; file: string; workdir: string 
   );
   run.kill("SIGKILL");
   await run;
-  const { id, logFile } = (await stageState(exp, "grpo")).job as { id: string; logFile: string };
+  const { id, logFile: recorded } = (await stageState(exp, "grpo")).job as { id: string; logFile: string };
+  // state.json holds paths inside the workdir relative to it (a relocatable workdir).
+  const logFile = resolve(exp.workdir, recorded);
   // Held at the gate, unwatched: `running` is true now.
   const live = JSON.parse((await cli(["status", exp.file, "--json"])).stdout) as { stages: Record<string, unknown> };
   expect(live.stages.grpo).toMatchObject({ status: "running", alive: true });
