@@ -29,7 +29,7 @@ import { unfinishedRun } from "../../tools/verl/planned-total.js";
 import { VERL_DEFAULTS } from "../../tools/verl/defaults.js";
 import type { GrpoOptions } from "../../tools/verl/options.js";
 import type { VerlEra } from "../../tools/verl/inventory.js";
-import { estimateGrpo } from "../../resources/estimate-grpo.js";
+import { estimateGrpo } from "./resources.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import { distPath } from "../../util/dist-path.js";
 
