@@ -17,15 +17,8 @@ export { buildReport, writeReport, type ReportInput } from "./report/index.js";
 export * as scoring from "./scoring/index.js";
 export { LlmClient, Journal, runJournaled, type ChatRequest, type ChatResult } from "./llm/index.js";
 export { writeRlParquet, type RlRow } from "./data/parquet.js";
-export {
-  GPU_TABLE,
-  resolveGpu,
-  resolveModel,
-  estimateSft,
-  estimateGrpo,
-  estimateServe,
-  type StageResources,
-  type Fix,
-  type KvCache,
-  type MemoryBreakdown,
-} from "./resources/index.js";
+export { GPU_TABLE, resolveGpu, resolveModel, type StageResources, type Fix, type KvCache, type MemoryBreakdown } from "./resources/index.js";
+// The estimates as the stages run them (their own fix keys).
+export { estimateSft } from "./stages/sft/backends/llamafactory-resources.js";
+export { estimateGrpo } from "./stages/grpo/resources.js";
+export { estimateServe } from "./stages/deploy/resources.js";

@@ -17,6 +17,8 @@ export interface OutputHandle<T extends StageOutputs> {
   of(ctx: Upstream): Partial<T> | undefined;
   /** The producer's stage key as this stage sees it (names what it made, e.g. the model evaluated). */
   key(ctx: Upstream): string | undefined;
+  /** Whether the experiment has the producing stage at all (for config rules, before any plan exists). */
+  configured(config: { stages: Readonly<Record<string, unknown>> }): boolean;
 }
 
 export function outputHandle<T extends StageOutputs>(stage: string): OutputHandle<T> {
@@ -25,5 +27,6 @@ export function outputHandle<T extends StageOutputs>(stage: string): OutputHandl
     make: (outputs) => outputs,
     of: (ctx) => ctx.upstream[stage]?.outputs as Partial<T> | undefined,
     key: (ctx) => ctx.upstream[stage]?.key,
+    configured: (config) => config.stages[stage] !== undefined,
   };
 }

@@ -22,7 +22,7 @@ export function zeroShape(json: unknown): ZeroShape {
   };
 }
 
-/** The shape of stages.sft.deepspeed; a custom file that cannot be read yet counts as ZeRO-3 (pre-flight reports it). */
+/** The shape of a DeepSpeed choice (preset or JSON); a custom file that cannot be read yet counts as ZeRO-3 (pre-flight reports it). */
 export async function sftZeroShape(deepspeed: DeepSpeedChoice): Promise<ZeroShape> {
   if (deepspeed === "none") return { stage: 0, offloadOptimizer: false, offloadParams: false };
   if (typeof deepspeed === "string") return zeroShape(deepspeedConfig(deepspeed));

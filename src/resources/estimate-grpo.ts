@@ -35,13 +35,24 @@ export function grpoShape(config: ExperimentInput, grpo: GrpoInput, model: Model
   };
 }
 
-function grpoCandidates(shape: GrpoShape, nodes: number, limit: number): Candidate[] {
+/** Where the calling stage keeps each setting a fix may change (dotted keys; the estimate names no stage). */
+export interface GrpoFixKeys {
+  actorParamOffload: string;
+  actorOptimizerOffload: string;
+  refParamOffload: string;
+  checkpointing: string;
+  microBatch: string;
+  rolloutUtilization: string;
+  rolloutTp: string;
+}
+
+function grpoCandidates(shape: GrpoShape, nodes: number, limit: number, keys: GrpoFixKeys): Candidate[] {
   const total = (s: GrpoShape) => grpoMemory(s).perGpu.total;
   const out: Candidate[] = [];
   const flags: Array<[keyof GrpoShape, string]> = [
-    ["actorParamOffload", "stages.grpo.actor.param_offload: true"],
-    ["actorOptimizerOffload", "stages.grpo.actor.optimizer_offload: true"],
-    ["refParamOffload", "stages.grpo.ref.param_offload: true"],
+    ["actorParamOffload", `${keys.actorParamOffload}: true`],
+    ["actorOptimizerOffload", `${keys.actorOptimizerOffload}: true`],
+    ["refParamOffload", `${keys.refParamOffload}: true`],
   ];
   const off = flags.filter(([k]) => !shape[k]);
   if (off.length)
@@ -52,7 +63,7 @@ function grpoCandidates(shape: GrpoShape, nodes: number, limit: number): Candida
     });
   if (!shape.checkpointing)
     out.push({
-      change: "stages.grpo.actor.enable_gradient_checkpointing: true",
+      change: `${keys.checkpointing}: true`,
       tradeoff: "~30% slower updates",
       total: () => total({ ...shape, checkpointing: true }),
     });
@@ -61,7 +72,7 @@ function grpoCandidates(shape: GrpoShape, nodes: number, limit: number): Candida
       halvings(shape.microBatch, 1),
       (b) => total({ ...shape, microBatch: b }),
       limit,
-      (b) => ({ change: `stages.grpo.actor.ppo_micro_batch_size_per_gpu: ${b}`, tradeoff: "same batch, more micro steps" }),
+      (b) => ({ change: `${keys.microBatch}: ${b}`, tradeoff: "same batch, more micro steps" }),
     ),
   );
   out.push(
@@ -70,7 +81,7 @@ function grpoCandidates(shape: GrpoShape, nodes: number, limit: number): Candida
       (u) => total({ ...shape, utilization: u }),
       limit,
       (u) => ({
-        change: `stages.grpo.rollout.gpu_memory_utilization: ${u}`,
+        change: `${keys.rolloutUtilization}: ${u}`,
         tradeoff: "smaller KV cache: rollout in more waves",
       }),
     ),
@@ -80,7 +91,7 @@ function grpoCandidates(shape: GrpoShape, nodes: number, limit: number): Candida
       [2, 4].map((k) => shape.tp * k).filter((tp) => tp <= shape.gpus),
       (tp) => total({ ...shape, tp }),
       limit,
-      (tp) => ({ change: `stages.grpo.rollout.tensor_model_parallel_size: ${tp}`, tradeoff: "fewer rollout engines" }),
+      (tp) => ({ change: `${keys.rolloutTp}: ${tp}`, tradeoff: "fewer rollout engines" }),
     ),
   );
   out.push(
@@ -112,7 +123,14 @@ export async function rlTrainRows(grpo: Pick<GrpoInput, "rl_data">, upstreamTrai
   }
 }
 
-export async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, model: ModelInfo, upstreamTrain?: string): Promise<StageResources> {
+/** The GRPO estimate for a stage whose fix keys are `keys`. */
+export function grpoEstimator(
+  keys: GrpoFixKeys,
+): (config: ExperimentInput, grpo: GrpoInput, model: ModelInfo, upstreamTrain?: string) => Promise<StageResources> {
+  return (config, grpo, model, upstreamTrain) => estimateGrpo(config, grpo, model, keys, upstreamTrain);
+}
+
+async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, model: ModelInfo, keys: GrpoFixKeys, upstreamTrain?: string): Promise<StageResources> {
   const gpu = resolveGpu(config.cluster.gpu);
   const shape = grpoShape(config, grpo, model);
   const memory = grpoMemory(shape);
@@ -164,6 +182,6 @@ export async function estimateGrpo(config: ExperimentInput, grpo: GrpoInput, mod
     wall_hours: hours?.wall_hours ?? null,
     ...(hours?.cost !== undefined ? { cost: hours.cost } : {}),
     notes,
-    ...(fit === "fits" ? {} : { fixes: fittingFixes(grpoCandidates(shape, config.cluster.nodes, limit), limit) }),
+    ...(fit === "fits" ? {} : { fixes: fittingFixes(grpoCandidates(shape, config.cluster.nodes, limit, keys), limit) }),
   };
 }

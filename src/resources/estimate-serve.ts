@@ -7,7 +7,18 @@ import type { ModelInfo } from "./model-dims.js";
 import { serveMemory, type ServeShape } from "./serve-memory.js";
 import type { StageResources } from "./types.js";
 
-export function estimateServe(config: ExperimentInput, deploy: ServeInput, model: ModelInfo): StageResources {
+/** Where the calling stage keeps each setting a fix may change (dotted keys; the estimate names no stage). */
+export interface ServeFixKeys {
+  tp: string;
+  maxModelLen: string;
+}
+
+/** The serving estimate for a stage whose fix keys are `keys`. */
+export function serveEstimator(keys: ServeFixKeys): (config: ExperimentInput, deploy: ServeInput, model: ModelInfo) => StageResources {
+  return (config, deploy, model) => estimateServe(config, deploy, model, keys);
+}
+
+function estimateServe(config: ExperimentInput, deploy: ServeInput, model: ModelInfo, keys: ServeFixKeys): StageResources {
   const gpu = resolveGpu(config.cluster.gpu);
   // vLLM's default max_model_len is the model's context; 32768 for the Qwen2.5/Qwen3 configs.
   const shape: ServeShape = {
@@ -33,13 +44,13 @@ export function estimateServe(config: ExperimentInput, deploy: ServeInput, model
       largerTp,
       (tp) => total({ tp }),
       memory.limitGb,
-      (tp) => ({ change: `stages.deploy.tensor_parallel_size: ${tp}`, tradeoff: "fewer replicas on the same GPUs" }),
+      (tp) => ({ change: `${keys.tp}: ${tp}`, tradeoff: "fewer replicas on the same GPUs" }),
     ),
     ...firstFitting(
       shorter,
       (l) => total({ maxModelLen: l }),
       memory.limitGb,
-      (l) => ({ change: `stages.deploy.max_model_len: ${l}`, tradeoff: "longer requests are refused" }),
+      (l) => ({ change: `${keys.maxModelLen}: ${l}`, tradeoff: "longer requests are refused" }),
     ),
   ];
   const fixes = fit === "fits" ? [] : fittingFixes(candidates, memory.limitGb);

@@ -49,12 +49,21 @@ export function sftShape(config: ExperimentInput, sft: SftInput, model: ModelInf
   };
 }
 
-function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: number): Candidate[] {
+/** Where the calling stage keeps each setting a fix may change (dotted keys; the estimate names no stage). */
+export interface SftFixKeys {
+  /** The whole change that turns gradient checkpointing on (`key: value`): tools spell it differently. */
+  checkpointingOn: string;
+  microBatch: string;
+  deepspeed: string;
+  cutoff: string;
+}
+
+function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: number, keys: SftFixKeys): Candidate[] {
   const total = (s: SftShape) => sftMemory(s).perGpu.total;
   const out: Candidate[] = [];
   if (!shape.checkpointing) {
     out.push({
-      change: "stages.sft.args.disable_gradient_checkpointing: false",
+      change: keys.checkpointingOn,
       tradeoff: "recomputes activations: ~30% slower steps",
       total: () => total({ ...shape, checkpointing: true }),
     });
@@ -65,7 +74,7 @@ function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: numbe
       (b) => total({ ...shape, microBatch: b }),
       limit,
       (b) => ({
-        change: `stages.sft.args.per_device_train_batch_size: ${b}`,
+        change: `${keys.microBatch}: ${b}`,
         tradeoff: `raise gradient_accumulation_steps ×${shape.microBatch / b} to keep the batch; slower steps`,
       }),
     ),
@@ -80,7 +89,7 @@ function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: numbe
   for (const [preset, zero] of offloaded) {
     if (preset === deepspeed || (shape.zero.stage === 3 && preset === "zero3")) continue;
     const tradeoff = preset === "zero3" ? "shards all model states over the GPUs" : "model states in host RAM: much slower steps, needs host memory";
-    out.push({ change: `stages.sft.deepspeed: ${preset}`, tradeoff, total: () => total({ ...shape, zero }) });
+    out.push({ change: `${keys.deepspeed}: ${preset}`, tradeoff, total: () => total({ ...shape, zero }) });
   }
   out.push(
     ...firstFitting(
@@ -88,7 +97,7 @@ function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: numbe
       (c) => total({ ...shape, cutoff: c }),
       limit,
       (c) => ({
-        change: `stages.sft.args.cutoff_len: ${c}`,
+        change: `${keys.cutoff}: ${c}`,
         tradeoff: "longer records are truncated, cutting their reasoning",
       }),
     ),
@@ -115,7 +124,12 @@ export interface SftInputs {
   statsPath?: string;
 }
 
-export async function estimateSft({ config, sft, model, statsPath }: SftInputs): Promise<StageResources> {
+/** The SFT estimate for a stage whose fix keys are `keys`. */
+export function sftEstimator(keys: SftFixKeys): (inputs: SftInputs) => Promise<StageResources> {
+  return (inputs) => estimateSft(inputs, keys);
+}
+
+async function estimateSft({ config, sft, model, statsPath }: SftInputs, keys: SftFixKeys): Promise<StageResources> {
   const gpu = resolveGpu(config.cluster.gpu);
   const shape = sftShape(config, sft, model, await sftZeroShape(sft.deepspeed));
   const memory = sftMemory(shape);
@@ -153,6 +167,6 @@ export async function estimateSft({ config, sft, model, statsPath }: SftInputs):
     wall_hours: hours?.wall_hours ?? null,
     ...(hours?.cost !== undefined ? { cost: hours.cost } : {}),
     notes,
-    ...(fit === "fits" ? {} : { fixes: fittingFixes(sftCandidates(shape, sft.deepspeed, limit), limit) }),
+    ...(fit === "fits" ? {} : { fixes: fittingFixes(sftCandidates(shape, sft.deepspeed, limit, keys), limit) }),
   };
 }

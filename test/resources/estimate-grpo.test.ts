@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { experimentSchema } from "../../src/config/schema.js";
-import { estimateGrpo } from "../../src/resources/estimate-grpo.js";
+import { estimateGrpo } from "../../src/stages/grpo/resources.js";
 import { resolveModel } from "../../src/resources/model-dims.js";
 
 describe("GRPO estimate", () => {

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { experimentSchema } from "../../src/config/schema.js";
-import { estimateSft } from "../../src/resources/estimate-sft.js";
+import { estimateSft } from "../../src/stages/sft/backends/llamafactory-resources.js";
 import { resolveModel } from "../../src/resources/model-dims.js";
 
 async function setup(sft: Record<string, unknown>, cluster: Record<string, unknown> = {}) {

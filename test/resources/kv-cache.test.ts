@@ -33,7 +33,7 @@ describe("KV cache", () => {
 describe("deploy estimate", () => {
   it("a 32B server on one 24 GB GPU does not fit; larger tensor parallelism is the fix", async () => {
     const { experimentSchema } = await import("../../src/config/schema.js");
-    const { estimateServe } = await import("../../src/resources/estimate-serve.js");
+    const { estimateServe } = await import("../../src/stages/deploy/resources.js");
     const { resolveModel } = await import("../../src/resources/model-dims.js");
     const config = experimentSchema.parse({
       name: "x",

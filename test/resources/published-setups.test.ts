@@ -13,9 +13,9 @@
 // weights, so a 16 GB card cannot hold them; the planner refuses that, on the states alone.
 import { describe, expect, it } from "vitest";
 import { experimentSchema } from "../../src/config/schema.js";
-import { estimateGrpo } from "../../src/resources/estimate-grpo.js";
-import { estimateServe } from "../../src/resources/estimate-serve.js";
-import { estimateSft } from "../../src/resources/estimate-sft.js";
+import { estimateGrpo } from "../../src/stages/grpo/resources.js";
+import { estimateServe } from "../../src/stages/deploy/resources.js";
+import { estimateSft } from "../../src/stages/sft/backends/llamafactory-resources.js";
 import { resolveModel } from "../../src/resources/model-dims.js";
 import { resourceProblems } from "../../src/resources/problems.js";
 

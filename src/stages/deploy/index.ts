@@ -9,7 +9,7 @@ import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
 import { deployStageSchema } from "./config.js";
 import { deployOutputs } from "./outputs.js";
 import { mergeOutputs } from "../merge/outputs.js";
-import { estimateServe } from "../../resources/estimate-serve.js";
+import { estimateServe } from "./resources.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import { isPromised } from "../../contract/promised.js";
 import { planReplicas, renderReplicas } from "../../tools/vllm/replicas.js";

@@ -29,7 +29,7 @@ import { unfinishedRun } from "../../tools/verl/planned-total.js";
 import { VERL_DEFAULTS } from "../../tools/verl/defaults.js";
 import type { GrpoOptions } from "../../tools/verl/options.js";
 import type { VerlEra } from "../../tools/verl/inventory.js";
-import { estimateGrpo } from "../../resources/estimate-grpo.js";
+import { estimateGrpo } from "./resources.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import { distPath } from "../../util/dist-path.js";
 
@@ -43,21 +43,21 @@ const VERL: ToolBinding = {
 
 export const REWARD_FILE = distPath("assets/python/dianjin_reward.py");
 
-function grpoConfig(ctx: StageContext): GrpoStageConfig {
-  return ctx.config.stages.grpo as GrpoStageConfig;
+function grpoConfig(ctx: StageContext<GrpoStageConfig>): GrpoStageConfig {
+  return ctx.stage;
 }
 
 /** tools.verl.version, else the version the installed verl reported (probed before launch, recorded for later plans). */
-function target(ctx: StageContext): VerlTarget {
+function target(ctx: StageContext<GrpoStageConfig>): VerlTarget {
   return verlTarget(ctx.toolVersion, ctx.versionSource);
 }
 
-function era(ctx: StageContext): VerlEra {
+function era(ctx: StageContext<GrpoStageConfig>): VerlEra {
   return target(ctx).era;
 }
 
 /** Release-dependent checks beyond the override keys: tracking backends, and asking for an unknown version. */
-function releaseProblems(ctx: StageContext): Problem[] {
+function releaseProblems(ctx: StageContext<GrpoStageConfig>): Problem[] {
   const { release } = target(ctx);
   const trackers = ctx.config.tracking.backends;
   if (release) return trackerProblems(release, trackers);
@@ -75,26 +75,26 @@ function verlPython(config: ExperimentBase): string {
 }
 
 /** The verl options with the GPU shape taken from `cluster`. */
-function verlOptions(ctx: StageContext): GrpoOptions {
+function verlOptions(ctx: StageContext<GrpoStageConfig>): GrpoOptions {
   const { rl_data: _d, model: _m, reward: _r, keep_checkpoints: _k, vllm_attention_backend: _v, watchdog_minutes: _w, ...options } = grpoConfig(ctx);
   return { ...options, trainer: { ...options.trainer, n_gpus_per_node: ctx.config.cluster.gpus_per_node, nnodes: ctx.config.cluster.nodes } };
 }
 
-function modelPath(ctx: StageContext): string {
+function modelPath(ctx: StageContext<GrpoStageConfig>): string {
   return grpoConfig(ctx).model ?? sftOutputs.of(ctx)?.model ?? ctx.config.model.base;
 }
 
 /** verl's Ray workers import the reward file by path: it is placed in the stage folder, on the shared workdir. */
-function placedReward(ctx: StageContext): string {
+function placedReward(ctx: StageContext<GrpoStageConfig>): string {
   return join(ctx.paths.rendered, "reward.py");
 }
 
-function rewardSource(ctx: StageContext): string {
+function rewardSource(ctx: StageContext<GrpoStageConfig>): string {
   return grpoConfig(ctx).reward.path ?? REWARD_FILE;
 }
 
 /** The reward file's text, rendered like any other file (so `plan --out` shows it); pre-flight reports a missing one. */
-function readReward(ctx: StageContext): string {
+function readReward(ctx: StageContext<GrpoStageConfig>): string {
   try {
     return readFileSync(rewardSource(ctx), "utf8");
   } catch {
@@ -102,7 +102,7 @@ function readReward(ctx: StageContext): string {
   }
 }
 
-function render(ctx: StageContext): StageRender {
+function render(ctx: StageContext<GrpoStageConfig>): StageRender {
   const grpo = grpoConfig(ctx);
   const files = rlFiles(ctx) ?? { train: "<rl_data.train>", val: "<rl_data.val>" };
   const verl = target(ctx);

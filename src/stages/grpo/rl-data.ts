@@ -13,8 +13,8 @@ export interface RlFiles {
   build?: { cflue: string; seed: number; valFraction: number; template?: string };
 }
 
-export function rlFiles(ctx: StageContext): RlFiles | undefined {
-  const data = (ctx.config.stages.grpo as GrpoStageConfig).rl_data;
+export function rlFiles(ctx: StageContext<GrpoStageConfig>): RlFiles | undefined {
+  const data = ctx.stage.rl_data;
   if (data && "train" in data) return { train: data.train, val: data.val };
   if (data) {
     return {
@@ -30,7 +30,7 @@ export function rlFiles(ctx: StageContext): RlFiles | undefined {
 
 /** Writes the train/val Parquet from the CFLUE file, dropping prompts over max_prompt_length (exact Qwen2.5 count). */
 export async function buildRlParquet(
-  ctx: StageContext,
+  ctx: StageContext<GrpoStageConfig>,
   files: RlFiles,
   emit: (e: PipelineEvent) => void,
 ): Promise<{ train: number; val: number; dropped: number }> {
@@ -40,7 +40,7 @@ export async function buildRlParquet(
   const { countChatTokens } = await import("../../data/tokens.js");
   const { writeRlParquet } = await import("../../data/parquet.js");
   const template = loadPromptTemplate(build.template);
-  const limit = (ctx.config.stages.grpo as GrpoStageConfig).data.max_prompt_length;
+  const limit = ctx.stage.data.max_prompt_length;
   const counts = { train: 0, val: 0, dropped: 0 };
   // Every input is accounted for: input = train + val + dropped (too long) + unusable (no question or answer).
   const seen = { train: 0, val: 0 };

@@ -115,7 +115,7 @@ export const mergeStage = {
   needs: ["grpo"],
   backends: { verl_merger: VERL_MERGER },
   rules: (config) =>
-    config.stages.merge && !(config.stages.merge as MergeStageConfig).checkpoint_dir && !config.stages.grpo
+    config.stages.merge && !(config.stages.merge as MergeStageConfig).checkpoint_dir && !grpoOutputs.configured(config)
       ? [
           {
             path: "stages.merge.checkpoint_dir",

@@ -10,7 +10,7 @@ import { isPromised } from "../../contract/promised.js";
 import { pathExists } from "../../util/path-exists.js";
 import { checkDatasetFile } from "../../tools/llamafactory/datasets.js";
 import { hfRestart, type HfRestart } from "../../tools/hf-trainer/restart.js";
-import { estimateSft } from "../../resources/estimate-sft.js";
+import { sftEstimator, type SftFixKeys, type SftInputs } from "../../resources/estimate-sft.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import type { StageResources } from "../../resources/types.js";
 
@@ -71,11 +71,11 @@ export async function commonPreflight(ctx: StageContext, sft: SftStageConfig): P
   return problems;
 }
 
-/** The estimator run on `sft` as a backend translated it (its own defaults, in the estimator's terms). */
-export async function estimateWith(ctx: StageContext, sft: Parameters<typeof estimateSft>[0]["sft"]): Promise<StageResources | undefined> {
+/** The estimator run on `sft` as a backend translated it (its own defaults, in the estimator's terms); fixes name `keys`. */
+export async function estimateWith(ctx: StageContext, sft: SftInputs["sft"], keys: SftFixKeys): Promise<StageResources | undefined> {
   if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
   const model = await resolveModel([ctx.config.model.base]);
-  return model && estimateSft({ config: ctx.config, sft, model, statsPath: dataStageOutputs.of(ctx)?.stats_json });
+  return model && sftEstimator(keys)({ config: ctx.config, sft, model, statsPath: dataStageOutputs.of(ctx)?.stats_json });
 }
 
 /** What a requeued Slurm start runs first (either backend): the newest complete checkpoint, written into the train YAML. */

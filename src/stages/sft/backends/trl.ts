@@ -8,6 +8,7 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
+import type { SftFixKeys } from "../../../resources/estimate-sft.js";
 import { commonPreflight, estimateWith, restartFor, sftInputFiles } from "../shared.js";
 import { versionUnknownNote } from "../../../tools/releases.js";
 import { TRL_MANAGED_KEYS, TRL_SFT_TOOL_DEFAULTS, renderTrlSft } from "../../../tools/trl/render.js";
@@ -112,11 +113,13 @@ function estimatorArgs(args: Readonly<Record<string, unknown>>): Record<string, 
   };
 }
 
-/** The estimator's fixes name LLaMA-Factory keys; these are TRL's. */
-const FIX_KEYS: Array<[string, string]> = [
-  ["stages.sft.args.cutoff_len:", "stages.sft.args.max_length:"],
-  ["stages.sft.args.disable_gradient_checkpointing: false", "stages.sft.args.gradient_checkpointing: true"],
-];
+/** The keys a fix names: TRL's own (`max_length`, `gradient_checkpointing`), not LLaMA-Factory's. */
+const TRL_FIX_KEYS: SftFixKeys = {
+  checkpointingOn: "stages.sft.args.gradient_checkpointing: true",
+  microBatch: "stages.sft.args.per_device_train_batch_size",
+  deepspeed: "stages.sft.deepspeed",
+  cutoff: "stages.sft.args.max_length",
+};
 
 export const trlBackend: JobBackend<SftStageConfig> = {
   binding: BINDING,
@@ -229,10 +232,9 @@ export const trlBackend: JobBackend<SftStageConfig> = {
 
   async resources(ctx, sft) {
     const shipped = /^zero[23]$/.exec(sft.accelerate_config ?? "")?.[0] as "zero2" | "zero3" | undefined;
-    const estimate = await estimateWith(ctx, { ...sft, deepspeed: shipped ?? sft.deepspeed, args: estimatorArgs(sft.args) });
+    const estimate = await estimateWith(ctx, { ...sft, deepspeed: shipped ?? sft.deepspeed, args: estimatorArgs(sft.args) }, TRL_FIX_KEYS);
     if (!estimate) return undefined;
-    const fixes = estimate.fixes?.map((f) => ({ ...f, change: FIX_KEYS.reduce((c, [lf, trl]) => c.replace(lf, trl), f.change) }));
     const notes = [...estimate.notes, `TRL defaults where unset: max_length ${TRL_SFT_TOOL_DEFAULTS.max_length}, packing off, gradient checkpointing on`];
-    return { ...estimate, notes, ...(fixes ? { fixes } : {}) };
+    return { ...estimate, notes };
   },
 };
