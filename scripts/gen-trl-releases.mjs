@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes src/tools/trl/releases.json from the per-release TRL inventories (../shared/upstream/versions/trl/v*.json):
+// Writes src/tools/trl/releases.json from per-release TRL inventories (<upstream-folder>/versions/trl/v<release>.json):
 // for every listed release its date, transformers pin, `trl` subcommands and shipped accelerate configs, and for
 // every key `trl sft --config` reads from ScriptArguments, SFTConfig (own fields) and ModelConfig the class and,
 // when some releases lack it, the releases that have it. TrainingArguments keys are not repeated (they come with
