@@ -3,6 +3,7 @@
 // and for more than one GPU or DeepSpeed an accelerate config passed with `--accelerate_config` (trl/cli.py hands
 // the script to accelerate's launch_command).
 import { join } from "node:path";
+import { compareVersions } from "../releases.js";
 import { emitFlatYaml } from "../hf-trainer/yaml-emit.js";
 import { deepspeedConfig, deepspeedFileName, type DeepSpeedChoice } from "../hf-trainer/deepspeed.js";
 import { gpuCount, visibleDevices, type TrainerCluster } from "../hf-trainer/distributed.js";
@@ -14,8 +15,22 @@ export const TRL_SFT_DEFAULTS: Readonly<Record<string, unknown>> = {
   save_strategy: "epoch",
 };
 
-/** TRL's own defaults the resource estimate reads (SFTConfig: max_length 1024, packing off; gradient checkpointing on). */
-export const TRL_SFT_TOOL_DEFAULTS = { max_length: 1024, packing: false, gradient_checkpointing: true, per_device_train_batch_size: 8, lora_r: 16 } as const;
+/**
+ * TRL's own defaults, in `release`, for what the resource estimate reads. SFTConfig: max_length 1024, packing off in
+ * every listed release; ModelConfig: lora_r 16; TrainingArguments: micro batch 8, 3 epochs. gradient_checkpointing is
+ * TrainingArguments' False until SFTConfig sets True in 0.22 (trl/trainer/sft_config.py); from 0.29 TRL's _BaseConfig
+ * sets True for every trainer (trl/trainer/base_config.py). No release known: the newest listed (on).
+ */
+export function trlSftToolDefaults(release?: string) {
+  return {
+    max_length: 1024,
+    packing: false,
+    gradient_checkpointing: release === undefined || compareVersions(release, "0.22.0") >= 0,
+    per_device_train_batch_size: 8,
+    num_train_epochs: 3,
+    lora_r: 16,
+  } as const;
+}
 
 /** Keys this project sets itself → why, naming where the experiment file sets them instead. */
 export const TRL_MANAGED_KEYS: Readonly<Record<string, string>> = {

@@ -6,7 +6,7 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
-import { LLAMAFACTORY_FIX_KEYS } from "./llamafactory-resources.js";
+import { LLAMAFACTORY_FIX_KEYS, llamafactoryTraining } from "./llamafactory-resources.js";
 import { commonPreflight, deepspeedStage, estimateWith, restartFor, sftInputFiles, usesDeepspeed } from "../shared.js";
 import { pathExists } from "../../../util/path-exists.js";
 import { suggestion } from "../../../util/did-you-mean.js";
@@ -198,5 +198,5 @@ export const llamafactoryBackend: JobBackend<SftStageConfig> = {
     return { sftLoss, sources: { sft: sftLoss.length ? trainerLog : `no SFT loss (${trainerLog} missing or empty)` } };
   },
 
-  resources: (ctx, sft) => estimateWith(ctx, sft, LLAMAFACTORY_FIX_KEYS),
+  resources: (ctx, sft) => estimateWith(ctx, sft, llamafactoryTraining(sft.args), LLAMAFACTORY_FIX_KEYS),
 };

@@ -8,10 +8,10 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
-import type { SftFixKeys } from "../../../resources/estimate-sft.js";
 import { commonPreflight, estimateWith, restartFor, sftInputFiles } from "../shared.js";
 import { versionUnknownNote } from "../../../tools/releases.js";
-import { TRL_MANAGED_KEYS, TRL_SFT_TOOL_DEFAULTS, renderTrlSft } from "../../../tools/trl/render.js";
+import { TRL_MANAGED_KEYS, renderTrlSft } from "../../../tools/trl/render.js";
+import { TRL_FIX_KEYS, trlDefaultsNote, trlTraining } from "./trl-resources.js";
 import { checkTrlArgs } from "../../../tools/trl/keys.js";
 import { resolveTrlRelease, trlRelease, trlSftAccepts } from "../../../tools/trl/releases.js";
 import { writeTrlDataset } from "../../../tools/trl/data.js";
@@ -98,28 +98,6 @@ function contract(ctx: StageContext, sft: SftStageConfig): Problem[] {
   }
   return problems;
 }
-
-/** TRL's defaults for what the estimator reads, in the estimator's (LLaMA-Factory's) terms. */
-function estimatorArgs(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const num = (key: string, fallback: number) => (typeof args[key] === "number" ? (args[key] as number) : fallback);
-  return {
-    cutoff_len: num("max_length", TRL_SFT_TOOL_DEFAULTS.max_length),
-    per_device_train_batch_size: num("per_device_train_batch_size", TRL_SFT_TOOL_DEFAULTS.per_device_train_batch_size),
-    ...(typeof args.num_train_epochs === "number" ? { num_train_epochs: args.num_train_epochs } : {}),
-    disable_gradient_checkpointing: args.gradient_checkpointing === false,
-    finetuning_type: args.use_peft === true ? "lora" : "full",
-    lora_rank: num("lora_r", TRL_SFT_TOOL_DEFAULTS.lora_r),
-    ...(args.load_in_4bit === true ? { quantization_bit: 4 } : args.load_in_8bit === true ? { quantization_bit: 8 } : {}),
-  };
-}
-
-/** The keys a fix names: TRL's own (`max_length`, `gradient_checkpointing`), not LLaMA-Factory's. */
-const TRL_FIX_KEYS: SftFixKeys = {
-  checkpointingOn: "stages.sft.args.gradient_checkpointing: true",
-  microBatch: "stages.sft.args.per_device_train_batch_size",
-  deepspeed: "stages.sft.deepspeed",
-  cutoff: "stages.sft.args.max_length",
-};
 
 export const trlBackend: JobBackend<SftStageConfig> = {
   binding: BINDING,
@@ -232,9 +210,8 @@ export const trlBackend: JobBackend<SftStageConfig> = {
 
   async resources(ctx, sft) {
     const shipped = /^zero[23]$/.exec(sft.accelerate_config ?? "")?.[0] as "zero2" | "zero3" | undefined;
-    const estimate = await estimateWith(ctx, { ...sft, deepspeed: shipped ?? sft.deepspeed, args: estimatorArgs(sft.args) }, TRL_FIX_KEYS);
-    if (!estimate) return undefined;
-    const notes = [...estimate.notes, `TRL defaults where unset: max_length ${TRL_SFT_TOOL_DEFAULTS.max_length}, packing off, gradient checkpointing on`];
-    return { ...estimate, notes };
+    const known = release(ctx).release;
+    const estimate = await estimateWith(ctx, { ...sft, deepspeed: shipped ?? sft.deepspeed }, trlTraining(sft.args, known), TRL_FIX_KEYS);
+    return estimate && { ...estimate, notes: [...estimate.notes, trlDefaultsNote(known)] };
   },
 };
