@@ -79,9 +79,14 @@ export async function estimateWith(ctx: StageContext, sft: SftInputs["sft"], tra
   return model && sftEstimator(keys)({ config: ctx.config, sft, training, model, statsPath: dataStageOutputs.of(ctx)?.stats_json });
 }
 
+/** The Python that runs our helper scripts where the tool runs (`tools.python`). */
+export function pythonOf(ctx: StageContext): string {
+  return ctx.config.tools.python?.command?.[0] ?? "python3";
+}
+
 /** What a requeued Slurm start runs first (either backend): the newest complete checkpoint, written into the train YAML. */
 export function restartFor(ctx: StageContext<SftStageConfig>, trainYaml: string, deepspeed: boolean): HfRestart {
   const { paths } = ctx;
-  const python = ctx.config.tools.python?.command?.[0] ?? "python3";
+  const python = pythonOf(ctx);
   return hfRestart({ python, renderedDir: paths.rendered, outputDir: paths.output, asideDir: paths.aside, trainYaml, deepspeed });
 }

@@ -8,7 +8,7 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
-import { commonPreflight, estimateWith, restartFor, sftInputFiles } from "../shared.js";
+import { commonPreflight, estimateWith, pythonOf, restartFor, sftInputFiles } from "../shared.js";
 import { versionUnknownNote } from "../../../tools/releases.js";
 import { TRL_MANAGED_KEYS, renderTrlSft } from "../../../tools/trl/render.js";
 import { TRL_FIX_KEYS, trlDefaultsNote, trlTraining } from "./trl-resources.js";
@@ -63,6 +63,7 @@ function renderFor(ctx: StageContext, sft: SftStageConfig, resumeFrom?: string) 
     renderedDir: ctx.paths.rendered,
     outputDir: ctx.paths.output,
     command: toolCommand(ctx.config, BINDING),
+    python: pythonOf(ctx),
     toolEnv: ctx.config.tools.trl?.env ?? {},
     resumeFrom,
   });
@@ -89,11 +90,11 @@ function contract(ctx: StageContext, sft: SftStageConfig): Problem[] {
       message: `TRL ${known} ships no accelerate config "${sft.accelerate_config}" (it has ${facts.accelerate_configs.join(", ")})`,
     });
   }
-  if (ctx.config.cluster.nodes > 1) {
-    // accelerate takes the node rank from its config file or its own flags, and `trl sft` passes neither per node.
+  if (ctx.config.cluster.nodes > 1 && ctx.config.cluster.launcher !== "slurm") {
+    // Each node's accelerate needs its machine rank, which the Slurm per-node script exports (NODE_RANK).
     problems.push({
-      path: "cluster.nodes",
-      message: "the trl backend runs on one node (each node would need its own machine_rank); use the llamafactory backend for several nodes",
+      path: "cluster.launcher",
+      message: "the trl backend runs on several nodes under the slurm launcher (each node's rank comes from its per-node script)",
     });
   }
   return problems;
