@@ -12,6 +12,7 @@ import { commonPreflight, estimateWith, pythonOf, restartFor, sftInputFiles } fr
 import { versionUnknownNote } from "../../../tools/releases.js";
 import { TRL_MANAGED_KEYS, renderTrlSft } from "../../../tools/trl/render.js";
 import { TRL_FIX_KEYS, trlDefaultsNote, trlTraining } from "./trl-resources.js";
+import { sftLossPart } from "../report.js";
 import { checkTrlArgs } from "../../../tools/trl/keys.js";
 import { resolveTrlRelease, trlRelease, trlSftAccepts } from "../../../tools/trl/releases.js";
 import { writeTrlDataset } from "../../../tools/trl/data.js";
@@ -205,8 +206,8 @@ export const trlBackend: JobBackend<SftStageConfig> = {
     const lines: string[] = [];
     for (const a of attempts) lines.push(...(await readFile(join(paths.logs, a.name), "utf8")).split("\n"));
     const curve = consoleLossCurve(lines);
-    const sftLoss = curve.steps.map((step, i) => ({ step, loss: curve.losses[i]! }));
-    return { sftLoss, sources: { sft: sftLoss.length ? `${paths.logs} (Trainer log lines)` : `no SFT loss (no Trainer log lines in ${paths.logs})` } };
+    const points = curve.steps.map((step, i) => ({ step, loss: curve.losses[i]! }));
+    return sftLossPart(points, `${paths.logs} (Trainer log lines)`, `no SFT loss (no Trainer log lines in ${paths.logs})`);
   },
 
   async resources(ctx, sft) {
