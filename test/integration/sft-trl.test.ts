@@ -167,6 +167,10 @@ describe("sft with the trl backend", () => {
     );
     expect(shipped.exitCode, shipped.all).toBe(0);
     expect(JSON.parse(shipped.stdout).stages[0].command.slice(-6)).toEqual(["--accelerate_config", "zero3", "--num_machines", "2", "--num_processes", "4"]);
+    // Only the Slurm per-node script gives each node its rank.
+    const ray = await cli(["plan", ...q.args, "--set", "cluster.launcher=ray", "--set", "cluster.ray.address=http://127.0.0.1:8265"], { standins: false });
+    expect(ray.exitCode).toBe(3);
+    expect(ray.stderr).toMatch(/cluster\.launcher: the trl backend runs on several nodes under the slurm launcher/);
   });
 
   it("a failure is classified from TRL's log with the backend known from the run, not from the log", async () => {
