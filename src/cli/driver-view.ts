@@ -5,14 +5,15 @@ import { DRIVER_DEFAULTS, driverLog, driverNow, stopDriver, type DriverNow } fro
 import { readState } from "../pipeline/state.js";
 import { LIVE_STATUSES } from "../pipeline/stage-status.js";
 
-function shownLog(now: DriverNow, workdir: string): string {
-  const log = driverLog(workdir, now.record);
-  return relative(process.cwd(), log).startsWith("..") ? log : relative(process.cwd(), log);
+/** A path under the current folder as relative (as the user would type it), else absolute. */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") ? path : rel;
 }
 
 /** `driver  running (pid 123, submitted …)` or how it ended. */
 export function driverLine(now: DriverNow, workdir: string): string {
-  const log = `log ${shownLog(now, workdir)}`;
+  const log = `log ${shownPath(driverLog(workdir, now.record))}`;
   const { record } = now;
   if (now.state === "alive") return `  driver  running (pid ${now.pid}, submitted ${record.submittedAt}), ${log}`;
   if (now.state === "elsewhere") return `  driver  on host ${record.host} (pid ${record.pid}): not checkable from here, no end recorded yet, ${log}`;

@@ -31,6 +31,7 @@ import { refuseUnlessReady } from "../pipeline/preflight.js";
 import { packageUrl } from "../util/dist-path.js";
 import { tailLines } from "../util/line-reader.js";
 import type { CommonOptions, LogOptions } from "./options.js";
+import { shownPath } from "./driver-view.js";
 
 export type SubmitOptions = CommonOptions & Partial<LogOptions>;
 
@@ -128,7 +129,7 @@ async function driverStarted(workdir: string, pid: number, exited: Promise<numbe
 function followLines(config: string, options: SubmitOptions, log: string): string {
   const again = options.set.length ? " (add the same --set options)" : "";
   return [
-    `  log     ${log}`,
+    `  log     ${shownPath(log)}`,
     `  follow  dianjin-train status ${config}   ·   dianjin-train logs ${config} -f${again}`,
     `  stop    dianjin-train cancel ${config}`,
     "",
