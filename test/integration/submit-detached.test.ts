@@ -127,6 +127,26 @@ describe("submit under the local launcher: a detached driver", () => {
     expect((await cli(["status", exp.file])).stdout).toMatch(/driver {2}ended: completed \(exit 0\)/);
   });
 
+  it("under Ray: the driver watches the Ray job; cancel ends the driver, which stops the job and records it", async () => {
+    const exp = await experiment({ cluster: '{ gpus_per_node: 1, launcher: ray, ray: { address: "http://127.0.0.1:8265" } }' });
+    const env = { LF_STANDIN_WAIT_FOR: exp.gate, RAY_STANDIN_STATE: join(exp.dir, "ray") };
+    const submit = await cli(["submit", exp.file], { env });
+    expect(submit.exitCode, submit.all).toBe(0);
+    const driver = await driverJson(exp);
+    await waitFor(() => running(exp), 30_000, "SFT running as a Ray job");
+    const job = (await stageState(exp)).job as { launcher: string; id: string };
+    expect(job.launcher).toBe("ray");
+
+    const cancel = await cli(["cancel", exp.file], { env });
+    expect(cancel.exitCode, cancel.all).toBe(0);
+    expect(cancel.stderr).toContain(`cancelled the driver (pid ${driver.pid}); it interrupted sft`);
+    expect(await alive(driver.pid)).toBe(false);
+    const ray = await execa("ray", ["job", "status", job.id, "--address", "http://127.0.0.1:8265"], { env: cliEnv(env), extendEnv: false, reject: false });
+    expect(ray.stdout).toContain(`Job '${job.id}' was stopped`);
+    expect(await processesMentioning(exp.dir)).toEqual([]);
+    expect((await stageState(exp)).status).toBe("interrupted");
+  });
+
   it("logs -f follows the running stage, moves on to the next stage's log when it starts, and ends with the driver", async () => {
     const exp = await experiment({
       cluster: "{ gpus_per_node: 2 }",
