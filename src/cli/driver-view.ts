@@ -1,6 +1,6 @@
 // The detached driver (`submit`) as `status` shows it (one line, and `driver` in --json) and as `cancel` ends it.
 import { relative } from "node:path";
-import { LaunchError } from "../errors.js";
+import { LaunchError, UsageError } from "../errors.js";
 import { DRIVER_DEFAULTS, driverLog, driverNow, stopDriver, type DriverNow } from "../pipeline/driver.js";
 import { readState } from "../pipeline/state.js";
 import { LIVE_STATUSES } from "../pipeline/stage-status.js";
@@ -18,6 +18,7 @@ export function driverLine(now: DriverNow, workdir: string): string {
   if (now.state === "alive") return `  driver  running (pid ${now.pid}, submitted ${record.submittedAt}), ${log}`;
   if (now.state === "elsewhere") return `  driver  on host ${record.host} (pid ${record.pid}): not checkable from here, no end recorded yet, ${log}`;
   const end = now.end;
+  if (record.pid === undefined) return `  driver  never started (the submit that wrote its record ended first), ${log}`;
   if (!end) return `  driver  ended without recording how (killed, or the machine restarted), pid ${record.pid}, ${log}`;
   const exit = end.exitCode !== undefined ? ` (exit ${end.exitCode})` : "";
   return `  driver  ended: ${end.status}${exit}${end.at ? ` at ${end.at}` : ""}${end.cause ? ` — ${end.cause}` : ""}, ${log}`;
@@ -46,6 +47,8 @@ export interface DriverCancel {
  */
 export async function cancelDriver(workdir: string, experiment: string): Promise<DriverCancel | undefined> {
   const now = await driverNow(workdir);
+  if (now?.state === "elsewhere")
+    throw new UsageError(`the driver runs on host ${now.record.host} (pid ${now.record.pid}), where \`dianjin-train cancel\` must be run to end it`);
   if (now?.state !== "alive") return undefined;
   const live = (s: { status: string } | undefined) => s !== undefined && (LIVE_STATUSES as readonly string[]).includes(s.status);
   const before = await readState(workdir, experiment);

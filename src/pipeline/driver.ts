@@ -5,7 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { isOurProcess } from "../launch/process-tree.js";
+import { isOurProcess, signalGroup } from "../launch/process-tree.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { LineReader } from "../util/line-reader.js";
 import { redactValue } from "../util/secrets.js";
@@ -146,14 +146,6 @@ export async function driverNow(workdir: string): Promise<DriverNow | undefined>
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 /**
  * Ends a live driver: SIGTERM to its process group (it leads its own session), which makes its `run` stop the running

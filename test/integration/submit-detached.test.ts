@@ -53,6 +53,14 @@ const running = async (exp: Experiment, stage = "sft") => {
 const completed = async (exp: Experiment, stage = "sft") => (await stageState(exp, stage).catch(() => undefined))?.status === "completed";
 
 describe("submit under the local launcher: a detached driver", () => {
+  it("runs run's pre-flight first: a missing tool is exit 3 with the fix, and no driver is started", async () => {
+    const exp = await experiment();
+    const result = await cli(["submit", exp.file], { standins: false });
+    expect(result.exitCode, result.all).toBe(3);
+    expect(result.stderr).toMatch(/llamafactory is not installed or not on PATH \(looked for `llamafactory-cli`\)/);
+    await expect(driverJson(exp)).rejects.toThrow(/ENOENT/);
+  });
+
   it("survives its terminal: the shell's whole process group is hung up and killed, and the driver finishes SFT", async () => {
     const exp = await experiment();
     const out = join(exp.dir, "submit.out");
