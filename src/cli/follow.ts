@@ -6,6 +6,8 @@ import { readdir, open } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Experiment } from "../config/schema.js";
+import { UsageError } from "../errors.js";
+import type { Launcher } from "../launch/types.js";
 import { isAlive } from "../launch/process-tree.js";
 import { driverNow } from "../pipeline/driver.js";
 import { launcherFor } from "../pipeline/launchers.js";
@@ -71,6 +73,7 @@ async function tailStart(file: string, lines: number): Promise<number> {
 /** Whether anything still drives the workdir; the launcher is asked only every LAUNCHER_EVERY_MS. */
 function drivenCheck(experiment: Experiment): (state: RunState) => Promise<boolean> {
   let launcherSaid = { at: 0, alive: false };
+  let launcher: Launcher | undefined;
   return async (state) => {
     const workdir = experiment.workdir;
     if ((await driverNow(workdir))?.state === "alive") return true;
@@ -79,8 +82,8 @@ function drivenCheck(experiment: Experiment): (state: RunState) => Promise<boole
     const maybe = STAGE_ORDER.filter((name) => state.stages[name] && LIVE_STATUSES.includes(state.stages[name]!.status));
     if (!maybe.length) return false;
     if (Date.now() - launcherSaid.at >= LAUNCHER_EVERY_MS) {
-      const launcher = await launcherFor(experiment);
-      const checks = await Promise.all(maybe.map((name) => checkLiveness(launcher, name, state.stages[name]!)));
+      launcher ??= await launcherFor(experiment);
+      const checks = await Promise.all(maybe.map((name) => checkLiveness(launcher!, name, state.stages[name]!)));
       launcherSaid = { at: Date.now(), alive: checks.some((c) => c.live.alive) };
     }
     return launcherSaid.alive;
@@ -98,6 +101,7 @@ export async function followPipeline(experiment: Experiment, lines: number, out:
     const state = await readState(experiment.workdir, experiment.name);
     const stage = currentStage(state);
     const file = stage ? await stageLogFile(experiment.workdir, stage, state.stages[stage]) : undefined;
+    if (first && !alive && !file) throw new UsageError("no stage has run yet");
     if (stage && file && file !== followed?.file) {
       if (followed) {
         await followed.reader.poll(print);
