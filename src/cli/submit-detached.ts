@@ -178,10 +178,10 @@ export async function submitDetachedCommand(config: string, options: SubmitOptio
 async function reportEarlyEnd(workdir: string, record: DriverRecord, exitCode: number | null, log: string): Promise<number> {
   const end = await driverEnd(workdir, record);
   if (exitCode === 0) {
-    process.stdout.write(`the driver (pid ${record.pid}) ended at once: ${end?.status ?? "completed"}; its log: ${log}\n`);
+    process.stdout.write(`the driver (pid ${record.pid}) ended at once: ${end?.status ?? "completed"}; its log: ${shownPath(log)}\n`);
     return 0;
   }
-  process.stderr.write(`dianjin-train: the driver (pid ${record.pid}) ended at once (exit ${exitCode ?? "unknown"}); the end of its log, ${log}:\n`);
+  process.stderr.write(`dianjin-train: the driver (pid ${record.pid}) ended at once (exit ${exitCode ?? "unknown"}); the end of its log, ${shownPath(log)}:\n`);
   for (const line of await tailLines(log, 20)) process.stderr.write(`  ${line}\n`);
   return exitCode && exitCode > 0 ? exitCode : 1;
 }
