@@ -1,0 +1,22 @@
+// Planning with a store: a stage that would run (or resume) while the store holds a complete entry for its key is
+// reused instead — nothing starts, and the reason names who built it and when.
+import type { StageModule } from "../contract/stage.js";
+import type { Decision } from "./decide.js";
+import { builtWords, readEntry } from "./store-entry.js";
+
+/** Job and in-process stages are stored; a server (deploy) is a process, not an output. */
+export function storable(def: Pick<StageModule, "kind">): boolean {
+  return def.kind !== "service";
+}
+
+export async function withStore(store: string | undefined, def: StageModule, key: string, decision: Decision, forced: boolean): Promise<Decision> {
+  if (!store || forced || !storable(def) || (decision.action !== "run" && decision.action !== "resume")) return decision;
+  const entry = await readEntry(store, def.name, key);
+  if (!entry) return decision;
+  return {
+    action: "reuse",
+    reason: `reusing the stored output (key ${key}), built by ${builtWords(entry.manifest)}`,
+    incomplete: [],
+    setAsideLabel: "superseded",
+  };
+}
