@@ -1,7 +1,7 @@
 // `gc`: what a workdir keeps that no run needs any more — set-aside folders (older outputs, incomplete checkpoints)
 // and checkpoints beyond a stage's keep setting — and, with a `store:`, the store's entries no experiment references
 // any more; listed with sizes, and removed unless --dry-run.
-import { rm } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
 import { planPipeline } from "../pipeline/plan.js";
 import { acquireLock } from "../pipeline/lock.js";
 import { collectStore, type StoreFinding } from "../pipeline/store-gc.js";
@@ -17,7 +17,9 @@ export async function gcCommand(config: string, options: { set: string[]; dryRun
     for (const stage of plan.stages) {
       for (const path of await setAsideEntries(stage.context.paths.aside))
         found.push({ stage: stage.name, kind: "set-aside", path, bytes: await diskUsage(path) });
-      for (const path of (stage.definition.kind === "job" ? await stage.definition.prunable?.(stage.context) : undefined) ?? [])
+      // A stored entry is never changed: its checkpoints are left as they were built.
+      const stored = (await lstat(stage.context.paths.output).catch(() => undefined))?.isSymbolicLink() === true;
+      for (const path of (stage.definition.kind === "job" && !stored ? await stage.definition.prunable?.(stage.context) : undefined) ?? [])
         found.push({ stage: stage.name, kind: "pruned checkpoint", path, bytes: await diskUsage(path) });
     }
     const store = plan.loaded.config.store;

@@ -1,0 +1,67 @@
+// The store's lock per stage key: one holder at a time, a waiter told for what, a dead holder taken over, and
+// another host's holder waited for (never taken over).
+import { describe, expect, it } from "vitest";
+import { mkdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
+import { execa } from "execa";
+import { holdKey, keyLockPath, tryHoldKey } from "../../src/pipeline/store-lock.js";
+import { InterruptedError } from "../../src/errors.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const who = { experiment: "lr1", workdir: "/runs/lr1" };
+
+async function deadPid(): Promise<number> {
+  const dead = execa("true");
+  await dead;
+  return dead.pid!;
+}
+
+describe("store key lock", () => {
+  it("a second holder waits, told once who builds the key, and gets the lock when the first releases", async () => {
+    const store = await tempDir();
+    const first = await holdKey(store, "sft", "abcdef0123456789", who);
+    const told: string[] = [];
+    let got = false;
+    const second = holdKey(store, "sft", "abcdef0123456789", { experiment: "lr2", workdir: "/runs/lr2" }, { pollMs: 10, onWait: (w) => told.push(w) }).then(
+      (lock) => {
+        got = true;
+        return lock;
+      },
+    );
+    while (!told.length) await new Promise((r) => setTimeout(r, 5));
+    expect(got).toBe(false);
+    expect(told[0]).toMatch(new RegExp(`^sft key abcdef01… being built by experiment lr1 \\(pid ${process.pid}, started \\d\\d:\\d\\d UTC\\)$`));
+    expect(await tryHoldKey(store, "sft", "abcdef0123456789")).toBeUndefined();
+    await first.release();
+    await (await second).release();
+    expect(told).toHaveLength(1);
+  });
+
+  it("takes over the lock of a process that is gone on this host", async () => {
+    const store = await tempDir();
+    const path = keyLockPath(store, "sft", "k1");
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(
+      path,
+      JSON.stringify({ pid: await deadPid(), host: hostname(), startedAt: "2026-01-01T00:00:00Z", command: "x", experiment: "old", workdir: "" }),
+    );
+    const told: string[] = [];
+    await (await holdKey(store, "sft", "k1", who, { pollMs: 10, onWait: (w) => told.push(w) })).release();
+    expect(told).toEqual([]);
+  });
+
+  it("waits for a holder on another host until interrupted", async () => {
+    const store = await tempDir();
+    const path = keyLockPath(store, "sft", "k2");
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, JSON.stringify({ pid: 1, host: "gpu-node-7", startedAt: "2026-01-01T12:04:00Z", command: "x", experiment: "far", workdir: "" }));
+    const abort = new AbortController();
+    const told: string[] = [];
+    const waiting = holdKey(store, "sft", "k2", who, { pollMs: 10, signal: abort.signal, onWait: (w) => told.push(w) });
+    while (!told.length) await new Promise((r) => setTimeout(r, 5));
+    expect(told[0]).toContain("experiment far (pid 1 on host gpu-node-7, started 12:04 UTC)");
+    abort.abort();
+    await expect(waiting).rejects.toBeInstanceOf(InterruptedError);
+  });
+});
