@@ -35,10 +35,12 @@ export async function renderKeyed(
   ctx: StageContext,
   resume: ResumePoint | undefined,
   upstream?: Record<string, string>,
+  readAt: (path: string) => string = (path) => path,
 ): Promise<Keyed & { render: StageRender; legacyKey: string; namedKey?: string }> {
   const render = await def.render(ctx, resume);
   const files: Record<string, string> = {};
-  for (const path of render.inputFiles) files[path] = await fingerprint(path, render.fingerprint);
+  // `readAt`: where a file is read for its fingerprint when it is not there yet (an output the store will link in).
+  for (const path of render.inputFiles) files[path] = await fingerprint(readAt(path), render.fingerprint);
   const inputs = { ...render.keyInputs, files };
   const legacyKey = keyedWith(def, inputs, upstream).key;
   const relative = relativeToWorkdir(inputs, ctx.workdir);

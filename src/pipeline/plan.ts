@@ -9,7 +9,7 @@ import type { JobRecord } from "../launch/types.js";
 import { jobProbeFor } from "./launchers.js";
 import { renderKeyed } from "./keys.js";
 import { decide, type JobProbe, type StageAction } from "./decide.js";
-import { withStore } from "./store-decide.js";
+import { ReusedOutputs, withStore } from "./store-decide.js";
 import { readState, type RunState } from "./state.js";
 import type { StageFailure } from "./unwatched-end.js";
 import type { StageResources } from "../resources/types.js";
@@ -125,6 +125,7 @@ export async function planFromLoaded(
   const upstream: Partial<Record<string, UpstreamInfo>> = {};
   const drafts: Draft[] = [];
   const toolVersions = knownVersions(config, state);
+  const reused = new ReusedOutputs();
 
   for (const name of enabled) {
     const def = stageModule(name)!;
@@ -145,7 +146,7 @@ export async function planFromLoaded(
       ...(toolVersion ? { toolVersion } : {}),
     };
     const consumed = Object.fromEntries(Object.entries(needed).map(([u, info]) => [u, info.key]));
-    const { render: base, keyInputs, key, legacyKey, namedKey } = await renderKeyed(def, ctx, undefined, consumed);
+    const { render: base, keyInputs, key, legacyKey, namedKey } = await renderKeyed(def, ctx, undefined, consumed, reused.readAt);
     const prior = acceptLegacyKey(state.stages[name], [legacyKey, ...(namedKey ? [namedKey] : [])], key);
     // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
     const neededBy = def.kind === "service" ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;
@@ -156,6 +157,7 @@ export async function planFromLoaded(
     const render = decision.resumeFrom ? await def.render(ctx, decision.resumeFrom) : base;
     const resources = decision.action === "not-selected" ? undefined : await def.resources?.(ctx);
     drafts.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision, ...(resources ? { resources } : {}) });
+    if (decision.action === "reuse") await reused.add(config.store!, name, key, ctx.paths.output);
     upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
   }
   const settled = skipIdleServices(drafts, config, options.detach === true);

@@ -68,8 +68,12 @@ export function builtWords(m: EntryManifest): string {
   return `experiment ${m.builtBy.experiment} (${m.builtBy.workdir} on ${m.builtBy.host}) at ${clock(m.builtAt)} UTC`;
 }
 
+/** `path` if it is `from` or under it, as the same path under `to`; undefined otherwise. */
+export function movedPath(path: string, from: string, to: string): string | undefined {
+  return path === from || path.startsWith(from + sep) ? to + path.slice(from.length) : undefined;
+}
+
 /** The outputs of a stage as they are in the entry: each path under the stage's output folder, under the entry's. */
 export function outputsInEntry(outputs: Readonly<Record<string, string>>, stageOutput: string, entryOut: string): Record<string, string> {
-  const moved = (p: string) => (p === stageOutput ? entryOut : p.startsWith(stageOutput + sep) ? entryOut + p.slice(stageOutput.length) : p);
-  return Object.fromEntries(Object.entries(outputs).map(([name, p]) => [name, moved(p)]));
+  return Object.fromEntries(Object.entries(outputs).map(([name, p]) => [name, movedPath(p, stageOutput, entryOut) ?? p]));
 }

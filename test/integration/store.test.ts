@@ -5,9 +5,12 @@ import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { chmod, lstat, readFile, readdir, readlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { cli, cliEnv, CLI, STANDIN_BIN } from "../helpers/cli.js";
 import { tempDir, writeFiles } from "../helpers/tmp.js";
 import { pathExists } from "../../src/util/path-exists.js";
+
+const RELEASED = fileURLToPath(new URL("../fixtures/data/dianjin-r1", import.meta.url));
 
 interface Setup {
   dir: string;
@@ -164,5 +167,35 @@ describe("store: a stage built once per key", () => {
     expect(await entries(s)).toEqual([kept]);
     const plan = JSON.parse((await cli(["plan", s.file("a"), "--json", ...lr2], { env: env(s) })).stdout) as { stages: Array<{ action: string }> };
     expect(plan.stages[0]!.action).toBe("skip");
+  });
+
+  it("a stage after a reused one is planned for reuse too: its inputs are fingerprinted in the entry", async () => {
+    const s = await setup([]);
+    for (const name of ["d1", "d2"]) {
+      await writeFile(
+        s.file(name),
+        `name: ${name}
+workdir: runs/${name}
+store: store
+model: { base: Qwen/Qwen2.5-0.5B-Instruct }
+cluster: { gpus_per_node: 1 }
+tools: { llamafactory: { version: "0.9.3" } }
+stages:
+  data: { released: ${JSON.stringify(RELEASED)} }
+  sft:
+    datasets: [cflue_mcq_r1, fin_qa_r1]
+    deepspeed: none
+    args: { per_device_train_batch_size: 1, logging_steps: 1, save_strategy: steps, save_steps: 5, num_train_epochs: 1 }
+`,
+      );
+    }
+    expect((await cli(["run", s.file("d1")], { env: env(s) })).exitCode).toBe(0);
+    const plan = JSON.parse((await cli(["plan", s.file("d2"), "--json"], { env: env(s) })).stdout) as { stages: Array<{ action: string }> };
+    expect(plan.stages.map((st) => st.action)).toEqual(["reuse", "reuse"]);
+    const run = await cli(["run", s.file("d2")], { env: env(s) });
+    expect(run.exitCode, run.all).toBe(0);
+    expect(await trainerStarts(s)).toBe(1);
+    const again = JSON.parse((await cli(["plan", s.file("d2"), "--json"], { env: env(s) })).stdout) as { stages: Array<{ action: string }> };
+    expect(again.stages.map((st) => st.action)).toEqual(["skip", "skip"]);
   });
 });
