@@ -57,7 +57,7 @@ const sftState = async (s: Setup, name: string) =>
   (JSON.parse(await readFile(join(s.workdir(name), "state.json"), "utf8")) as { stages: Record<string, Record<string, any>> }).stages.sft!;
 const entries = async (s: Setup) => (await readdir(join(s.store, "sft")).catch(() => [] as string[])).filter((n) => !n.startsWith("."));
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 40_000): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -81,14 +81,21 @@ describe("store: a stage built once per key", () => {
     for (const r of runs) r.all?.on("data", (d: Buffer) => (output += d.toString()));
     try {
       // The trainer holds until the gate opens: by then one experiment builds and the other waits, saying for what.
-      await waitFor("one trainer start and the other experiment waiting", async () => (await trainerStarts(s)) === 1 && /waiting for sft key/.test(output));
+      await waitFor("one trainer start and the other experiment waiting", async () => {
+        const starts = await trainerStarts(s);
+        if (starts > 1) throw new Error(`the trainer started ${starts} times for one key:\n${output}`);
+        return starts === 1 && /waiting for sft key/.test(output);
+      });
       expect(output).toMatch(/waiting for sft key [0-9a-f]{8}… being built by experiment lr[12] \(pid \d+, started /);
       await writeFile(gate, "");
       const [a, b] = await Promise.all(runs);
       expect(a!.exitCode, a!.all).toBe(0);
       expect(b!.exitCode, b!.all).toBe(0);
     } finally {
-      for (const r of runs) r.kill("SIGKILL");
+      // Trainers held at the gate end on their own once it opens; the CLIs are stopped if still there.
+      await writeFile(gate, "");
+      for (const r of runs) r.kill("SIGTERM");
+      await Promise.all(runs);
     }
     expect(await trainerStarts(s)).toBe(1);
     const [key] = await entries(s);
