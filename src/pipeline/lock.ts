@@ -1,7 +1,7 @@
 // One run per workdir: an exclusive lock file with pid and host. A lock left by a dead process on this host is stale
 // and taken over; a live one (or one from another host) stops the second run before it touches anything. The lock
 // file primitives here also serve the store's lock per stage key (store-lock.ts).
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { LockError } from "../errors.js";
@@ -33,10 +33,26 @@ export async function tryCreateLock(path: string, info: object): Promise<boolean
     await link(draft, path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    // A file system without hard links: created exclusively, then written (a reader may see it empty for a moment).
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "ENOSYS") return createExclusive(path, info);
     throw error;
   } finally {
     await unlink(draft).catch(() => undefined);
+  }
+}
+
+async function createExclusive(path: string, info: object): Promise<boolean> {
+  try {
+    const handle = await open(path, "wx");
+    await handle.writeFile(JSON.stringify(info));
+    await handle.sync();
+    await handle.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
   }
 }
 
