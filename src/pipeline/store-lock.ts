@@ -29,6 +29,11 @@ export interface HoldOptions {
   onWait?: (words: string, holder: KeyLockInfo) => void;
   signal?: AbortSignal;
   pollMs?: number;
+  /**
+   * Asked when the holder's process is gone: words when the job it started still runs (a CLI killed while its trainer
+   * lives on). The lock is then still waited for, never taken: two trainers of one key never run at once.
+   */
+  orphanJob?: (holder: KeyLockInfo) => Promise<string | undefined>;
 }
 
 /** Takes the key's lock, waiting while a live process holds it. Never gives up on its own (Ctrl-C does). */
@@ -41,12 +46,13 @@ export async function holdKey(store: string, stage: string, key: string, who: Om
     if (options.signal?.aborted) throw new InterruptedError(stage);
     if (await tryCreateLock(path, info)) return { release: () => unlink(path).catch(() => undefined) };
     const holder = await readLock<KeyLockInfo>(path);
-    if (holderGone(holder)) {
+    const orphan = holder && holderGone(holder) ? await options.orphanJob?.(holder) : undefined;
+    if (holderGone(holder) && !orphan) {
       await removeStaleLock(path);
       continue;
     }
-    const seen = `${holder!.pid}@${holder!.host}@${holder!.startedAt}`;
-    if (seen !== told) options.onWait?.(holderWords(stage, key, holder!), holder!);
+    const seen = `${holder!.pid}@${holder!.host}@${holder!.startedAt}@${orphan ?? ""}`;
+    if (seen !== told) options.onWait?.(`${holderWords(stage, key, holder!)}${orphan ? `: ${orphan}` : ""}`, holder!);
     told = seen;
     await sleep(options.pollMs ?? 1000, options.signal).catch(() => undefined);
   }

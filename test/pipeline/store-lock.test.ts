@@ -64,4 +64,32 @@ describe("store key lock", () => {
     abort.abort();
     await expect(waiting).rejects.toBeInstanceOf(InterruptedError);
   });
+
+  it("a gone holder whose job still runs is waited for, never taken over; once its job ended the lock is taken", async () => {
+    const store = await tempDir();
+    const path = keyLockPath(store, "sft", "k3");
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(
+      path,
+      JSON.stringify({ pid: await deadPid(), host: hostname(), startedAt: "2026-01-01T12:04:00Z", command: "x", experiment: "lr1", workdir: "" }),
+    );
+    let jobAlive = true;
+    const told: string[] = [];
+    let got = false;
+    const waiting = holdKey(store, "sft", "k3", who, {
+      pollMs: 10,
+      onWait: (w) => told.push(w),
+      orphanJob: async (holder) => (jobAlive ? `its job of ${holder.experiment} still runs` : undefined),
+    }).then((lock) => {
+      got = true;
+      return lock;
+    });
+    while (!told.length) await new Promise((r) => setTimeout(r, 5));
+    expect(told[0]).toMatch(/being built by experiment lr1 .*: its job of lr1 still runs$/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toBe(false);
+    jobAlive = false;
+    await (await waiting).release();
+    expect(told).toHaveLength(1);
+  });
 });

@@ -5,7 +5,8 @@ import { hostname } from "node:os";
 import { atLaunch, type LaunchEntry } from "../launch-entry.js";
 import type { PlannedStage } from "../plan.js";
 import { builtWords, outputsInEntry, readEntry, type StoredEntry } from "../store-entry.js";
-import { holdKey } from "../store-lock.js";
+import { holdKey, type KeyLockInfo } from "../store-lock.js";
+import { readState } from "../state.js";
 import { linkOutput, publish, unlinkStored } from "../store-publish.js";
 import { addRef } from "../store-refs.js";
 import { storable } from "../store-decide.js";
@@ -32,6 +33,7 @@ export async function runStored(run: Run, entry: PlannedStage, build: (entry: Pl
       signal: run.options.signal,
       pollMs: Number(run.env.DIANJIN_POLL_MS) || undefined,
       onWait: (words) => run.emit({ type: "log", stage: entry.name, level: "info", message: `waiting for ${words}` }),
+      orphanJob: (holder) => orphanJob(run, entry.name, record.key, holder),
     },
   );
   try {
@@ -94,4 +96,14 @@ async function publishBuilt(run: Run, entry: PlannedStage, result: StageResult):
   }));
   run.emit({ type: "log", stage: entry.name, level: "info", message: `stored in ${stored.dir}; ${output} links to it` });
   return result;
+}
+
+/** The job a dead builder left running for this key, in words (asked through this run's launcher, when it is its kind). */
+async function orphanJob(run: Run, stage: string, key: string, holder: KeyLockInfo): Promise<string | undefined> {
+  const prior = (await readState(holder.workdir, holder.experiment)).stages[stage];
+  if (!prior?.job || prior.key !== key || (prior.status !== "running" && prior.status !== "launching")) return undefined;
+  if (prior.job.launcher !== run.launcher.name) return undefined;
+  const live = await run.launcher.liveness(prior.job).catch(() => undefined);
+  if (!live?.alive) return undefined;
+  return `its CLI is gone, its job (${prior.job.launcher} ${prior.job.id}) still runs; \`dianjin-train run\` of ${holder.experiment} reattaches to it and stores it`;
 }
