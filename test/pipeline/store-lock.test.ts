@@ -11,6 +11,15 @@ import { tempDir } from "../helpers/tmp.js";
 
 const who = { experiment: "lr1", workdir: "/runs/lr1" };
 
+/** A store whose lock for `key` is held as `holder` says (pid, host, experiment). */
+async function heldBy(key: string, holder: { pid: number; host: string; experiment: string }): Promise<string> {
+  const store = await tempDir();
+  const path = keyLockPath(store, "sft", key);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify({ ...holder, startedAt: "2026-01-01T12:04:00Z", command: "x", workdir: "" }));
+  return store;
+}
+
 async function deadPid(): Promise<number> {
   const dead = execa("true");
   await dead;
@@ -39,23 +48,14 @@ describe("store key lock", () => {
   });
 
   it("takes over the lock of a process that is gone on this host", async () => {
-    const store = await tempDir();
-    const path = keyLockPath(store, "sft", "k1");
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(
-      path,
-      JSON.stringify({ pid: await deadPid(), host: hostname(), startedAt: "2026-01-01T00:00:00Z", command: "x", experiment: "old", workdir: "" }),
-    );
+    const store = await heldBy("k1", { pid: await deadPid(), host: hostname(), experiment: "old" });
     const told: string[] = [];
     await (await holdKey(store, "sft", "k1", who, { pollMs: 10, onWait: (w) => told.push(w) })).release();
     expect(told).toEqual([]);
   });
 
   it("waits for a holder on another host until interrupted", async () => {
-    const store = await tempDir();
-    const path = keyLockPath(store, "sft", "k2");
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, JSON.stringify({ pid: 1, host: "gpu-node-7", startedAt: "2026-01-01T12:04:00Z", command: "x", experiment: "far", workdir: "" }));
+    const store = await heldBy("k2", { pid: 1, host: "gpu-node-7", experiment: "far" });
     const abort = new AbortController();
     const told: string[] = [];
     const waiting = holdKey(store, "sft", "k2", who, { pollMs: 10, signal: abort.signal, onWait: (w) => told.push(w) });
@@ -66,13 +66,7 @@ describe("store key lock", () => {
   });
 
   it("a gone holder whose job still runs is waited for, never taken over; once its job ended the lock is taken", async () => {
-    const store = await tempDir();
-    const path = keyLockPath(store, "sft", "k3");
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(
-      path,
-      JSON.stringify({ pid: await deadPid(), host: hostname(), startedAt: "2026-01-01T12:04:00Z", command: "x", experiment: "lr1", workdir: "" }),
-    );
+    const store = await heldBy("k3", { pid: await deadPid(), host: hostname(), experiment: "lr1" });
     let jobAlive = true;
     const told: string[] = [];
     let got = false;
