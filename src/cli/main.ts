@@ -111,7 +111,10 @@ async function main(argv: string[]): Promise<number> {
     exitCode = await (await import("./status.js")).cancelCommand(config, { ...options, services: true });
   });
 
-  withConfigOptions(program.command("gc <config>").description("remove set-aside outputs and pruned checkpoints, saying what and how big"), false)
+  withConfigOptions(
+    program.command("gc <config>").description("remove set-aside outputs, pruned checkpoints and store entries no experiment uses, saying what and how big"),
+    false,
+  )
     .option("--dry-run", "only list what would be removed")
     .action(async (config: string, options: { set: string[]; dryRun?: boolean }) => {
       exitCode = await (await import("./gc.js")).gcCommand(config, options);

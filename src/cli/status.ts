@@ -37,7 +37,8 @@ export async function statusCommand(config: string, options: { set: string[]; js
     const note = now.get(name)?.note;
     const shown = note ?? now.get(name)?.status ?? s.status;
     const why = s.failure && !note ? ` — ${s.failure.summary}` : "";
-    process.stdout.write(`  ${name.padEnd(7)} ${shown}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
+    const how = s.stored?.reused ? `reused from the store (built by ${s.stored.builtBy})` : `attempt ${s.attempts}`;
+    process.stdout.write(`  ${name.padEnd(7)} ${shown}${took}${job}, ${how}, key ${s.key}${why}\n`);
     const output = note ? undefined : stageOutputLine(name, s.status, s.outputs);
     if (output) process.stdout.write(`  ${"".padEnd(7)} ${output}\n`);
   }
