@@ -2,7 +2,9 @@
 // writes nothing (unless --out). Exit 3 lists every problem of every selected stage; a tool missing on this machine
 // is only noted, so `plan` works on a laptop.
 import { join } from "node:path";
-import { planPipeline, planToJson, type Plan } from "../pipeline/plan.js";
+import { planFromLoaded, planToJson, type Plan } from "../pipeline/plan.js";
+import { loadExperiment } from "../config/load.js";
+import { loadFamily } from "../pipeline/family.js";
 import { describeMissingTool, preflightPlan, type PreflightReport } from "../pipeline/preflight.js";
 import { PipelinePreflightError } from "../errors.js";
 import { previewLaunch, type LaunchFile } from "../pipeline/launch-preview.js";
@@ -13,7 +15,7 @@ import { resourcesTable } from "../resources/table.js";
 import { toolOf } from "../stages/registry.js";
 import { fsExtra } from "../util/fsx.js";
 import { redactText, secretValues } from "../util/secrets.js";
-import type { CommonOptions } from "./options.js";
+import { oneExperiment, type CommonOptions } from "./options.js";
 
 /** tools.<tool>.env values are masked: that is where people put credentials. */
 function shownEnv(plan: Plan, s: Plan["stages"][number]): Record<string, string> {
@@ -58,8 +60,14 @@ function describePlan(plan: Plan, report: PreflightReport, launch: Map<string, L
   return `${lines.join("\n")}\n${resourcesTable(gpuStages)}${why.join("")}`;
 }
 
-export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {
-  const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined });
+export interface PlanShown {
+  text: string;
+  json: Record<string, unknown>;
+  report: PreflightReport;
+}
+
+/** What `plan` prints of one experiment (text and JSON), with its pre-flight; writes the rendered files under --out. */
+export async function showPlan(plan: Plan, options: { out?: string }): Promise<PlanShown> {
   const report = await preflightPlan(plan);
   const secrets = secretValues();
   const launch = new Map<string, LaunchFile[]>();
@@ -86,9 +94,18 @@ export async function planCommand(config: string, options: CommonOptions & { jso
     if (files?.length) Object.assign(s, { launch: Object.fromEntries(files.map((f) => [f.name, f.content])) });
   }
   const json = { ...base, problems: report.problems, missingTools: report.missingTools.map((t) => ({ ...t, message: describeMissingTool(t) })) };
-  process.stdout.write(redactText(options.json ? `${JSON.stringify(json, null, 2)}\n` : describePlan(plan, report, launch), secrets));
-  if (!report.problems.length) return 0;
-  const error = new PipelinePreflightError(plan.configFile, report.problems);
+  return { text: describePlan(plan, report, launch), json, report };
+}
+
+export async function planCommand(config: string, options: CommonOptions & { json?: boolean; out?: string }): Promise<number> {
+  const family = await loadFamily(config, { set: options.set, variants: options.variant });
+  if (family) return (await import("./family-plan.js")).familyPlanCommand(family, options);
+  const plan = await planFromLoaded(await loadExperiment(config, oneExperiment(options)), { ...options, only: options.only.length ? options.only : undefined });
+  const shown = await showPlan(plan, options);
+  const secrets = secretValues();
+  process.stdout.write(redactText(options.json ? `${JSON.stringify(shown.json, null, 2)}\n` : shown.text, secrets));
+  if (!shown.report.problems.length) return 0;
+  const error = new PipelinePreflightError(plan.configFile, shown.report.problems);
   process.stderr.write(redactText(`dianjin-train: ${error.describe()}\n`, secrets));
   return error.exitCode;
 }

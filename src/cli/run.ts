@@ -7,7 +7,7 @@ import { resolveLogFormat } from "../pipeline/log-level.js";
 import { createDisplay } from "./display.js";
 import { deferLiveDisplay } from "./deferred-display.js";
 import { failureFields } from "./failure-fields.js";
-import type { CommonOptions, LogOptions } from "./options.js";
+import { oneExperiment, type CommonOptions, type LogOptions } from "./options.js";
 import { stageOutputLine } from "./stage-output.js";
 
 interface Display {
@@ -37,7 +37,17 @@ export function doneText(result: RunResult): string {
 
 const summary = (result: RunResult) => result.stages.map((s) => ({ stage: s.name, action: s.action, status: s.status, seconds: s.seconds }));
 
-export async function runCommand(config: string, options: CommonOptions & Partial<LogOptions> & { json?: boolean; detach?: boolean }): Promise<number> {
+type RunCommandOptions = CommonOptions & Partial<LogOptions> & { json?: boolean; detach?: boolean };
+
+export async function runCommand(config: string, options: RunCommandOptions): Promise<number> {
+  const { loadFamily } = await import("../pipeline/family.js");
+  const family = await loadFamily(config, { set: options.set, variants: options.variant });
+  if (family) return (await import("./family-run.js")).familyRunCommand(family, options, runOne);
+  return runOne(config, oneExperiment(options));
+}
+
+/** Runs one experiment (of a family: the variant `options.variant` names). */
+export async function runOne(config: string, options: Omit<RunCommandOptions, "variant"> & { variant?: string }): Promise<number> {
   const logOptions: LogOptions = { logLevel: options.logLevel ?? "info", logFormat: options.logFormat };
   const json = logOptions.logFormat === "json";
   // The workdir is needed before the pipeline starts, to open the run log there (a config error stops us here).

@@ -12,11 +12,11 @@ import type { RunState } from "../pipeline/state.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
-import type { LogOptions } from "./options.js";
+import { oneExperiment, type LogOptions } from "./options.js";
 import { stageOutput, stageOutputLine, type StageOutput } from "./stage-output.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const store = await StateStore.open(experiment.workdir, experiment.name);
   // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
   const now = await statusesNow(store, await launcherFor(experiment), STAGE_ORDER);
@@ -71,7 +71,7 @@ function statusJson(state: RunState, now: Map<string, StatusNow>): RunState & { 
 }
 
 export async function logsCommand(config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const state = await readState(experiment.workdir, experiment.name);
   const name = stage ?? [...STAGE_ORDER].reverse().find((n) => state.stages[n]);
   const logFile = name ? await stageLogFile(experiment.workdir, name, state.stages[name]) : undefined;
@@ -104,7 +104,7 @@ async function stageLogFile(workdir: string, name: string, s: StageState | undef
 
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
 export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; services?: boolean }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const store = await StateStore.open(experiment.workdir, experiment.name);
   const launcher = await launcherFor(experiment);
   const { openEventLog } = await import("../pipeline/event-log.js");
