@@ -15,14 +15,22 @@ import { formatDuration } from "./stage-meter.js";
 import { oneExperiment, type LogOptions } from "./options.js";
 import { stageOutput, stageOutputLine, type StageOutput } from "./stage-output.js";
 
-export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
+export async function statusCommand(config: string, options: { set: string[]; variant?: string[]; json?: boolean }): Promise<number> {
+  const { eachVariant } = await import("./family-each.js");
+  const family = await eachVariant(config, options, (variant, sink) => statusOne(config, { ...options, variant: [variant] }, sink), options.json === true);
+  return family ?? statusOne(config, options);
+}
+
+/** `status` of one experiment; with `sink`, its --json object is handed there instead of printed. */
+async function statusOne(config: string, options: { set: string[]; variant?: string[]; json?: boolean }, sink?: (json: unknown) => void): Promise<number> {
   const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const store = await StateStore.open(experiment.workdir, experiment.name);
   // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
   const now = await statusesNow(store, await launcherFor(experiment), STAGE_ORDER);
   const state = store.state;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(statusJson(state, now), null, 2)}\n`);
+    if (sink) sink(statusJson(state, now));
+    else process.stdout.write(`${JSON.stringify(statusJson(state, now), null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`experiment ${experiment.name}  (workdir ${experiment.workdir})\n`);
@@ -103,7 +111,13 @@ async function stageLogFile(workdir: string, name: string, s: StageState | undef
 }
 
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
-export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; services?: boolean }): Promise<number> {
+export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; variant?: string[]; services?: boolean }): Promise<number> {
+  const { eachVariant } = await import("./family-each.js");
+  const family = await eachVariant(config, options, (variant) => cancelOne(config, { ...options, variant: [variant] }), false);
+  return family ?? cancelOne(config, options);
+}
+
+async function cancelOne(config: string, options: Partial<LogOptions> & { set: string[]; variant?: string[]; services?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const store = await StateStore.open(experiment.workdir, experiment.name);
   const launcher = await launcherFor(experiment);
