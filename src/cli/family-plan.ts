@@ -12,7 +12,7 @@ const hours = (n: number | null) => (n === null ? "?" : n > 0 && n < 0.1 ? n.toP
 function stageLine(s: SharedStage, shared: boolean): string {
   const actions = [...new Set(Object.values(s.actions))].join("/");
   const who = shared ? `  shared by ${s.variants.join(", ")}` : "";
-  return `    ${s.stage.padEnd(7)} ${actions.padEnd(12)} key ${s.key}  GPU-hours ${hours(s.gpuHours)}${who}`;
+  return `    ${s.stage.padEnd(7)} ${actions.padEnd(12)} key ${s.key}  GPU-hours ${s.gpu ? hours(s.gpuHours) : "-"}${who}`;
 }
 
 export function describeFamilyGraph(fp: FamilyPlan): string {

@@ -48,7 +48,9 @@ export interface SharedStage {
   variants: string[];
   /** Its action in each of them (the first builds it; with the store, the others reuse it). */
   actions: Record<string, string>;
+  /** Estimated GPU-hours; null when unknown or (`gpu` false) a stage that holds no GPU. */
   gpuHours: number | null;
+  gpu: boolean;
 }
 
 export interface FamilyPlan {
@@ -69,7 +71,8 @@ export async function planFamily(family: Family, options: PlanOptions = {}): Pro
     for (const s of plan.stages) {
       if (s.action === "not-selected") continue;
       const id = `${s.name}:${s.key}`;
-      const entry = byKey.get(id) ?? { stage: s.name, key: s.key, variants: [], actions: {}, gpuHours: s.resources?.gpu_hours ?? null };
+      const gpu = s.definition.resources !== undefined;
+      const entry = byKey.get(id) ?? { stage: s.name, key: s.key, variants: [], actions: {}, gpuHours: s.resources?.gpu_hours ?? null, gpu };
       entry.variants.push(variant);
       entry.actions[variant] = s.action;
       byKey.set(id, entry);
@@ -78,12 +81,12 @@ export async function planFamily(family: Family, options: PlanOptions = {}): Pro
   const all = [...byKey.values()];
   const shared = all.filter((s) => s.variants.length > 1);
   const own = Object.fromEntries(plans.map(({ variant }) => [variant, all.filter((s) => s.variants.length === 1 && s.variants[0] === variant)]));
-  return { family, plans, shared, own, gpuHours: familyGpuHours(all, plans) };
+  return { family, plans, shared, own, gpuHours: familyGpuHours(all) };
 }
 
 /** GPU-hours of the family (a shared stage once) and of the variants run separately (once per variant). */
-function familyGpuHours(stages: readonly SharedStage[], plans: FamilyPlan["plans"]) {
-  const gpuStages = stages.filter((s) => plans.some((p) => p.plan.stages.some((x) => x.name === s.stage && x.definition.resources)));
+function familyGpuHours(stages: readonly SharedStage[]) {
+  const gpuStages = stages.filter((s) => s.gpu);
   const known = gpuStages.filter((s) => s.gpuHours !== null);
   const family = known.reduce((sum, s) => sum + s.gpuHours!, 0);
   const separately = known.reduce((sum, s) => sum + s.gpuHours! * s.variants.length, 0);

@@ -66,7 +66,9 @@ const shown = (v: unknown) => (v === undefined ? MISSING : typeof v === "string"
 const hours = (n: number | undefined) => (n === undefined ? "" : n > 0 && n < 0.1 ? n.toPrecision(2) : (Math.round(n * 10) / 10).toString());
 
 function headers(c: Comparison): string[] {
-  const commonLabel = c.common ? [`Avg (${c.common.length ? c.common.map((k) => BENCHMARKS.find((b) => b.key === k)!.label).join(", ") : "none in common"})`] : [];
+  const commonLabel = c.common
+    ? [`Avg (${c.common.length ? c.common.map((k) => BENCHMARKS.find((b) => b.key === k)!.label).join(", ") : "none in common"})`]
+    : [];
   return ["Experiment", ...c.paramKeys, ...BENCHMARKS.map((b) => b.label), "Avg", ...commonLabel, "GPU-hours", "Status"];
 }
 
@@ -85,7 +87,14 @@ function cells(c: Comparison, r: ComparisonRow): string[] {
 export function comparisonText(c: Comparison): string {
   const table = [headers(c), ...c.rows.map((r) => cells(c, r))];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  return `${table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n")}\n${note(c)}\n`;
+  return `${table
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n")}\n${note(c)}\n`;
 }
 
 function note(c: Comparison): string {
@@ -96,7 +105,12 @@ function note(c: Comparison): string {
 }
 
 export function comparisonMarkdown(c: Comparison): string {
-  const lines = [`| ${headers(c).map(escapeMarkdownCell).join(" | ")} |`, `|${headers(c).map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`];
+  const lines = [
+    `| ${headers(c).map(escapeMarkdownCell).join(" | ")} |`,
+    `|${headers(c)
+      .map((_, i) => (i === 0 ? "---" : "---:"))
+      .join("|")}|`,
+  ];
   for (const r of c.rows) lines.push(`| ${cells(c, r).map(escapeMarkdownCell).join(" | ")} |`);
   return `${lines.join("\n")}\n\n${note(c)}${c.rows.some((r) => r.kind === "paper") ? ` Paper rows: ${PAPER_SOURCE}.` : ""}\n`;
 }
@@ -105,7 +119,12 @@ export function comparisonHtml(c: Comparison): string {
   const head = headers(c)
     .map((h) => `<th>${escapeXml(h)}</th>`)
     .join("");
-  const body = c.rows.map((r) => `<tr class="${r.kind}">${cells(c, r).map((v, i) => (i === 0 ? `<th>${escapeXml(v)}</th>` : `<td>${escapeXml(v)}</td>`)).join("")}</tr>`);
+  const body = c.rows.map(
+    (r) =>
+      `<tr class="${r.kind}">${cells(c, r)
+        .map((v, i) => (i === 0 ? `<th>${escapeXml(v)}</th>` : `<td>${escapeXml(v)}</td>`))
+        .join("")}</tr>`,
+  );
   const source = c.rows.some((r) => r.kind === "paper") ? ` Paper rows: ${escapeXml(PAPER_SOURCE)}.` : "";
   return `<section id="comparison"><h2>Comparison</h2><table><thead><tr>${head}</tr></thead><tbody>${body.join("")}</tbody></table><p>${escapeXml(note(c))}${source}</p></section>`;
 }

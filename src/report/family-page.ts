@@ -13,9 +13,17 @@ export interface FamilyPage {
 
 export function familyMarkdown(page: FamilyPage): string {
   const links = Object.entries(page.links).map(([v, href]) => `- [${escapeMarkdownCell(v)}](${href.replace(/\.html$/, ".md")})`);
-  return [`# DianJin-R1 family report: ${escapeMarkdownCell(page.family)}`, "", "## Comparison", "", comparisonMarkdown(page.comparison), "## Variants", "", ...links, ""].join(
-    "\n",
-  );
+  return [
+    `# DianJin-R1 family report: ${escapeMarkdownCell(page.family)}`,
+    "",
+    "## Comparison",
+    "",
+    comparisonMarkdown(page.comparison),
+    "## Variants",
+    "",
+    ...links,
+    "",
+  ].join("\n");
 }
 
 export function familyHtml(page: FamilyPage): string {
