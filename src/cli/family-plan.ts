@@ -5,7 +5,7 @@ import { PipelinePreflightError, type Problem } from "../errors.js";
 import { familyPlanJson, planFamily, type Family, type FamilyPlan, type SharedStage } from "../pipeline/family.js";
 import { redactText, secretValues } from "../util/secrets.js";
 import type { CommonOptions } from "./options.js";
-import { showPlan, type PlanShown } from "./plan.js";
+import { showPlan, type PlanShown } from "./plan-show.js";
 
 const hours = (n: number | null) => (n === null ? "?" : n > 0 && n < 0.1 ? n.toPrecision(2) : `${Math.round(n * 10) / 10}`);
 

@@ -116,7 +116,10 @@ describe("shipped configs", () => {
     const plan = await planFamily(family);
     for (const { variant, plan: p } of plan.plans) {
       const api = p.loaded.config.stages.eval!.endpoint !== undefined;
-      expect(p.stages.map((s) => s.name), variant).toEqual(api ? ["eval"] : ["deploy", "eval"]);
+      expect(
+        p.stages.map((s) => s.name),
+        variant,
+      ).toEqual(api ? ["eval"] : ["deploy", "eval"]);
       expect(p.workdir).toBe(`${family.workdir}/variants/${variant}`);
     }
     expect(plan.shared).toEqual([]);
