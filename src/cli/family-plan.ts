@@ -3,11 +3,12 @@
 // each variant's plan as `plan` prints it. --json has the same.
 import { PipelinePreflightError, type Problem } from "../errors.js";
 import { familyPlanJson, planFamily, type Family, type FamilyPlan, type SharedStage } from "../pipeline/family.js";
+import { formatHours } from "../report/compare-table.js";
 import { redactText, secretValues } from "../util/secrets.js";
 import type { CommonOptions } from "./options.js";
 import { showPlan, type PlanShown } from "./plan-show.js";
 
-const hours = (n: number | null) => (n === null ? "?" : n > 0 && n < 0.1 ? n.toPrecision(2) : `${Math.round(n * 10) / 10}`);
+const hours = (n: number | null) => (n === null ? "?" : formatHours(n));
 
 function stageLine(s: SharedStage, shared: boolean): string {
   const actions = [...new Set(Object.values(s.actions))].join("/");

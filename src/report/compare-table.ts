@@ -39,7 +39,8 @@ export interface Comparison {
 export function buildComparison(experiments: readonly ComparedExperiment[], options: { paper?: boolean } = {}): Comparison {
   const paramKeys = [...new Set(experiments.flatMap((e) => Object.keys(e.params)))];
   const have = BENCHMARKS.map((b) => b.key).filter((k) => experiments.length > 0 && experiments.every((e) => e.scores[k] !== undefined));
-  const common = have.length < BENCHMARKS.length ? have : undefined;
+  // Like for like: the benchmarks every experiment has, when that is some but not all five.
+  const common = have.length > 0 && have.length < BENCHMARKS.length ? have : undefined;
   const averages = (scores: BenchmarkScores) => {
     const all = BENCHMARKS.every((b) => scores[b.key] !== undefined) ? averageOfAvailable(scores) : undefined;
     const over = common?.length ? averageOfAvailable(Object.fromEntries(common.map((k) => [k, scores[k]]))) : undefined;
@@ -62,8 +63,15 @@ export function buildComparison(experiments: readonly ComparedExperiment[], opti
   return { paramKeys, ...(common ? { common } : {}), rows };
 }
 
-const shown = (v: unknown) => (v === undefined ? MISSING : typeof v === "string" ? v : JSON.stringify(v));
-const hours = (n: number | undefined) => (n === undefined ? "" : n > 0 && n < 0.1 ? n.toPrecision(2) : (Math.round(n * 10) / 10).toString());
+/** A parameter's value as written in a config: 1e-6, not 0.000001. */
+function shown(v: unknown): string {
+  if (v === undefined) return MISSING;
+  if (typeof v === "number") return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v);
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+/** GPU-hours to one decimal; two significant digits under 0.1, so a short run does not read as 0. */
+export const formatHours = (n: number) => (n > 0 && n < 0.1 ? n.toPrecision(2) : (Math.round(n * 10) / 10).toString());
+const hours = (n: number | undefined) => (n === undefined ? "" : formatHours(n));
 
 function headers(c: Comparison): string[] {
   const commonLabel = c.common
@@ -98,9 +106,12 @@ export function comparisonText(c: Comparison): string {
 }
 
 function note(c: Comparison): string {
+  const partial = c.rows.some((r) => r.kind === "experiment" && BENCHMARKS.some((b) => r.scores[b.key] === undefined));
   const common = c.common
-    ? ` Not every experiment has all five benchmarks: "Avg" is shown only for rows with all five, and every row is also averaged over the benchmarks all experiments have, to compare like with like.`
-    : "";
+    ? ` Not every experiment has all five benchmarks: "Avg" is shown only for rows with all five, and every row is also averaged over the ${c.common.length} all experiments have, to compare like with like.`
+    : partial
+      ? ` "Avg" is shown only for rows with all five benchmarks.`
+      : "";
   return `Scores in %.${common} GPU-hours: each stage's recorded duration × the GPUs it held.`;
 }
 

@@ -3,7 +3,7 @@
 // rerun starts nothing (both need the content-addressed store: `store:`, which the family points at
 // <workdir>/store); `compare --json` lists both variants with the parameter that differs.
 import { describe, expect, it } from "vitest";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cflueMcqItems } from "../helpers/recipe-data.js";
 import { cli, makeExperiment, readJson, ROOT, STANDIN_BIN } from "../helpers/cli.js";
@@ -132,5 +132,13 @@ variants:
     const md = await cli(["compare", join(dir, "fam.yaml"), "--md"]);
     expect(md.stdout).toMatch(/\| cmp\.t06 \| 0\.6 \| 80\.00 \|/);
     expect(md.stdout).toMatch(/Qwen2\.5-7B-Instruct \(paper\)/);
+
+    // The family's report has the same table with the paper's rows, and each variant its own report.
+    const report = await cli(["report", join(dir, "fam.yaml")]);
+    expect(report.exitCode, report.all).toBe(0);
+    const markdown = await readFile(join(dir, "runs/report/report.md"), "utf8");
+    expect(markdown).toMatch(/## Comparison[\s\S]*\| cmp\.t06 \| 0\.6 \| 80\.00 \|[\s\S]*DianJin-R1-7B \(paper\)/);
+    expect(await readFile(join(dir, "runs/report/report.html"), "utf8")).toMatch(/<section id="comparison">[\s\S]*cmp\.t10/);
+    expect(await readFile(join(dir, "runs/variants/t06/report/report.md"), "utf8")).toMatch(/80\.00/);
   });
 });
