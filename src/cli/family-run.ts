@@ -4,16 +4,18 @@ import { InterruptedError } from "../errors.js";
 import type { Family } from "../pipeline/family.js";
 import { reportError } from "./errors.js";
 
-/** Runs one experiment of the family (run.ts's runOne, passed in so this file does not import its caller). */
-type RunOne<O> = (config: string, options: O & { variant?: string }) => Promise<number>;
+/** Runs one variant (run.ts's runOne, passed in so this file does not import its caller); --json results go to onResult. */
+type RunVariant = (variant: string, onResult: (result: unknown) => void) => Promise<number>;
 
-export async function familyRunCommand<O extends object>(family: Family, options: O & { variant?: string[] }, runOne: RunOne<O>): Promise<number> {
-  const { variant: _selected, ...rest } = options;
+export async function familyRunCommand(family: Family, options: { json?: boolean }, runVariant: RunVariant): Promise<number> {
   const ended: Array<{ variant: string; exitCode: number }> = [];
+  // --json: one object with each variant's result, printed once all have run.
+  const results: Record<string, unknown> = {};
   for (const { variant } of family.members) {
     process.stderr.write(`variant ${variant} (${family.members.findIndex((m) => m.variant === variant) + 1} of ${family.members.length})\n`);
     try {
-      ended.push({ variant, exitCode: await runOne(family.file, { ...(rest as O), variant }) });
+      const onResult = (result: unknown) => (results[variant] = result);
+      ended.push({ variant, exitCode: await runVariant(variant, onResult) });
     } catch (error) {
       // Ctrl-C ends the family; a variant that failed does not stop the others (its shared stages are not reused).
       if (error instanceof InterruptedError) throw error;
@@ -21,6 +23,7 @@ export async function familyRunCommand<O extends object>(family: Family, options
     }
   }
   const failed = ended.filter((e) => e.exitCode !== 0);
+  if (options.json) process.stdout.write(`${JSON.stringify({ family: family.name, workdir: family.workdir, variants: results }, null, 2)}\n`);
   process.stderr.write(`family ${family.name}: ${ended.map((e) => `${e.variant} ${e.exitCode === 0 ? "done" : `failed (exit ${e.exitCode})`}`).join(", ")}\n`);
   return failed[0]?.exitCode ?? 0;
 }

@@ -42,12 +42,18 @@ type RunCommandOptions = CommonOptions & Partial<LogOptions> & { json?: boolean;
 export async function runCommand(config: string, options: RunCommandOptions): Promise<number> {
   const { loadFamily } = await import("../pipeline/family.js");
   const family = await loadFamily(config, { set: options.set, variants: options.variant });
-  if (family) return (await import("./family-run.js")).familyRunCommand(family, options, runOne);
+  if (family) {
+    const { variant: _selected, ...rest } = options;
+    return (await import("./family-run.js")).familyRunCommand(family, options, (variant, onResult) => runOne(config, { ...rest, variant, onResult }));
+  }
   return runOne(config, oneExperiment(options));
 }
 
 /** Runs one experiment (of a family: the variant `options.variant` names). */
-export async function runOne(config: string, options: Omit<RunCommandOptions, "variant"> & { variant?: string }): Promise<number> {
+export async function runOne(
+  config: string,
+  options: Omit<RunCommandOptions, "variant"> & { variant?: string; onResult?: (result: RunResult) => void },
+): Promise<number> {
   const logOptions: LogOptions = { logLevel: options.logLevel ?? "info", logFormat: options.logFormat };
   const json = logOptions.logFormat === "json";
   // The workdir is needed before the pipeline starts, to open the run log there (a config error stops us here).
@@ -81,7 +87,8 @@ export async function runOne(config: string, options: Omit<RunCommandOptions, "v
     await display.close();
     log.record("info", RUN_STAGE, "run-end", { status: "completed", exitCode: 0, stages: summary(result) });
     if (json) return 0;
-    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (options.json && options.onResult) options.onResult(result);
+    else if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stderr.write(doneText(result));
     return 0;
   } catch (error) {

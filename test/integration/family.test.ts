@@ -71,6 +71,21 @@ describe("a family of experiments", () => {
     expect((JSON.parse(one.stdout) as FamilyPlanJson).variants).toEqual(["lr2"]);
   });
 
+  it("run --variant runs only that variant (--json: one object by variant); status covers the family", async () => {
+    const exp = await grpoFamily();
+    const run = await cli(["run", exp.file, "--variant", "lr2", "--json"], { env: { VERL_STANDIN_STEP_MS: "10" } });
+    expect(run.exitCode, run.all).toBe(0);
+    const result = JSON.parse(run.stdout) as { family: string; variants: Record<string, { workdir: string; stages: Array<{ name: string; status: string }> }> };
+    expect(Object.keys(result.variants)).toEqual(["lr2"]);
+    expect(result.variants.lr2!.stages.map((s) => `${s.name} ${s.status}`)).toEqual(["sft completed", "grpo completed"]);
+    expect(run.stderr).toMatch(/family int-test: lr2 done/);
+    const status = JSON.parse((await cli(["status", exp.file, "--json"])).stdout) as {
+      variants: Record<string, { stages: Record<string, { status: string }> }>;
+    };
+    expect(status.variants.lr2!.stages.grpo!.status).toBe("completed");
+    expect(status.variants.lr1!.stages).toEqual({});
+  });
+
   it("run trains SFT once and GRPO once per variant; a rerun starts nothing", async (ctx) => {
     // The shared SFT is found built through the content-addressed store (`store:`, src/pipeline/store.ts).
     if (!("store" in experimentSchema.shape)) ctx.skip("needs the content-addressed store (experiment key `store:`), not in this build");
