@@ -8,6 +8,8 @@ import { UsageError } from "../errors.js";
 import type { BenchmarkScores } from "../report/benchmarks.js";
 import { enabledStages } from "../stages/registry.js";
 import { readJsonIfThere } from "../util/fsx.js";
+import { LineReader } from "../util/line-reader.js";
+import { EVENT_LOG_FILE } from "./log-level.js";
 import { collectReportInput, modelSize } from "./report-input.js";
 import { readState, type RunState } from "./state.js";
 import { relativeToWorkdir } from "./workdir-paths.js";
@@ -42,15 +44,39 @@ export function differingParams(configs: readonly Experiment[]): Array<Record<st
   return flat.map((f) => Object.fromEntries(differing.map((k) => [k, f[k] === undefined ? undefined : (JSON.parse(f[k]) as unknown)])));
 }
 
-/** Hours of GPU time each recorded stage took (its last attempt's start to end), times the GPUs it held. */
-export function gpuHoursSpent(config: Experiment, state: RunState): number {
+/**
+ * Hours of GPU time the stages took, times the GPUs each held: every attempt the run log recorded an end of
+ * (events.jsonl `stage-end`, failed and interrupted ones too), else the last attempt's start to end in state.json.
+ */
+export async function gpuHoursSpent(config: Experiment, state: RunState): Promise<number> {
+  const logged = await loggedSeconds(config.workdir);
   let hours = 0;
   for (const [name, s] of Object.entries(state.stages)) {
-    if (!s?.startedAt || !s.endedAt) continue;
-    const seconds = (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000;
+    const recorded = s?.startedAt && s.endedAt ? (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000 : 0;
+    const seconds = logged.get(name) ?? recorded;
     if (Number.isFinite(seconds) && seconds > 0) hours += (seconds / 3600) * stageGpus(config, name);
   }
   return hours;
+}
+
+/** Seconds per stage summed over the attempts the run log saw end. */
+async function loggedSeconds(workdir: string): Promise<Map<string, number>> {
+  const seconds = new Map<string, number>();
+  const add = (line: string) => {
+    if (!line.includes('"stage-end"')) return;
+    try {
+      const record = JSON.parse(line) as { event?: string; stage?: string; seconds?: number };
+      if (record.event === "stage-end" && record.stage && typeof record.seconds === "number")
+        seconds.set(record.stage, (seconds.get(record.stage) ?? 0) + record.seconds);
+    } catch {
+      // a line cut by a crash mid-write
+    }
+  };
+  // No run log (a workdir from before it existed) reads as no line.
+  const reader = new LineReader(join(workdir, EVENT_LOG_FILE));
+  await reader.poll(add);
+  reader.flush(add);
+  return seconds;
 }
 
 function stageGpus(config: Experiment, stage: string): number {
@@ -82,7 +108,7 @@ export async function compareRow(config: Experiment, params: Record<string, unkn
     size: modelSize(config.model.base),
     params,
     scores: input.evalScores,
-    gpuHours: gpuHoursSpent(config, state),
+    gpuHours: await gpuHoursSpent(config, state),
     status: overallStatus(config, state),
   };
 }

@@ -112,7 +112,7 @@ function note(c: Comparison): string {
     : partial
       ? ` "Avg" is shown only for rows with all five benchmarks.`
       : "";
-  return `Scores in %.${common} GPU-hours: each stage's recorded duration × the GPUs it held.`;
+  return `Scores in %.${common} GPU-hours: each stage's recorded attempts × the GPUs it held.`;
 }
 
 export function comparisonMarkdown(c: Comparison): string {

@@ -120,7 +120,15 @@ variants:
   t06: { stages.eval.sampling.temperature: 0.6 }
   t10: { stages.eval.sampling.temperature: 1.0 }
 `,
-      // t06 evaluated (after an SFT of 30 minutes on 4 GPUs recorded by an earlier config); t10 never ran.
+      // t06 evaluated, after an SFT on 4 GPUs recorded by an earlier config: its run log saw two attempts end (15 + 30
+      // minutes: 3 GPU-hours), state.json holds only the last; t10 never ran.
+      "runs/variants/t06/events.jsonl": [
+        { event: "stage-end", stage: "sft", status: "failed", seconds: 900 },
+        { event: "progress", stage: "sft", step: 3 },
+        { event: "stage-end", stage: "sft", status: "completed", seconds: 1800 },
+      ]
+        .map((r) => JSON.stringify({ level: 30, time: 0, ...r, msg: r.event }))
+        .join("\n"),
       "runs/variants/t06/eval/output/scores.json": JSON.stringify({ cflue: 80, math500: 70, scoring_version: 1 }),
       "runs/variants/t06/state.json": JSON.stringify({
         version: 1,
@@ -141,7 +149,7 @@ variants:
     expect(experiments.map((e) => e.experiment)).toEqual(["cmp.t06", "cmp.t10"]);
     expect(table.paramKeys).toEqual(["stages.eval.sampling.temperature"]);
     expect(experiments.map((e) => e.params)).toEqual([{ "stages.eval.sampling.temperature": 0.6 }, { "stages.eval.sampling.temperature": 1 }]);
-    expect(experiments[0]).toMatchObject({ scores: { cflue: 80, math500: 70 }, gpuHours: 2, status: "completed" });
+    expect(experiments[0]).toMatchObject({ scores: { cflue: 80, math500: 70 }, gpuHours: 3, status: "completed" });
     expect(experiments[1]).toMatchObject({ scores: {}, gpuHours: 0, status: "not run" });
 
     const md = await cli(["compare", join(dir, "fam.yaml"), "--md"]);
