@@ -84,6 +84,12 @@ describe("a family of experiments", () => {
     };
     expect(status.variants.lr2!.stages.grpo!.status).toBe("completed");
     expect(status.variants.lr1!.stages).toEqual({});
+    // compare reads a family's workdir from the manifests its runs wrote: only lr2 has run.
+    const compared = JSON.parse((await cli(["compare", exp.workdir, "--json"])).stdout) as {
+      experiments: Array<{ experiment: string; status: string; gpuHours: number }>;
+    };
+    expect(compared.experiments.map((e) => [e.experiment, e.status])).toEqual([["int-test.lr2", "completed"]]);
+    expect(compared.experiments[0]!.gpuHours).toBeGreaterThan(0);
   });
 
   it("run trains SFT once and GRPO once per variant; a rerun starts nothing", async (ctx) => {
