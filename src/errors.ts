@@ -10,6 +10,8 @@ export interface Problem {
   at?: { file: string; line: number; col: number };
   /** The `--set` argument the value came from (then `at` is absent: the file did not write it). */
   set?: string;
+  /** The variant of a family whose experiment has the problem. */
+  variant?: string;
 }
 
 export abstract class DianjinError extends Error {
@@ -23,7 +25,10 @@ export abstract class DianjinError extends Error {
 
 function listProblems(problems: readonly Problem[]): string {
   return problems
-    .map((p) => `  - ${p.set ? `--set ${p.set}: ` : ""}${p.at ? `${p.at.file}:${p.at.line}:${p.at.col}: ` : ""}${p.path ? `${p.path}: ` : ""}${p.message}`)
+    .map(
+      (p) =>
+        `  - ${p.variant ? `variant ${p.variant}: ` : ""}${p.set ? `--set ${p.set}: ` : ""}${p.at ? `${p.at.file}:${p.at.line}:${p.at.col}: ` : ""}${p.path ? `${p.path}: ` : ""}${p.message}`,
+    )
     .join("\n");
 }
 

@@ -8,6 +8,8 @@ export { preflightPlan, describeMissingTool, type PreflightReport, type StagePro
 export { runPipeline, type RunOptions, type RunResult, type StageResult } from "./pipeline/apply.js";
 export type { PipelineEvent, EventSink } from "./contract/events.js";
 export { readState, type RunState, type StageState } from "./pipeline/state.js";
+export { loadFamily, planFamily, familyPlanJson, type Family, type FamilyOptions, type FamilyPlan, type SharedStage } from "./pipeline/family.js";
+export { compareRows, type CompareRow } from "./pipeline/compare.js";
 export { STAGE_ORDER, type StageName } from "./stages/registry.js";
 export { createLocalLauncher } from "./launch/local.js";
 export { createSlurmLauncher, type SlurmLauncherOptions } from "./launch/slurm/index.js";

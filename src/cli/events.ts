@@ -1,4 +1,5 @@
 // `logs <config> --events [--stage S] [-f] [--json]`: the run log (<workdir>/events.jsonl), as readable lines or as is.
+import { oneExperiment } from "./options.js";
 import { join } from "node:path";
 import { loadExperiment } from "../config/load.js";
 import { UsageError } from "../errors.js";
@@ -32,7 +33,7 @@ export function formatEventLine(record: Record<string, unknown>): string {
 }
 
 export async function eventsCommand(config: string, options: { set: string[]; stage?: string; follow?: boolean; json?: boolean }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const file = join(experiment.workdir, EVENT_LOG_FILE);
   if (!options.follow && !(await pathExists(file))) throw new UsageError(`no run log yet (${file}): nothing has run in this workdir`);
   const print = (line: string) => {

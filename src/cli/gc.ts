@@ -1,6 +1,7 @@
 // `gc`: what a workdir keeps that no run needs any more — set-aside folders (older outputs, incomplete checkpoints)
 // and checkpoints beyond a stage's keep setting — and, with a `store:`, the store's entries no experiment references
 // any more; listed with sizes, and removed unless --dry-run.
+import { oneExperiment } from "./options.js";
 import { lstat, rm } from "node:fs/promises";
 import { planPipeline } from "../pipeline/plan.js";
 import { acquireLock } from "../pipeline/lock.js";
@@ -9,7 +10,7 @@ import { diskUsage, setAsideEntries, type DiskEntry } from "../util/disk.js";
 import { formatBytes } from "../util/bytes.js";
 
 export async function gcCommand(config: string, options: { set: string[]; dryRun?: boolean }): Promise<number> {
-  const plan = await planPipeline(config, { set: options.set });
+  const plan = await planPipeline(config, oneExperiment(options));
   // Never collect under a running pipeline: it may be moving these very folders.
   const lock = options.dryRun ? undefined : await acquireLock(plan.workdir, "dianjin-train gc");
   try {

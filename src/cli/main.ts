@@ -74,6 +74,18 @@ async function main(argv: string[]): Promise<number> {
     });
 
   withConfigOptions(
+    program
+      .command("compare <configs...>")
+      .description("one table across experiments (configs or workdirs; a family counts as its variants): differing parameters, scores, GPU-hours"),
+    false,
+  )
+    .option("--json", "print the rows and the table as JSON")
+    .option("--md", "print the table as Markdown (with the paper's rows of the same model sizes)")
+    .action(async (configs: string[], options: { set: string[]; variant?: string[]; json?: boolean; md?: boolean }) => {
+      exitCode = await (await import("./compare.js")).compareCommand(configs, options);
+    });
+
+  withConfigOptions(
     program.command("rescore <config>").description("re-score the saved eval answers with the current scorers (no model calls); old scores kept beside"),
     false,
   )

@@ -1,5 +1,6 @@
 // Options shared by the commands that load an experiment.
 import { Command, Option } from "commander";
+import { UsageError } from "../errors.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../pipeline/log-level.js";
 
 export interface CommonOptions {
@@ -8,6 +9,8 @@ export interface CommonOptions {
   until?: string;
   only: string[];
   force: string[];
+  /** `--variant NAME` (repeatable): of a family, only these variants. */
+  variant?: string[];
 }
 
 export interface LogOptions {
@@ -17,8 +20,16 @@ export interface LogOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The load options of a command that takes one experiment: of a family, the one `--variant` names. */
+export function oneExperiment<T extends { set: string[]; variant?: string[] }>(options: T): Omit<T, "variant"> & { variant?: string } {
+  const { variant, ...rest } = options;
+  if ((variant?.length ?? 0) > 1) throw new UsageError(`this command takes one experiment; --variant was given ${variant!.length} times`);
+  return { ...rest, ...(variant?.length ? { variant: variant[0] } : {}) };
+}
+
 export function withConfigOptions(command: Command, select = true): Command {
   command.option("--set <key=value>", "override a config key (repeatable), e.g. --set stages.sft.args.learning_rate=2e-5", collect, []);
+  command.option("--variant <name>", "of a family (variants: or grid:), only this variant (repeatable)", collect, []);
   if (select) {
     command
       .option("--from <stage>", "start at this stage")

@@ -1,11 +1,15 @@
 // `report <config>`: the run's report (paper-style table, SFT/GRPO curves, eval scores) as report.md + report.html.
+import { oneExperiment } from "./options.js";
 import { join } from "node:path";
 import { loadExperiment } from "../config/load.js";
+import { loadFamily } from "../pipeline/family.js";
 import { collectReportInput } from "../pipeline/report-input.js";
 import { runScores, writeReport } from "../report/index.js";
 
-export async function reportCommand(config: string, options: { set: string[]; out?: string; json?: boolean }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+export async function reportCommand(config: string, options: { set: string[]; variant?: string[]; out?: string; json?: boolean }): Promise<number> {
+  const family = await loadFamily(config, { set: options.set, variants: options.variant });
+  if (family) return (await import("./family-report.js")).familyReportCommand(family, options);
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const { input, sources } = await collectReportInput(experiment);
   const dir = options.out ?? join(experiment.workdir, "report");
   const written = await writeReport(dir, input);

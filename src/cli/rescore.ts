@@ -1,5 +1,6 @@
 // `rescore <config>`: re-score the saved eval answers with the current scorers (no model calls), keep the old scores
 // beside the new ones, and say what changed per benchmark.
+import { oneExperiment } from "./options.js";
 import { dirname } from "node:path";
 import { loadExperiment } from "../config/load.js";
 import { acquireLock } from "../pipeline/lock.js";
@@ -9,7 +10,7 @@ import type { EvalStageConfig } from "../stages/eval/config.js";
 import { rescoreEval, type RescoredBenchmark } from "../stages/eval/rescore.js";
 
 export async function rescoreCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const state = await readState(experiment.workdir, experiment.name);
   const recorded = state.stages["eval"]?.outputs?.["scores"];
   const outputDir = typeof recorded === "string" ? dirname(recorded) : stagePaths(experiment.workdir, "eval").output;

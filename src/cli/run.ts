@@ -7,7 +7,7 @@ import { resolveLogFormat } from "../pipeline/log-level.js";
 import { createDisplay } from "./display.js";
 import { deferLiveDisplay } from "./deferred-display.js";
 import { failureFields } from "./failure-fields.js";
-import type { CommonOptions, LogOptions } from "./options.js";
+import { oneExperiment, type CommonOptions, type LogOptions } from "./options.js";
 import { stageOutputLine } from "./stage-output.js";
 
 interface Display {
@@ -40,9 +40,22 @@ const ignoreHangup = () => undefined;
 const summary = (result: RunResult) => result.stages.map((s) => ({ stage: s.name, action: s.action, status: s.status, seconds: s.seconds }));
 
 /** `asDriver`: this run is the detached driver `submit` started (see pipeline/driver.ts), with this id. */
-export async function runCommand(
+type RunCommandOptions = CommonOptions & Partial<LogOptions> & { json?: boolean; detach?: boolean; asDriver?: string };
+
+export async function runCommand(config: string, options: RunCommandOptions): Promise<number> {
+  const { loadFamily } = await import("../pipeline/family.js");
+  const family = await loadFamily(config, { set: options.set, variants: options.variant });
+  if (family) {
+    const { variant: _selected, ...rest } = options;
+    return (await import("./family-run.js")).familyRunCommand(family, options, (variant, onResult) => runOne(config, { ...rest, variant, onResult }));
+  }
+  return runOne(config, oneExperiment(options));
+}
+
+/** Runs one experiment (of a family: the variant `options.variant` names). */
+export async function runOne(
   config: string,
-  options: CommonOptions & Partial<LogOptions> & { json?: boolean; detach?: boolean; asDriver?: string },
+  options: Omit<RunCommandOptions, "variant"> & { variant?: string; onResult?: (result: RunResult) => void },
 ): Promise<number> {
   const logOptions: LogOptions = { logLevel: options.logLevel ?? "info", logFormat: options.logFormat };
   const json = logOptions.logFormat === "json";
@@ -79,7 +92,8 @@ export async function runCommand(
     await display.close();
     log.record("info", RUN_STAGE, "run-end", { status: "completed", exitCode: 0, stages: summary(result) });
     if (json) return 0;
-    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (options.json && options.onResult) options.onResult(result);
+    else if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stderr.write(doneText(result));
     return 0;
   } catch (error) {

@@ -9,14 +9,21 @@ import type { RunState } from "../pipeline/state.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
-import type { LogOptions } from "./options.js";
+import { oneExperiment, type LogOptions } from "./options.js";
 import { stageOutput, stageOutputLine, type StageOutput } from "./stage-output.js";
 import { cancelDriver, driverJson, driverLine } from "./driver-view.js";
 import { driverNow } from "../pipeline/driver.js";
 import { followPipeline, stageLogFile } from "./follow.js";
 
-export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+export async function statusCommand(config: string, options: { set: string[]; variant?: string[]; json?: boolean }): Promise<number> {
+  const { eachVariant } = await import("./family-each.js");
+  const family = await eachVariant(config, options, (variant, sink) => statusOne(config, { ...options, variant: [variant] }, sink), options.json === true);
+  return family ?? statusOne(config, options);
+}
+
+/** `status` of one experiment; with `sink`, its --json object is handed there instead of printed. */
+async function statusOne(config: string, options: { set: string[]; variant?: string[]; json?: boolean }, sink?: (json: unknown) => void): Promise<number> {
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const store = await StateStore.open(experiment.workdir, experiment.name);
   // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
   const now = await statusesNow(store, await launcherFor(experiment), STAGE_ORDER);
@@ -24,7 +31,8 @@ export async function statusCommand(config: string, options: { set: string[]; js
   const driver = await driverNow(experiment.workdir);
   if (options.json) {
     const json = { ...statusJson(state, now), ...(driver ? { driver: driverJson(driver) } : {}) };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    if (sink) sink(json);
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`experiment ${experiment.name}  (workdir ${experiment.workdir})\n`);
@@ -75,7 +83,7 @@ function statusJson(state: RunState, now: Map<string, StatusNow>): RunState & { 
 }
 
 export async function logsCommand(config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   if (options.follow && !stage) return followPipeline(experiment, Number(options.lines));
   const state = await readState(experiment.workdir, experiment.name);
   const name = stage ?? [...STAGE_ORDER].reverse().find((n) => state.stages[n]);
@@ -93,8 +101,14 @@ export async function logsCommand(config: string, stage: string | undefined, opt
 }
 
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
-export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; services?: boolean }): Promise<number> {
-  const { config: experiment } = await loadExperiment(config, options);
+export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; variant?: string[]; services?: boolean }): Promise<number> {
+  const { eachVariant } = await import("./family-each.js");
+  const family = await eachVariant(config, options, (variant) => cancelOne(config, { ...options, variant: [variant] }), false);
+  return family ?? cancelOne(config, options);
+}
+
+async function cancelOne(config: string, options: Partial<LogOptions> & { set: string[]; variant?: string[]; services?: boolean }): Promise<number> {
+  const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   // A detached driver goes first: it ends its running stage itself and records it as interrupted. What is still
   // recorded as running after it (a driver that had to be killed) is ended below, like any job a run left running.
   const driver = options.services ? undefined : await cancelDriver(experiment.workdir, experiment.name);

@@ -30,7 +30,7 @@ import { planPipeline } from "../pipeline/plan.js";
 import { refuseUnlessReady } from "../pipeline/preflight.js";
 import { packageUrl } from "../util/dist-path.js";
 import { tailLines } from "../util/line-reader.js";
-import type { CommonOptions, LogOptions } from "./options.js";
+import { oneExperiment, type CommonOptions, type LogOptions } from "./options.js";
 import { shownPath } from "./driver-view.js";
 
 export type SubmitOptions = CommonOptions & Partial<LogOptions>;
@@ -45,6 +45,7 @@ function driverArgs(config: string, options: SubmitOptions, id: string): string[
   for (const stage of options.only) args.push("--only", stage);
   for (const stage of options.force) args.push("--force", stage);
   for (const set of options.set) args.push("--set", set);
+  for (const variant of options.variant ?? []) args.push("--variant", variant);
   // How the driver ended is its `run-end` record (info): its run log keeps at least that level.
   const level = options.logLevel ?? "info";
   const kept: LogLevel = LOG_LEVELS.indexOf(level) > LOG_LEVELS.indexOf("info") ? "info" : level;
@@ -146,7 +147,7 @@ function reportAlive(config: string, options: SubmitOptions, workdir: string, no
 }
 
 export async function submitDetachedCommand(config: string, options: SubmitOptions): Promise<number> {
-  const plan = await planPipeline(config, { ...options, only: options.only.length ? options.only : undefined });
+  const plan = await planPipeline(config, { ...oneExperiment(options), only: options.only.length ? options.only : undefined });
   const workdir = plan.workdir;
   const before = await driverNow(workdir);
   if (before && before.state !== "ended") return reportAlive(config, options, workdir, before);

@@ -1,6 +1,6 @@
 // Loads an experiment file: YAML → bounds → extends → ${ENV} → paths → --set → schema → cross-field rules.
 import { dirname, resolve } from "node:path";
-import { ConfigError, type Problem } from "../errors.js";
+import { ConfigError, UsageError, type Problem } from "../errors.js";
 import { suggestion } from "../util/did-you-mean.js";
 import { readBoundedFile, UnreadableFile } from "../util/bounded-read.js";
 import { LIMITS } from "../util/limits.js";
@@ -18,6 +18,8 @@ import { checkRules } from "./rules.js";
 import { originOf, parseSets, type SetOrigin } from "./set-args.js";
 import { parseYaml } from "./yaml-read.js";
 import { workdirProblems } from "./workdir.js";
+import { familyOf } from "./variants.js";
+import { memberTree } from "./variant-tree.js";
 
 export interface LoadOptions {
   /** `dotted.key=value` overrides; values are read as YAML (so 2e-5 is a number, [a,b] a list) and `${VAR}`-expanded. */
@@ -25,6 +27,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Relative paths in --set values resolve against this. */
   cwd?: string;
+  /** Of a family file (`variants:`/`grid:`), the variant to load. */
+  variant?: string;
 }
 
 export interface LoadedExperiment {
@@ -35,6 +39,8 @@ export interface LoadedExperiment {
   sources: string[];
   /** Values read from secret variables, by the dotted path that holds them (the value itself is never printed). */
   secrets: SecretUse[];
+  /** The variant of a family this experiment is. */
+  variant?: string;
 }
 
 export interface SecretUse {
@@ -56,6 +62,9 @@ function located(p: Problem, path: readonly string[], locators: readonly Locator
   return undefined;
 }
 
+/** A value a --set wrote names that --set; one a variant's overlay wrote, the overlay's line. */
+const fromOrigin = (p: Problem, o: SetOrigin): Problem => (o.at ? { ...p, at: o.at } : { ...p, set: o.label });
+
 /** Names where each problem's value was written: the --set that wrote it, else file:line:column. */
 function placeProblems(problems: Problem[], locators: readonly Locator[], origins: readonly SetOrigin[] = []): Problem[] {
   const last = (test: (o: SetOrigin) => boolean) => [...origins].reverse().find(test);
@@ -66,16 +75,16 @@ function placeProblems(problems: Problem[], locators: readonly Locator[], origin
     if (!p.path) return locators[0] ? { ...p, at: { file: locators[0].file, line: 1, col: 1 } } : p;
     const path = p.path.split(".");
     const origin = originOf(path, origins);
-    if (origin) return { ...p, set: origin.label };
+    if (origin) return fromOrigin(p, origin);
     // A --set wrote inside the value the problem is about (a union or block judged as a whole).
     const under = last((o) => path.length > 0 && startsWith(o.key, path));
-    if (under) return { ...p, set: under.label };
+    if (under) return fromOrigin(p, under);
     const exact = located(p, path, locators, true);
     if (exact) return exact;
     // A key missing from a block a --set wrote into, where no file writes that block.
     const parent = path.slice(0, -1);
     const into = last((o) => parent.length > 0 && startsWith(o.key, parent));
-    if (into && !located(p, parent, locators, true)) return { ...p, set: into.label };
+    if (into && !located(p, parent, locators, true)) return fromOrigin(p, into);
     return located(p, path, locators, false) ?? p;
   });
 }
@@ -168,14 +177,58 @@ export function validateExperiment(tree: unknown, file: string, locators: readon
   return result.data;
 }
 
-export async function loadExperiment(path: string, options: LoadOptions = {}): Promise<LoadedExperiment> {
+/** Reads an experiment file (extends, ${ENV}, paths) and, when it is a family, its variants. */
+export async function readExperimentFile(path: string, options: LoadOptions = {}) {
   const file = resolve(options.cwd ?? process.cwd(), path);
   const env = options.env ?? process.env;
   const secrets: SecretUse[] = [];
   const read = await readTree(file, env, [], secrets);
-  const { tree, origins } = options.set?.length ? applySets(read.tree, options, env, file, secrets) : { tree: read.tree, origins: [] };
-  const config = validateExperiment(tree, file, read.locators, origins);
+  const family = familyOf(read.tree);
+  if (family.problems.length) throw new ConfigError(file, placeProblems(family.problems, read.locators));
+  return { file, env, secrets, ...read, family: family.spec };
+}
+
+type ReadFile = Awaited<ReturnType<typeof readExperimentFile>>;
+
+/** One experiment of what was read: the file itself, or (for a family) the named variant. */
+export async function experimentOf(read: ReadFile, variant: string | undefined, options: LoadOptions = {}): Promise<LoadedExperiment> {
+  const { file, env } = read;
+  const secrets = [...read.secrets];
+  const member = read.family ? variantTree(read, variant) : { tree: read.tree, origins: [] };
+  const { tree, origins } = options.set?.length ? applySets(member.tree, options, env, file, secrets) : { tree: member.tree, origins: [] };
+  const allOrigins = [...member.origins, ...origins];
+  const named = (problems: Problem[]) => placeProblems(problems, read.locators, allOrigins).map((p) => (variant ? { ...p, variant } : p));
+  let config: Experiment;
+  try {
+    config = validateExperiment(tree, file, [], []);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(file, named(error.problems));
+    throw error;
+  }
   const problems = [...(await workdirProblems(config.workdir)), ...(await pathFileProblems(config))];
-  if (problems.length) throw new ConfigError(file, placeProblems(problems, read.locators, origins));
-  return { file, config, sources: read.sources, secrets };
+  if (problems.length) throw new ConfigError(file, named(problems));
+  return { file, config, sources: read.sources, secrets, ...(variant ? { variant } : {}) };
+}
+
+/** The variant's tree: the family's base with the overlay, in its own folder; its values placed at the overlay's lines. */
+function variantTree(read: ReadFile, variant: string | undefined): { tree: Record<string, unknown>; origins: SetOrigin[] } {
+  const family = read.family!;
+  const names = family.variants.map((v) => v.name);
+  if (variant === undefined) {
+    const problem = { path: "variants", message: `this file is a family of ${names.length} experiments (${names.join(", ")}); name one with --variant NAME` };
+    throw new ConfigError(read.file, placeProblems([problem], read.locators));
+  }
+  const spec = family.variants.find((v) => v.name === variant);
+  if (!spec) throw new UsageError(`no variant "${variant}" in ${read.file}${suggestion(variant, names)}; its variants: ${names.join(", ")}`);
+  const tree = memberTree(family.base, spec, dirname(read.file));
+  const where = (source: string[]) => read.locators.map((l) => l.locate(source)).find(Boolean);
+  const origins = spec.overlay.map((e) => {
+    const pos = where(e.source) ?? { line: 1, col: 1 };
+    return { key: e.key.split("."), label: `${variant}: ${e.key}`, at: { file: read.file, ...pos } };
+  });
+  return { tree, origins };
+}
+
+export async function loadExperiment(path: string, options: LoadOptions = {}): Promise<LoadedExperiment> {
+  return experimentOf(await readExperimentFile(path, options), options.variant, options);
 }

@@ -11,6 +11,8 @@ import { FORBIDDEN_KEYS, parseYamlValue } from "./yaml-read.js";
 export interface SetOrigin {
   key: string[];
   label: string;
+  /** Where a file wrote it (a variant's overlay): problems are placed there instead of naming a --set. */
+  at?: Problem["at"];
 }
 
 const LABEL_CHARS = 80;

@@ -11,9 +11,9 @@ import type { ReportInput } from "./types.js";
 import { scoringVersionOf } from "./sections.js";
 
 // The CSP makes "self-contained" enforceable: a browser refuses any external script, font, style or image.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const CSS = `
+export const CSS = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 24px 32px 48px; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", "DejaVu Sans", sans-serif; color: #111827; background: #f9fafb; }

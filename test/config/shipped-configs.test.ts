@@ -1,6 +1,7 @@
 // The shipped experiment files load, carry the seed recipe's SFT values, and the JSON Schema file is current.
 import { describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
+import { PAPER_RESULTS } from "../../src/report/paper-results.js";
 import { fileURLToPath } from "node:url";
 import { loadExperiment } from "../../src/config/load.js";
 import { experimentJsonSchema } from "../../src/cli/schema.js";
@@ -92,6 +93,36 @@ describe("shipped configs", () => {
     const { config } = await loadExperiment(`${root}configs/quickstart.yaml`);
     const data = JSON.parse(await readFile(config.stages.sft!.dataset_files.quickstart_sft!.path, "utf8")) as unknown[];
     expect(data.length).toBeGreaterThan(5);
+  });
+
+  it("every baseline loads: open models served from the hub by vLLM, API models by endpoint and key variable", async () => {
+    const files = (await readdir(`${root}configs/baselines`)).filter((f) => f.endsWith(".yaml") && !f.startsWith("_"));
+    expect(files).toHaveLength(9);
+    for (const file of files) {
+      const { config } = await loadExperiment(`${root}configs/baselines/${file}`, { env: {} });
+      expect(Object.keys(config.stages).sort(), file).toEqual(config.stages.deploy ? ["deploy", "eval"] : ["eval"]);
+      expect(Object.keys(config.stages.eval!.benchmarks).sort()).toEqual(["ccc", "cflue", "finqa", "gpqa_diamond", "math500"]);
+      const endpoint = config.stages.eval!.endpoint;
+      if (!config.stages.deploy) expect(endpoint?.api_key_env, file).toMatch(/^[A-Z_]+_API_KEY$/);
+    }
+  });
+
+  it("the paper-table family plans every model of the paper's table (but 72B) as deploy + eval or eval by API", async () => {
+    const { loadFamily, planFamily } = await import("../../src/pipeline/family.js");
+    const family = (await loadFamily(`${root}configs/paper-table.yaml`, { env: {} }))!;
+    const models = family.members.map((m) => m.loaded.config.model.base.split("/").pop()!.toLowerCase());
+    const paper = PAPER_RESULTS.map((r) => r.model.toLowerCase()).filter((m) => m !== "qwen2.5-72b-instruct");
+    expect(models.sort()).toEqual(paper.sort());
+    const plan = await planFamily(family);
+    for (const { variant, plan: p } of plan.plans) {
+      const api = p.loaded.config.stages.eval!.endpoint !== undefined;
+      expect(
+        p.stages.map((s) => s.name),
+        variant,
+      ).toEqual(api ? ["eval"] : ["deploy", "eval"]);
+      expect(p.workdir).toBe(`${family.workdir}/variants/${variant}`);
+    }
+    expect(plan.shared).toEqual([]);
   });
 
   it("schema/experiment.schema.json matches the schema in the code (run `npm run schema`; no build needed)", async () => {
