@@ -32,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await (await import("./run.js")).runCommand(config, options);
     });
 
+  withConfigOptions(program.command("submit <config>").description("hand the pipeline to the cluster as a chain of jobs and return (Slurm)"))
+    .option("--json", "print the submitted chain as JSON")
+    .action(async (config: string, options: CommonOptions & { json?: boolean }) => {
+      exitCode = await (await import("./submit.js")).submitCommand(config, options);
+    });
+
   for (const { name: stage, summary: description, kind } of STAGE_MODULES) {
     withLogOptions(withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false))
       .addHelpText("after", "\nAdd --force to run it even when it is up to date.")

@@ -14,19 +14,24 @@ import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
 import type { LogOptions } from "./options.js";
 import { stageOutput, stageOutputLine, type StageOutput } from "./stage-output.js";
+import { cancelChainJobs, chainSection } from "./chain-status.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
   const store = await StateStore.open(experiment.workdir, experiment.name);
+  // A submitted chain's stages are shown from one Slurm query for all its jobs (chain-status.ts).
+  const chain = await chainSection(store.state, experiment.workdir);
+  const others = STAGE_ORDER.filter((name) => !chain?.stages.has(name));
   // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
-  const now = await statusesNow(store, await launcherFor(experiment), STAGE_ORDER);
+  const now = await statusesNow(store, await launcherFor(experiment), others);
   const state = store.state;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(statusJson(state, now), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...statusJson(state, now), ...(chain ? { chain: chain.json } : {}) }, null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`experiment ${experiment.name}  (workdir ${experiment.workdir})\n`);
-  for (const name of STAGE_ORDER) {
+  for (const line of chain?.lines ?? []) process.stdout.write(`${line}\n`);
+  for (const name of others) {
     const s = state.stages[name];
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
@@ -111,9 +116,15 @@ export async function cancelCommand(config: string, options: Partial<LogOptions>
   const log = openEventLog({ workdir: experiment.workdir, level: options.logLevel, stdout: options.logFormat === "json" });
   const wanted = options.services ? ["serving", "running", "launching"] : ["running", "launching"];
   let ended = 0;
+  // A submitted chain ends with one scancel of all its jobs; their runs record how their stages ended.
+  const chainIds = options.services ? [] : await cancelChainJobs(store.state);
+  if (chainIds.length && options.logFormat !== "json") process.stderr.write(`cancelled the submitted chain (slurm jobs ${chainIds.join(", ")})\n`);
+  if (chainIds.length) log.record("warn", "run", "chain-cancelled", { jobs: chainIds });
+  ended += chainIds.length;
   try {
     for (const [name, s] of Object.entries(store.state.stages)) {
       if (!s || !wanted.includes(s.status)) continue;
+      if (s.job && chainIds.includes(s.job.id)) continue;
       // A launch whose job was never recorded is found by its launch id.
       const job = await liveJob(launcher, name, s);
       if (!job && !s.job) continue;
