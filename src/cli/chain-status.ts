@@ -56,7 +56,7 @@ export async function progressOf(workdir: string, stage: string): Promise<string
 export async function chainStatus(now: ChainNow, state: RunState, workdir: string): Promise<ChainStageStatus[]> {
   return Promise.all(
     chainView(now, state).map(async (v) => {
-      const progress = v.state === "running" ? await progressOf(workdir, v.stage) : undefined;
+      const progress = v.state === "running" && v.attempt !== undefined ? await progressOf(workdir, v.stage) : undefined;
       return progress ? { ...v, progress } : v;
     }),
   );

@@ -17,6 +17,8 @@ export interface ChainStageView {
   /** Slurm's word for the job, when Slurm still knows it. */
   slurm?: string;
   note: string;
+  /** The stage's attempt this chain started (it has begun in its job); progress is read for it. */
+  attempt?: number;
   /** Where the job's own output is (workdir-relative), for a job that failed before its stage started. */
   output?: string;
 }
@@ -29,7 +31,9 @@ const word = (st: SlurmJobStatus) => normalizeSlurmState(st.rawState);
 
 /** How a job ended that did not end well, in words: "job 12 FAILED (exit 1)", "job 12 CANCELLED by 1000". */
 function jobEnd(job: ChainJob, st: SlurmJobStatus): string {
-  const how = st.exitCode !== null && st.exitCode !== 0 ? ` (exit ${st.exitCode})` : st.signal ? ` (${st.signal})` : "";
+  // A cancelled job's exit is only how its run answered the signal.
+  const cancelled = !st.phase.active && st.phase.state === "cancelled";
+  const how = cancelled ? "" : st.exitCode !== null && st.exitCode !== 0 ? ` (exit ${st.exitCode})` : st.signal ? ` (${st.signal})` : "";
   return `job ${job.id} ${st.rawState}${how}`;
 }
 
@@ -104,6 +108,7 @@ export function chainView(now: ChainNow, state: RunState): ChainStageView[] {
         ...shown,
         job: job.id ?? job.name,
         ...(st ? { slurm: st.rawState } : {}),
+        ...(seen ? { attempt: s!.attempts } : {}),
         ...(failedEarly && job.output ? { output: job.output } : {}),
       };
     }),
