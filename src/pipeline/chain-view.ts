@@ -27,6 +27,9 @@ function startedInChain(s: StageState | undefined, at: string): s is StageState 
   return !!s?.startedAt && Date.parse(s.startedAt) >= Date.parse(at);
 }
 
+/** A stage that has done its part for the stages after it in the same job. */
+const READY = new Set(["completed", "serving"]);
+
 const word = (st: SlurmJobStatus) => normalizeSlurmState(st.rawState);
 
 /** How a job ended that did not end well, in words: "job 12 FAILED (exit 1)", "job 12 CANCELLED by 1000". */
@@ -72,7 +75,8 @@ function recorded(name: string, s: StageState, st: SlurmJobStatus | undefined, j
   return { state, note: `${jobEnd(job, st)} while ${name} ran; \`submit\` again resumes it` };
 }
 
-function notStarted(now: ChainNow, index: number, stage: string, s: StageState | undefined): Pick<ChainStageView, "state" | "note"> {
+function notStarted(now: ChainNow, index: number, stage: string, state: RunState): Pick<ChainStageView, "state" | "note"> {
+  const s = state.stages[stage];
   const job = now.chain.jobs[index]!;
   const st = job.id ? now.statuses.get(job.id) : undefined;
   if (!job.id) return { state: "unknown", note: `job ${job.name} was never submitted` };
@@ -84,7 +88,10 @@ function notStarted(now: ChainNow, index: number, stage: string, s: StageState |
     if (word(st) === "PENDING" && /Held/i.test(st.reason ?? ""))
       return { state: "held", note: `job ${job.id} is held (${st.reason}); \`scontrol release ${job.id}\`` };
     if (word(st) === "PENDING") return { state: "queued", note: `queued as job ${job.id}${st.reason ? ` (${st.reason})` : ""}` };
-    const earlier = job.stages.slice(0, job.stages.indexOf(stage));
+    // A stage of the same job before this one still at work (a server not answering yet).
+    const earlier = job.stages
+      .slice(0, job.stages.indexOf(stage))
+      .filter((e) => !READY.has(state.stages[e]?.status ?? "") || !startedInChain(state.stages[e], now.chain.at));
     if (earlier.length) return { state: "waiting", note: `starts after ${earlier.join(", ")} in job ${job.id}` };
     return { state: "running", note: `starting in job ${job.id}` };
   }
@@ -101,7 +108,7 @@ export function chainView(now: ChainNow, state: RunState): ChainStageView[] {
       const s = state.stages[stage];
       const st = job.id ? now.statuses.get(job.id) : undefined;
       const seen = startedInChain(s, now.chain.at) ? recorded(stage, s, st, job) : undefined;
-      const shown = seen ?? notStarted(now, index, stage, s);
+      const shown = seen ?? notStarted(now, index, stage, state);
       const failedEarly = !seen && shown.state === "failed";
       return {
         stage,
