@@ -119,4 +119,20 @@ describe("submit on Slurm", () => {
     expect(stages.sft).toMatchObject({ status: "completed", attempts: 2, resumedFrom: { step: 5 } });
     expect(stages.grpo).toMatchObject({ status: "completed" });
   });
+
+  it("cancel ends every job of the chain at once; the running stage records its end", async () => {
+    const exp = await chainExperiment();
+    const env = envFor(exp, { LF_STANDIN_STEP_MS: "400" });
+    const { chain } = await submit(exp, env);
+    await waitFor(async () => (await state(exp)).stages.sft?.status === "running", 120_000, "SFT to run in its job");
+    const cancel = await cli(["cancel", exp.file], { env });
+    expect(cancel.exitCode, cancel.all).toBe(0);
+    expect(cancel.stderr).toContain(`cancelled the submitted chain (slurm jobs ${chain.jobs.map((j) => j.id).join(", ")})`);
+    await ended(chain);
+    await waitFor(async () => (await state(exp)).stages.sft?.status === "interrupted", 30_000, "SFT's run to record its end");
+    const status = await cli(["status", exp.file], { env });
+    expect(status.stdout).toMatch(/sft\s+cancelled\s+slurm job \d+\s+job \d+ CANCELLED/);
+    expect(status.stdout).toMatch(/grpo\s+cancelled/);
+    expect((await state(exp)).stages.grpo).toBeUndefined();
+  });
 });
