@@ -11,6 +11,19 @@ interface LockInfo {
   host: string;
   startedAt: string;
   command: string;
+  /** Inside a Slurm job: `<job id>.<restart count>`. A requeued start of the same job finds its earlier start's lock. */
+  slurmJob?: string;
+}
+
+/** This process's Slurm job and restart count, when it runs inside one (a submitted chain's job). */
+function slurmStart(env: NodeJS.ProcessEnv): string | undefined {
+  return env.SLURM_JOB_ID ? `${env.SLURM_JOB_ID}.${env.SLURM_RESTART_COUNT ?? "0"}` : undefined;
+}
+
+/** The lock of an earlier start of this very Slurm job (requeued, maybe onto another node): that start is over. */
+function earlierStartOfThisJob(holder: LockInfo, info: LockInfo): boolean {
+  if (!holder.slurmJob || !info.slurmJob || holder.slurmJob === info.slurmJob) return false;
+  return holder.slurmJob.split(".")[0] === info.slurmJob.split(".")[0];
 }
 
 export interface Lock {
@@ -46,13 +59,14 @@ export async function acquireLock(workdir: string, command: string): Promise<Loc
   // node:fs, not fs-extra: every run takes the lock, and loading fs-extra costs an up-to-date run a third of its start-up.
   await mkdir(workdir, { recursive: true });
   const path = lockPath(workdir);
-  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+  const slurmJob = slurmStart(process.env);
+  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command, ...(slurmJob ? { slurmJob } : {}) };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await tryCreate(path, info)) {
       return { release: () => unlink(path).catch(() => undefined) };
     }
     const holder = await readLock(path);
-    const stale = !holder || (holder.host === info.host && !isAlive(holder.pid));
+    const stale = !holder || (holder.host === info.host && !isAlive(holder.pid)) || earlierStartOfThisJob(holder, info);
     if (!stale) {
       const where = holder.host === info.host ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.host}`;
       const advice =
