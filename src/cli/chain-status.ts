@@ -103,3 +103,21 @@ export async function cancelChainJobs(state: RunState, env: NodeJS.ProcessEnv = 
   const now = await chainNow(state.chain, commands);
   return now.live ? cancelLiveChain(now, commands) : [];
 }
+
+/**
+ * An attended `run` while a submitted chain is live would start the chain's stages a second time: refused, as a run
+ * holding the workdir is. The chain's own jobs (inside their allocation) are that chain and pass.
+ */
+export async function refuseWhileChainLive(state: RunState, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!state.chain) return;
+  const { currentAllocation } = await import("../launch/slurm/in-allocation.js");
+  if (currentAllocation(env)) return;
+  const { slurmCommandsFor } = await import("../pipeline/launchers.js");
+  const { chainNow, idsOf } = await import("../pipeline/chain.js");
+  const now = await chainNow(state.chain, await slurmCommandsFor(env));
+  if (!now.live) return;
+  const { LockError } = await import("../errors.js");
+  throw new LockError(
+    `a submitted chain (${now.chain.id}, slurm jobs ${idsOf(now.chain).join(", ")}) is running this pipeline; \`status\` follows it, \`cancel\` ends it`,
+  );
+}

@@ -64,7 +64,9 @@ function recorded(name: string, s: StageState, st: SlurmJobStatus | undefined, j
       if (st?.phase.active) return { state: "running", note: `serving in job ${job.id}` };
       break;
     case "interrupted":
-      if (st && !st.phase.active) return { state: "cancelled", note: `${jobEnd(job, st)} while ${name} ran; \`submit\` again resumes it` };
+      // Requeued (preemption, node failure, `scontrol requeue`): the job starts again and resumes its stage.
+      if (st?.phase.active) return undefined;
+      if (st) return { state: "cancelled", note: `${jobEnd(job, st)} while ${name} ran; \`submit\` again resumes it` };
       return { state: "cancelled", note: "interrupted" };
     default:
       if (st?.phase.active) return { state: "running", note: `running in job ${job.id}` };

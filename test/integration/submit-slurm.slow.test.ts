@@ -83,6 +83,10 @@ describe("submit on Slurm", () => {
     expect(again.stderr).toMatch(/still live: nothing submitted/);
     expect((await state(exp)).chain!.id).toBe(chain.id);
     for (const job of chain.jobs) expect(jobIdsNamed(job.name)).toEqual([job.id]);
+    // An attended run would start the chain's stages twice: refused while the chain lives.
+    const attended = await cli(["run", exp.file], { env });
+    expect(attended.exitCode, attended.all).toBe(2);
+    expect(attended.stderr).toContain(`a submitted chain (${chain.id}, slurm jobs ${chain.jobs.map((j) => j.id).join(", ")}) is running this pipeline`);
 
     await ended(chain);
     const { stages } = await state(exp);
