@@ -4,15 +4,13 @@
 // says why, and a new submit resumes from the newest complete checkpoint.
 import { afterEach, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { clusterSkipReason, SLURM_ENV, jobIdsNamed, slurm } from "../launch/slurm/local-cluster.js";
 import { skipAllIf } from "../helpers/skip.js";
-import { cflueMcqItems } from "../helpers/recipe-data.js";
-import { cli, makeExperiment, readJson, STANDIN_BIN, waitFor, type Experiment } from "../helpers/cli.js";
+import { grpoExperiment } from "../helpers/grpo-experiment.js";
+import { cli, readJson, waitFor, type Experiment } from "../helpers/cli.js";
 
 const skipReason = clusterSkipReason();
-const VERL = join(STANDIN_BIN, "verl-standin");
 
 interface Chain {
   id: string;
@@ -20,21 +18,9 @@ interface Chain {
 }
 type State = { chain?: Chain; stages: Record<string, Record<string, any>> };
 
-async function chainExperiment(): Promise<Experiment> {
-  const exp = await makeExperiment({
-    cluster: "{ launcher: slurm, nodes: 2, gpus_per_node: 2, slurm: { time: '00:10:00' } }",
-    deepspeed: "zero2",
-    top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}], version: "0.7.0" }`,
-    sft: `  grpo:
-    rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
-    data: { train_batch_size: 8, max_prompt_length: 1024 }
-    actor: { ppo_mini_batch_size: 4, ppo_micro_batch_size_per_gpu: 1 }
-    rollout: { n: 2, tensor_model_parallel_size: 1 }
-    trainer: { total_epochs: 1, save_freq: 2, test_freq: -1 }
-`,
-  });
-  await writeFile(join(exp.dir, "data/cflue_mcq.json"), JSON.stringify(cflueMcqItems(32)));
-  return exp;
+function chainExperiment(): Promise<Experiment> {
+  const cluster = "{ launcher: slurm, nodes: 2, gpus_per_node: 2, slurm: { time: '00:10:00' } }";
+  return grpoExperiment({ cluster, deepspeed: "zero2", items: 32, totalEpochs: 1, saveFreq: 2 });
 }
 
 const state = (exp: Experiment) => readJson<State>(join(exp.workdir, "state.json"));
