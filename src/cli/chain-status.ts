@@ -85,7 +85,15 @@ export async function chainSection(state: RunState, workdir: string, env: NodeJS
   if (!state.chain) return undefined;
   const { slurmCommandsFor } = await import("../pipeline/launchers.js");
   const { chainNow } = await import("../pipeline/chain.js");
-  const now = await chainNow(state.chain, await slurmCommandsFor(env));
+  const now = await chainNow(state.chain, await slurmCommandsFor(env)).catch((error: unknown) => error as Error);
+  if (now instanceof Error) {
+    // Slurm cannot be asked from here: the stages are shown as state.json has them, and why the chain is not.
+    return {
+      stages: new Set(),
+      lines: [`chain ${state.chain.id}: could not ask Slurm about its jobs (${now.message})`],
+      json: { id: state.chain.id, error: now.message },
+    };
+  }
   const stages = await chainStatus(now, state, workdir);
   return {
     stages: new Set(stages.map((s) => s.stage)),

@@ -78,6 +78,11 @@ function statusJson(state: RunState, now: Map<string, StatusNow>): RunState & { 
 export async function logsCommand(config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
   const state = await readState(experiment.workdir, experiment.name);
+  if (options.follow && !stage && state.chain) {
+    // A live submitted chain: follow whichever of its stages runs, then the next (chain-logs.ts).
+    const followed = await followSubmitted(experiment.workdir, experiment.name, Number(options.lines));
+    if (followed !== undefined) return followed;
+  }
   const name = stage ?? [...STAGE_ORDER].reverse().find((n) => state.stages[n]);
   const logFile = name ? await stageLogFile(experiment.workdir, name, state.stages[name]) : undefined;
   if (!name || !logFile) throw new UsageError(stage ? `stage ${stage} has no log yet` : "no stage has run yet");
@@ -90,6 +95,14 @@ export async function logsCommand(config: string, stage: string | undefined, opt
     await reader.poll((line) => process.stdout.write(`${line}\n`));
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+async function followSubmitted(workdir: string, experiment: string, lines: number): Promise<number | undefined> {
+  const { followChain } = await import("./chain-logs.js");
+  const { slurmCommandsFor } = await import("../pipeline/launchers.js");
+  const { chainNow } = await import("../pipeline/chain.js");
+  const commands = await slurmCommandsFor();
+  return followChain({ workdir, experiment, lines, logOf: (name, s) => stageLogFile(workdir, name, s), ask: (state) => chainNow(state.chain!, commands) });
 }
 
 /**

@@ -55,7 +55,7 @@ async function ended(chain: Chain): Promise<void> {
 describe("submit on Slurm", () => {
   skipAllIf(skipReason);
 
-  it("returns at once; SFT then GRPO run as a chain with no CLI watching; a second submit adds no job", async () => {
+  it("returns at once; SFT then GRPO run as a chain with no CLI driving them; logs -f follows one then the other; a second submit adds no job", async () => {
     const exp = await chainExperiment();
     const env = envFor(exp);
     const { chain, seconds, stderr } = await submit(exp, env);
@@ -63,6 +63,8 @@ describe("submit on Slurm", () => {
     expect(chain.jobs.map((j) => j.stages)).toEqual([["sft"], ["grpo"]]);
     expect(chain.jobs[1]!.after).toBe(chain.jobs[0]!.id);
     expect(stderr).toContain(`slurm job ${chain.jobs[0]!.id}`);
+    // `logs -f` follows whichever stage runs, moves on to the next, and returns when the chain has ended.
+    const follow = cli(["logs", "-f", exp.file], { env });
 
     const again = await cli(["submit", exp.file], { env });
     expect(again.exitCode, again.all).toBe(0);
@@ -75,6 +77,14 @@ describe("submit on Slurm", () => {
     expect(attended.stderr).toContain(`a submitted chain (${chain.id}, slurm jobs ${chain.jobs.map((j) => j.id).join(", ")}) is running this pipeline`);
 
     await ended(chain);
+    const followed = await follow;
+    expect(followed.exitCode, followed.all).toBe(0);
+    const headers = followed.stdout.split("\n").filter((l) => l.startsWith("==> "));
+    expect(headers).toEqual([
+      `==> sft (slurm job ${chain.jobs[0]!.id}): ${join(exp.workdir, "sft/logs/attempt-1.log")}`,
+      `==> grpo (slurm job ${chain.jobs[1]!.id}): ${join(exp.workdir, "grpo/logs/attempt-1.log")}`,
+      "==> the chain has ended: sft completed, grpo completed",
+    ]);
     const { stages } = await state(exp);
     expect(stages.sft).toMatchObject({ status: "completed", job: { launcher: "slurm", id: chain.jobs[0]!.id } });
     expect(stages.grpo).toMatchObject({ status: "completed", job: { launcher: "slurm", id: chain.jobs[1]!.id } });
