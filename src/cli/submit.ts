@@ -10,6 +10,7 @@ import { StateStore } from "../pipeline/state.js";
 import { slurmCommandsFor } from "../pipeline/launchers.js";
 import { chainNow, startChain, submitChain, type ChainCommand, type ChainState } from "../pipeline/chain.js";
 import { chainLines, chainStatus } from "./chain-status.js";
+import type { SlurmCommands } from "../launch/slurm/commands.js";
 import type { CommonOptions } from "./options.js";
 
 /** Node and this CLI as the submitting process was started (absolute, links resolved); `cluster.slurm.node` wins. */
@@ -27,6 +28,19 @@ function followText(config: string, chain: ChainState): string {
   ].join("");
 }
 
+/** A live chain is reported, and nothing is submitted; true when there is one. */
+async function reportedLive(store: StateStore, commands: SlurmCommands, json: boolean | undefined): Promise<boolean> {
+  const prior = store.state.chain && (await chainNow(store.state.chain, commands));
+  if (!prior?.live) return false;
+  // A submit that died before releasing its first job left the chain held: it is started now, not submitted again.
+  const first = prior.chain.jobs[0]?.id;
+  if (first && /JobHeldUser/.test(prior.statuses.get(first)?.reason ?? "")) await startChain(prior.chain, commands);
+  const lines = chainLines(prior, await chainStatus(prior, store.state, store.workdir));
+  process.stderr.write(`${lines.join("\n")}\na submitted chain is still live: nothing submitted (\`cancel\` ends it)\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ submitted: false, chain: prior.chain }, null, 2)}\n`);
+  return true;
+}
+
 export async function submitCommand(config: string, options: CommonOptions & { json?: boolean }): Promise<number> {
   const loaded = await loadExperiment(config, options);
   const experiment = loaded.config;
@@ -35,20 +49,14 @@ export async function submitCommand(config: string, options: CommonOptions & { j
     return 2;
   }
   const commands = await slurmCommandsFor();
+  // Asked before the lock: a live chain's running job holds it.
+  if (await reportedLive(await StateStore.open(experiment.workdir, experiment.name), commands, options.json)) return 0;
   const lock = await acquireLock(experiment.workdir, `dianjin-train submit ${config}`);
   let chain: ChainState | undefined;
   try {
     const store = await StateStore.open(experiment.workdir, experiment.name);
-    const prior = store.state.chain && (await chainNow(store.state.chain, commands));
-    if (prior?.live) {
-      // A submit that died before releasing its first job left the chain held: it is started now, not submitted again.
-      const first = prior.chain.jobs[0]?.id;
-      if (first && /JobHeldUser/.test(prior.statuses.get(first)?.reason ?? "")) await startChain(prior.chain, commands);
-      const lines = chainLines(prior, await chainStatus(prior, store.state, experiment.workdir));
-      process.stderr.write(`${lines.join("\n")}\na submitted chain is still live: nothing submitted (\`cancel\` ends it)\n`);
-      if (options.json) process.stdout.write(`${JSON.stringify({ submitted: false, chain: prior.chain }, null, 2)}\n`);
-      return 0;
-    }
+    // Again under the lock, for a submit that ran in between.
+    if (await reportedLive(store, commands, options.json)) return 0;
     const plan = await planFromLoaded(loaded, { ...options, only: options.only.length ? options.only : undefined });
     const attended = plan.stages.find((s) => s.action === "reattach");
     if (attended) {

@@ -57,7 +57,7 @@ describe("submit on Slurm", () => {
 
   it("returns at once; SFT then GRPO run as a chain with no CLI driving them; logs -f follows one then the other; a second submit adds no job", async () => {
     const exp = await chainExperiment();
-    const env = envFor(exp);
+    const env = envFor(exp, { LF_STANDIN_STEP_MS: "300" });
     const { chain, seconds, stderr } = await submit(exp, env);
     expect(seconds).toBeLessThan(20);
     expect(chain.jobs.map((j) => j.stages)).toEqual([["sft"], ["grpo"]]);
@@ -66,6 +66,8 @@ describe("submit on Slurm", () => {
     // `logs -f` follows whichever stage runs, moves on to the next, and returns when the chain has ended.
     const follow = cli(["logs", "-f", exp.file], { env });
 
+    // Asked while SFT's run holds the workdir inside its job.
+    await waitFor(async () => (await state(exp)).stages.sft?.status === "running", 120_000, "SFT to run in its job");
     const again = await cli(["submit", exp.file], { env });
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stderr).toMatch(/still live: nothing submitted/);
