@@ -8,7 +8,7 @@ import { planFromLoaded } from "../pipeline/plan.js";
 import { refuseUnlessReady } from "../pipeline/preflight.js";
 import { StateStore } from "../pipeline/state.js";
 import { slurmCommandsFor } from "../pipeline/launchers.js";
-import { chainNow, startChain, submitChain, type ChainCommand, type ChainState } from "../pipeline/chain.js";
+import { cancelLiveChain, chainNow, startChain, submitChain, type ChainCommand, type ChainState } from "../pipeline/chain.js";
 import { chainLines, chainStatus } from "./chain-status.js";
 import type { SlurmCommands } from "../launch/slurm/commands.js";
 import type { CommonOptions } from "./options.js";
@@ -32,6 +32,12 @@ function followText(config: string, chain: ChainState): string {
 async function reportedLive(store: StateStore, commands: SlurmCommands, json: boolean | undefined): Promise<boolean> {
   const prior = store.state.chain && (await chainNow(store.state.chain, commands));
   if (!prior?.live) return false;
+  if (!prior.whole) {
+    // A submit died midway: its first job is still held, nothing of it ran. It is ended, and the chain submitted anew.
+    const ended = await cancelLiveChain(prior, commands);
+    process.stderr.write(`an earlier submit stopped midway: cancelled its partial chain (slurm jobs ${ended.join(", ")})\n`);
+    return false;
+  }
   // A submit that died before releasing its first job left the chain held: it is started now, not submitted again.
   const first = prior.chain.jobs[0]?.id;
   if (first && /JobHeldUser/.test(prior.statuses.get(first)?.reason ?? "")) await startChain(prior.chain, commands);

@@ -7,6 +7,7 @@ import type { SlurmResources } from "../launch/slurm/job.js";
 import type { SlurmJobStatus } from "../launch/slurm/poll.js";
 import { CHAIN_ENV, cancelChain, chainJobNamed, chainJobOutput, chainStatuses, releaseChainJob, submitChainJob } from "../launch/slurm/submit.js";
 import { newLaunchId } from "../launch/launch-id.js";
+import { crashPoint } from "../util/crash-point.js";
 import { stageModule } from "../stages/registry.js";
 import type { Experiment } from "../config/schema.js";
 import { slurmResources } from "./launchers.js";
@@ -96,6 +97,7 @@ export async function submitChain(plan: Plan, store: StateStore, commands: Slurm
         ...(i === 0 ? { hold: true } : {}),
         ...(config.cluster.slurm?.setup.length ? { setup: config.cluster.slurm.setup } : {}),
       });
+      if (i === 0) crashPoint("chain-after-first-sbatch");
       Object.assign(job, { id: submitted.jobId, output: relative(plan.workdir, chainJobOutput(jobDir, job.name, submitted.jobId)) });
       if (after) job.after = after;
       if (submitted.cluster) chain.cluster = submitted.cluster;
@@ -125,6 +127,8 @@ export interface ChainNow {
   statuses: Map<string, SlurmJobStatus>;
   /** Some job of it is still pending or running. */
   live: boolean;
+  /** Every job of it was submitted (a submit that died midway leaves jobs without an id, its first one held). */
+  whole: boolean;
 }
 
 /** The recorded chain as Slurm sees it now: one status query for all its jobs (a job never recorded is found by name). */
@@ -134,7 +138,7 @@ export async function chainNow(chain: ChainState, commands: SlurmCommands): Prom
     jobs: await Promise.all(chain.jobs.map(async (j) => (j.id ? j : { ...j, ...withId(await chainJobNamed(commands, j.name, chain.cluster)) }))),
   };
   const statuses = await chainStatuses(commands, idsOf(known), chain.cluster);
-  return { chain: known, statuses, live: [...statuses.values()].some((s) => s.phase.active) };
+  return { chain: known, statuses, live: [...statuses.values()].some((s) => s.phase.active), whole: known.jobs.every((j) => j.id) };
 }
 
 function withId(id: string | undefined): Partial<ChainJob> {

@@ -122,6 +122,27 @@ describe("submit on Slurm", () => {
     expect(stages.grpo).toMatchObject({ status: "completed" });
   });
 
+  it("a submit killed right after its first sbatch: the next submit finds that job by name, ends the partial chain, submits anew", async () => {
+    const exp = await chainExperiment();
+    const env = envFor(exp);
+    const crashed = await cli(["submit", exp.file], { env: { ...env, DIANJIN_CRASH_AT: "chain-after-first-sbatch" } });
+    expect(crashed.signal).toBe("SIGKILL");
+    const partial = (await state(exp)).chain!;
+    expect(partial.jobs.every((j) => j.id === undefined)).toBe(true);
+    const orphan = jobIdsNamed(partial.jobs[0]!.name);
+    expect(orphan).toHaveLength(1);
+    submitted.push(...orphan);
+    // Held: nothing of the partial chain ran.
+    expect(slurm("squeue", ["-h", "-j", orphan[0]!, "-o", "%r"]).trim()).toBe("JobHeldUser");
+
+    const { chain, stderr } = await submit(exp, env);
+    expect(stderr).toContain(`cancelled its partial chain (slurm jobs ${orphan[0]})`);
+    expect(chain.id).not.toBe(partial.id);
+    await ended(chain);
+    expect(slurm("squeue", ["-h", "-t", "all", "-j", orphan[0]!, "-o", "%T"]).trim()).toBe("CANCELLED");
+    expect((await state(exp)).stages.grpo).toMatchObject({ status: "completed", attempts: 1 });
+  });
+
   it("cancel ends every job of the chain at once; the running stage records its end", async () => {
     const exp = await chainExperiment();
     const env = envFor(exp, { LF_STANDIN_STEP_MS: "400" });

@@ -21,7 +21,7 @@ const chain = {
 
 function now(squeue: string): ChainNow {
   const statuses = parseSqueue(squeue);
-  return { chain, statuses, live: [...statuses.values()].some((s) => s.phase.active) };
+  return { chain, statuses, live: [...statuses.values()].some((s) => s.phase.active), whole: true };
 }
 
 function stage(status: StageState["status"], extra: Partial<StageState> = {}): StageState {
