@@ -11,7 +11,7 @@ import { slurmCommandsFor } from "../pipeline/launchers.js";
 import { cancelLiveChain, chainNow, startChain, submitChain, type ChainCommand, type ChainState } from "../pipeline/chain.js";
 import { chainLines, chainStatus } from "./chain-status.js";
 import type { SlurmCommands } from "../launch/slurm/commands.js";
-import type { CommonOptions } from "./options.js";
+import type { CommonOptions, LogOptions } from "./options.js";
 
 /** Node and this CLI as the submitting process was started (absolute, links resolved); `cluster.slurm.node` wins. */
 function compute(node: string | undefined): Pick<ChainCommand, "node" | "cli"> {
@@ -47,13 +47,11 @@ async function reportedLive(store: StateStore, commands: SlurmCommands, json: bo
   return true;
 }
 
-export async function submitCommand(config: string, options: CommonOptions & { json?: boolean }): Promise<number> {
+export async function submitCommand(config: string, options: CommonOptions & Partial<LogOptions> & { json?: boolean }): Promise<number> {
   const loaded = await loadExperiment(config, options);
   const experiment = loaded.config;
-  if (experiment.cluster.launcher !== "slurm") {
-    process.stderr.write(`dianjin-train: submit with launcher ${experiment.cluster.launcher} needs the detached driver, which this build lacks; use \`run\`\n`);
-    return 2;
-  }
+  // Local and Ray: the pipeline goes on in a detached driver on this machine (submit-detached.ts).
+  if (experiment.cluster.launcher !== "slurm") return (await import("./submit-detached.js")).submitDetachedCommand(config, options);
   const commands = await slurmCommandsFor();
   // Asked before the lock: a live chain's running job holds it.
   if (await reportedLive(await StateStore.open(experiment.workdir, experiment.name), commands, options.json)) return 0;
