@@ -39,12 +39,14 @@ async function main(argv: string[]): Promise<number> {
       program
         .command("submit <config>")
         .description(
-          "start the pipeline and return: it goes on without this terminal (local, Ray: a detached driver); `status`, `logs -f`, `cancel` follow it",
+          "start the pipeline and return: it goes on without this terminal (Slurm: a chain of jobs; local, Ray: a detached driver); `status`, `logs -f`, `cancel` follow it",
         ),
     ),
-  ).action(async (config: string, options: CommonOptions & LogOptions) => {
-    exitCode = await (await import("./submit-detached.js")).submitDetachedCommand(config, options);
-  });
+  )
+    .option("--json", "Slurm: print the submitted chain as JSON")
+    .action(async (config: string, options: CommonOptions & LogOptions & { json?: boolean }) => {
+      exitCode = await (await import("./submit.js")).submitCommand(config, options);
+    });
 
   for (const { name: stage, summary: description, kind } of STAGE_MODULES) {
     withLogOptions(withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false))

@@ -35,6 +35,13 @@ export function doneText(result: RunResult): string {
   return `done: ${result.stages.map((s) => `${s.name} ${s.status}`).join(", ")}\n${outputs.join("")}`;
 }
 
+/** A submitted chain that is still live runs this pipeline already (chain-status.ts). */
+async function refuseWhileSubmitted(workdir: string, name: string): Promise<void> {
+  const { readState } = await import("../pipeline/state.js");
+  const { refuseWhileChainLive } = await import("./chain-status.js");
+  await refuseWhileChainLive(await readState(workdir, name));
+}
+
 const ignoreHangup = () => undefined;
 
 const summary = (result: RunResult) => result.stages.map((s) => ({ stage: s.name, action: s.action, status: s.status, seconds: s.seconds }));
@@ -61,6 +68,7 @@ export async function runOne(
   const json = logOptions.logFormat === "json";
   // The workdir is needed before the pipeline starts, to open the run log there (a config error stops us here).
   const { config: experiment, file } = await loadExperiment(config, options);
+  if (experiment.cluster.launcher === "slurm") await refuseWhileSubmitted(experiment.workdir, experiment.name);
   const { openEventLog, RUN_STAGE } = await import("../pipeline/event-log.js");
   const log = openEventLog({ workdir: experiment.workdir, level: logOptions.logLevel, stdout: json, ...(options.asDriver ? { runId: options.asDriver } : {}) });
   const display = await openDisplay(logOptions);

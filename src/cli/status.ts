@@ -11,6 +11,7 @@ import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
 import { oneExperiment, type LogOptions } from "./options.js";
 import { stageOutput, stageOutputLine, type StageOutput } from "./stage-output.js";
+import { cancelChainJobs, chainSection } from "./chain-status.js";
 import { cancelDriver, driverJson, driverLine } from "./driver-view.js";
 import { driverNow } from "../pipeline/driver.js";
 import { followPipeline, stageLogFile } from "./follow.js";
@@ -25,19 +26,23 @@ export async function statusCommand(config: string, options: { set: string[]; va
 async function statusOne(config: string, options: { set: string[]; variant?: string[]; json?: boolean }, sink?: (json: unknown) => void): Promise<number> {
   const { config: experiment } = await loadExperiment(config, oneExperiment(options));
   const store = await StateStore.open(experiment.workdir, experiment.name);
+  // A submitted chain's stages are shown from one Slurm query for all its jobs (chain-status.ts).
+  const chain = await chainSection(store.state, experiment.workdir);
+  const others = STAGE_ORDER.filter((name) => !chain?.stages.has(name));
   // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
-  const now = await statusesNow(store, await launcherFor(experiment), STAGE_ORDER);
+  const now = await statusesNow(store, await launcherFor(experiment), others);
   const state = store.state;
   const driver = await driverNow(experiment.workdir);
   if (options.json) {
-    const json = { ...statusJson(state, now), ...(driver ? { driver: driverJson(driver) } : {}) };
+    const json = { ...statusJson(state, now), ...(driver ? { driver: driverJson(driver) } : {}), ...(chain ? { chain: chain.json } : {}) };
     if (sink) sink(json);
     else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`experiment ${experiment.name}  (workdir ${experiment.workdir})\n`);
   if (driver) process.stdout.write(`${driverLine(driver, experiment.workdir)}\n`);
-  for (const name of STAGE_ORDER) {
+  for (const line of chain?.lines ?? []) process.stdout.write(`${line}\n`);
+  for (const name of others) {
     const s = state.stages[name];
     if (!s) continue;
     const took = s.startedAt && s.endedAt ? ` in ${formatDuration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : "";
@@ -84,8 +89,12 @@ function statusJson(state: RunState, now: Map<string, StatusNow>): RunState & { 
 
 export async function logsCommand(config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, oneExperiment(options));
-  if (options.follow && !stage) return followPipeline(experiment, Number(options.lines));
   const state = await readState(experiment.workdir, experiment.name);
+  if (options.follow && !stage) {
+    // A live submitted chain is followed job by job, also while its next job waits in the queue (chain-logs.ts).
+    const followed = state.chain ? await followSubmitted(experiment.workdir, experiment.name, Number(options.lines)) : undefined;
+    return followed ?? followPipeline(experiment, Number(options.lines));
+  }
   const name = stage ?? [...STAGE_ORDER].reverse().find((n) => state.stages[n]);
   const logFile = name ? await stageLogFile(experiment.workdir, name, state.stages[name]) : undefined;
   if (!name || !logFile) throw new UsageError(stage ? `stage ${stage} has no log yet` : "no stage has run yet");
@@ -98,6 +107,14 @@ export async function logsCommand(config: string, stage: string | undefined, opt
     await reader.poll((line) => process.stdout.write(`${line}\n`));
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+async function followSubmitted(workdir: string, experiment: string, lines: number): Promise<number | undefined> {
+  const { followChain } = await import("./chain-logs.js");
+  const { slurmCommandsFor } = await import("../pipeline/launchers.js");
+  const { chainNow } = await import("../pipeline/chain.js");
+  const commands = await slurmCommandsFor();
+  return followChain({ workdir, experiment, lines, logOf: (name, s) => stageLogFile(workdir, name, s), ask: (state) => chainNow(state.chain!, commands) });
 }
 
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
@@ -118,6 +135,11 @@ async function cancelOne(config: string, options: Partial<LogOptions> & { set: s
   const log = openEventLog({ workdir: experiment.workdir, level: options.logLevel, stdout: options.logFormat === "json" });
   const wanted = options.services ? ["serving", "running", "launching"] : ["running", "launching"];
   let ended = 0;
+  // A submitted chain ends with one scancel of all its jobs; their runs record how their stages ended.
+  const chainIds = options.services ? [] : await cancelChainJobs(store.state);
+  if (chainIds.length && options.logFormat !== "json") process.stderr.write(`cancelled the submitted chain (slurm jobs ${chainIds.join(", ")})\n`);
+  if (chainIds.length) log.record("warn", "run", "chain-cancelled", { jobs: chainIds });
+  ended += chainIds.length;
   try {
     if (driver) {
       log.record("warn", RUN_STAGE, "driver-cancelled", { pid: driver.pid, interrupted: driver.stopped });
@@ -127,6 +149,7 @@ async function cancelOne(config: string, options: Partial<LogOptions> & { set: s
     }
     for (const [name, s] of Object.entries(store.state.stages)) {
       if (!s || !wanted.includes(s.status)) continue;
+      if (s.job && chainIds.includes(s.job.id)) continue;
       // A launch whose job was never recorded is found by its launch id.
       const job = await liveJob(launcher, name, s);
       if (!job && !s.job) continue;

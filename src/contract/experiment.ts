@@ -35,6 +35,8 @@ const slurmSchema = z
     extra_directives: z.array(z.string()).default([]),
     setup: z.array(z.string()).default([]),
     container_image: z.string().optional(),
+    /** Absolute path of `node` on the compute nodes (default: the node that runs dianjin-train where it is started). */
+    node: z.string().optional(),
   })
   .strict();
 

@@ -21,7 +21,7 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
     case "slurm": {
       const { createSlurmLauncher } = await import("../launch/slurm/index.js");
       const slurm = cluster.slurm;
-      return createSlurmLauncher({
+      const options = {
         jobDir: join(config.workdir, "slurm"),
         resources: (spec: JobSpec) => slurmResources(config, spec.stage),
         setup: slurm?.setup,
@@ -30,7 +30,11 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
         useRay: (spec: JobSpec) => stageNeedsRay(spec.stage),
         ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}),
         env: pickSlurmEnv(env),
-      });
+      };
+      // Inside a job of a submitted chain, the stage's script runs in this allocation instead of a second sbatch.
+      const { currentAllocation, createInAllocationLauncher } = await import("../launch/slurm/in-allocation.js");
+      const allocation = currentAllocation(env);
+      return allocation ? createInAllocationLauncher(options, allocation, { env, ...polling }) : createSlurmLauncher(options);
     }
     case "ray": {
       const { createRayLauncher } = await import("../launch/ray/index.js");
@@ -86,6 +90,12 @@ export function slurmResources(config: Experiment, stage: string) {
 /** A stage placed on Ray (verl) gets a Ray cluster started inside its Slurm allocation. */
 export function stageNeedsRay(stage: string): boolean {
   return stageModule(stage)?.placement === "ray";
+}
+
+/** Slurm's client programs with what they need from our environment (a chain's sbatch, status query, scancel). */
+export async function slurmCommandsFor(env: NodeJS.ProcessEnv = process.env) {
+  const { createSlurmCommands } = await import("../launch/slurm/index.js");
+  return createSlurmCommands({ env: pickSlurmEnv(env) });
 }
 
 /** What the Slurm commands themselves need from our environment (SLURM_CONF for a non-default cluster). */

@@ -12,6 +12,19 @@ export interface LockInfo {
   host: string;
   startedAt: string;
   command: string;
+  /** Inside a Slurm job: `<job id>.<restart count>`. A requeued start of the same job finds its earlier start's lock. */
+  slurmJob?: string;
+}
+
+/** This process's Slurm job and restart count, when it runs inside one (a submitted chain's job). */
+function slurmStart(env: NodeJS.ProcessEnv): string | undefined {
+  return env.SLURM_JOB_ID ? `${env.SLURM_JOB_ID}.${env.SLURM_RESTART_COUNT ?? "0"}` : undefined;
+}
+
+/** The lock of an earlier start of this very Slurm job (requeued, maybe onto another node): that start is over. */
+function earlierStartOfThisJob(holder: LockInfo, info: LockInfo): boolean {
+  if (!holder.slurmJob || !info.slurmJob || holder.slurmJob === info.slurmJob) return false;
+  return holder.slurmJob.split(".")[0] === info.slurmJob.split(".")[0];
 }
 
 export interface Lock {
@@ -81,7 +94,8 @@ export async function removeStaleLock(path: string): Promise<void> {
 }
 
 export function lockInfo(command: string): LockInfo {
-  return { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+  const slurmJob = slurmStart(process.env);
+  return { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command, ...(slurmJob ? { slurmJob } : {}) };
 }
 
 export async function acquireLock(workdir: string, command: string): Promise<Lock> {
@@ -94,7 +108,7 @@ export async function acquireLock(workdir: string, command: string): Promise<Loc
       return { release: () => unlink(path).catch(() => undefined) };
     }
     const holder = await readLock(path);
-    if (!holderGone(holder)) {
+    if (!holderGone(holder) && !earlierStartOfThisJob(holder!, info)) {
       const where = holder!.host === info.host ? `pid ${holder!.pid}` : `pid ${holder!.pid} on host ${holder!.host}`;
       const advice =
         holder!.host === info.host

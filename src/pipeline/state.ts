@@ -7,6 +7,7 @@ import { redactValue } from "../util/secrets.js";
 import { hasAbsolutePathOutside, relativeToWorkdir, resolveInWorkdir } from "./workdir-paths.js";
 
 import { canMove, type StageStatus } from "./stage-status.js";
+import type { ChainState } from "./chain-state.js";
 
 export type { StageStatus } from "./stage-status.js";
 
@@ -48,6 +49,8 @@ export interface RunState {
   experiment: string;
   stages: Partial<Record<string, StageState>>;
   tools: Partial<Record<string, ToolState>>;
+  /** The last chain of cluster jobs `submit` handed the pipeline to (chain-state.ts). */
+  chain?: ChainState;
 }
 
 export function statePath(workdir: string): string {
@@ -109,6 +112,12 @@ export class StateStore {
     this.state.stages[name] = next;
     await this.save();
     return next;
+  }
+
+  /** The chain `submit` is handing the pipeline to, written before each sbatch and after it (write-ahead). */
+  async recordChain(chain: ChainState): Promise<void> {
+    this.state.chain = chain;
+    await this.save();
   }
 
   async recordTool(name: string, tool: ToolState): Promise<void> {

@@ -5,26 +5,12 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { cflueMcqItems } from "../helpers/recipe-data.js";
-import { CLI, cli, cliEnv, makeExperiment, stageState, STANDIN_BIN, waitFor } from "../helpers/cli.js";
-
-const VERL = join(STANDIN_BIN, "verl-standin");
+import { grpoExperiment as grpoStandinExperiment } from "../helpers/grpo-experiment.js";
+import { CLI, cli, cliEnv, stageState, waitFor } from "../helpers/cli.js";
 
 /** 90 CFLUE items → 81 train rows; batch 8, one epoch → verl plans 10 steps; a checkpoint every 3 steps (and at 10). */
 async function grpoExperiment() {
-  const records = cflueMcqItems(90);
-  const exp = await makeExperiment({
-    cluster: "{ gpus_per_node: 2 }",
-    top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}], version: "0.7.0" }`,
-    sft: `  grpo:
-    rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
-    data: { train_batch_size: 8, max_prompt_length: 1024 }
-    actor: { ppo_mini_batch_size: 4, ppo_micro_batch_size_per_gpu: 1 }
-    rollout: { n: 2, tensor_model_parallel_size: 1 }
-    trainer: { total_epochs: 1, save_freq: 3, test_freq: -1 }
-`,
-  });
-  await writeFile(join(exp.dir, "data/cflue_mcq.json"), JSON.stringify(records));
+  const exp = await grpoStandinExperiment({ items: 90, totalEpochs: 1, saveFreq: 3 });
   expect((await cli(["sft", exp.file])).exitCode).toBe(0);
   return exp;
 }

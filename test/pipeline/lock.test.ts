@@ -25,6 +25,27 @@ describe("workdir lock", () => {
     await (await acquireLock(dir, "new")).release();
   });
 
+  it("a requeued Slurm job takes over the lock its earlier start left on another node, never another job's", async () => {
+    const dir = await tempDir();
+    const saved = { id: process.env.SLURM_JOB_ID, restart: process.env.SLURM_RESTART_COUNT };
+    process.env.SLURM_JOB_ID = "77";
+    process.env.SLURM_RESTART_COUNT = "1";
+    try {
+      await writeFile(lockPath(dir), JSON.stringify({ pid: 1, host: "gpu-node-7", startedAt: "then", command: "old", slurmJob: "78.0" }));
+      await expect(acquireLock(dir, "new")).rejects.toThrow(/gpu-node-7/);
+      await writeFile(lockPath(dir), JSON.stringify({ pid: 1, host: "gpu-node-7", startedAt: "then", command: "old", slurmJob: "77.0" }));
+      await (await acquireLock(dir, "new")).release();
+    } finally {
+      for (const [name, value] of [
+        ["SLURM_JOB_ID", saved.id],
+        ["SLURM_RESTART_COUNT", saved.restart],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it("does not take over a lock from another host", async () => {
     const dir = await tempDir();
     await writeFile(lockPath(dir), JSON.stringify({ pid: 1, host: "gpu-node-7", startedAt: "then", command: "old" }));
