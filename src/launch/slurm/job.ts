@@ -49,18 +49,19 @@ export interface SlurmBatchJob {
   masterPort?: number;
   /** The tool the command starts: looked for on the node, after `setup`, before anything starts (tool-check.ts). */
   tool?: JobTool;
+  /** The Node executable the command runs (argv[0]), when it runs Node: checked on the node like the tool (node-check.ts). */
+  node?: string;
 }
 
 /** Ray head + workers inside the allocation, then the trainer on the head (verl). */
 export interface RaySlurmJob extends SlurmBatchJob {
   ray?: {
-    port?: number;
     readyTimeoutSeconds?: number;
     /** Seconds between readiness checks. */
     readyCheckSeconds?: number;
     /** `ray` executable on the nodes. */
     executable?: string;
-    /** Per-node CPUs for `ray start --num-cpus` (verl's FAQ: set it under Slurm). */
+    /** Per-node CPUs for `ray start --num-cpus`; default: the allocation's (SLURM_CPUS_PER_TASK, else SLURM_CPUS_ON_NODE). */
     cpusPerNode?: number;
   };
 }

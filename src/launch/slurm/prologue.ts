@@ -36,7 +36,9 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     "# Each attempt (Slurm may requeue) gets its own log named with the restart count; all of them",
     "# are also appended to the stage log that dianjin-train follows.",
     `attempt_log=${attemptLog}`,
-    `exec > >(tee -a -- "$attempt_log" >>${shellQuote(job.logFile)}) 2>&1`,
+    // scancel and the time limit signal every process of the job, tee too: it ignores them and writes to the end (the
+    // command's last lines, the status line, the cleanup), so the command never dies of SIGPIPE on a dead log.
+    `exec > >(trap '' TERM INT; exec tee -a -- "$attempt_log" >>${shellQuote(job.logFile)}) 2>&1`,
     "log_writer=$!",
     "cleanup() {",
     "  local status=$?",
@@ -70,6 +72,21 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     'export NNODES="$SLURM_NNODES"',
     ...(job.resources.gpusPerNode ? [`export NPROC_PER_NODE="\${NPROC_PER_NODE:-${job.resources.gpusPerNode}}"`] : []),
     'echo "[dianjin-train] nodes: $SLURM_JOB_NODELIST ($NNODES), head: $head_node, rendezvous: $MASTER_ADDR:$MASTER_PORT"',
+  ];
+}
+
+/**
+ * The command, and its status whatever ends it. scancel and the time limit send SIGTERM to every process of the job:
+ * the command ends by its own, and this shell, which runs a trap only once its foreground command has ended, notes it
+ * and goes on to print and record the status (a trap that exits would skip both). A handler, unlike an ignored signal,
+ * is not inherited by the command.
+ */
+export function commandLines(command: string): string[] {
+  return [
+    `trap 'echo "[dianjin-train] SIGTERM received (scancel or the time limit)"' TERM`,
+    `trap 'echo "[dianjin-train] SIGINT received"' INT`,
+    command,
+    "status=$?",
   ];
 }
 
