@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { clusterSkipReason, SLURM_ENV, jobIdsNamed, slurm } from "../launch/slurm/local-cluster.js";
+import { clusterSkipReason, SLURM_ENV, jobIdsLaunched, slurm } from "../launch/slurm/local-cluster.js";
 import { skipAllIf } from "../helpers/skip.js";
 import { cli, makeExperiment, readJson, stageState, waitFor } from "../helpers/cli.js";
 
@@ -12,7 +12,9 @@ const skipReason = clusterSkipReason();
 
 describe("sft on Slurm", () => {
   skipAllIf(skipReason);
-  const slurmCluster = "{ launcher: slurm, nodes: 2, gpus_per_node: 1, slurm: { time: '00:10:00' } }";
+  // The jobs get only the variables they need (sbatch --export): the stand-in's knobs are named here.
+  const slurmCluster =
+    "{ launcher: slurm, nodes: 2, gpus_per_node: 1, slurm: { time: '00:10:00', export: [LF_STANDIN_FAIL, LF_STANDIN_FAIL_AT_STEP, LF_STANDIN_STEP_MS] } }";
 
   it("runs one task per node; each rank sees its NODE_RANK, NNODES and the head's MASTER_ADDR", async () => {
     const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
@@ -36,11 +38,11 @@ describe("sft on Slurm", () => {
     expect(result.stderr).toMatch(/a GPU ran out of memory/);
     expect(result.stderr).toMatch(/\| .*CUDA out of memory/);
     const job = (await stageState(exp)).job;
-    expect(job.extra.jobName).toMatch(/^dianjin-sft-[0-9a-f]{12}$/);
-    expect(jobIdsNamed(job.extra.jobName)).toEqual([job.id]);
+    expect(job.extra.jobName).toBe("dianjin-sft");
+    expect(jobIdsLaunched(job.extra.launchId)).toEqual([job.id]);
   });
 
-  it("a CLI killed right after sbatch: the rerun finds the job by its name (the launch id) and reattaches; one job only", async () => {
+  it("a CLI killed right after sbatch: the rerun finds the job by its launch id (sbatch --comment) and reattaches; one job only", async () => {
     const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
     const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", LF_STANDIN_STEP_MS: "100" };
     const crashed = await cli(["sft", exp.file], { env: { ...env, DIANJIN_CRASH_AT: "after-spawn" } });
@@ -51,7 +53,7 @@ describe("sft on Slurm", () => {
     const again = await cli(["sft", exp.file], { env });
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stderr).toMatch(/reattaching to slurm job \d+ .*found by its launch id/);
-    expect(jobIdsNamed(intent.launch.id)).toHaveLength(1);
+    expect(jobIdsLaunched(intent.launch.id)).toHaveLength(1);
     expect(await stageState(exp)).toMatchObject({ status: "completed", attempts: 1 });
   });
 

@@ -8,6 +8,12 @@ export const SLURM_DEFAULTS = {
   /** How long a Slurm client command may take before it counts as failed. */
   commandTimeoutMs: 60_000,
   jobNamePrefix: "dianjin-",
+  /**
+   * What a job gets from the submitting environment besides the stage's secrets (sbatch --export; Slurm adds SLURM_*).
+   * Everything else the job needs is exported in its script; sbatch's default, ALL, would also carry every token the
+   * user has into slurmctld's saved job environment.
+   */
+  exportBase: ["HOME", "LANG", "LC_ALL", "LC_CTYPE", "LOGNAME", "PATH", "USER"],
   ray: {
     /**
      * Ray's fixed ports (GCS, dashboard, client server, dashboard agent, node and object manager, workers) come from a

@@ -58,6 +58,8 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     `rm -f -- ${shellQuote(exitRecordPath(job.logFile))}`,
     `cd ${shellQuote(job.cwd)} || exit 1`,
     "export PYTHONUNBUFFERED=1",
+    // sbatch hands its --export list on to srun (SLURM_EXPORT_ENV); the steps get this script's environment instead.
+    "export SLURM_EXPORT_ENV=ALL",
     ...envExports(job.env),
     // Setup may source activate scripts that read unset variables, so -u is off while it runs.
     ...(job.setup?.length ? ["# setup lines from the experiment", "set -e +u", ...job.setup, "set +e -u"] : []),
