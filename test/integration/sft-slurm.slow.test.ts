@@ -1,8 +1,8 @@
 // SFT as a 2-node torchrun job on a real Slurm cluster (Debian's slurmctld/slurmd/munge on loopback, emulating
 // two nodes), with the stand-in llamafactory-cli: every rank checks where it is.
 import { describe, expect, it } from "vitest";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { clusterSkipReason, SLURM_ENV, jobIdsLaunched, slurm } from "../launch/slurm/local-cluster.js";
 import { skipAllIf } from "../helpers/skip.js";
@@ -29,6 +29,18 @@ describe("sft on Slurm", () => {
     expect(ranks[1]!.MASTER_PORT).toBe("29500");
     const state = await stageState(exp);
     expect(state).toMatchObject({ status: "completed", job: { launcher: "slurm" } });
+  });
+
+  it("`plan --out` shows byte for byte the script that is then passed to sbatch", async () => {
+    const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
+    const out = join(exp.workdir, "..", "plan-out");
+    const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300" };
+    const plan = await cli(["plan", exp.file, "--only", "sft", "--out", out], { env });
+    expect(plan.exitCode, plan.all).toBe(0);
+    const result = await cli(["sft", exp.file], { env });
+    expect(result.exitCode, result.all).toBe(0);
+    const submitted = resolve(exp.workdir, (await stageState(exp)).job.extra.script as string);
+    expect(await readFile(submitted, "utf8")).toBe(await readFile(join(out, "sft", "sft.sbatch"), "utf8"));
   });
 
   it("a failing job surfaces the classified cause and the log tail; no job is left behind", async () => {
