@@ -29,29 +29,29 @@ function rayNodesLeft(state: string): string[] {
 const skipReason = clusterSkipReason();
 const RAY = join(ROOT, "test/fixtures/bin/ray");
 
+/** A Ray-on-Slurm job on two nodes of two GPUs, in a fresh folder with its own ray stand-in state. */
+async function submitRayJob(stage: string, argv: string[], options: { env?: Record<string, string>; readyTimeoutSeconds?: number; cpusPerTask?: number } = {}) {
+  const work = newDir();
+  const rayState = join(work, "ray");
+  const launcher = createSlurmLauncher({
+    jobDir: join(work, "jobs"),
+    env: SLURM_ENV,
+    pollIntervalMs: 250,
+    useRay: () => true,
+    ray: { executable: RAY, readyCheckSeconds: 1, readyTimeoutSeconds: options.readyTimeoutSeconds ?? 60 },
+    ...(options.cpusPerTask ? { resources: { cpusPerTask: options.cpusPerTask } } : {}),
+  });
+  const logFile = join(work, "grpo.log");
+  const spec = { stage: `${stage}-${process.pid}`, argv, env: { RAY_STANDIN_STATE: rayState, ...options.env }, cwd: work, logFile, nodes: 2, gpusPerNode: 2 };
+  return { job: await launcher.submit(spec), rayState, logFile };
+}
+
 describe("Ray cluster inside a Slurm allocation", () => {
   skipAllIf(skipReason);
 
   it("starts head and worker, waits for every GPU, runs the trainer on the head, then stops Ray", async () => {
-    const work = newDir();
-    const rayState = join(work, "ray");
-    const launcher = createSlurmLauncher({
-      jobDir: join(work, "jobs"),
-      env: SLURM_ENV,
-      pollIntervalMs: 250,
-      useRay: () => true,
-      ray: { executable: RAY, readyCheckSeconds: 1, readyTimeoutSeconds: 60 },
-      resources: { cpusPerTask: 2 },
-    });
-    const job = await launcher.submit({
-      stage: `grpo-${process.pid}`,
-      argv: ["bash", "-c", `echo "trainer on $SLURMD_NODENAME sees $RAY_ADDRESS"; ${RAY} status --address="$RAY_ADDRESS" | grep -E "GPU|CPU"`],
-      env: { RAY_STANDIN_STATE: rayState },
-      cwd: work,
-      logFile: join(work, "grpo.log"),
-      nodes: 2,
-      gpusPerNode: 2,
-    });
+    const argv = ["bash", "-c", `echo "trainer on $SLURMD_NODENAME sees $RAY_ADDRESS"; ${RAY} status --address="$RAY_ADDRESS" | grep -E "GPU|CPU"`];
+    const { job, rayState } = await submitRayJob("grpo", argv, { cpusPerTask: 2 });
     const lines: string[] = [];
     const outcome = await job.wait({ onLine: (l) => lines.push(l) });
     expect(outcome, lines.join("\n")).toMatchObject({ state: "completed", exitCode: 0 });
@@ -67,23 +67,9 @@ describe("Ray cluster inside a Slurm allocation", () => {
   });
 
   it("fails with a clear message when not every GPU joins before the readiness timeout", async () => {
-    const work = newDir();
-    const rayState = join(work, "ray");
-    const launcher = createSlurmLauncher({
-      jobDir: join(work, "jobs"),
-      env: SLURM_ENV,
-      pollIntervalMs: 250,
-      useRay: () => true,
-      ray: { executable: RAY, readyCheckSeconds: 1, readyTimeoutSeconds: 4 },
-    });
-    const job = await launcher.submit({
-      stage: `grpo-short-${process.pid}`,
-      argv: ["echo", "trainer must not run"],
-      env: { RAY_STANDIN_STATE: rayState, RAY_STANDIN_WORKER_GPUS: "0" },
-      cwd: work,
-      logFile: join(work, "grpo.log"),
-      nodes: 2,
-      gpusPerNode: 2,
+    const { job, rayState } = await submitRayJob("grpo-short", ["echo", "trainer must not run"], {
+      env: { RAY_STANDIN_WORKER_GPUS: "0" },
+      readyTimeoutSeconds: 4,
     });
     const lines: string[] = [];
     const outcome = await job.wait({ onLine: (l) => lines.push(l) });
@@ -94,25 +80,8 @@ describe("Ray cluster inside a Slurm allocation", () => {
   });
 
   it("scancel: the trainer ends, the status line, the cleanup and the exit record are written, no SIGPIPE", async () => {
-    const work = newDir();
-    const rayState = join(work, "ray");
-    const launcher = createSlurmLauncher({
-      jobDir: join(work, "jobs"),
-      env: SLURM_ENV,
-      pollIntervalMs: 250,
-      useRay: () => true,
-      ray: { executable: RAY, readyCheckSeconds: 1, readyTimeoutSeconds: 60 },
-    });
-    const logFile = join(work, "grpo.log");
-    const job = await launcher.submit({
-      stage: `grpo-cancel-${process.pid}`,
-      argv: ["bash", "-c", 'echo "trainer started"; for i in $(seq 600); do echo "step $i"; sleep 0.1; done'],
-      env: { RAY_STANDIN_STATE: rayState },
-      cwd: work,
-      logFile,
-      nodes: 2,
-      gpusPerNode: 2,
-    });
+    const argv = ["bash", "-c", 'echo "trainer started"; for i in $(seq 600); do echo "step $i"; sleep 0.1; done'];
+    const { job, rayState, logFile } = await submitRayJob("grpo-cancel", argv);
     const lines: string[] = [];
     const outcome = job.wait({ onLine: (l) => lines.push(l) });
     await waitFor(() => lines.includes("trainer started"), 60_000);
