@@ -1,12 +1,13 @@
 // What leaves the submitting machine with a job, on the real local Slurm cluster: the script names the variables the
 // job gets (sbatch --export), the stage's secret reaches the job from sbatch's environment, and a token the stage does
 // not need stays here: not in the job, not in slurmctld's saved job environment, not in the script, not in any argv.
+// The optional mail directives are taken by sbatch too.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSlurmCommands, createSlurmLauncher, type SlurmCommands } from "../../../src/launch/slurm/index.js";
 import { skipAllIf } from "../../helpers/skip.js";
-import { clusterSkipReason, SLURM_ENV, STATE_DIR } from "./local-cluster.js";
+import { clusterSkipReason, slurm, SLURM_ENV, STATE_DIR } from "./local-cluster.js";
 import { tempDirs } from "./temp-dirs.js";
 
 const newDir = tempDirs("dianjin-export-");
@@ -26,7 +27,13 @@ describe("the variables a Slurm job gets", () => {
         return real.run(tool, args, extra);
       },
     };
-    const launcher = createSlurmLauncher({ jobDir: join(work, "jobs"), commands, pollIntervalMs: 250, exportNames: ["TEAM_NAME"] });
+    const launcher = createSlurmLauncher({
+      jobDir: join(work, "jobs"),
+      commands,
+      pollIntervalMs: 250,
+      exportNames: ["TEAM_NAME"],
+      resources: { mailType: ["END", "FAIL"], mailUser: "ops@example.com" },
+    });
     const logFile = join(work, "job.log");
     const job = await launcher.submit({
       stage: `export-${process.pid}`,
@@ -37,6 +44,9 @@ describe("the variables a Slurm job gets", () => {
       nodes: 1,
     });
     const outcome = await job.wait();
+    // The mail directives are Slurm's: sbatch took them and slurmctld keeps them with the job.
+    const shown = slurm("scontrol", ["show", "job", job.record.id]);
+    expect(shown).toMatch(/MailUser=ops@example\.com MailType=(END,FAIL|FAIL,END)/);
     expect(outcome, readFileSync(logFile, "utf8")).toMatchObject({ state: "completed" });
     expect(readFileSync(logFile, "utf8")).toContain(`needed=${NEEDED} hf=absent team=listed visible=plain`);
     const script = readFileSync(String(job.record.extra!.script), "utf8");
