@@ -29,7 +29,7 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
   const port = job.masterPort ?? SLURM_DEFAULTS.masterPort;
   return [
     "#!/bin/bash",
-    `# ${parts.kind}, written by dianjin-train. Submitted with: sbatch --parsable <this file>`,
+    `# ${parts.kind}, written by dianjin-train. Submitted with: sbatch --parsable --comment=dianjin-launch=<launch id> <this file>`,
     ...renderDirectives(job),
     "",
     "set -uo pipefail",

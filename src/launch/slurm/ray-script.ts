@@ -25,7 +25,7 @@ function rayVariables(job: RaySlurmJob, gpus: number): string[] {
     "# This job's own temp dir (Ray's sockets and logs; the workers take the head's), short enough for socket paths.",
     'ray_tmp="${TMPDIR:-/tmp}/ray-$SLURM_JOB_ID"',
     `if [ "\${#ray_tmp}" -gt ${d.tempDirMaxLength} ]; then ray_tmp="/tmp/ray-$SLURM_JOB_ID"; fi`,
-    "# The allocation's CPUs and memory per node: Ray would otherwise count the whole host's (verl's",
+    "# The allocation's CPUs and memory per node: Ray would otherwise count the whole host's (volcengine/verl's",
     "# examples/slurm/ray_on_slurm.slurm passes SLURM_CPUS_PER_TASK too).",
     cpus ? `ray_cpus=${cpus}` : 'ray_cpus="${SLURM_CPUS_PER_TASK:-${SLURM_CPUS_ON_NODE:-}}"',
     `ray_resources=(--num-gpus=${gpus})`,
