@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { LockError } from "../errors.js";
 import { isAlive } from "../launch/process-tree.js";
 
-interface LockInfo {
+export interface LockInfo {
   pid: number;
   host: string;
   startedAt: string;
@@ -40,6 +40,11 @@ async function readLock(path: string): Promise<LockInfo | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Who holds the workdir's lock now (pid, host, command), if anyone does (a stale lock is shown too). */
+export async function lockHolder(workdir: string): Promise<LockInfo | undefined> {
+  return readLock(lockPath(workdir));
 }
 
 export async function acquireLock(workdir: string, command: string): Promise<Lock> {
