@@ -67,8 +67,7 @@ export async function showPlan(plan: Plan, options: { out?: string }): Promise<P
   const secrets = secretValues();
   const launch = new Map<string, LaunchFile[]>();
   for (const stage of plan.stages) {
-    if (stage.action === "run" || stage.action === "resume")
-      launch.set(stage.name, await previewLaunch(plan, { ...stage, render: { ...stage.render, env: shownEnv(plan, stage) } }));
+    if (stage.action === "run" || stage.action === "resume") launch.set(stage.name, await previewLaunch(plan, stage));
   }
   if (options.out) {
     // Copies for the user to read, not state: fs-extra's outputFile (creates the folders), loaded only for --out.

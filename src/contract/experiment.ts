@@ -1,5 +1,6 @@
 // What every stage is given besides its own block: the experiment's common settings (model, cluster, tools,
 // tracking) and where they were read from. The experiment schema (src/config/schema.ts) adds each stage's block.
+import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { LIMITS } from "../util/limits.js";
 
@@ -22,6 +23,23 @@ export const toolSchema = z
   })
   .strict();
 
+/** sbatch --mail-type's values (sbatch(1)). */
+const SLURM_MAIL_TYPE = z.enum([
+  "NONE",
+  "BEGIN",
+  "END",
+  "FAIL",
+  "REQUEUE",
+  "ALL",
+  "INVALID_DEPEND",
+  "STAGE_OUT",
+  "TIME_LIMIT",
+  "TIME_LIMIT_90",
+  "TIME_LIMIT_80",
+  "TIME_LIMIT_50",
+  "ARRAY_TASKS",
+]);
+
 const slurmSchema = z
   .object({
     partition: z.string().optional(),
@@ -35,8 +53,16 @@ const slurmSchema = z
     extra_directives: z.array(z.string()).default([]),
     setup: z.array(z.string()).default([]),
     container_image: z.string().optional(),
-    /** Absolute path of `node` on the compute nodes (default: the node that runs dianjin-train where it is started). */
-    node: z.string().optional(),
+    /** The `node` executable on the compute nodes, for jobs that run Node there (default: the one running this CLI). */
+    node: z.string().refine(isAbsolute, "an absolute path: the node executable on the compute nodes").optional(),
+    /** Mail on these job events (sbatch --mail-type), to mail_user or else the submitting user. */
+    mail_type: z.union([SLURM_MAIL_TYPE, z.array(SLURM_MAIL_TYPE).min(1)]).optional(),
+    /** Variables of your environment the jobs also get (Slurm's --export); the rest stays here, secrets included. */
+    export: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable")).default([]),
+    mail_user: z
+      .string()
+      .regex(/^[^\s,"]+$/, "one mail address")
+      .optional(),
   })
   .strict();
 
@@ -120,6 +146,14 @@ export const commonFields = {
    */
   secrets: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable")).default([]),
 };
+
+/**
+ * The Node executable a job that runs Node starts (deploy's replica supervisor): under Slurm cluster.slurm.node, since
+ * the compute nodes may keep Node elsewhere than this login node; else the one running this CLI.
+ */
+export function nodeExecutable(cluster: z.infer<typeof clusterSchema>): string {
+  return (cluster.launcher === "slurm" && cluster.slurm?.node) || process.execPath;
+}
 
 export type ToolConfig = z.infer<typeof toolSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;

@@ -1,9 +1,9 @@
 // What the launcher would submit, for the dry run: under Slurm the sbatch script of each stage (directives, srun
 // line, per-node NODE_RANK / MASTER_ADDR / MASTER_PORT), Ray-on-Slurm for GRPO; under `ray` the `ray job submit`
-// command. Rendered by the same renderers the launchers use; secrets stay out (they come from the environment).
-import { join } from "node:path";
+// command. Rendered by the same functions the launchers use; secrets stay out (they come from the environment).
 import type { PlannedStage, Plan } from "./plan.js";
-import { slurmResources, stageNeedsRay } from "./launchers.js";
+import { slurmScriptOptions } from "./launchers.js";
+import { attemptLogIn, jobSpecFor } from "./job-spec.js";
 import { jobTool } from "./tools.js";
 
 export interface LaunchFile {
@@ -12,28 +12,17 @@ export interface LaunchFile {
   content: string;
 }
 
-export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<LaunchFile[]> {
+export async function previewLaunch(plan: Plan, stage: PlannedStage, env: NodeJS.ProcessEnv = process.env): Promise<LaunchFile[]> {
   const config = plan.loaded.config;
   if (stage.definition.kind === "in-process" || !stage.render.argv.length) return [];
   const tool = jobTool(config, stage.definition);
   if (config.cluster.launcher === "slurm") {
-    const { renderSlurmScript, renderRaySlurmScript } = await import("../launch/slurm/index.js");
-    const slurm = config.cluster.slurm;
-    const job = {
-      jobName: `dianjin-${stage.name}`,
-      argv: stage.render.argv,
-      cwd: stage.context.paths.root,
-      env: stage.render.env,
-      logFile: join(stage.context.paths.logs, "attempt-N.log"),
-      outputDir: join(plan.workdir, "slurm"),
-      resources: slurmResources(config, stage.name),
-      ...(slurm?.setup ? { setup: slurm.setup } : {}),
-      ...(slurm?.container_image ? { container: { image: slurm.container_image } } : {}),
-      masterPort: config.cluster.master_port,
-      tool,
-    };
-    const ray = stageNeedsRay(stage.name);
-    return [{ name: `${stage.name}.sbatch`, content: (ray ? renderRaySlurmScript : renderSlurmScript)(job) }];
+    // The very function and inputs the launcher submits with: the same job name, log file (this run's next attempt),
+    // directives and script. Only the launch id differs, and it goes to sbatch's --comment, not into the script.
+    const { slurmSubmission } = await import("../launch/slurm/index.js");
+    const attempt = (plan.state.stages[stage.name]?.attempts ?? 0) + 1;
+    const spec = jobSpecFor(config, stage, attemptLogIn(stage.context.paths.logs, attempt), env);
+    return [{ name: `${stage.name}.sbatch`, content: slurmSubmission(slurmScriptOptions(config), spec).script }];
   }
   if (config.cluster.launcher === "ray") {
     const { rayRuntimeEnv, raySubmitArgs } = await import("../launch/ray/submit-args.js");

@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import type { Experiment } from "../config/schema.js";
 import type { Launcher, JobSpec } from "../launch/types.js";
+import type { SlurmScriptOptions } from "../launch/slurm/batch-job.js";
+import { nodeExecutable } from "../contract/experiment.js";
 import { stageModule } from "../stages/registry.js";
 
 /** DIANJIN_POLL_MS and DIANJIN_KILL_GRACE_MS tune how often jobs are polled and how long SIGTERM gets before SIGKILL. */
@@ -20,14 +22,8 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
     }
     case "slurm": {
       const { createSlurmLauncher } = await import("../launch/slurm/index.js");
-      const slurm = cluster.slurm;
       const options = {
-        jobDir: join(config.workdir, "slurm"),
-        resources: (spec: JobSpec) => slurmResources(config, spec.stage),
-        setup: slurm?.setup,
-        container: slurm?.container_image ? { image: slurm.container_image } : undefined,
-        masterPort: cluster.master_port,
-        useRay: (spec: JobSpec) => stageNeedsRay(spec.stage),
+        ...slurmScriptOptions(config),
         ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}),
         env: pickSlurmEnv(env),
       };
@@ -68,6 +64,22 @@ export function jobProbeFor(config: Experiment): Pick<Launcher, "find" | "livene
   return lazyLauncher(config);
 }
 
+/** How the Slurm launcher writes a stage's batch script; `plan` previews with the very same options. */
+export function slurmScriptOptions(config: Experiment): SlurmScriptOptions {
+  const { cluster } = config;
+  const slurm = cluster.slurm;
+  return {
+    jobDir: join(config.workdir, "slurm"),
+    resources: (spec: JobSpec) => slurmResources(config, spec.stage),
+    ...(slurm?.setup ? { setup: slurm.setup } : {}),
+    ...(slurm?.container_image ? { container: { image: slurm.container_image } } : {}),
+    masterPort: cluster.master_port,
+    useRay: (spec: JobSpec) => stageNeedsRay(spec.stage),
+    node: nodeExecutable(cluster),
+    ...(slurm?.export?.length ? { exportNames: slurm.export } : {}),
+  };
+}
+
 /** The Slurm resources of a stage's job (also what `plan` shows in the batch script it previews). */
 export function slurmResources(config: Experiment, stage: string) {
   const { cluster } = config;
@@ -84,6 +96,8 @@ export function slurmResources(config: Experiment, stage: string) {
     exclusive: slurm?.exclusive,
     requeue: slurm?.requeue,
     extraDirectives: slurm?.extra_directives,
+    mailType: typeof slurm?.mail_type === "string" ? [slurm.mail_type] : slurm?.mail_type,
+    mailUser: slurm?.mail_user,
   };
 }
 

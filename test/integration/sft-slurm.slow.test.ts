@@ -1,10 +1,10 @@
 // SFT as a 2-node torchrun job on a real Slurm cluster (Debian's slurmctld/slurmd/munge on loopback, emulating
 // two nodes), with the stand-in llamafactory-cli: every rank checks where it is.
 import { describe, expect, it } from "vitest";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { clusterSkipReason, SLURM_ENV, jobIdsNamed, slurm } from "../launch/slurm/local-cluster.js";
+import { clusterSkipReason, SLURM_ENV, jobIdsLaunched, slurm } from "../launch/slurm/local-cluster.js";
 import { skipAllIf } from "../helpers/skip.js";
 import { cli, makeExperiment, readJson, stageState, waitFor } from "../helpers/cli.js";
 
@@ -12,7 +12,9 @@ const skipReason = clusterSkipReason();
 
 describe("sft on Slurm", () => {
   skipAllIf(skipReason);
-  const slurmCluster = "{ launcher: slurm, nodes: 2, gpus_per_node: 1, slurm: { time: '00:10:00' } }";
+  // The jobs get only the variables they need (sbatch --export): the stand-in's knobs are named here.
+  const slurmCluster =
+    "{ launcher: slurm, nodes: 2, gpus_per_node: 1, slurm: { time: '00:10:00', export: [LF_STANDIN_FAIL, LF_STANDIN_FAIL_AT_STEP, LF_STANDIN_STEP_MS] } }";
 
   it("runs one task per node; each rank sees its NODE_RANK, NNODES and the head's MASTER_ADDR", async () => {
     const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
@@ -29,6 +31,18 @@ describe("sft on Slurm", () => {
     expect(state).toMatchObject({ status: "completed", job: { launcher: "slurm" } });
   });
 
+  it("`plan --out` shows byte for byte the script that is then passed to sbatch", async () => {
+    const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
+    const out = join(exp.workdir, "..", "plan-out");
+    const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300" };
+    const plan = await cli(["plan", exp.file, "--only", "sft", "--out", out], { env });
+    expect(plan.exitCode, plan.all).toBe(0);
+    const result = await cli(["sft", exp.file], { env });
+    expect(result.exitCode, result.all).toBe(0);
+    const submitted = resolve(exp.workdir, (await stageState(exp)).job.extra.script as string);
+    expect(await readFile(submitted, "utf8")).toBe(await readFile(join(out, "sft", "sft.sbatch"), "utf8"));
+  });
+
   it("a failing job surfaces the classified cause and the log tail; no job is left behind", async () => {
     const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
     const result = await cli(["sft", exp.file], { env: { ...SLURM_ENV, DIANJIN_POLL_MS: "300", LF_STANDIN_FAIL: "oom", LF_STANDIN_FAIL_AT_STEP: "2" } });
@@ -36,11 +50,11 @@ describe("sft on Slurm", () => {
     expect(result.stderr).toMatch(/a GPU ran out of memory/);
     expect(result.stderr).toMatch(/\| .*CUDA out of memory/);
     const job = (await stageState(exp)).job;
-    expect(job.extra.jobName).toMatch(/^dianjin-sft-[0-9a-f]{12}$/);
-    expect(jobIdsNamed(job.extra.jobName)).toEqual([job.id]);
+    expect(job.extra.jobName).toBe("dianjin-sft");
+    expect(jobIdsLaunched(job.extra.launchId)).toEqual([job.id]);
   });
 
-  it("a CLI killed right after sbatch: the rerun finds the job by its name (the launch id) and reattaches; one job only", async () => {
+  it("a CLI killed right after sbatch: the rerun finds the job by its launch id (sbatch --comment) and reattaches; one job only", async () => {
     const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
     const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", LF_STANDIN_STEP_MS: "100" };
     const crashed = await cli(["sft", exp.file], { env: { ...env, DIANJIN_CRASH_AT: "after-spawn" } });
@@ -51,7 +65,7 @@ describe("sft on Slurm", () => {
     const again = await cli(["sft", exp.file], { env });
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stderr).toMatch(/reattaching to slurm job \d+ .*found by its launch id/);
-    expect(jobIdsNamed(intent.launch.id)).toHaveLength(1);
+    expect(jobIdsLaunched(intent.launch.id)).toHaveLength(1);
     expect(await stageState(exp)).toMatchObject({ status: "completed", attempts: 1 });
   });
 

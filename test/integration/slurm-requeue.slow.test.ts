@@ -17,7 +17,8 @@ describe("a Slurm requeue", () => {
   skipAllIf(skipReason);
   it("restarts from the newest complete checkpoint chosen by the batch script, never the half-written one; a new attempt", async () => {
     const exp = await makeExperiment({
-      cluster: "{ launcher: slurm, nodes: 1, gpus_per_node: 1, slurm: { time: '00:10:00', requeue: true } }",
+      cluster:
+        "{ launcher: slurm, nodes: 1, gpus_per_node: 1, slurm: { time: '00:10:00', requeue: true, export: [LF_STANDIN_STEP_MS, LF_STANDIN_HALF_CHECKPOINT_AT, LF_STANDIN_HALF_ONCE] } }",
       deepspeed: "zero2",
       records: 10,
     });

@@ -20,8 +20,11 @@ function typedDirectives(job: SlurmBatchJob): Map<string, string | true> {
   put("chdir", job.cwd);
   put("cpus-per-task", r.cpusPerTask);
   put("exclusive", r.exclusive);
+  if (job.exportNames) put("export", job.exportNames.length ? job.exportNames.join(",") : "NONE");
   if (r.gpusPerNode) put("gpus-per-node", r.gpusPerNode);
   put("job-name", job.jobName);
+  put("mail-type", r.mailType?.join(","));
+  put("mail-user", r.mailUser);
   put("mem", r.mem);
   put("nodes", r.nodes ?? 1);
   // One task per node: torchrun (or ray start) spawns the per-GPU processes itself.

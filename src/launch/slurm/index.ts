@@ -1,6 +1,7 @@
 // Slurm launcher: public surface.
 export { createSlurmLauncher, type SlurmLauncherOptions, type SlurmRecordExtra } from "./launcher.js";
 export { renderSlurmScript } from "./script.js";
+export { slurmSubmission, jobNameFor, type SlurmScriptOptions, type SlurmSubmission } from "./batch-job.js";
 export { renderRaySlurmScript } from "./ray-script.js";
 export { renderDirectives } from "./directives.js";
 export { shellQuote, directiveQuote } from "./quote.js";

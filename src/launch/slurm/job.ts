@@ -15,6 +15,9 @@ export interface SlurmResources {
   exclusive?: boolean;
   /** true → `--requeue` (Slurm may restart the job after a node failure or preemption), false → `--no-requeue`. */
   requeue?: boolean;
+  /** sbatch --mail-type values (END, FAIL, ...) and --mail-user. */
+  mailType?: string[];
+  mailUser?: string;
   /** Raw extra directives, each `--key=value` or `--flag`, written as given after the typed ones. */
   extraDirectives?: string[];
 }
@@ -49,18 +52,21 @@ export interface SlurmBatchJob {
   masterPort?: number;
   /** The tool the command starts: looked for on the node, after `setup`, before anything starts (tool-check.ts). */
   tool?: JobTool;
+  /** Names of the variables sbatch passes on from its environment (--export; their values are never in the script). */
+  exportNames?: string[];
+  /** The Node executable the command runs (argv[0]), when it runs Node: checked on the node like the tool (node-check.ts). */
+  node?: string;
 }
 
 /** Ray head + workers inside the allocation, then the trainer on the head (verl). */
 export interface RaySlurmJob extends SlurmBatchJob {
   ray?: {
-    port?: number;
     readyTimeoutSeconds?: number;
     /** Seconds between readiness checks. */
     readyCheckSeconds?: number;
     /** `ray` executable on the nodes. */
     executable?: string;
-    /** Per-node CPUs for `ray start --num-cpus` (verl's FAQ: set it under Slurm). */
+    /** Per-node CPUs for `ray start --num-cpus`; default: the allocation's (SLURM_CPUS_PER_TASK, else SLURM_CPUS_ON_NODE). */
     cpusPerNode?: number;
   };
 }

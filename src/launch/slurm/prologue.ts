@@ -29,14 +29,16 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
   const port = job.masterPort ?? SLURM_DEFAULTS.masterPort;
   return [
     "#!/bin/bash",
-    `# ${parts.kind}, written by dianjin-train. Submitted with: sbatch --parsable <this file>`,
+    `# ${parts.kind}, written by dianjin-train. Submitted with: sbatch --parsable --comment=dianjin-launch=<launch id> <this file>`,
     ...renderDirectives(job),
     "",
     "set -uo pipefail",
     "# Each attempt (Slurm may requeue) gets its own log named with the restart count; all of them",
     "# are also appended to the stage log that dianjin-train follows.",
     `attempt_log=${attemptLog}`,
-    `exec > >(tee -a -- "$attempt_log" >>${shellQuote(job.logFile)}) 2>&1`,
+    // scancel and the time limit signal every process of the job, tee too: it ignores them and writes to the end (the
+    // command's last lines, the status line, the cleanup), so the command never dies of SIGPIPE on a dead log.
+    `exec > >(trap '' TERM INT; exec tee -a -- "$attempt_log" >>${shellQuote(job.logFile)}) 2>&1`,
     "log_writer=$!",
     "cleanup() {",
     "  local status=$?",
@@ -56,6 +58,8 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     `rm -f -- ${shellQuote(exitRecordPath(job.logFile))}`,
     `cd ${shellQuote(job.cwd)} || exit 1`,
     "export PYTHONUNBUFFERED=1",
+    // sbatch hands its --export list on to srun (SLURM_EXPORT_ENV); the steps get this script's environment instead.
+    "export SLURM_EXPORT_ENV=ALL",
     ...envExports(job.env),
     // Setup may source activate scripts that read unset variables, so -u is off while it runs.
     ...(job.setup?.length ? ["# setup lines from the experiment", "set -e +u", ...job.setup, "set +e -u"] : []),
@@ -70,6 +74,21 @@ export function renderPrologue(job: SlurmBatchJob, parts: PrologueParts): string
     'export NNODES="$SLURM_NNODES"',
     ...(job.resources.gpusPerNode ? [`export NPROC_PER_NODE="\${NPROC_PER_NODE:-${job.resources.gpusPerNode}}"`] : []),
     'echo "[dianjin-train] nodes: $SLURM_JOB_NODELIST ($NNODES), head: $head_node, rendezvous: $MASTER_ADDR:$MASTER_PORT"',
+  ];
+}
+
+/**
+ * The command, and its status whatever ends it. scancel and the time limit send SIGTERM to every process of the job:
+ * the command ends by its own, and this shell, which runs a trap only once its foreground command has ended, notes it
+ * and goes on to print and record the status (a trap that exits would skip both). A handler, unlike an ignored signal,
+ * is not inherited by the command.
+ */
+export function commandLines(command: string): string[] {
+  return [
+    `trap 'echo "[dianjin-train] SIGTERM received (scancel or the time limit)"' TERM`,
+    `trap 'echo "[dianjin-train] SIGINT received"' INT`,
+    command,
+    "status=$?",
   ];
 }
 

@@ -21,8 +21,9 @@ export function parseSbatchOutput(stdout: string): Submitted {
   throw new LaunchError(`could not read a job id from sbatch output: ${JSON.stringify(stdout.slice(0, 500))}`);
 }
 
-export async function sbatch(commands: SlurmCommands, scriptPath: string, env: Record<string, string>): Promise<Submitted> {
-  const result = await commands.run("sbatch", ["--parsable", scriptPath], { env });
+/** `env` holds the secrets the script's --export names: sbatch reads them from its environment, never from a file. */
+export async function sbatch(commands: SlurmCommands, scriptPath: string, env: Record<string, string>, args: string[] = []): Promise<Submitted> {
+  const result = await commands.run("sbatch", ["--parsable", ...args, scriptPath], { env });
   if (result.exitCode !== 0) {
     const why = (result.stderr || result.stdout).trim();
     throw new LaunchError(`sbatch refused ${scriptPath} (exit ${result.exitCode}): ${why}`);

@@ -12,7 +12,8 @@ import { toolMissingCause } from "../../launch/tool-missing.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
 import type { StageState } from "../state.js";
-import { jobTool, toolBeforeLaunch } from "../tools.js";
+import { toolBeforeLaunch } from "../tools.js";
+import { jobSpecFor } from "../job-spec.js";
 import { toolOf } from "../../stages/registry.js";
 import { resourceWarnings } from "../../resources/problems.js";
 import { setAsideBeforeLaunch, warnLowDisk, writeRendered } from "./before-launch.js";
@@ -96,19 +97,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
     launch: { id: launchId, launcher: launcher.name, logFile: at.logFile, at: now, ...(endpoints ? { endpoints } : {}) },
   }));
   crashPoint("after-intent");
-  const job = await launcher.submit({
-    launchId,
-    stage: record.name,
-    argv: record.render.argv,
-    env: { ...record.render.env, ...resolveSecretEnv(record.render.secretEnv, env) },
-    cwd: record.context.paths.root,
-    logFile: at.logFile,
-    nodes: config.cluster.nodes,
-    gpusPerNode: config.cluster.gpus_per_node,
-    watchdogMs: record.render.watchdogMs,
-    tool: jobTool(config, record.definition),
-    ...(record.render.restartArgv ? { restartArgv: record.render.restartArgv } : {}),
-  });
+  const job = await launcher.submit(jobSpecFor(config, record, at.logFile, env, launchId));
   crashPoint("after-spawn");
   return watch(run, record, job, at);
 }
@@ -203,10 +192,4 @@ async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile:
         (record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"), record.context)) ??
         describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
-}
-
-function resolveSecretEnv(mapping: Record<string, string> | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [target, source] of Object.entries(mapping ?? {})) if (env[source] !== undefined) out[target] = env[source]!;
-  return out;
 }

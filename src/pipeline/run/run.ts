@@ -1,5 +1,5 @@
 // What every runner is handed: the plan, the state store, the launcher, the run's options and what the run learned.
-import { join } from "node:path";
+import { attemptLogIn } from "../job-spec.js";
 import type { EventSink } from "../../contract/events.js";
 import type { Job, Launcher } from "../../launch/types.js";
 import type { LaunchEntry, RunFacts } from "../launch-entry.js";
@@ -51,5 +51,5 @@ export function attemptOf(run: Run, entry: PlannedStage): number {
 }
 
 export function attemptLog(entry: PlannedStage, attempt: number): string {
-  return join(entry.context.paths.logs, `attempt-${attempt}.log`);
+  return attemptLogIn(entry.context.paths.logs, attempt);
 }

@@ -12,6 +12,7 @@ import { mergeOutputs } from "../merge/outputs.js";
 import { estimateServe } from "./resources.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import { isPromised } from "../../contract/promised.js";
+import { nodeExecutable } from "../../contract/experiment.js";
 import { planReplicas, renderReplicas } from "../../tools/vllm/replicas.js";
 import { serveConfigProblems } from "../../tools/vllm/preflight.js";
 import { waitUntilReady } from "../../tools/vllm/ready.js";
@@ -119,7 +120,7 @@ export const deployStage = {
               )}\n`,
             },
           },
-      argv: single ? single.argv : [process.execPath, SUPERVISOR, specFile],
+      argv: single ? single.argv : [nodeExecutable(ctx.config.cluster), SUPERVISOR, specFile],
       env: { ...(single?.env ?? {}), ...ctx.config.tools.vllm?.env },
       ...(deploy.api_key_env ? { secretEnv: { VLLM_API_KEY: deploy.api_key_env } } : {}),
       keyInputs: {

@@ -43,9 +43,10 @@ describe("createSlurmLauncher (scripted Slurm)", () => {
     expect(script).toContain("#SBATCH --nodes=2");
     expect(script).toContain("#SBATCH --gpus-per-node=4");
     expect(script).toContain("export FORCE_TORCHRUN=1");
-    // Secrets stay out of the file; sbatch hands them to the job from its environment.
+    // Secrets stay out of the file; sbatch hands them to the job from its environment, named (only) in --export.
     expect(script).not.toContain("hf_secret_value_123");
-    expect(script).not.toContain("HF_TOKEN");
+    expect(script).not.toMatch(/^export HF_TOKEN/m);
+    expect(script).toContain("#SBATCH --export=HF_TOKEN,HOME,LANG,LC_ALL,LC_CTYPE,LOGNAME,PATH,USER");
     const call = commands.calls.find((c) => c.tool === "sbatch")!;
     expect(call.args).toEqual(["--parsable", job.record.extra!.script]);
     expect(call.env).toEqual({ HF_TOKEN: "hf_secret_value_123" });

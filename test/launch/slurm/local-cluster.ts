@@ -45,6 +45,15 @@ export function jobIdsNamed(name: string): string[] {
   return slurm("squeue", ["-h", "-t", "all", "-n", name, "-o", "%i"]).split("\n").filter(Boolean);
 }
 
+/** Job ids Slurm knows (any state) submitted with this launch id (the launcher's sbatch --comment). */
+export function jobIdsLaunched(launchId: string): string[] {
+  return slurm("squeue", ["-h", "-t", "all", "-o", "%i|%k"])
+    .split("\n")
+    .map((line) => line.split("|"))
+    .filter(([id, comment]) => id && comment === `dianjin-launch=${launchId}`)
+    .map(([id]) => id!);
+}
+
 /** src/launch/slurm and every file it imports, transpiled to .js in `out` (Node 20 runs no .ts); returns the index path. */
 export async function buildLauncherForChild(out: string): Promise<string> {
   const { transpileTree } = (await import(pathToFileURL(join(ROOT, "scripts/bench/lib.mjs")).href)) as {
