@@ -9,8 +9,9 @@ import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createRayCommands, type RayCommandOptions, type RayCommands } from "./commands.js";
 import { RAY_DEFAULTS } from "./defaults.js";
 import { rayEntrypoint } from "./entrypoint.js";
-import { RayJob, rayJobLogText, rayJobStatus, type RayJobContext } from "./ray-job.js";
-import { mapRayStatus } from "./status.js";
+import { rayJobStatus, rayOutcome, type RayJobContext } from "./job-queries.js";
+import { RayLogCopy } from "./log-copy.js";
+import { RayJob } from "./ray-job.js";
 import { withRuntimeEnvFile } from "./runtime-env-file.js";
 import { rayRuntimeEnv, raySubmitArgs } from "./submit-args.js";
 
@@ -21,12 +22,22 @@ export interface RayLauncherOptions extends RayCommandOptions {
   python?: string;
   /** Extra runtime_env fields (pip, py_modules, env_vars, ...) for every job. */
   runtimeEnv?: Record<string, unknown>;
-  entrypointNumGpus?: number;
-  entrypointNumCpus?: number;
+  /**
+   * What the entrypoint reserves for a job (`--entrypoint-num-gpus`/`-cpus`/`-memory`): Ray then runs it on a node
+   * that has them, and keeps it PENDING until one does. Nothing reserved: Ray runs it on the head node.
+   */
+  entrypointResources?: (spec: JobSpec) => RayEntrypointResources;
   pollIntervalMs?: number;
   submissionIdPrefix?: string;
   /** Replaces the real CLI (tests). */
   commands?: RayCommands;
+}
+
+export interface RayEntrypointResources {
+  numGpus?: number;
+  numCpus?: number;
+  /** Bytes. */
+  memory?: number;
 }
 
 export interface RayRecordExtra {
@@ -55,8 +66,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
         entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool),
         env: spec.env,
         ...(options.runtimeEnv ? { runtimeEnv: options.runtimeEnv } : {}),
-        ...(options.entrypointNumGpus !== undefined ? { entrypointNumGpus: options.entrypointNumGpus } : {}),
-        ...(options.entrypointNumCpus !== undefined ? { entrypointNumCpus: options.entrypointNumCpus } : {}),
+        entrypointResources: options.entrypointResources?.(spec) ?? {},
       };
       const r = await withRuntimeEnvFile(rayRuntimeEnv(request), (file) => ray(raySubmitArgs(request, file)));
       if (r.exitCode !== 0) {
@@ -73,7 +83,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       };
       await mkdir(dirname(record.logFile), { recursive: true });
       // Lines already in the stage log (an earlier attempt, the pipeline's header) are not this job's.
-      return new RayJob(record, context, await LineReader.fromEnd(record.logFile));
+      return new RayJob(record, context, await LineReader.fromEnd(record.logFile), RayLogCopy.fresh(context, id, record.logFile));
     },
 
     async reattach(record: JobRecord): Promise<Job | undefined> {
@@ -82,11 +92,13 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       const here = { ...context, address };
       const reading = await rayJobStatus(here, record.id);
       if (!reading.found) return undefined;
-      // What Ray holds now was seen (or missed) by the previous watcher; say where to find it.
-      const seen = (await rayJobLogText(here, record.id)).length;
+      // The output no watcher copied (the CLI was gone) goes into the stage log first, so the log is whole and a failure
+      // is classified from its real lines; what follows is watched as usual.
+      const copy = new RayLogCopy(here, record.id, record.logFile);
+      const missed = await copy.copy(false, `[dianjin-train] Ray job ${record.id}: output while no CLI watched`);
       await mkdir(dirname(record.logFile), { recursive: true });
-      await appendFile(record.logFile, `[dianjin-train] reattached to Ray job ${record.id}; earlier output: ray job logs ${record.id} --address ${address}\n`);
-      return new RayJob(record, here, await LineReader.fromEnd(record.logFile), seen);
+      await appendFile(record.logFile, `[dianjin-train] reattached to Ray job ${record.id}${missed ? " (output while no CLI watched copied above)" : ""}\n`);
+      return new RayJob(record, here, await LineReader.fromEnd(record.logFile), copy);
     },
 
     async find(launchId, hint): Promise<Job | undefined> {
@@ -103,11 +115,15 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
 
     async liveness(record: JobRecord): Promise<Liveness> {
       const address = typeof record.extra?.address === "string" ? record.extra.address : options.address;
-      const reading = await rayJobStatus({ ...context, address }, record.id);
+      const here = { ...context, address };
+      const reading = await rayJobStatus(here, record.id);
       if (!reading.found) return { alive: false };
-      const phase = mapRayStatus(reading.status);
-      if (phase.active) return { alive: true };
-      return { alive: false, outcome: { state: phase.state, exitCode: null, signal: null, ...(reading.message ? { reason: reading.message } : {}) } };
+      const outcome = rayOutcome(reading);
+      if (!outcome) return { alive: true };
+      // It ended while no CLI watched: its output since the last watch goes into the stage log now, so whoever judges
+      // the end (status, the next run) reads the real log (an OOM line), not the part a watcher saw.
+      await new RayLogCopy(here, record.id, record.logFile).copy(true, `[dianjin-train] Ray job ${record.id}: output while no CLI watched`).catch(() => 0);
+      return { alive: false, outcome };
     },
   };
 }

@@ -9,6 +9,7 @@ import { tailLines } from "../../util/line-reader.js";
 import { asPlanned, atLaunch, withProbedVersion, type LaunchEntry } from "../launch-entry.js";
 import { describeOutcome } from "../outcome.js";
 import { toolMissingCause } from "../../launch/tool-missing.js";
+import { cancelCause, clearCancelRequest, readCancelRequest } from "../cancel-request.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
 import type { StageState } from "../state.js";
@@ -96,6 +97,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
     launch: { id: launchId, launcher: launcher.name, logFile: at.logFile, at: now, ...(endpoints ? { endpoints } : {}) },
   }));
   crashPoint("after-intent");
+  await clearCancelRequest(at.logFile);
   const job = await launcher.submit({
     launchId,
     stage: record.name,
@@ -132,7 +134,11 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   const def = record.definition;
   if (def.kind !== "job") return serviceStarted(run, record, job, at.prior, at.started);
 
-  const observer = def.observe(record.context, emit);
+  // A reattached stage goes on where it was: its duration counts from the attempt's recorded start, and the observer
+  // neither replays what the earlier watcher announced nor loses what it learnt (verl's planned total).
+  const started = reattached ? startOf(store.state.stages[record.name]?.startedAt, at.started) : at.started;
+  const observer = def.observe(record.context, emit, { reattached });
+  await observer.start?.();
   const requeues = new RestartRecorder(run, record.name, at.attempt);
   const outcome = await job.wait({
     onLine: observer.onLine?.bind(observer),
@@ -145,13 +151,15 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
 
   if (outcome.state === "interrupted") {
     await store.updateStage(record.name, (p) => ({ ...p!, status: "interrupted", endedAt: new Date().toISOString() }));
-    emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - at.started) / 1000 });
+    emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - started) / 1000 });
     throw new InterruptedError(record.name);
   }
   // Only a recorded good exit counts; an end whose status nobody recorded is a failure (its cause from the log).
   const exitedWell = outcome.state === "completed";
   const notWhole = exitedWell ? await outputsProblem(record) : undefined;
-  if (exitedWell && !notWhole) return finish(run, record, at.started);
+  if (exitedWell && !notWhole) return finish(run, record, started);
+  const cancelled = cancelCause(outcome, await readCancelRequest(job.record.logFile, job.record.id));
+  if (cancelled) return recordCancelled(run, record, outcome, cancelled, job.record.logFile, started);
 
   const logFile = job.record.logFile;
   const error = notWhole
@@ -163,8 +171,22 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     endedAt: new Date().toISOString(),
     failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal },
   }));
-  emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - at.started) / 1000 });
+  emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - started) / 1000 });
   throw error;
+}
+
+/** A watched job that was cancelled, by `dianjin-train cancel` or by someone else: `cancelled`, with who did it. */
+async function recordCancelled(run: Run, record: LaunchEntry, outcome: JobOutcome, cause: FailureCause, logFile: string, started: number): Promise<never> {
+  const failure = { ...cause, exitCode: outcome.exitCode, signal: outcome.signal };
+  await run.store.updateStage(record.name, (p) => ({ ...p!, status: "cancelled", endedAt: new Date().toISOString(), failure }));
+  run.emit({ type: "stage-end", stage: record.name, status: "cancelled", seconds: (Date.now() - started) / 1000 });
+  throw new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: await tailLines(logFile, 20) });
+}
+
+/** The attempt's recorded start in ms, or `fallback` when none is recorded. */
+function startOf(iso: string | undefined, fallback: number): number {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(at) ? at : fallback;
 }
 
 /** A job the launcher restarted by itself (a Slurm requeue) is a new attempt in state.json, recorded in order. */
