@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { PlannedStage, Plan } from "./plan.js";
 import { slurmResources, stageNeedsRay } from "./launchers.js";
+import { rayEntrypointResources } from "./ray-placement.js";
 import { jobTool } from "./tools.js";
 
 export interface LaunchFile {
@@ -40,7 +41,13 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<La
     const { rayEntrypoint } = await import("../launch/ray/entrypoint.js");
     const python = config.tools.python?.command?.[0] ?? "python3";
     const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python, tool);
-    const request = { address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env };
+    const request = {
+      address: config.cluster.ray!.address,
+      entrypoint: entry,
+      submissionId: `dianjin-${stage.name}`,
+      env: stage.render.env,
+      entrypointResources: rayEntrypointResources(config, stage.name),
+    };
     // The launcher writes the runtime env to a 0600 file for the length of the submission; here it is shown beside.
     const envFile = `${stage.name}.runtime-env.json`;
     const argv = raySubmitArgs(request, envFile);
