@@ -1,7 +1,7 @@
 // The Ray launcher: submit a stage to an existing Ray cluster with `ray job submit --no-wait`,
 // then watch it through `ray job status` / `ray job logs`; stop it with `ray job stop`.
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
 import { LineReader } from "../../util/line-reader.js";
@@ -43,6 +43,11 @@ export interface RayEntrypointResources {
 export interface RayRecordExtra {
   address: string;
   watchdogMs?: number;
+}
+
+/** The line before output copied into the stage log by a CLI that did not watch it being written. */
+function unwatchedHeading(id: string): string {
+  return `[dianjin-train] Ray job ${id}: output while no CLI watched`;
 }
 
 function submissionId(prefix: string, stage: string): string {
@@ -95,9 +100,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       // The output no watcher copied (the CLI was gone) goes into the stage log first, so the log is whole and a failure
       // is classified from its real lines; what follows is watched as usual.
       const copy = new RayLogCopy(here, record.id, record.logFile);
-      const missed = await copy.copy(false, `[dianjin-train] Ray job ${record.id}: output while no CLI watched`);
-      await mkdir(dirname(record.logFile), { recursive: true });
-      await appendFile(record.logFile, `[dianjin-train] reattached to Ray job ${record.id}${missed ? " (output while no CLI watched copied above)" : ""}\n`);
+      await copy.copy(false, unwatchedHeading(record.id));
       return new RayJob(record, here, await LineReader.fromEnd(record.logFile), copy);
     },
 
@@ -122,7 +125,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       if (!outcome) return { alive: true };
       // It ended while no CLI watched: its output since the last watch goes into the stage log now, so whoever judges
       // the end (status, the next run) reads the real log (an OOM line), not the part a watcher saw.
-      await new RayLogCopy(here, record.id, record.logFile).copy(true, `[dianjin-train] Ray job ${record.id}: output while no CLI watched`).catch(() => 0);
+      await new RayLogCopy(here, record.id, record.logFile).copy(true, unwatchedHeading(record.id)).catch(() => 0);
       return { alive: false, outcome };
     },
   };
