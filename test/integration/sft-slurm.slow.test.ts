@@ -68,7 +68,7 @@ describe("sft on Slurm", () => {
       "Slurm to end the job",
     );
     const status = await cli(["status", exp.file], { env });
-    expect(status.stdout).toMatch(/sft\s+was running, cancelled outside dianjin-train \(CANCELLED/);
+    expect(status.stdout).toMatch(/sft\s+was running, cancelled by someone else \(CANCELLED/);
     expect((await stageState(exp)).status).toBe("cancelled");
     const again = await cli(["sft", exp.file], { env: { ...env, LF_STANDIN_STEP_MS: "10" } });
     expect(again.exitCode, again.all).toBe(0);
