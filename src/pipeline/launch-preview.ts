@@ -40,7 +40,7 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage): Promise<La
     const { rayRuntimeEnv, raySubmitArgs } = await import("../launch/ray/submit-args.js");
     const { rayEntrypoint } = await import("../launch/ray/entrypoint.js");
     const python = config.tools.python?.command?.[0] ?? "python3";
-    const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python, tool);
+    const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python, tool, `dianjin-${stage.name}`);
     const request = {
       address: config.cluster.ray!.address,
       entrypoint: entry,

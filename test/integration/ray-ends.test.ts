@@ -114,3 +114,20 @@ describe("how a Ray stage ends, whoever ended it", () => {
     for (const step of [1, 10, 40]) expect(log.match(new RegExp(`\\| ${step}/40\\n`, "g"))).toHaveLength(1);
   });
 });
+
+describe("a Ray cluster that does not share the workdir", () => {
+  it("is a pre-flight problem (exit 3) named before anything ran, not a tool failure", async () => {
+    const { exp, env } = await rayExperiment();
+    // A `ray` in front of the stand-in: at submission the cluster's copy of the stage folder is an older one (its
+    // marker names another job), as a node without the shared file system would see.
+    const bin = await tempDir("dianjin-ray-unshared-");
+    const marker = join(exp.workdir, "sft/.dianjin-shared-check");
+    await writeFile(join(bin, "ray"), `#!/bin/sh\nif [ "$2" = submit ]; then echo dianjin-another-job > "${marker}"; fi\nexec "${join(STANDIN_BIN, "ray")}" "$@"\n`, { mode: 0o755 });
+    const result = await cli(["sft", exp.file], { env: { ...env, PATH: `${bin}:${STANDIN_BIN}:${process.env.PATH}` } });
+    expect(result.exitCode, result.all).toBe(3);
+    expect(result.stderr).toMatch(/workdir not shared|is not this machine's workdir on the Ray cluster/);
+    expect(result.stderr).toMatch(/file system the Ray nodes share/);
+    expect(existsSync(join(exp.workdir, "sft/output/trainer_log.jsonl"))).toBe(false);
+    expect(await stageState(exp)).toMatchObject({ status: "failed", failure: { id: "workdir-not-shared" } });
+  });
+});

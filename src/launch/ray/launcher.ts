@@ -12,6 +12,7 @@ import { rayEntrypoint } from "./entrypoint.js";
 import { rayJobStatus, rayOutcome, type RayJobContext } from "./job-queries.js";
 import { RayLogCopy } from "./log-copy.js";
 import { RayJob } from "./ray-job.js";
+import { writeWorkdirMarker } from "../workdir-check.js";
 import { withRuntimeEnvFile } from "./runtime-env-file.js";
 import { rayRuntimeEnv, raySubmitArgs } from "./submit-args.js";
 
@@ -68,11 +69,13 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       const request = {
         address: options.address,
         submissionId: id,
-        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool),
+        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool, id),
         env: spec.env,
         ...(options.runtimeEnv ? { runtimeEnv: options.runtimeEnv } : {}),
         entrypointResources: options.entrypointResources?.(spec) ?? {},
       };
+      // The entrypoint looks for this marker before anything starts: the Ray node must see this workdir.
+      await writeWorkdirMarker(resolve(spec.cwd), id);
       const r = await withRuntimeEnvFile(rayRuntimeEnv(request), (file) => ray(raySubmitArgs(request, file)));
       if (r.exitCode !== 0) {
         // Only Ray's answer goes into the message.

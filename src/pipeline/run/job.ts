@@ -9,6 +9,7 @@ import { tailLines } from "../../util/line-reader.js";
 import { asPlanned, atLaunch, withProbedVersion, type LaunchEntry } from "../launch-entry.js";
 import { describeOutcome } from "../outcome.js";
 import { toolMissingCause } from "../../launch/tool-missing.js";
+import { workdirNotSharedCause } from "../../launch/workdir-check.js";
 import { cancelCause, clearCancelRequest, readCancelRequest } from "../cancel-request.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
@@ -172,6 +173,8 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal },
   }));
   emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - started) / 1000 });
+  // The cluster does not see the workdir: nothing ran; it is a problem of the setup, reported as pre-flight (exit 3).
+  if (error.failure.id === "workdir-not-shared") throw new PreflightError(record.name, [{ path: "workdir", message: `${error.failure.summary}; ${error.failure.hint}` }]);
   throw error;
 }
 
@@ -222,6 +225,7 @@ async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile:
           hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow",
         }
       : (toolMissingCause(tail) ??
+        workdirNotSharedCause(tail) ??
         (record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"), record.context)) ??
         describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });
