@@ -123,7 +123,9 @@ export async function cancelCommand(config: string, options: Partial<LogOptions>
       const request = s.status === "serving" ? undefined : await requestCancel(record.logFile, record.id);
       if (job) await job.cancel();
       const endedAt = new Date().toISOString();
-      await store.updateStage(name, (p) => (request ? { ...p!, status: "cancelled", endedAt, failure: cancelledBy(request) } : { ...p!, status: "stopped", endedAt }));
+      await store.updateStage(name, (p) =>
+        request ? { ...p!, status: "cancelled", endedAt, failure: cancelledBy(request) } : { ...p!, status: "stopped", endedAt },
+      );
       const what = s.status === "serving" ? "stopped" : "cancelled";
       log.record("warn", name, what, { attempt: s.attempts, job: { launcher: record.launcher, id: record.id } });
       if (options.logFormat !== "json") process.stderr.write(`${what} ${name} (${record.launcher} job ${record.id})\n`);

@@ -51,7 +51,11 @@ async function missingTool(stage: PlannedStage, plan: Plan, env: NodeJS.ProcessE
  * The whole-pipeline pre-flight and the check right before a launch (after upstream outputs exist) both use it.
  */
 export async function stageProblems(stage: PlannedStage, ctx: StageContext, resources: StageResources | undefined): Promise<Problem[]> {
-  return [...rayPlacementProblems(ctx.config, stage.name), ...resourceProblems(stage.name, resources), ...(await stage.definition.preflight(ctx, stage.render))];
+  return [
+    ...rayPlacementProblems(ctx.config, stage.name),
+    ...resourceProblems(stage.name, resources),
+    ...(await stage.definition.preflight(ctx, stage.render)),
+  ];
 }
 
 export async function preflightPlan(plan: Plan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<PreflightReport> {

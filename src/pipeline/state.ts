@@ -32,7 +32,8 @@ export interface StageState {
   launch?: LaunchIntent;
   resumedFrom?: { step: number; path: string };
   outputs?: Record<string, string>;
-  failure?: { id: string; summary: string; hint: string; exitCode?: number | null; signal?: string | null };
+  /** `reason`: the launcher's words for the end (Slurm's state and reason, Ray's status message), when it had any. */
+  failure?: { id: string; summary: string; hint: string; exitCode?: number | null; signal?: string | null; reason?: string };
 }
 
 export interface ToolState {

@@ -34,7 +34,8 @@ export async function unwatchedFailure(def: StageModule, ended: EndedJob): Promi
   const outcome: JobOutcome = ended.outcome ?? { state: "ended-unobserved", exitCode: null, signal: null };
   // A cancel is one whoever caused it, recorded as a watcher would: ours when `cancel` asked for it, else someone else's.
   const cancelled = cancelCause(outcome, await readCancelRequest(ended.logFile, ended.jobId));
-  if (cancelled) return { ...cancelled, exitCode: outcome.exitCode, signal: outcome.signal };
+  const reason = outcome.reason ? { reason: outcome.reason } : {};
+  if (cancelled) return { ...cancelled, exitCode: outcome.exitCode, signal: outcome.signal, ...reason };
   const tail = ended.logFile ? await tailLines(ended.logFile, LOG_TAIL_LINES).catch(() => [] as string[]) : [];
   const classified = def.kind === "in-process" || !tail.length ? undefined : def.classify(tail.join("\n"));
   const cause: FailureCause =
@@ -42,5 +43,5 @@ export async function unwatchedFailure(def: StageModule, ended: EndedJob): Promi
     (outcome.state === "completed"
       ? { id: "outputs-incomplete", summary: "the tool exited 0 but its outputs do not show a finished run", hint: "look at the log; run again to resume" }
       : describeOutcome(outcome));
-  return { ...cause, exitCode: outcome.exitCode, signal: outcome.signal };
+  return { ...cause, exitCode: outcome.exitCode, signal: outcome.signal, ...reason };
 }

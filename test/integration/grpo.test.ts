@@ -122,7 +122,10 @@ describe("grpo reattached", () => {
     const saved = (await readdir(output)).filter((n) => n.startsWith("global_step_")).map((n) => Number(n.slice("global_step_".length)));
     const again = await cli(["grpo", exp.file], { env: slow });
     expect(again.exitCode, again.all).toBe(0);
-    const events = (await readFile(join(exp.workdir, "events.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+    const events = (await readFile(join(exp.workdir, "events.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, any>);
     const rerun = events.find((e) => e.event === "stage-start" && e.stage === "grpo" && e.action === "reattach")!.run;
     const mine = events.filter((e) => e.run === rerun && e.stage === "grpo");
     const progress = mine.filter((e) => e.event === "progress");

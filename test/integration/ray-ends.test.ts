@@ -75,7 +75,9 @@ describe("how a Ray stage ends, whoever ended it", () => {
   it("a crash while no CLI watched: failed with the cause from the real log, Ray's exit code, and the whole log", async () => {
     const { exp, env } = await rayExperiment();
     const gate = join(exp.dir, "gate");
-    const crashed = await cli(["sft", exp.file], { env: { ...env, LF_STANDIN_WAIT_FOR: gate, LF_STANDIN_FAIL: "oom", LF_STANDIN_FAIL_AT_STEP: "3", DIANJIN_CRASH_AT: "after-record" } });
+    const crashed = await cli(["sft", exp.file], {
+      env: { ...env, LF_STANDIN_WAIT_FOR: gate, LF_STANDIN_FAIL: "oom", LF_STANDIN_FAIL_AT_STEP: "3", DIANJIN_CRASH_AT: "after-record" },
+    });
     expect(crashed.signal).toBe("SIGKILL");
     const s = await stageState(exp);
     await writeFile(gate, "");
@@ -83,7 +85,7 @@ describe("how a Ray stage ends, whoever ended it", () => {
     const status = await cli(["status", exp.file], { env });
     expect(status.stdout).toMatch(/sft\s+was running, failed while no CLI watched — a GPU ran out of memory/);
     const state = await stageState(exp);
-    expect(state).toMatchObject({ status: "failed", failure: { exitCode: 1 } });
+    expect(state).toMatchObject({ status: "failed", failure: { exitCode: 1, reason: "FAILED: Job entrypoint command failed with exit code 1" } });
     // The stage log holds what Ray holds: the start of training and the OOM line, each once.
     const log = await readFile(join(exp.workdir, s.job.logFile), "utf8");
     expect(log.match(/Running training/g)).toHaveLength(1);
@@ -105,7 +107,10 @@ describe("how a Ray stage ends, whoever ended it", () => {
     const announced = [...(again.all ?? "").matchAll(/\[sft\] checkpoint at step (\d+)/g)].map((m) => Number(m[1]));
     for (const step of before) expect(announced).not.toContain(step);
     const state = await stageState(exp);
-    const events = (await readFile(join(exp.workdir, "events.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+    const events = (await readFile(join(exp.workdir, "events.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, any>);
     const end = events.filter((e) => e.event === "stage-end" && e.stage === "sft").at(-1)!;
     expect(end.seconds).toBeGreaterThanOrEqual((Date.parse(state.endedAt) - Date.parse(state.startedAt)) / 1000 - 1);
     // The stage log has the whole run once: the output no CLI watched was copied in on reattach.
@@ -122,7 +127,11 @@ describe("a Ray cluster that does not share the workdir", () => {
     // marker names another job), as a node without the shared file system would see.
     const bin = await tempDir("dianjin-ray-unshared-");
     const marker = join(exp.workdir, "sft/.dianjin-shared-check");
-    await writeFile(join(bin, "ray"), `#!/bin/sh\nif [ "$2" = submit ]; then echo dianjin-another-job > "${marker}"; fi\nexec "${join(STANDIN_BIN, "ray")}" "$@"\n`, { mode: 0o755 });
+    await writeFile(
+      join(bin, "ray"),
+      `#!/bin/sh\nif [ "$2" = submit ]; then echo dianjin-another-job > "${marker}"; fi\nexec "${join(STANDIN_BIN, "ray")}" "$@"\n`,
+      { mode: 0o755 },
+    );
     const result = await cli(["sft", exp.file], { env: { ...env, PATH: `${bin}:${STANDIN_BIN}:${process.env.PATH}` } });
     expect(result.exitCode, result.all).toBe(3);
     expect(result.stderr).toMatch(/workdir not shared|is not this machine's workdir on the Ray cluster/);

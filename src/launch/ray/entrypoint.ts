@@ -42,7 +42,23 @@ export function rayEntrypoint(argv: readonly string[], cwd: string, python: stri
     const missing = `${TOOL_MISSING_MARK}${t.name} (${t.command}) is not on PATH on the Ray cluster`;
     const check = ["if", "!", "command", "-v", t.command, ">/dev/null;", "then", "echo", missing, ";", "exit", `${TOOL_MISSING_EXIT};`, "fi"];
     const shared = marker
-      ? ["if", "!", "grep", "-qsx", marker.id, marker.path, ";", "then", "echo", `${WORKDIR_NOT_SHARED_MARK}${marker.text}`, ";", "exit", `${WORKDIR_NOT_SHARED_EXIT};`, "fi", "&&"]
+      ? [
+          "if",
+          "!",
+          "grep",
+          "-qsx",
+          marker.id,
+          marker.path,
+          ";",
+          "then",
+          "echo",
+          `${WORKDIR_NOT_SHARED_MARK}${marker.text}`,
+          ";",
+          "exit",
+          `${WORKDIR_NOT_SHARED_EXIT};`,
+          "fi",
+          "&&",
+        ]
       : [];
     return { words: [...shared, "cd", cwd, "&&", ...check, "&&", "exec", ...argv], env: {} };
   }

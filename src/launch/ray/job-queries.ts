@@ -38,6 +38,8 @@ export function rayOutcome(reading: Extract<RayStatusReading, { found: true }>):
   const phase = mapRayStatus(reading.status);
   if (phase.active) return undefined;
   const exitCode = phase.state === "completed" ? 0 : exitCodeFrom(reading.message);
-  const reason = reading.message ? `${reading.status}: ${reading.message}` : reading.status;
+  // The message's first line; the log tail Ray appends to a failure's message is in the stage log already.
+  const message = reading.message?.replace(/, last available logs.*$/, "");
+  const reason = message ? `${reading.status}: ${message}` : reading.status;
   return { state: phase.state, exitCode, signal: null, reason };
 }

@@ -170,17 +170,18 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     ...p!,
     status: "failed",
     endedAt: new Date().toISOString(),
-    failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal },
+    failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal, ...(outcome.reason ? { reason: outcome.reason } : {}) },
   }));
   emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - started) / 1000 });
   // The cluster does not see the workdir: nothing ran; it is a problem of the setup, reported as pre-flight (exit 3).
-  if (error.failure.id === "workdir-not-shared") throw new PreflightError(record.name, [{ path: "workdir", message: `${error.failure.summary}; ${error.failure.hint}` }]);
+  if (error.failure.id === "workdir-not-shared")
+    throw new PreflightError(record.name, [{ path: "workdir", message: `${error.failure.summary}; ${error.failure.hint}` }]);
   throw error;
 }
 
 /** A watched job that was cancelled, by `dianjin-train cancel` or by someone else: `cancelled`, with who did it. */
 async function recordCancelled(run: Run, record: LaunchEntry, outcome: JobOutcome, cause: FailureCause, logFile: string, started: number): Promise<never> {
-  const failure = { ...cause, exitCode: outcome.exitCode, signal: outcome.signal };
+  const failure = { ...cause, exitCode: outcome.exitCode, signal: outcome.signal, ...(outcome.reason ? { reason: outcome.reason } : {}) };
   await run.store.updateStage(record.name, (p) => ({ ...p!, status: "cancelled", endedAt: new Date().toISOString(), failure }));
   run.emit({ type: "stage-end", stage: record.name, status: "cancelled", seconds: (Date.now() - started) / 1000 });
   throw new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: await tailLines(logFile, 20) });

@@ -243,4 +243,3 @@ export const grpoStage = {
     return cause.id === "unknown" ? undefined : cause;
   },
 } satisfies StageModule<"grpo", typeof grpoStageSchema>;
-
