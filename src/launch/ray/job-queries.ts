@@ -8,6 +8,8 @@ export interface RayJobContext {
   ray: RayCommands;
   address: string;
   pollIntervalMs: number;
+  /** A job PENDING this long gets Ray's reason written into its stage log. */
+  pendingNoteMs: number;
 }
 
 export async function rayJobStatus(context: RayJobContext, id: string): Promise<RayStatusReading> {

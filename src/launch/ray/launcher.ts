@@ -29,6 +29,7 @@ export interface RayLauncherOptions extends RayCommandOptions {
    */
   entrypointResources?: (spec: JobSpec) => RayEntrypointResources;
   pollIntervalMs?: number;
+  pendingNoteMs?: number;
   submissionIdPrefix?: string;
   /** Replaces the real CLI (tests). */
   commands?: RayCommands;
@@ -58,7 +59,12 @@ function submissionId(prefix: string, stage: string): string {
 
 export function createRayLauncher(options: RayLauncherOptions): Launcher {
   const ray = options.commands ?? createRayCommands(options);
-  const context: RayJobContext = { ray, address: options.address, pollIntervalMs: options.pollIntervalMs ?? RAY_DEFAULTS.pollIntervalMs };
+  const context: RayJobContext = {
+    ray,
+    address: options.address,
+    pollIntervalMs: options.pollIntervalMs ?? RAY_DEFAULTS.pollIntervalMs,
+    pendingNoteMs: options.pendingNoteMs ?? RAY_DEFAULTS.pendingNoteMs,
+  };
 
   return {
     name: "ray",

@@ -1,5 +1,6 @@
 // One Ray job: its probe for the watch loop. Each poll asks `ray job status`, copies what `ray job logs` holds beyond
 // what was copied before into the stage log (which the watch loop follows), and `ray job stop` ends the job.
+import { appendFile } from "node:fs/promises";
 import { LaunchError } from "../../errors.js";
 import type { LineReader } from "../../util/line-reader.js";
 import type { Job, JobOutcome, JobRecord, WaitOptions } from "../types.js";
@@ -9,6 +10,8 @@ import type { RayLogCopy } from "./log-copy.js";
 
 export class RayJob implements Job, JobProbe {
   readonly label: JobProbe["label"];
+  private pendingNoted = false;
+  private pendingSince: number | undefined;
 
   constructor(
     readonly record: JobRecord,
@@ -33,8 +36,15 @@ export class RayJob implements Job, JobProbe {
     // Logs are read after the status, so an ended job's logs are complete.
     await this.copy.copy(outcome !== undefined);
     if (outcome) return { state: "ended", outcome };
-    // PENDING: Ray waits for the entrypoint's resources (--entrypoint-num-gpus) or its runtime env; not silence.
-    return { state: reading.status === "RUNNING" ? "running" : "queued" };
+    if (reading.status === "RUNNING") return { state: "running" };
+    // PENDING: Ray waits for the entrypoint's resources (--entrypoint-num-gpus) or its runtime env; not silence. When
+    // that lasts, why (in Ray's words) goes into the stage log once, where `logs -f` and the display show it.
+    this.pendingSince ??= Date.now();
+    if (!this.pendingNoted && reading.message && Date.now() - this.pendingSince >= this.context.pendingNoteMs) {
+      this.pendingNoted = true;
+      await appendFile(this.record.logFile, `[dianjin-train] Ray job ${this.record.id} is ${reading.status}: ${reading.message}\n`);
+    }
+    return { state: "queued" };
   }
 
   wait(options: WaitOptions = {}): Promise<JobOutcome> {

@@ -209,9 +209,17 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
     expect((await ran.wait({ onLine: (l) => lines.push(l) })).state).toBe("completed");
     expect(lines).toEqual(["gpus=0,1"]);
 
-    const small = setup({ entrypointResources: () => ({ numGpus: 8 }) }, { RAY_STANDIN_NODE_GPUS: "4", RAY_JOB_START_TIMEOUT_SECONDS: "1.5" });
+    const small = setup(
+      { entrypointResources: () => ({ numGpus: 8 }), pendingNoteMs: 300 },
+      { RAY_STANDIN_NODE_GPUS: "4", RAY_JOB_START_TIMEOUT_SECONDS: "1.5" },
+    );
     const waiting = await small.launcher.submit(small.spec(["true"], { watchdogMs: 300 }));
-    const outcome = await waiting.wait();
+    const said: string[] = [];
+    const outcome = await waiting.wait({ onLine: (l) => said.push(l) });
+    // Why it waits, in Ray's words (JobInfo's PENDING message), once.
+    expect(said).toEqual([
+      `[dianjin-train] Ray job ${waiting.record.id} is PENDING: Job has not started yet. It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available. It may be waiting for the runtime environment to be set up.`,
+    ]);
     expect(outcome).toMatchObject({ state: "failed", exitCode: null });
     expect(outcome.reason).toMatch(/^FAILED: Job supervisor actor failed to start within 1\.5 seconds/);
   });
