@@ -13,7 +13,7 @@ export { createLocalLauncher } from "./launch/local.js";
 export { createSlurmLauncher, type SlurmLauncherOptions } from "./launch/slurm/index.js";
 export { createRayLauncher, type RayLauncherOptions } from "./launch/ray/index.js";
 export { verifyMergedModel, type VerifyReport } from "./tools/merge/index.js";
-export { buildReport, writeReport, type ReportInput } from "./report/index.js";
+export { buildReport, writeReport, type ReportInput, type ReportSection } from "./report/index.js";
 export * as scoring from "./scoring/index.js";
 export { LlmClient, Journal, runJournaled, type ChatRequest, type ChatResult } from "./llm/index.js";
 export { writeRlParquet, type RlRow } from "./data/parquet.js";

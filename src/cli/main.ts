@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The dianjin-train CLI. Commands are thin: parse arguments, call the library, print. Heavy modules load lazily.
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { withConfigOptions, withLogOptions, type CommonOptions, type LogOptions } from "./options.js";
 import { reportError } from "./errors.js";
 import { STAGE_MODULES } from "../stages/registry.js";
@@ -28,9 +28,23 @@ async function main(argv: string[]): Promise<number> {
   withLogOptions(withConfigOptions(program.command("run <config>").description("run the pipeline; a rerun resumes or skips what is up to date")))
     .option("--json", "print the result as JSON")
     .option("--detach", "leave servers (deploy) running after the run; `stop` ends them")
-    .action(async (config: string, options: CommonOptions & LogOptions & { json?: boolean; detach?: boolean }) => {
+    // DRIVER_FLAG of pipeline/driver.ts, written out so that every command does not load that module.
+    .addOption(new Option("--as-driver <id>", "this run is the detached driver `submit` started").hideHelp())
+    .action(async (config: string, options: CommonOptions & LogOptions & { json?: boolean; detach?: boolean; asDriver?: string }) => {
       exitCode = await (await import("./run.js")).runCommand(config, options);
     });
+
+  withLogOptions(
+    withConfigOptions(
+      program
+        .command("submit <config>")
+        .description(
+          "start the pipeline and return: it goes on without this terminal (local, Ray: a detached driver); `status`, `logs -f`, `cancel` follow it",
+        ),
+    ),
+  ).action(async (config: string, options: CommonOptions & LogOptions) => {
+    exitCode = await (await import("./submit-detached.js")).submitDetachedCommand(config, options);
+  });
 
   for (const { name: stage, summary: description, kind } of STAGE_MODULES) {
     withLogOptions(withConfigOptions(program.command(`${stage} <config>`).description(`${description} (= run --only ${stage})`), false))
@@ -97,7 +111,10 @@ async function main(argv: string[]): Promise<number> {
     exitCode = await (await import("./status.js")).cancelCommand(config, { ...options, services: true });
   });
 
-  withConfigOptions(program.command("gc <config>").description("remove set-aside outputs and pruned checkpoints, saying what and how big"), false)
+  withConfigOptions(
+    program.command("gc <config>").description("remove set-aside outputs, pruned checkpoints and store entries no experiment uses, saying what and how big"),
+    false,
+  )
     .option("--dry-run", "only list what would be removed")
     .action(async (config: string, options: { set: string[]; dryRun?: boolean }) => {
       exitCode = await (await import("./gc.js")).gcCommand(config, options);

@@ -34,7 +34,7 @@ function describePlan(plan: Plan, report: PreflightReport, launch: Map<string, L
     lines.push(`  ${s.name.padEnd(7)} ${s.action.padEnd(12)} ${s.reason}`);
     if (s.action !== "not-selected")
       for (const warning of [...(s.render.warnings ?? []), ...resourceWarnings(s.name, s.resources)]) lines.push(`           warning: ${warning}`);
-    if (s.action === "not-selected" || s.action === "skip") continue;
+    if (s.action === "not-selected" || s.action === "skip" || s.action === "reuse") continue;
     const tool = toolWhere(plan, s);
     const missing = report.missingTools.find((t) => t.stage === s.name);
     if (tool) lines.push(`           tool ${tool.name}: ${tool.where}${missing ? `; not installed here, \`run\` needs it (${missing.path})` : ""}`);

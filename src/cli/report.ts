@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { loadExperiment } from "../config/load.js";
 import { collectReportInput } from "../pipeline/report-input.js";
-import { writeReport } from "../report/index.js";
+import { runScores, writeReport } from "../report/index.js";
 
 export async function reportCommand(config: string, options: { set: string[]; out?: string; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
@@ -10,7 +10,7 @@ export async function reportCommand(config: string, options: { set: string[]; ou
   const dir = options.out ?? join(experiment.workdir, "report");
   const written = await writeReport(dir, input);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ ...written, sources, scores: input.evalScores }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...written, sources, scores: runScores(input) }, null, 2)}\n`);
     return 0;
   }
   for (const [part, source] of Object.entries(sources)) process.stderr.write(`  ${part}: ${source}\n`);

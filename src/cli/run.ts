@@ -35,15 +35,21 @@ export function doneText(result: RunResult): string {
   return `done: ${result.stages.map((s) => `${s.name} ${s.status}`).join(", ")}\n${outputs.join("")}`;
 }
 
+const ignoreHangup = () => undefined;
+
 const summary = (result: RunResult) => result.stages.map((s) => ({ stage: s.name, action: s.action, status: s.status, seconds: s.seconds }));
 
-export async function runCommand(config: string, options: CommonOptions & Partial<LogOptions> & { json?: boolean; detach?: boolean }): Promise<number> {
+/** `asDriver`: this run is the detached driver `submit` started (see pipeline/driver.ts), with this id. */
+export async function runCommand(
+  config: string,
+  options: CommonOptions & Partial<LogOptions> & { json?: boolean; detach?: boolean; asDriver?: string },
+): Promise<number> {
   const logOptions: LogOptions = { logLevel: options.logLevel ?? "info", logFormat: options.logFormat };
   const json = logOptions.logFormat === "json";
   // The workdir is needed before the pipeline starts, to open the run log there (a config error stops us here).
   const { config: experiment, file } = await loadExperiment(config, options);
   const { openEventLog, RUN_STAGE } = await import("../pipeline/event-log.js");
-  const log = openEventLog({ workdir: experiment.workdir, level: logOptions.logLevel, stdout: json });
+  const log = openEventLog({ workdir: experiment.workdir, level: logOptions.logLevel, stdout: json, ...(options.asDriver ? { runId: options.asDriver } : {}) });
   const display = await openDisplay(logOptions);
   const controller = new AbortController();
   let interrupts = 0;
@@ -54,9 +60,11 @@ export async function runCommand(config: string, options: CommonOptions & Partia
     log.record("warn", RUN_STAGE, "signal", { signal });
     controller.abort();
   };
+  // A driver has no terminal to lose: a SIGHUP (from whatever session it was started in) changes nothing.
+  const onHangup = options.asDriver ? ignoreHangup : onSignal;
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  process.on("SIGHUP", onSignal);
+  process.on("SIGHUP", onHangup);
   log.record("info", RUN_STAGE, "run-start", { command: process.argv.slice(2), config: file, workdir: experiment.workdir, experiment: experiment.name });
   try {
     const result = await runPipeline(config, {
@@ -83,7 +91,7 @@ export async function runCommand(config: string, options: CommonOptions & Partia
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    process.off("SIGHUP", onSignal);
+    process.off("SIGHUP", onHangup);
     await log.close();
   }
 }

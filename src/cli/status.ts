@@ -1,9 +1,6 @@
 // `status`, `logs`, `cancel`: read state.json; cancel reattaches to recorded jobs and ends them.
 import { loadExperiment } from "../config/load.js";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { readState, StateStore, type StageState } from "../pipeline/state.js";
-import { stagePaths } from "../pipeline/plan.js";
 import { launcherFor } from "../pipeline/launchers.js";
 import { STAGE_ORDER } from "../stages/registry.js";
 import { liveJob } from "../pipeline/liveness.js";
@@ -15,6 +12,9 @@ import { UsageError } from "../errors.js";
 import { formatDuration } from "./stage-meter.js";
 import type { LogOptions } from "./options.js";
 import { stageOutput, stageOutputLine, type StageOutput } from "./stage-output.js";
+import { cancelDriver, driverJson, driverLine } from "./driver-view.js";
+import { driverNow } from "../pipeline/driver.js";
+import { followPipeline, stageLogFile } from "./follow.js";
 
 export async function statusCommand(config: string, options: { set: string[]; json?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
@@ -22,11 +22,14 @@ export async function statusCommand(config: string, options: { set: string[]; js
   // What state.json says may be alive is checked with the launcher, so a dead job never shows as running.
   const now = await statusesNow(store, await launcherFor(experiment), STAGE_ORDER);
   const state = store.state;
+  const driver = await driverNow(experiment.workdir);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(statusJson(state, now), null, 2)}\n`);
+    const json = { ...statusJson(state, now), ...(driver ? { driver: driverJson(driver) } : {}) };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`experiment ${experiment.name}  (workdir ${experiment.workdir})\n`);
+  if (driver) process.stdout.write(`${driverLine(driver, experiment.workdir)}\n`);
   for (const name of STAGE_ORDER) {
     const s = state.stages[name];
     if (!s) continue;
@@ -35,7 +38,8 @@ export async function statusCommand(config: string, options: { set: string[]; js
     const note = now.get(name)?.note;
     const shown = note ?? now.get(name)?.status ?? s.status;
     const why = s.failure && !note ? ` — ${s.failure.summary}` : "";
-    process.stdout.write(`  ${name.padEnd(7)} ${shown}${took}${job}, attempt ${s.attempts}, key ${s.key}${why}\n`);
+    const how = s.stored?.reused ? `reused from the store (built by ${s.stored.builtBy})` : `attempt ${s.attempts}`;
+    process.stdout.write(`  ${name.padEnd(7)} ${shown}${took}${job}, ${how}, key ${s.key}${why}\n`);
     const output = note ? undefined : stageOutputLine(name, s.status, s.outputs);
     if (output) process.stdout.write(`  ${"".padEnd(7)} ${output}\n`);
   }
@@ -73,6 +77,7 @@ function statusJson(state: RunState, now: Map<string, StatusNow>): RunState & { 
 
 export async function logsCommand(config: string, stage: string | undefined, options: { set: string[]; follow?: boolean; lines: string }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
+  if (options.follow && !stage) return followPipeline(experiment, Number(options.lines));
   const state = await readState(experiment.workdir, experiment.name);
   const name = stage ?? [...STAGE_ORDER].reverse().find((n) => state.stages[n]);
   const logFile = name ? await stageLogFile(experiment.workdir, name, state.stages[name]) : undefined;
@@ -88,31 +93,25 @@ export async function logsCommand(config: string, stage: string | undefined, opt
   }
 }
 
-/**
- * The log of a stage's latest attempt: its job's, its launch intent's, or (in-process stages, which have no job) the
- * newest attempt log in its logs folder.
- */
-async function stageLogFile(workdir: string, name: string, s: StageState | undefined): Promise<string | undefined> {
-  if (s?.job?.logFile) return s.job.logFile;
-  if (s?.launch?.logFile) return s.launch.logFile;
-  const dir = stagePaths(workdir, name).logs;
-  const attempts = (await readdir(dir).catch(() => [] as string[]))
-    .map((f) => ({ f, n: Number(/^attempt-(\d+)\.log$/.exec(f)?.[1]) }))
-    .filter((a) => Number.isInteger(a.n))
-    .sort((a, b) => b.n - a.n);
-  return attempts[0] ? join(dir, attempts[0].f) : undefined;
-}
-
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
 export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; services?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, options);
+  // A detached driver goes first: it ends its running stage itself and records it as interrupted. What is still
+  // recorded as running after it (a driver that had to be killed) is ended below, like any job a run left running.
+  const driver = options.services ? undefined : await cancelDriver(experiment.workdir, experiment.name);
   const store = await StateStore.open(experiment.workdir, experiment.name);
   const launcher = await launcherFor(experiment);
-  const { openEventLog } = await import("../pipeline/event-log.js");
+  const { openEventLog, RUN_STAGE } = await import("../pipeline/event-log.js");
   const log = openEventLog({ workdir: experiment.workdir, level: options.logLevel, stdout: options.logFormat === "json" });
   const wanted = options.services ? ["serving", "running", "launching"] : ["running", "launching"];
   let ended = 0;
   try {
+    if (driver) {
+      log.record("warn", RUN_STAGE, "driver-cancelled", { pid: driver.pid, interrupted: driver.stopped });
+      const stopped = driver.stopped.length ? `; it interrupted ${driver.stopped.join(", ")}` : "";
+      if (options.logFormat !== "json") process.stderr.write(`cancelled the driver (pid ${driver.pid})${stopped}\n`);
+      ended++;
+    }
     for (const [name, s] of Object.entries(store.state.stages)) {
       if (!s || !wanted.includes(s.status)) continue;
       // A launch whose job was never recorded is found by its launch id.

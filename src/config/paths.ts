@@ -11,7 +11,7 @@ const stageFields = (pick: (s: (typeof STAGE_MODULES)[number]) => readonly strin
 /** Model fields: a hub id (Qwen/Qwen2.5-7B-Instruct) stays one, whatever folder `plan` runs in. */
 const MODEL_FIELDS = ["model.base", ...stageFields((s) => s.modelFields)];
 /** Always paths. `*` matches one key. */
-export const PATH_FIELDS = ["workdir", ...stageFields((s) => s.pathFields)];
+export const PATH_FIELDS = ["workdir", "store", ...stageFields((s) => s.pathFields)];
 /** Paths only when written as one (./x, ../x, /x) or naming a folder that exists; otherwise a hub id or a name on PATH. */
 const PATH_OR_NAME_FIELDS = [...MODEL_FIELDS, "tools.*.command.0"];
 

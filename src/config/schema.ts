@@ -14,10 +14,10 @@ const toolsSchema = z
   .strict()
   .default(Object.fromEntries(toolNames().map((name) => [name, { env: {} }])));
 
-const { name, workdir, model, cluster, tracking, keep_set_aside, secrets } = commonFields;
+const { name, workdir, store, model, cluster, tracking, keep_set_aside, secrets } = commonFields;
 
 export const experimentSchema = z
-  .object({ name, workdir, model, cluster, tools: toolsSchema, tracking, keep_set_aside, secrets, stages: stagesSchema.default({}) })
+  .object({ name, workdir, store, model, cluster, tools: toolsSchema, tracking, keep_set_aside, secrets, stages: stagesSchema.default({}) })
   .strict();
 
 export type Experiment = z.infer<typeof experimentSchema>;

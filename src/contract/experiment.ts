@@ -96,6 +96,11 @@ export const commonFields = {
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only"),
   /** Where state, rendered files, logs and outputs go. Relative to the experiment file. */
   workdir: z.string().min(1),
+  /**
+   * A store of completed stage outputs by stage key, shared by every experiment that names it (a team cache): a stage
+   * whose key it holds is reused, not built again. Relative to the experiment file; none: nothing is stored.
+   */
+  store: z.string().min(1).optional(),
   model: z
     .object({
       /** Hub id (Qwen/Qwen2.5-7B-Instruct) or a local folder (./models/x, /data/x). */
@@ -118,7 +123,8 @@ export type ToolConfig = z.infer<typeof toolSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
 /** The experiment as a stage sees it: the common settings, every tool's settings, and the stage blocks by name. */
-export type ExperimentBase = { [K in keyof typeof commonFields]: z.infer<(typeof commonFields)[K]> } & {
+export type ExperimentBase = { [K in Exclude<keyof typeof commonFields, "store">]: z.infer<(typeof commonFields)[K]> } & {
+  store?: string;
   tools: Record<string, ToolConfig>;
   stages: Record<string, unknown>;
 };

@@ -6,8 +6,7 @@ import type { ExperimentBase, LoadedExperiment } from "./experiment.js";
 import type { PipelineEvent } from "./events.js";
 import type { ToolBinding } from "./tool-binding.js";
 import type { StageOutputs } from "./outputs.js";
-import type { GrpoPoint, SftLossPoint } from "../report/types.js";
-import type { BenchmarkScores } from "../report/benchmarks.js";
+import type { ReportSection } from "../report/types.js";
 import type { VersionSource } from "../tools/releases.js";
 import type { StageResources } from "../resources/types.js";
 
@@ -117,13 +116,12 @@ export interface ReportSource {
   recorded?: StageOutputs;
 }
 
-/** A stage's part of the run report; `sources` says where each part came from, or why it is missing. */
+/**
+ * A stage's part of the run report: its sections (curves, scores), which the report renders by their kind, and
+ * configuration lines; `sources` says where each part came from, or why it is missing.
+ */
 export interface ReportPart {
-  evalScores?: BenchmarkScores;
-  /** The scoring rules' version behind evalScores (eval's scores.json `scoring_version`). */
-  scoringVersion?: number;
-  sftLoss?: SftLossPoint[];
-  grpo?: GrpoPoint[];
+  sections?: ReportSection[];
   summary?: Record<string, string | number | boolean | null>;
   sources?: Record<string, string>;
 }

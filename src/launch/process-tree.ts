@@ -47,7 +47,8 @@ export async function isOurProcess(pid: number, startTime: string | undefined): 
   return (await processStartTime(pid)) === startTime;
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+/** A signal to every process of group `pgid`; a group that is gone is not an error. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {

@@ -13,6 +13,7 @@ import { atLaunch, learnProduced, runFacts } from "./launch-entry.js";
 import { runJob } from "./run/job.js";
 import { runInProcess } from "./run/in-process.js";
 import { settleServices } from "./run/service.js";
+import { runStored, throughStore } from "./run/stored.js";
 import { attemptLog, attemptOf, type Run, type RunOptions, type StageResult } from "./run/run.js";
 
 export type { RunOptions, StageResult } from "./run/run.js";
@@ -42,6 +43,11 @@ async function notStarted(run: Run, entry: PlannedStage): Promise<StageResult> {
 
 async function runEntry(run: Run, entry: PlannedStage): Promise<StageResult> {
   if (entry.action === "not-selected" || entry.action === "skip") return notStarted(run, entry);
+  if (throughStore(run, entry)) return runStored(run, entry, (e) => runHere(run, e));
+  return runHere(run, entry);
+}
+
+async function runHere(run: Run, entry: PlannedStage): Promise<StageResult> {
   if (entry.definition.kind === "in-process" && entry.action !== "reattach") {
     const attempt = attemptOf(run, entry);
     return runInProcess(run, await atLaunch(entry, run.facts, { render: true }), attempt, attemptLog(entry, attempt));

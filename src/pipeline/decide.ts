@@ -27,7 +27,8 @@ function endedUnwatched(job: JobRecord, live: Liveness): string {
   return `${jobWords(job)} ended while no CLI watched`;
 }
 
-export type StageAction = "run" | "resume" | "reattach" | "skip" | "not-selected";
+/** `reuse`: the store holds a complete entry for the stage's key (store-decide.ts); nothing starts. */
+export type StageAction = "run" | "resume" | "reattach" | "skip" | "reuse" | "not-selected";
 
 /** What planning asks the launcher: is a recorded job still alive, and is there a job carrying a launch id. */
 export type JobProbe = Pick<Launcher, "find" | "liveness">;

@@ -35,13 +35,38 @@ export async function renderKeyed(
   ctx: StageContext,
   resume: ResumePoint | undefined,
   upstream?: Record<string, string>,
-): Promise<Keyed & { render: StageRender; legacyKey: string }> {
+  readAt: (path: string) => string = (path) => path,
+): Promise<Keyed & { render: StageRender; legacyKey: string; namedKey?: string }> {
   const render = await def.render(ctx, resume);
   const files: Record<string, string> = {};
-  for (const path of render.inputFiles) files[path] = await fingerprint(path, render.fingerprint);
+  // `readAt`: where a file is read for its fingerprint when it is not there yet (an output the store will link in).
+  for (const path of render.inputFiles) files[path] = await fingerprint(readAt(path), render.fingerprint);
   const inputs = { ...render.keyInputs, files };
   const legacyKey = keyedWith(def, inputs, upstream).key;
-  return { render, legacyKey, ...keyedWith(def, relativeToWorkdir(inputs, ctx.workdir), upstream) };
+  const relative = relativeToWorkdir(inputs, ctx.workdir);
+  const named = keyedWith(def, relative, upstream);
+  if (!ctx.config.store) return { render, legacyKey, ...named };
+  const shared = keyedWith(def, withoutRunNames(relative), upstream);
+  return { render, legacyKey, ...shared, ...(shared.key !== named.key ? { namedKey: named.key } : {}) };
+}
+
+/** Tool arguments that only name the run in trackers (the experiment's name by default), never what it produces. */
+const RUN_NAME_ARGS = ["run_name", "swanlab_run_name"];
+
+/**
+ * With a store (store-*.ts), a key is shared by every experiment that builds the same thing, so the run's name leaves
+ * it: two experiments that differ only in name build the same model once. Without a store the key is as it always was
+ * (`namedKey`, the key with the name, is accepted for a stage recorded before the store was named).
+ */
+function withoutRunNames(inputs: Record<string, unknown>): Record<string, unknown> {
+  const stages = inputs.stages;
+  if (!isPlainObject(stages)) return inputs;
+  const out: Record<string, unknown> = {};
+  for (const [name, block] of Object.entries(stages)) {
+    if (!isPlainObject(block) || !isPlainObject(block.args)) out[name] = block;
+    else out[name] = { ...block, args: Object.fromEntries(Object.entries(block.args).filter(([k]) => !RUN_NAME_ARGS.includes(k))) };
+  }
+  return { ...inputs, stages: out };
 }
 
 async function hashFile(path: string): Promise<string> {

@@ -56,7 +56,7 @@ function upstreamKeys(keyInputs: Readonly<Record<string, unknown>>, facts: RunFa
 /** Renders the record's stage for its context now; the key then describes what the tool really reads. */
 export async function rerender(record: LaunchEntry): Promise<LaunchEntry> {
   const upstream = record.keyInputs.upstream as Record<string, string> | undefined;
-  const { legacyKey: _legacy, ...keyed } = await renderKeyed(record.definition, record.context, record.resumeFrom, upstream);
+  const { legacyKey: _legacy, namedKey: _named, ...keyed } = await renderKeyed(record.definition, record.context, record.resumeFrom, upstream);
   return { ...record, ...keyed };
 }
 

@@ -1,12 +1,13 @@
 // One run per workdir: an exclusive lock file with pid and host. A lock left by a dead process on this host is stale
-// and taken over; a live one (or one from another host) stops the second run before it touches anything.
-import { mkdir, open, readFile, unlink } from "node:fs/promises";
+// and taken over; a live one (or one from another host) stops the second run before it touches anything. The lock
+// file primitives here also serve the store's lock per stage key (store-lock.ts).
+import { link, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { LockError } from "../errors.js";
 import { isAlive } from "../launch/process-tree.js";
 
-interface LockInfo {
+export interface LockInfo {
   pid: number;
   host: string;
   startedAt: string;
@@ -21,7 +22,28 @@ export function lockPath(workdir: string): string {
   return join(workdir, ".lock");
 }
 
-async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
+/**
+ * Creates the lock file with its content in one step (written beside it, then hard-linked into place), so a reader
+ * never sees a half-written lock and takes it for stale. False when it exists.
+ */
+export async function tryCreateLock(path: string, info: object): Promise<boolean> {
+  const draft = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(draft, JSON.stringify(info));
+  try {
+    await link(draft, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    // A file system without hard links: created exclusively, then written (a reader may see it empty for a moment).
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "ENOSYS") return createExclusive(path, info);
+    throw error;
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
+async function createExclusive(path: string, info: object): Promise<boolean> {
   try {
     const handle = await open(path, "wx");
     await handle.writeFile(JSON.stringify(info));
@@ -34,34 +56,53 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
   }
 }
 
-async function readLock(path: string): Promise<LockInfo | undefined> {
+export async function readLock<T extends LockInfo = LockInfo>(path: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(path, "utf8")) as LockInfo;
+    return JSON.parse(await readFile(path, "utf8")) as T;
   } catch {
     return undefined;
   }
+}
+
+/** Who holds the workdir's lock now (pid, host, command), if anyone does (a stale lock is shown too). */
+export async function lockHolder(workdir: string): Promise<LockInfo | undefined> {
+  return readLock(lockPath(workdir));
+}
+
+/** A lock whose holder is gone: unreadable, or left by a process of this host that no longer exists. */
+export function holderGone(holder: LockInfo | undefined): boolean {
+  return !holder || (holder.host === hostname() && !isAlive(holder.pid));
+}
+
+/** Removes a stale lock, unless a live process took it over since it was judged stale. */
+export async function removeStaleLock(path: string): Promise<void> {
+  if (!holderGone(await readLock(path))) return;
+  await unlink(path).catch(() => undefined);
+}
+
+export function lockInfo(command: string): LockInfo {
+  return { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
 }
 
 export async function acquireLock(workdir: string, command: string): Promise<Lock> {
   // node:fs, not fs-extra: every run takes the lock, and loading fs-extra costs an up-to-date run a third of its start-up.
   await mkdir(workdir, { recursive: true });
   const path = lockPath(workdir);
-  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+  const info = lockInfo(command);
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await tryCreate(path, info)) {
+    if (await tryCreateLock(path, info)) {
       return { release: () => unlink(path).catch(() => undefined) };
     }
     const holder = await readLock(path);
-    const stale = !holder || (holder.host === info.host && !isAlive(holder.pid));
-    if (!stale) {
-      const where = holder.host === info.host ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.host}`;
+    if (!holderGone(holder)) {
+      const where = holder!.host === info.host ? `pid ${holder!.pid}` : `pid ${holder!.pid} on host ${holder!.host}`;
       const advice =
-        holder.host === info.host
+        holder!.host === info.host
           ? "wait for it to finish or stop it (Ctrl-C in its terminal, or `dianjin-train cancel`)"
           : `if that process is gone, delete ${path}`;
-      throw new LockError(`another run (${where}, started ${holder.startedAt}: ${holder.command}) is using ${workdir}; ${advice}`);
+      throw new LockError(`another run (${where}, started ${holder!.startedAt}: ${holder!.command}) is using ${workdir}; ${advice}`);
     }
-    await unlink(path).catch(() => undefined);
+    await removeStaleLock(path);
   }
   throw new LockError(`could not take the lock ${path}`);
 }

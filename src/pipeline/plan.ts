@@ -9,6 +9,7 @@ import type { JobRecord } from "../launch/types.js";
 import { jobProbeFor } from "./launchers.js";
 import { renderKeyed } from "./keys.js";
 import { decide, type JobProbe, type StageAction } from "./decide.js";
+import { ReusedOutputs, withStore } from "./store-decide.js";
 import { readState, type RunState } from "./state.js";
 import type { StageFailure } from "./unwatched-end.js";
 import type { StageResources } from "../resources/types.js";
@@ -124,6 +125,7 @@ export async function planFromLoaded(
   const upstream: Partial<Record<string, UpstreamInfo>> = {};
   const drafts: Draft[] = [];
   const toolVersions = knownVersions(config, state);
+  const reused = new ReusedOutputs();
 
   for (const name of enabled) {
     const def = stageModule(name)!;
@@ -144,17 +146,18 @@ export async function planFromLoaded(
       ...(toolVersion ? { toolVersion } : {}),
     };
     const consumed = Object.fromEntries(Object.entries(needed).map(([u, info]) => [u, info.key]));
-    const { render: base, keyInputs, key, legacyKey } = await renderKeyed(def, ctx, undefined, consumed);
-    const prior = acceptLegacyKey(state.stages[name], legacyKey, key);
+    const { render: base, keyInputs, key, legacyKey, namedKey } = await renderKeyed(def, ctx, undefined, consumed, reused.readAt);
+    const prior = acceptLegacyKey(state.stages[name], [legacyKey, ...(namedKey ? [namedKey] : [])], key);
     // A service a selected stage consumes is started when needed (`eval` alone starts the server), or reused.
     const neededBy = def.kind === "service" ? enabled.find((later) => selected.has(later) && stageModule(later)!.needs.includes(name)) : undefined;
     if (neededBy && !selected.has(name)) selected.add(name);
     const decision = selected.has(name)
-      ? await decide(def, ctx, key, keyInputs, prior, force.has(name), jobs)
+      ? await withStore(config.store, def, key, await decide(def, ctx, key, keyInputs, prior, force.has(name), jobs), force.has(name))
       : { action: "not-selected" as const, reason: "not selected (--from/--until/--only)", incomplete: [] };
     const render = decision.resumeFrom ? await def.render(ctx, decision.resumeFrom) : base;
     const resources = decision.action === "not-selected" ? undefined : await def.resources?.(ctx);
     drafts.push({ name, title: def.title, key, keyInputs, render, context: ctx, definition: def, ...decision, ...(resources ? { resources } : {}) });
+    if (decision.action === "reuse") await reused.add(config.store!, name, key, ctx.paths.output);
     upstream[name] = { key: decision.action === "not-selected" && prior ? prior.key : key, outputs: def.outputs(ctx) };
   }
   const settled = skipIdleServices(drafts, config, options.detach === true);
@@ -164,9 +167,12 @@ export async function planFromLoaded(
   return frozenCopy({ experiment: config.name, workdir, configFile: loaded.file, stages, loaded, state }, new Set(["definition"]));
 }
 
-/** A stage recorded with the key of absolute workdir paths (before keys were workdir-relative) is the same stage. */
-function acceptLegacyKey<T extends { key: string }>(prior: T | undefined, legacy: string, key: string): T | undefined {
-  return prior && prior.key === legacy ? { ...prior, key } : prior;
+/**
+ * A stage recorded with the key of absolute workdir paths (before keys were workdir-relative), or with its run's name
+ * (before the experiment named a store), is the same stage.
+ */
+function acceptLegacyKey<T extends { key: string }>(prior: T | undefined, legacy: readonly string[], key: string): T | undefined {
+  return prior && legacy.includes(prior.key) ? { ...prior, key } : prior;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface PreflightReport {
   missingTools: MissingTool[];
 }
 
-const WILL_RUN = new Set<PlannedStage["action"]>(["run", "resume", "reattach"]);
+const WILL_RUN = new Set<PlannedStage["action"]>(["run", "resume", "reattach", "reuse"]);
 
 /** Stages checked: those that will start something (a job being reattached is already past its pre-flight). */
 function checked(stage: PlannedStage): boolean {

@@ -20,7 +20,7 @@ interface Entry {
   definition: StageModule;
 }
 
-const PRODUCES_IN_RUN = new Set(["run", "resume", "reattach"]);
+const PRODUCES_IN_RUN = new Set(["run", "resume", "reattach", "reuse"]);
 
 export function renderTiming(entry: Entry, earlier: readonly Entry[], config: Experiment): RenderTiming {
   const reasons: string[] = [];

@@ -1,4 +1,4 @@
-// Gathers a run's report input from its workdir: each stage's part (eval scores, the SFT loss curve, GRPO curves),
+// Gathers a run's report input from its workdir: each stage's part (its sections: curves, scores; its summary lines),
 // the run's stage statuses, and the git sha from manifest.json. Everything but the experiment itself is optional: a
 // report of a run that has only trained shows the curves, one that has only evaluated shows the table.
 import { join } from "node:path";
@@ -29,10 +29,7 @@ export async function collectReportInput(config: Experiment): Promise<CollectedR
   const input: ReportInput = {
     experiment: config.name,
     modelSize: modelSize(config.model.base),
-    evalScores: Object.assign({}, ...parts.map((p) => p.evalScores ?? {})),
-    ...scoringVersionOf(parts),
-    sftLoss: parts.flatMap((p) => p.sftLoss ?? []),
-    grpo: parts.flatMap((p) => p.grpo ?? []),
+    sections: parts.flatMap((p) => p.sections ?? []),
     meta: {
       gitSha: git ? `${git.sha}${git.dirty ? " (dirty)" : ""}` : "unknown",
       created: firstStart(state) ?? manifest?.writtenAt ?? "unknown",
@@ -40,11 +37,6 @@ export async function collectReportInput(config: Experiment): Promise<CollectedR
     },
   };
   return { input, sources: Object.assign({}, ...parts.map((p) => p.sources ?? {})) };
-}
-
-function scoringVersionOf(parts: readonly ReportPart[]): { scoringVersion?: number } {
-  const version = parts.find((p) => p.scoringVersion !== undefined)?.scoringVersion;
-  return version === undefined ? {} : { scoringVersion: version };
 }
 
 /** "Qwen/Qwen2.5-7B-Instruct" → "7b"; a name without a size → "unknown" (compared with both paper models). */

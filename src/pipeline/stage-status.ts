@@ -10,13 +10,15 @@
 // running:   the job is recorded (pid + start time, Slurm job id, Ray submission id), or an in-process stage runs.
 // cancelled: the job was ended from outside (scancel, ray job stop, kill) while no CLI of ours asked for it.
 // Every settled status may start a new attempt (launching, or running for in-process stages and reattaches).
+// A stage reused from the store (store-decide.ts) starts nothing: it is recorded completed at once, from any settled
+// status.
 
 export type StageStatus = "launching" | "running" | "completed" | "failed" | "interrupted" | "cancelled" | "serving" | "stopped";
 
 const NEW_ATTEMPT: StageStatus[] = ["launching", "running"];
 
 export const STAGE_TRANSITIONS: Readonly<Record<StageStatus | "none", readonly StageStatus[]>> = {
-  none: NEW_ATTEMPT,
+  none: [...NEW_ATTEMPT, "completed"],
   launching: ["launching", "running", "completed", "failed", "interrupted", "cancelled"],
   running: ["launching", "running", "completed", "failed", "interrupted", "cancelled", "serving"],
   completed: [...NEW_ATTEMPT, "completed"],

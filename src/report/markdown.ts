@@ -9,6 +9,7 @@ import type { BenchmarkKey } from "./benchmarks.js";
 import { comparisonNote, SCORING_ANCHOR, scoreRuleLabel, scoringNote } from "./scoring-note.js";
 import type { ResultsTable, TableRow } from "./table.js";
 import type { ReportInput } from "./types.js";
+import { scoringVersionOf } from "./sections.js";
 
 export const HTML_FILE_NAME = "report.html";
 
@@ -22,9 +23,10 @@ export function renderMarkdown(input: ReportInput, table: ResultsTable, charts: 
   const averages = averageHeaders(table);
   lines.push(`| Model | ${[...table.columns.map((c) => c.label), ...averages].join(" | ")} |`);
   lines.push(`|---|${[...table.columns, ...averages].map(() => "---:").join("|")}|`);
-  for (const row of table.rows) lines.push(markdownRow(row, table, input.scoringVersion));
+  const scoringVersion = scoringVersionOf(input);
+  for (const row of table.rows) lines.push(markdownRow(row, table, scoringVersion));
   lines.push("", `Scores in %. ${averageNote(table)} ${comparisonNote(table, input.modelSize)} Source: ${PAPER_SOURCE}.`, "");
-  lines.push("### Scoring", "", scoringNote(input.scoringVersion), "");
+  lines.push("### Scoring", "", scoringNote(scoringVersion), "");
   lines.push("## Charts", "", `The charts are drawn in [${HTML_FILE_NAME}](${HTML_FILE_NAME}):`, "");
   for (const c of charts) lines.push(`- [${c.title}](${HTML_FILE_NAME}#${c.id}): ${c.summary}`);
   lines.push("", "## Configuration", "");

@@ -3,6 +3,7 @@
 import { averageOfAvailable, BENCHMARKS, type BenchmarkKey, type BenchmarkScores } from "./benchmarks.js";
 import { paperComparison, paperDianjinRow, type PaperComparison } from "./paper-results.js";
 import type { ReportInput } from "./types.js";
+import { runScores } from "./sections.js";
 
 export interface TableRow {
   label: string;
@@ -34,16 +35,16 @@ export interface ResultsTable {
 }
 
 export function buildResultsTable(input: ReportInput): ResultsTable {
-  const runScores = input.evalScores;
-  const have = BENCHMARKS.filter((b) => runScores[b.key] !== undefined);
+  const scores = runScores(input);
+  const have = BENCHMARKS.filter((b) => scores[b.key] !== undefined);
   const subset: AverageSubset | undefined =
     have.length > 0 && have.length < BENCHMARKS.length ? { keys: have.map((b) => b.key), label: have.map((b) => b.label).join(", ") } : undefined;
   const overSubset = (scores: BenchmarkScores) => averageOfAvailable(Object.fromEntries(subset!.keys.map((k) => [k, scores[k]])));
-  const runAverage = averageOfAvailable(runScores);
+  const runAverage = averageOfAvailable(scores);
   const runRow: TableRow = {
     label: `${input.experiment} (this run)`,
     kind: "run",
-    scores: runScores,
+    scores,
     average: subset ? undefined : runAverage,
     averagedOver: have.length,
     ...(subset ? { subsetAverage: runAverage } : {}),
@@ -63,7 +64,7 @@ export function buildResultsTable(input: ReportInput): ResultsTable {
   if (reference && runRow.averagedOver > 0) {
     const delta: BenchmarkScores = {};
     for (const b of BENCHMARKS) {
-      const v = runScores[b.key];
+      const v = scores[b.key];
       if (v !== undefined) delta[b.key] = v - reference.scores[b.key];
     }
     // Averages are compared only over the same columns; the paper's five-column average would not be like for like.

@@ -1,11 +1,10 @@
-// The SFT stage's resources from the experiment: LLaMA-Factory's arguments (with its defaults where unset), the
-// DeepSpeed JSON, the model's dimensions and the training tokens.
-import { LLAMAFACTORY_TRAIN_DEFAULTS } from "../tools/llamafactory/render.js";
+// The SFT resources from the run's training shape (a backend states it in the estimate's terms, with its tool's
+// defaults), the DeepSpeed JSON, the model's dimensions and the training tokens.
 import type { DeepSpeedChoice } from "../tools/hf-trainer/deepspeed.js";
 import { sftZeroShape, type ZeroShape } from "./deepspeed-shape.js";
 import { fitOf } from "./fit.js";
 import { firstFitting, fittingFixes, halvings, type Candidate } from "./fixes.js";
-import type { ExperimentInput, SftInput } from "./inputs.js";
+import type { ExperimentInput, SftInput, SftTraining } from "./inputs.js";
 import { resolveGpu } from "./gpus.js";
 import type { ModelInfo } from "./model-dims.js";
 import { loraParams, sftMemory, type SftShape } from "./sft-memory.js";
@@ -14,38 +13,25 @@ import { hoursFor, trainFlopsPerToken } from "./time.js";
 import type { StageResources } from "./types.js";
 import { round2, toGb } from "./units.js";
 
-/** LLaMA-Factory's (and the HF Trainer's) own defaults for the keys the estimate reads. */
-export const LF_DEFAULTS = { cutoff_len: 2048, per_device_train_batch_size: 8, num_train_epochs: 3, lora_rank: 8, freeze_trainable_layers: 2 } as const;
-
-const numberArg = (args: Readonly<Record<string, unknown>>, key: keyof typeof LF_DEFAULTS) =>
-  typeof args[key] === "number" ? (args[key] as number) : LF_DEFAULTS[key];
-
-export function sftShape(config: ExperimentInput, sft: SftInput, model: ModelInfo, zero: ZeroShape): SftShape {
-  const args = { ...LLAMAFACTORY_TRAIN_DEFAULTS, ...sft.args };
-  const finetuning = args.finetuning_type === "lora" ? "lora" : args.finetuning_type === "freeze" ? "freeze" : "full";
+export function sftShape(config: ExperimentInput, training: SftTraining, model: ModelInfo, zero: ZeroShape): SftShape {
   const d = model.dims;
   const layerParams = (model.params - d.vocab * d.hidden * (d.tied_embeddings ? 1 : 2)) / d.layers;
   const trainable =
-    finetuning === "lora"
-      ? loraParams(d, numberArg(args, "lora_rank"))
-      : finetuning === "freeze"
-        ? numberArg(args, "freeze_trainable_layers") * layerParams
-        : model.params;
-  const bits = typeof args.quantization_bit === "number" ? args.quantization_bit : 16;
+    training.finetuning === "lora" ? loraParams(d, training.loraRank) : training.finetuning === "freeze" ? training.freezeLayers * layerParams : model.params;
   return {
     dims: d,
     params: model.params,
     nodes: config.cluster.nodes,
     gpusPerNode: config.cluster.gpus_per_node,
     zero,
-    finetuning,
+    finetuning: training.finetuning,
     trainable,
-    weightBits: bits,
-    cutoff: numberArg(args, "cutoff_len"),
-    microBatch: numberArg(args, "per_device_train_batch_size"),
-    checkpointing: args.disable_gradient_checkpointing !== true,
-    eagerAttention: args.flash_attn === "disabled",
-    packing: args.packing === true || args.neat_packing === true,
+    weightBits: training.weightBits,
+    cutoff: training.cutoff,
+    microBatch: training.microBatch,
+    checkpointing: training.checkpointing,
+    eagerAttention: training.eagerAttention,
+    packing: training.packing,
   };
 }
 
@@ -119,6 +105,8 @@ function sftCandidates(shape: SftShape, deepspeed: DeepSpeedChoice, limit: numbe
 export interface SftInputs {
   config: ExperimentInput;
   sft: SftInput;
+  /** How it trains, as the backend states it with its tool's defaults. */
+  training: SftTraining;
   model: ModelInfo;
   /** The data stage's stats.json, when it wrote one. */
   statsPath?: string;
@@ -129,9 +117,9 @@ export function sftEstimator(keys: SftFixKeys): (inputs: SftInputs) => Promise<S
   return (inputs) => estimateSft(inputs, keys);
 }
 
-async function estimateSft({ config, sft, model, statsPath }: SftInputs, keys: SftFixKeys): Promise<StageResources> {
+async function estimateSft({ config, sft, training, model, statsPath }: SftInputs, keys: SftFixKeys): Promise<StageResources> {
   const gpu = resolveGpu(config.cluster.gpu);
-  const shape = sftShape(config, sft, model, await sftZeroShape(sft.deepspeed));
+  const shape = sftShape(config, training, model, await sftZeroShape(sft.deepspeed));
   const memory = sftMemory(shape);
   const lower = sftMemory(shape, "lower").perGpu;
   const limit = round2(gpu.headroom * gpu.memory_gb);
@@ -143,7 +131,7 @@ async function estimateSft({ config, sft, model, statsPath }: SftInputs, keys: S
 
   const stats = tokensFromStats((await readStats(statsPath)) ?? { tokenizer: "", rows: [] }, sft.datasets, shape.cutoff);
   const tokens: TokenCount | undefined = stats ?? (await tokensFromFiles(sft, shape.cutoff));
-  const epochs = typeof sft.args.num_train_epochs === "number" ? sft.args.num_train_epochs : LF_DEFAULTS.num_train_epochs;
+  const epochs = training.epochs;
   let hours: ReturnType<typeof hoursFor> | undefined;
   if (tokens && tokens.records > 0) {
     const meanSeq = tokens.tokens / tokens.records;

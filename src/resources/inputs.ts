@@ -16,12 +16,33 @@ export interface ExperimentInput {
   cluster: ClusterInput;
 }
 
-/** SFT with LLaMA-Factory: its datasets, DeepSpeed choice and `llamafactory-cli train` keys. */
+/** SFT whatever the tool: its datasets (token counts) and DeepSpeed choice. */
 export interface SftInput {
   datasets: readonly string[];
   dataset_files: Readonly<Record<string, LlamaFactoryDatasetFile>>;
   deepspeed: DeepSpeedChoice;
-  args: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * How an SFT run trains, in the estimate's own terms. Each backend fills it from its tool's keys with that tool's
+ * defaults where unset (LLaMA-Factory's cutoff_len 2048, TRL's max_length 1024), so the estimate reads no tool's keys.
+ */
+export interface SftTraining {
+  finetuning: "full" | "lora" | "freeze";
+  /** LoRA rank (lora only). */
+  loraRank: number;
+  /** Layers trained (freeze only). */
+  freezeLayers: number;
+  /** Bits of the frozen base weights: 16, or 8/4 with QLoRA. */
+  weightBits: number;
+  /** Longest sequence in tokens (records are truncated to it). */
+  cutoff: number;
+  microBatch: number;
+  epochs: number;
+  checkpointing: boolean;
+  eagerAttention: boolean;
+  /** Every sequence is `cutoff` long (packed); otherwise a batch is padded to its longest record only. */
+  packing: boolean;
 }
 
 /** GRPO with verl: the options that size memory and steps, and where the RL rows come from. */

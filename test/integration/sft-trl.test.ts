@@ -135,9 +135,42 @@ describe("sft with the trl backend", () => {
     const unknown = await cli(["plan", ...shipped.args, "--set", "stages.sft.accelerate_config=zero9"]);
     expect(unknown.exitCode).toBe(3);
     expect(unknown.stderr).toMatch(/stages\.sft\.accelerate_config: TRL 1\.0\.0 ships no accelerate config "zero9"/);
-    const twoNodes = await cli(["plan", ...q.args, "--set", "cluster.launcher=slurm", "--set", "cluster.nodes=2"]);
-    expect(twoNodes.exitCode).toBe(3);
-    expect(twoNodes.stderr).toMatch(/cluster\.nodes: the trl backend runs on one node/);
+  });
+
+  it("several nodes: one rendered accelerate file, and a per-node wrapper adding the node's rank and the head's address", async () => {
+    const q = await quickstart("cluster.launcher=slurm", "cluster.nodes=2", "cluster.gpus_per_node=2", "stages.sft.deepspeed=zero3");
+    const planned = await cli(["plan", ...q.args, "--json"], { standins: false });
+    expect(planned.exitCode, planned.all).toBe(0);
+    const rendered = join(q.workdir, "sft/rendered");
+    const accelerate = join(rendered, "accelerate.yaml");
+    expect(JSON.parse(planned.stdout).stages[0].command).toEqual([
+      "python3",
+      join(rendered, "accelerate_node.py"),
+      "trl",
+      "sft",
+      "--config",
+      join(rendered, "trl_sft.yaml"),
+      "--accelerate_config",
+      accelerate,
+    ]);
+    const out = join(q.dir, "out");
+    expect((await cli(["plan", ...q.args, "--out", out], { standins: false })).exitCode).toBe(0);
+    const file = YAML.parse(await readFile(join(out, "sft/accelerate.yaml"), "utf8")) as Record<string, any>;
+    expect(file).toMatchObject({ num_machines: 2, num_processes: 4, distributed_type: "DEEPSPEED" });
+    // One accelerate launcher per node, as Slurm starts them (pdsh would ssh to the other nodes itself).
+    expect(file.deepspeed_config.deepspeed_multinode_launcher).toBe("standard");
+
+    // A shipped config is for one machine: the layout goes as flags, which win over it.
+    const shipped = await cli(
+      ["plan", ...q.args, "--set", "stages.sft.accelerate_config=zero3", "--set", "stages.sft.deepspeed=none", "--set", "tools.trl.version=1.0.0", "--json"],
+      { standins: false },
+    );
+    expect(shipped.exitCode, shipped.all).toBe(0);
+    expect(JSON.parse(shipped.stdout).stages[0].command.slice(-6)).toEqual(["--accelerate_config", "zero3", "--num_machines", "2", "--num_processes", "4"]);
+    // Only the Slurm per-node script gives each node its rank.
+    const ray = await cli(["plan", ...q.args, "--set", "cluster.launcher=ray", "--set", "cluster.ray.address=http://127.0.0.1:8265"], { standins: false });
+    expect(ray.exitCode).toBe(3);
+    expect(ray.stderr).toMatch(/cluster\.launcher: the trl backend runs on several nodes under the slurm launcher/);
   });
 
   it("a failure is classified from TRL's log with the backend known from the run, not from the log", async () => {

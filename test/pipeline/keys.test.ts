@@ -51,7 +51,7 @@ describe("renderKeyed: render → fingerprint → key in one place", () => {
       version: 1,
       render: () => ({ files: {}, argv: [], env: {}, keyInputs: { lr }, inputFiles: [input], fingerprint: "content" as const }),
     } as unknown as Parameters<typeof renderKeyed>[0];
-    const ctx = { workdir: join(dir, "elsewhere") } as Parameters<typeof renderKeyed>[1];
+    const ctx = { workdir: join(dir, "elsewhere"), config: {} } as Parameters<typeof renderKeyed>[1];
     const first = await renderKeyed(def, ctx, undefined, { sft: "aaaa" });
     expect(first.keyInputs).toEqual({ lr: 1, files: { [input]: expect.stringMatching(/^sha256:/) }, upstream: { sft: "aaaa" } });
     expect(first.key).toBe(stageKey("x", 1, first.keyInputs));
@@ -67,11 +67,37 @@ describe("renderKeyed: render → fingerprint → key in one place", () => {
     expect(keyedWith(def, first.keyInputs, { sft: "aaaa" }).key).toBe(first.key);
     // A file inside the workdir enters the key relative to it (a copied workdir keeps its keys); the key an older
     // version made from the absolute path is offered as legacyKey.
-    const inside = await renderKeyed(def, { workdir: dir } as Parameters<typeof renderKeyed>[1], undefined, { sft: "aaaa" });
+    const inside = await renderKeyed(def, { workdir: dir, config: {} } as Parameters<typeof renderKeyed>[1], undefined, { sft: "aaaa" });
     expect(Object.keys(inside.keyInputs.files as object)).toEqual(["./data.json"]);
     expect(inside.legacyKey).toBe(
       stageKey("x", 1, { lr: 1, files: { [input]: (inside.keyInputs.files as Record<string, string>)["./data.json"] }, upstream: { sft: "aaaa" } }),
     );
     expect(inside.key).not.toBe(inside.legacyKey);
+  });
+
+  it("with a store, the run's name leaves the key (experiments differing only in name share it); the named key is offered", async () => {
+    const { renderKeyed } = await import("../../src/pipeline/keys.js");
+    let name = "lr1";
+    const def = {
+      name: "sft",
+      version: 1,
+      render: () => ({
+        files: {},
+        argv: [],
+        env: {},
+        keyInputs: { stages: { sft: { args: { learning_rate: 1e-5, run_name: name, swanlab_run_name: name } } } },
+        inputFiles: [],
+        fingerprint: "mtime" as const,
+      }),
+    } as unknown as Parameters<typeof renderKeyed>[0];
+    const at = (store?: string) => ({ workdir: "/w", config: store ? { store } : {} }) as Parameters<typeof renderKeyed>[1];
+    const plain1 = await renderKeyed(def, at(), undefined);
+    const shared1 = await renderKeyed(def, at("/store"), undefined);
+    expect(shared1.keyInputs).toEqual({ stages: { sft: { args: { learning_rate: 1e-5 } } }, files: {} });
+    expect(shared1.namedKey).toBe(plain1.key);
+    name = "lr2";
+    expect((await renderKeyed(def, at(), undefined)).key).not.toBe(plain1.key);
+    expect((await renderKeyed(def, at("/store"), undefined)).key).toBe(shared1.key);
+    expect(plain1.namedKey).toBeUndefined();
   });
 });

@@ -28,6 +28,7 @@ function sftEntry(renderAt: "plan" | "launch") {
   const keyInputs = { data: "/planned", version: null, files: {}, upstream: { data: "k-planned" } };
   const context = {
     workdir: "/runs",
+    config: {},
     paths: {},
     upstream: { data: { key: "k-planned", outputs: { file: "/planned" } } },
     toolVersions: { python: "3.12" },

@@ -9,10 +9,11 @@ import { tempDir } from "../helpers/tmp.js";
 const state = (status: StageState["status"]): StageState => ({ status, key: "k", keyInputs: {}, attempts: 1 });
 
 describe("stage state machine", () => {
-  it("a stage starts by launching (jobs) or running (in-process), never settled", () => {
+  it("a stage starts by launching (jobs) or running (in-process), or is completed at once by reuse from the store; never otherwise settled", () => {
     expect(canMove(undefined, "launching")).toBe(true);
     expect(canMove(undefined, "running")).toBe(true);
-    for (const settled of ["completed", "failed", "serving", "stopped", "cancelled", "interrupted"] as const) expect(canMove(undefined, settled)).toBe(false);
+    expect(canMove(undefined, "completed")).toBe(true);
+    for (const settled of ["failed", "serving", "stopped", "cancelled", "interrupted"] as const) expect(canMove(undefined, settled)).toBe(false);
   });
 
   it("only a running job becomes a server, and only a server is stopped", () => {

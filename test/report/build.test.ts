@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
-import { buildReport } from "../../src/report/index.js";
+import { buildReport, type SeriesSection } from "../../src/report/index.js";
 import { sampleInput } from "./sample-input.js";
 
 const GOLDEN = new URL("../fixtures/report/report-7b.md", import.meta.url);
@@ -106,5 +106,38 @@ describe("buildReport", () => {
     const { markdown, html } = buildReport(sampleInput({ meta: { gitSha: "abc", created: "now", configSummary: "sft: lr=1e-5\ngrpo: n=8" } }));
     expect(markdown).toContain("```text\nsft: lr=1e-5\ngrpo: n=8\n```");
     expect(html).toContain("<pre>sft: lr=1e-5\ngrpo: n=8</pre>");
+  });
+
+  it("renders a section a new stage adds, by its kind, in the stages' order (report/ knows no stage)", () => {
+    const extra: SeriesSection = {
+      kind: "series",
+      id: "quantize-error",
+      title: "Quantization error vs layer",
+      xLabel: "layer",
+      yLabel: "error",
+      name: "error",
+      measure: "error",
+      points: [
+        { x: 1, y: 0.5 },
+        { x: 2, y: 0.25 },
+      ],
+      emptyText: "No error measured",
+    };
+    const input = sampleInput();
+    const { markdown, html } = buildReport({ ...input, sections: [...input.sections, extra] });
+    expect(markdown).toContain("- [Quantization error vs layer](report.html#quantize-error): 2 points, steps 1–2, error 0.5000 → 0.2500\n");
+    expect((html.match(/<svg /g) ?? []).length).toBe(5);
+    expect(html).toContain('id="quantize-error"');
+    expect(html).toContain("<figcaption>Quantization error vs layer: 2 points, steps 1–2, error 0.5000 → 0.2500</figcaption>");
+    // Its empty text when it has no point.
+    expect(buildReport({ ...input, sections: [...input.sections, { ...extra, points: [] }] }).html).toContain("No error measured");
+  });
+
+  it("rejects a section id that is no anchor, two sections with one id, and two sets of scores", () => {
+    const input = sampleInput();
+    const [loss, , , scores] = input.sections;
+    expect(() => buildReport({ ...input, sections: [{ ...loss!, id: 'x"><script>' }] })).toThrow(/is not an anchor/);
+    expect(() => buildReport({ ...input, sections: [loss!, loss!] })).toThrow(/sections\.sft-loss\.id: another section has this id/);
+    expect(() => buildReport({ ...input, sections: [scores!, { ...scores!, id: "more-scores" }] })).toThrow(/more than one scores section/);
   });
 });

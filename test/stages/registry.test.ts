@@ -1,5 +1,7 @@
 // The registry is the one list of stages: everything that needs "every stage" must follow it.
 import { describe, expect, it } from "vitest";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { STAGES, STAGE_MODULES, STAGE_ORDER, backendOf, serviceKept, toolNames } from "../../src/stages/registry.js";
 import { experimentSchema } from "../../src/config/schema.js";
@@ -8,11 +10,18 @@ import { resolvePaths } from "../../src/config/paths.js";
 import type { StageModule } from "../../src/contract/stage.js";
 import type { ExperimentBase } from "../../src/contract/experiment.js";
 
+const STAGES_DIR = join(import.meta.dirname, "../../src/stages");
 const base = { name: "x", workdir: "/w", model: { base: "Qwen/Qwen2.5-7B-Instruct" } };
 
 describe("stage registry", () => {
-  it("lists the six stages in pipeline order", () => {
-    expect(STAGE_ORDER).toEqual(["data", "sft", "grpo", "merge", "deploy", "eval"]);
+  it("every stage folder is registered once, in the registry's order; every registered stage has its folder", () => {
+    expect(STAGE_ORDER).toEqual(STAGES.map((s) => s.name));
+    expect(new Set(STAGE_ORDER).size).toBe(STAGE_ORDER.length);
+    const folders = readdirSync(STAGES_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(folders.sort()).toEqual([...STAGE_ORDER].sort());
+    for (const name of STAGE_ORDER) expect(existsSync(join(STAGES_DIR, name, "index.ts")), name).toBe(true);
   });
 
   it("each module's kind matches what it implements, and it needs only stages listed before it", () => {
@@ -60,12 +69,17 @@ describe("stage registry", () => {
     expect(tree.stages.deploy.model).toBe("Qwen/Qwen2.5-7B-Instruct");
   });
 
-  it("SFT runs with LLaMA-Factory unless stages.sft.backend says trl", () => {
-    const sft = STAGE_MODULES.find((s) => s.name === "sft")!;
-    const config = (backend?: string) => experimentSchema.parse({ ...base, stages: { sft: { datasets: ["d"], ...(backend ? { backend } : {}) } } });
-    expect(backendOf(sft, config()).tool).toBe("llamafactory");
-    expect(backendOf(sft, config("trl")).tool).toBe("trl");
-    expect(experimentSchema.safeParse({ ...base, stages: { sft: { datasets: ["d"], backend: "axolotl" } } }).success).toBe(false);
+  it("a stage with several backends runs the one its block names (the first by default); a name it lacks is refused", () => {
+    const choosing = STAGE_MODULES.filter((s) => Object.keys(s.backends).length > 1);
+    for (const stage of choosing) {
+      const names = Object.keys(stage.backends);
+      const config = (backend?: string) => ({ stages: { [stage.name]: backend ? { backend } : {} } }) as unknown as ExperimentBase;
+      expect(backendOf(stage, config()), stage.name).toBe(stage.backends[names[0]!]);
+      for (const name of names) expect(backendOf(stage, config(name)), `${stage.name} ${name}`).toBe(stage.backends[name]);
+      const backendIssue = (backend: string) => (stage.schema.safeParse({ backend }).error?.issues ?? []).some((i) => i.path[0] === "backend");
+      for (const name of names) expect(backendIssue(name), `${stage.name} ${name}`).toBe(false);
+      expect(backendIssue("no-such-backend"), stage.name).toBe(true);
+    }
   });
 
   it("a stage with two backends runs the one its config selects", () => {

@@ -3,6 +3,7 @@
 import { dirname, join } from "node:path";
 import type { ReportPart, ReportSource } from "../../contract/stage.js";
 import { BENCHMARKS, type BenchmarkScores } from "../../report/benchmarks.js";
+import type { ScoresSection } from "../../report/types.js";
 import { readJsonIfThere } from "../../util/fsx.js";
 import type { EvalStageConfig } from "./config.js";
 import { EVAL_FILES } from "./engine/defaults.js";
@@ -26,10 +27,22 @@ export async function evalReport({ paths, config, recorded }: ReportSource): Pro
     await readJsonIfThere<EvalSummaryFile>(join(dirname(scoresFile), EVAL_FILES.summary)),
   );
   return {
-    evalScores: evalScores ?? {},
-    ...(evalScores ? { scoringVersion } : {}),
+    sections: [evalScoresSection(evalScores ?? {}, evalScores ? scoringVersion : undefined)],
     summary: evalScores ? { ...summary, "eval scoring_version": scoringVersion } : summary,
     sources: { eval: evalScores ? scoresFile : `no scores (${scoresFile} missing)` },
+  };
+}
+
+/** The evaluation's scores as the report's section: the results table beside the paper and its bar chart. */
+export function evalScoresSection(scores: BenchmarkScores, scoringVersion: number | undefined): ScoresSection {
+  return {
+    kind: "scores",
+    id: "eval-bars",
+    title: "Evaluation scores vs paper",
+    chartTitle: "Evaluation scores (%)",
+    scores,
+    ...(scoringVersion !== undefined ? { scoringVersion } : {}),
+    emptyText: "No evaluation scores yet",
   };
 }
 

@@ -3,7 +3,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ReportPart, ReportSource } from "../../contract/stage.js";
-import type { GrpoPoint } from "../../report/types.js";
+import type { GrpoPoint, SeriesSection } from "../../report/types.js";
 
 /** verl's metric names for the two GRPO curves. */
 const GRPO_SCORE_KEYS = ["critic/score/mean", "critic/rewards/mean"];
@@ -13,7 +13,40 @@ const GRPO_SEARCH_DEPTH = 3;
 
 export async function grpoReport({ paths }: ReportSource): Promise<ReportPart> {
   const grpo = await readGrpoCurves(paths.root);
-  return { grpo: grpo.points, sources: { grpo: grpo.file ?? "no GRPO metrics JSONL under grpo/" } };
+  return { sections: grpoSections(grpo.points), sources: { grpo: grpo.file ?? "no GRPO metrics JSONL under grpo/" } };
+}
+
+/** GRPO's two curves: mean reward and mean response length against step. */
+export function grpoSections(points: readonly GrpoPoint[]): SeriesSection[] {
+  const curve = (key: "score" | "responseLength") => points.filter((p) => p[key] !== undefined).map((p) => ({ x: p.step, y: p[key]! }));
+  return [
+    {
+      kind: "series",
+      id: "grpo-score",
+      title: "GRPO mean score vs step",
+      chartTitle: "GRPO mean reward",
+      xLabel: "step",
+      yLabel: "mean score",
+      name: "score",
+      measure: "mean score",
+      points: curve("score"),
+      color: "#059669",
+      emptyText: "No GRPO score logged",
+    },
+    {
+      kind: "series",
+      id: "grpo-response-length",
+      title: "GRPO response length vs step",
+      chartTitle: "GRPO mean response length",
+      xLabel: "step",
+      yLabel: "tokens",
+      name: "response length",
+      measure: "mean length",
+      points: curve("responseLength"),
+      color: "#ea580c",
+      emptyText: "No response length logged",
+    },
+  ];
 }
 
 /** The first JSONL under `dir` whose lines carry a step and a GRPO metric. */

@@ -13,6 +13,7 @@ import { hfRestart, type HfRestart } from "../../tools/hf-trainer/restart.js";
 import { sftEstimator, type SftFixKeys, type SftInputs } from "../../resources/estimate-sft.js";
 import { resolveModel } from "../../resources/model-dims.js";
 import type { StageResources } from "../../resources/types.js";
+import type { SftTraining } from "../../resources/inputs.js";
 
 /** The SFT options, with the files of datasets the data stage builds filled in from its outputs. */
 export function sftConfig(ctx: StageContext<SftStageConfig>): SftStageConfig {
@@ -71,16 +72,21 @@ export async function commonPreflight(ctx: StageContext, sft: SftStageConfig): P
   return problems;
 }
 
-/** The estimator run on `sft` as a backend translated it (its own defaults, in the estimator's terms); fixes name `keys`. */
-export async function estimateWith(ctx: StageContext, sft: SftInputs["sft"], keys: SftFixKeys): Promise<StageResources | undefined> {
+/** The estimator on `sft`'s data and DeepSpeed choice, training as the backend states it (its tool's defaults); fixes name `keys`. */
+export async function estimateWith(ctx: StageContext, sft: SftInputs["sft"], training: SftTraining, keys: SftFixKeys): Promise<StageResources | undefined> {
   if (ctx.config.cluster.gpus_per_node === 0) return undefined; // no GPUs: nothing to estimate
   const model = await resolveModel([ctx.config.model.base]);
-  return model && sftEstimator(keys)({ config: ctx.config, sft, model, statsPath: dataStageOutputs.of(ctx)?.stats_json });
+  return model && sftEstimator(keys)({ config: ctx.config, sft, training, model, statsPath: dataStageOutputs.of(ctx)?.stats_json });
+}
+
+/** The Python that runs our helper scripts where the tool runs (`tools.python`). */
+export function pythonOf(ctx: StageContext): string {
+  return ctx.config.tools.python?.command?.[0] ?? "python3";
 }
 
 /** What a requeued Slurm start runs first (either backend): the newest complete checkpoint, written into the train YAML. */
 export function restartFor(ctx: StageContext<SftStageConfig>, trainYaml: string, deepspeed: boolean): HfRestart {
   const { paths } = ctx;
-  const python = ctx.config.tools.python?.command?.[0] ?? "python3";
+  const python = pythonOf(ctx);
   return hfRestart({ python, renderedDir: paths.rendered, outputDir: paths.output, asideDir: paths.aside, trainYaml, deepspeed });
 }

@@ -6,7 +6,8 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
-import { LLAMAFACTORY_FIX_KEYS } from "./llamafactory-resources.js";
+import { LLAMAFACTORY_FIX_KEYS, llamafactoryTraining } from "./llamafactory-resources.js";
+import { sftLossPart } from "../report.js";
 import { commonPreflight, deepspeedStage, estimateWith, restartFor, sftInputFiles, usesDeepspeed } from "../shared.js";
 import { pathExists } from "../../../util/path-exists.js";
 import { suggestion } from "../../../util/did-you-mean.js";
@@ -196,8 +197,8 @@ export const llamafactoryBackend: JobBackend<SftStageConfig> = {
       await new TrainerLogReader(trainerLog).pollAll((e) => curve.add(e));
       sftLoss.push(...curve.steps.map((step, i) => ({ step, loss: curve.losses[i]! })));
     }
-    return { sftLoss, sources: { sft: sftLoss.length ? trainerLog : `no SFT loss (${trainerLog} missing or empty)` } };
+    return sftLossPart(sftLoss, trainerLog, `no SFT loss (${trainerLog} missing or empty)`);
   },
 
-  resources: (ctx, sft) => estimateWith(ctx, sft, LLAMAFACTORY_FIX_KEYS),
+  resources: (ctx, sft) => estimateWith(ctx, sft, llamafactoryTraining(sft.args), LLAMAFACTORY_FIX_KEYS),
 };

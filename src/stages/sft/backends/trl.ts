@@ -8,10 +8,11 @@ import type { StageContext, StageRender } from "../../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../../contract/tool-binding.js";
 import type { Problem } from "../../../errors.js";
 import type { SftStageConfig } from "../config.js";
-import type { SftFixKeys } from "../../../resources/estimate-sft.js";
-import { commonPreflight, estimateWith, restartFor, sftInputFiles } from "../shared.js";
+import { commonPreflight, estimateWith, pythonOf, restartFor, sftInputFiles } from "../shared.js";
 import { versionUnknownNote } from "../../../tools/releases.js";
-import { TRL_MANAGED_KEYS, TRL_SFT_TOOL_DEFAULTS, renderTrlSft } from "../../../tools/trl/render.js";
+import { TRL_MANAGED_KEYS, renderTrlSft } from "../../../tools/trl/render.js";
+import { TRL_FIX_KEYS, trlDefaultsNote, trlTraining } from "./trl-resources.js";
+import { sftLossPart } from "../report.js";
 import { checkTrlArgs } from "../../../tools/trl/keys.js";
 import { resolveTrlRelease, trlRelease, trlSftAccepts } from "../../../tools/trl/releases.js";
 import { writeTrlDataset } from "../../../tools/trl/data.js";
@@ -63,6 +64,7 @@ function renderFor(ctx: StageContext, sft: SftStageConfig, resumeFrom?: string) 
     renderedDir: ctx.paths.rendered,
     outputDir: ctx.paths.output,
     command: toolCommand(ctx.config, BINDING),
+    python: pythonOf(ctx),
     toolEnv: ctx.config.tools.trl?.env ?? {},
     resumeFrom,
   });
@@ -89,37 +91,15 @@ function contract(ctx: StageContext, sft: SftStageConfig): Problem[] {
       message: `TRL ${known} ships no accelerate config "${sft.accelerate_config}" (it has ${facts.accelerate_configs.join(", ")})`,
     });
   }
-  if (ctx.config.cluster.nodes > 1) {
-    // accelerate takes the node rank from its config file or its own flags, and `trl sft` passes neither per node.
+  if (ctx.config.cluster.nodes > 1 && ctx.config.cluster.launcher !== "slurm") {
+    // Each node's accelerate needs its machine rank, which the Slurm per-node script exports (NODE_RANK).
     problems.push({
-      path: "cluster.nodes",
-      message: "the trl backend runs on one node (each node would need its own machine_rank); use the llamafactory backend for several nodes",
+      path: "cluster.launcher",
+      message: "the trl backend runs on several nodes under the slurm launcher (each node's rank comes from its per-node script)",
     });
   }
   return problems;
 }
-
-/** TRL's defaults for what the estimator reads, in the estimator's (LLaMA-Factory's) terms. */
-function estimatorArgs(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const num = (key: string, fallback: number) => (typeof args[key] === "number" ? (args[key] as number) : fallback);
-  return {
-    cutoff_len: num("max_length", TRL_SFT_TOOL_DEFAULTS.max_length),
-    per_device_train_batch_size: num("per_device_train_batch_size", TRL_SFT_TOOL_DEFAULTS.per_device_train_batch_size),
-    ...(typeof args.num_train_epochs === "number" ? { num_train_epochs: args.num_train_epochs } : {}),
-    disable_gradient_checkpointing: args.gradient_checkpointing === false,
-    finetuning_type: args.use_peft === true ? "lora" : "full",
-    lora_rank: num("lora_r", TRL_SFT_TOOL_DEFAULTS.lora_r),
-    ...(args.load_in_4bit === true ? { quantization_bit: 4 } : args.load_in_8bit === true ? { quantization_bit: 8 } : {}),
-  };
-}
-
-/** The keys a fix names: TRL's own (`max_length`, `gradient_checkpointing`), not LLaMA-Factory's. */
-const TRL_FIX_KEYS: SftFixKeys = {
-  checkpointingOn: "stages.sft.args.gradient_checkpointing: true",
-  microBatch: "stages.sft.args.per_device_train_batch_size",
-  deepspeed: "stages.sft.deepspeed",
-  cutoff: "stages.sft.args.max_length",
-};
 
 export const trlBackend: JobBackend<SftStageConfig> = {
   binding: BINDING,
@@ -228,15 +208,14 @@ export const trlBackend: JobBackend<SftStageConfig> = {
     const lines: string[] = [];
     for (const a of attempts) lines.push(...(await readFile(join(paths.logs, a.name), "utf8")).split("\n"));
     const curve = consoleLossCurve(lines);
-    const sftLoss = curve.steps.map((step, i) => ({ step, loss: curve.losses[i]! }));
-    return { sftLoss, sources: { sft: sftLoss.length ? `${paths.logs} (Trainer log lines)` : `no SFT loss (no Trainer log lines in ${paths.logs})` } };
+    const points = curve.steps.map((step, i) => ({ step, loss: curve.losses[i]! }));
+    return sftLossPart(points, `${paths.logs} (Trainer log lines)`, `no SFT loss (no Trainer log lines in ${paths.logs})`);
   },
 
   async resources(ctx, sft) {
     const shipped = /^zero[23]$/.exec(sft.accelerate_config ?? "")?.[0] as "zero2" | "zero3" | undefined;
-    const estimate = await estimateWith(ctx, { ...sft, deepspeed: shipped ?? sft.deepspeed, args: estimatorArgs(sft.args) }, TRL_FIX_KEYS);
-    if (!estimate) return undefined;
-    const notes = [...estimate.notes, `TRL defaults where unset: max_length ${TRL_SFT_TOOL_DEFAULTS.max_length}, packing off, gradient checkpointing on`];
-    return { ...estimate, notes };
+    const known = release(ctx).release;
+    const estimate = await estimateWith(ctx, { ...sft, deepspeed: shipped ?? sft.deepspeed }, trlTraining(sft.args, known), TRL_FIX_KEYS);
+    return estimate && { ...estimate, notes: [...estimate.notes, trlDefaultsNote(known)] };
   },
 };
