@@ -139,7 +139,9 @@ export class StageError extends DianjinError {
           ? `exit code ${detail.exitCode}`
           : "failed";
     const tail = detail.logTail?.length ? `\nlast lines of ${detail.logFile ?? "the log"}:\n${detail.logTail.map((l) => `  | ${l}`).join("\n")}` : "";
-    super(`stage ${stage} failed (${how}): ${failure.summary}\nhint: ${failure.hint}${tail}`);
+    // A cancel is not a failure of the tool: say who ended it instead of how the process went.
+    const head = failure.id === "cancelled" ? `stage ${stage} was ${failure.summary}` : `stage ${stage} failed (${how}): ${failure.summary}`;
+    super(`${head}\nhint: ${failure.hint}${tail}`);
     this.name = "StageError";
   }
 }

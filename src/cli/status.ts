@@ -4,6 +4,7 @@ import { readState, StateStore, type StageState } from "../pipeline/state.js";
 import { launcherFor } from "../pipeline/launchers.js";
 import { STAGE_ORDER } from "../stages/registry.js";
 import { liveJob } from "../pipeline/liveness.js";
+import { cancelledBy, requestCancel } from "../pipeline/cancel-request.js";
 import { statusesNow, type StatusNow } from "../pipeline/status-now.js";
 import type { RunState } from "../pipeline/state.js";
 import { LineReader, tailLines } from "../util/line-reader.js";
@@ -153,9 +154,14 @@ async function cancelOne(config: string, options: Partial<LogOptions> & { set: s
       // A launch whose job was never recorded is found by its launch id.
       const job = await liveJob(launcher, name, s);
       if (!job && !s.job) continue;
-      if (job) await job.cancel();
-      await store.updateStage(name, (p) => ({ ...p!, status: s.status === "serving" ? "stopped" : "interrupted", endedAt: new Date().toISOString() }));
       const record = job?.record ?? s.job!;
+      // Write-ahead: the request is on disk before the job ends, so a CLI watching it records the same end as this one.
+      const request = s.status === "serving" ? undefined : await requestCancel(record.logFile, record.id);
+      if (job) await job.cancel();
+      const endedAt = new Date().toISOString();
+      await store.updateStage(name, (p) =>
+        request ? { ...p!, status: "cancelled", endedAt, failure: cancelledBy(request) } : { ...p!, status: "stopped", endedAt },
+      );
       const what = s.status === "serving" ? "stopped" : "cancelled";
       log.record("warn", name, what, { attempt: s.attempts, job: { launcher: record.launcher, id: record.id } });
       if (options.logFormat !== "json") process.stderr.write(`${what} ${name} (${record.launcher} job ${record.id})\n`);

@@ -4,7 +4,7 @@
 // stage's backend table.
 import type { FailureCause, Problem } from "../errors.js";
 import type { PipelineEvent } from "./events.js";
-import type { Observer, ReportPart, ReportSource, ResumePoint, StageContext, StageRender } from "./stage.js";
+import type { ObserveFrom, Observer, ReportPart, ReportSource, ResumePoint, StageContext, StageRender } from "./stage.js";
 import type { ToolBinding } from "./tool-binding.js";
 import type { StageResources } from "../resources/types.js";
 
@@ -26,7 +26,7 @@ export interface JobBackend<Config> {
   checkpointBytes(ctx: StageContext<Config>, config: Config): Promise<number | undefined>;
   /** The finished outputs are there and whole (the tool's own proof of completion). */
   outputsComplete(ctx: StageContext<Config>, config: Config): Promise<boolean>;
-  observe(ctx: StageContext<Config>, config: Config, emit: (e: PipelineEvent) => void): Observer;
+  observe(ctx: StageContext<Config>, config: Config, emit: (e: PipelineEvent) => void, from?: ObserveFrom): Observer;
   /** The cause of a failure from the tool's log; `ctx` says where the hints point. */
   classify(logText: string, ctx: StageContext<Config> | undefined): FailureCause | undefined;
   /** Its part of the run report (curves), read leniently from the stage folder. */

@@ -3,7 +3,7 @@
 export type PipelineEvent =
   | { type: "stage-start"; stage: string; action: "run" | "resume" | "reattach"; reason: string; attempt: number }
   | { type: "stage-skip"; stage: string; reason: string }
-  | { type: "stage-end"; stage: string; status: "completed" | "failed" | "interrupted"; seconds: number }
+  | { type: "stage-end"; stage: string; status: "completed" | "failed" | "interrupted" | "cancelled"; seconds: number }
   | {
       type: "progress";
       stage: string;

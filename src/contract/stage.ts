@@ -83,10 +83,16 @@ export interface StageContext<Config = unknown> {
 }
 
 export interface Observer {
+  /** Awaited before the job is watched (a reattached observer reads what it must know first, e.g. the planned total). */
+  start?(): Promise<void>;
   onLine?(line: string): void;
   onTick?(): Promise<void>;
   /** Called once the job ended, before deciding success (reads remaining progress). */
   finish?(): Promise<void>;
+}
+
+export interface ObserveFrom {
+  reattached: boolean;
 }
 
 export interface InProcessIO {
@@ -173,7 +179,11 @@ export interface JobStage<Name extends string = string, Schema extends ZodType =
   kind: "job";
   /** The newest point this stage can continue from, plus incomplete ones to set aside. */
   findResume(ctx: ContextOf<Schema>): Promise<{ point?: ResumePoint; incomplete: ResumePoint[] }>;
-  observe(ctx: ContextOf<Schema>, emit: (e: PipelineEvent) => void): Observer;
+  /**
+   * Progress and checkpoint events of the job. `from.reattached`: an earlier CLI watched this job until now; what is
+   * already on disk (checkpoints, metrics lines) was announced then and is not announced again.
+   */
+  observe(ctx: ContextOf<Schema>, emit: (e: PipelineEvent) => void, from?: ObserveFrom): Observer;
   /** The cause of a failure, from the tool's log (`ctx`: the launch's context); undefined when nothing known matches. */
   classify(logText: string, ctx?: ContextOf<Schema>): FailureCause | undefined;
   /** After the tool exited 0: a closer look at the outputs; a cause fails the stage. */

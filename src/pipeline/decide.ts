@@ -22,7 +22,7 @@ function jobWords(job: JobRecord): string {
 /** How a job that is no longer alive ended, in words, for the reason of the next action. */
 function endedUnwatched(job: JobRecord, live: Liveness): string {
   const outcome = live.alive ? undefined : live.outcome;
-  if (outcome?.state === "cancelled") return `${jobWords(job)} was cancelled outside dianjin-train (${outcome.reason ?? "cancelled"})`;
+  if (outcome?.state === "cancelled") return `${jobWords(job)} was cancelled while no CLI watched (${outcome.reason ?? "cancelled"})`;
   if (outcome) return `${jobWords(job)} ended while no CLI watched (${outcome.reason ?? outcome.state})`;
   return `${jobWords(job)} ended while no CLI watched`;
 }
@@ -73,7 +73,7 @@ async function findLiveJob(name: string, prior: StageState | undefined, jobs: Jo
     if (live.alive)
       return { action: "reattach", reason: `reattaching to ${jobWords(prior.job)} (started ${clock(prior.startedAt)})`, incomplete: [], job: prior.job };
     const outcome = live.alive ? undefined : live.outcome;
-    return { words: endedUnwatched(prior.job, live), logFile: prior.job.logFile, ...(outcome ? { outcome } : {}) };
+    return { words: endedUnwatched(prior.job, live), logFile: prior.job.logFile, jobId: prior.job.id, ...(outcome ? { outcome } : {}) };
   }
   return undefined;
 }
@@ -98,7 +98,7 @@ export async function decide(
       return { action: "reattach", reason: `${live.words} (exit 0); its outputs are complete`, incomplete: [], ...(prior.job ? { job: prior.job } : {}) };
     }
     priorFailure = await unwatchedFailure(def, live);
-    lastTime = `${live.words}: failed — ${priorFailure.summary}`;
+    lastTime = `${live.words}: ${priorFailure.id === "cancelled" ? "" : "failed — "}${priorFailure.summary}`;
   } else if (live) lastTime = live.words;
   const decision = await decideFresh({ def, ctx, key, keyInputs, prior, forced }, lastTime);
   return priorFailure && decision.action !== "skip" ? { ...decision, priorFailure } : decision;

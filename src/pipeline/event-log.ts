@@ -55,7 +55,7 @@ export function newRunId(now = new Date()): string {
 function levelOf(event: PipelineEvent): Level {
   switch (event.type) {
     case "stage-end":
-      return event.status === "failed" ? "error" : event.status === "interrupted" ? "warn" : "info";
+      return event.status === "failed" ? "error" : event.status === "interrupted" || event.status === "cancelled" ? "warn" : "info";
     case "retry":
       return "warn";
     case "log":

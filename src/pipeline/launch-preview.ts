@@ -4,6 +4,7 @@
 import type { PlannedStage, Plan } from "./plan.js";
 import { slurmScriptOptions } from "./launchers.js";
 import { attemptLogIn, jobSpecFor } from "./job-spec.js";
+import { rayEntrypointResources } from "./ray-placement.js";
 import { jobTool } from "./tools.js";
 
 export interface LaunchFile {
@@ -28,8 +29,14 @@ export async function previewLaunch(plan: Plan, stage: PlannedStage, env: NodeJS
     const { rayRuntimeEnv, raySubmitArgs } = await import("../launch/ray/submit-args.js");
     const { rayEntrypoint } = await import("../launch/ray/entrypoint.js");
     const python = config.tools.python?.command?.[0] ?? "python3";
-    const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python, tool);
-    const request = { address: config.cluster.ray!.address, entrypoint: entry, submissionId: `dianjin-${stage.name}`, env: stage.render.env };
+    const entry = rayEntrypoint(stage.render.argv, stage.context.paths.root, python, tool, `dianjin-${stage.name}`);
+    const request = {
+      address: config.cluster.ray!.address,
+      entrypoint: entry,
+      submissionId: `dianjin-${stage.name}`,
+      env: stage.render.env,
+      entrypointResources: rayEntrypointResources(config, stage.name),
+    };
     // The launcher writes the runtime env to a 0600 file for the length of the submission; here it is shown beside.
     const envFile = `${stage.name}.runtime-env.json`;
     const argv = raySubmitArgs(request, envFile);

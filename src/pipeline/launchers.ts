@@ -5,6 +5,7 @@ import type { Launcher, JobSpec } from "../launch/types.js";
 import type { SlurmScriptOptions } from "../launch/slurm/batch-job.js";
 import { nodeExecutable } from "../contract/experiment.js";
 import { stageModule } from "../stages/registry.js";
+import { rayEntrypointResources } from "./ray-placement.js";
 
 /** DIANJIN_POLL_MS and DIANJIN_KILL_GRACE_MS tune how often jobs are polled and how long SIGTERM gets before SIGKILL. */
 function pollingFromEnv(env: NodeJS.ProcessEnv): { pollMs?: number; graceMs?: number } {
@@ -37,6 +38,7 @@ export async function launcherFor(config: Experiment, env: NodeJS.ProcessEnv = p
       return createRayLauncher({
         address: cluster.ray!.address,
         env: env as Record<string, string>,
+        entrypointResources: (spec: JobSpec) => rayEntrypointResources(config, spec.stage),
         ...(polling.pollMs ? { pollIntervalMs: polling.pollMs } : {}),
       });
     }

@@ -24,6 +24,10 @@ export function describeOutcome(outcome: JobOutcome): FailureCause {
       hint: "often the host's out-of-memory killer; run again to resume from the newest checkpoint",
     };
   }
+  // No exit code at all (the job never started, or the launcher lost it): the launcher's own words say more.
+  if (outcome.exitCode === null && outcome.signal === null && outcome.reason) {
+    return { id: "unknown", summary: `the job ended without an exit code: ${outcome.reason}`, hint: "read the launcher's message and the log tail below" };
+  }
   return {
     id: "unknown",
     summary: `the tool exited with ${outcome.signal ?? `code ${outcome.exitCode}`}`,

@@ -5,6 +5,7 @@ import { which } from "../util/which.js";
 import type { Plan, PlannedStage } from "./plan.js";
 import { toolCommand } from "../contract/tool-binding.js";
 import { toolSite } from "./tool-site.js";
+import { rayPlacementProblems } from "./ray-placement.js";
 import { backendOf } from "../stages/registry.js";
 import { resourceProblems } from "../resources/problems.js";
 import type { StageResources } from "../resources/types.js";
@@ -50,7 +51,11 @@ async function missingTool(stage: PlannedStage, plan: Plan, env: NodeJS.ProcessE
  * The whole-pipeline pre-flight and the check right before a launch (after upstream outputs exist) both use it.
  */
 export async function stageProblems(stage: PlannedStage, ctx: StageContext, resources: StageResources | undefined): Promise<Problem[]> {
-  return [...resourceProblems(stage.name, resources), ...(await stage.definition.preflight(ctx, stage.render))];
+  return [
+    ...rayPlacementProblems(ctx.config, stage.name),
+    ...resourceProblems(stage.name, resources),
+    ...(await stage.definition.preflight(ctx, stage.render)),
+  ];
 }
 
 export async function preflightPlan(plan: Plan, options: { env?: NodeJS.ProcessEnv } = {}): Promise<PreflightReport> {

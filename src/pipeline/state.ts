@@ -35,7 +35,8 @@ export interface StageState {
   outputs?: Record<string, string>;
   /** The store entry the outputs are in (store-*.ts), who built it and when; `reused`: not built by this experiment. */
   stored?: { entry: string; builtBy: string; builtAt: string; reused: boolean };
-  failure?: { id: string; summary: string; hint: string; exitCode?: number | null; signal?: string | null };
+  /** `reason`: the launcher's words for the end (Slurm's state and reason, Ray's status message), when it had any. */
+  failure?: { id: string; summary: string; hint: string; exitCode?: number | null; signal?: string | null; reason?: string };
 }
 
 export interface ToolState {

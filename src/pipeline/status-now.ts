@@ -46,10 +46,10 @@ async function checkStage(store: StateStore, launcher: Launcher, name: string, s
     const how = outcome?.state === "completed" ? "exited 0 while no CLI watched" : "ended while no CLI watched";
     return { status: "ended-unobserved", alive: false, note: `${was}, ${how}; the next run checks its outputs and resumes` };
   }
-  const failure = await unwatchedFailure(def, { words: "", outcome, logFile: check.record?.logFile ?? s.job?.logFile ?? s.launch?.logFile });
+  const record = check.record ?? s.job;
+  const failure = await unwatchedFailure(def, { words: "", outcome, logFile: record?.logFile ?? s.launch?.logFile, ...(record ? { jobId: record.id } : {}) });
   const status = failure.id === "cancelled" ? "cancelled" : "failed";
   await store.updateStage(name, (p) => ({ ...p!, status, endedAt: new Date().toISOString(), failure }));
-  const note =
-    status === "cancelled" ? `cancelled outside dianjin-train (${outcome.reason ?? "cancelled"})` : `failed while no CLI watched — ${failure.summary}`;
+  const note = status === "cancelled" ? failure.summary : `failed while no CLI watched — ${failure.summary}`;
   return { status, alive: false, note: `${was}, ${note}` };
 }

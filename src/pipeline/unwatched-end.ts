@@ -5,16 +5,19 @@ import type { JobOutcome } from "../launch/types.js";
 import type { StageModule } from "../contract/stage.js";
 import type { FailureCause } from "../errors.js";
 import { tailLines } from "../util/line-reader.js";
+import { cancelCause, readCancelRequest } from "./cancel-request.js";
 import { describeOutcome } from "./outcome.js";
 import type { StageState } from "./state.js";
 
 /** A recorded job that is no longer alive, as planning found it. */
 export interface EndedJob {
-  /** "pid 123 ended while no CLI watched", "slurm job 7 was cancelled outside dianjin-train (...)" */
+  /** "pid 123 ended while no CLI watched", "slurm job 7 was cancelled (...)" */
   words: string;
   /** What the launcher recorded of its end; undefined when nothing was (no evidence either way). */
   outcome?: JobOutcome;
   logFile?: string;
+  /** The launcher's id of the job (a cancel request names the job it was for). */
+  jobId?: string;
 }
 
 export type StageFailure = NonNullable<StageState["failure"]>;
@@ -29,6 +32,10 @@ export function exitedWell(ended: EndedJob): boolean {
 /** The failure an unwatched end without proof of completion is recorded as, classified from the log tail. */
 export async function unwatchedFailure(def: StageModule, ended: EndedJob): Promise<StageFailure> {
   const outcome: JobOutcome = ended.outcome ?? { state: "ended-unobserved", exitCode: null, signal: null };
+  // A cancel is one whoever caused it, recorded as a watcher would: ours when `cancel` asked for it, else someone else's.
+  const cancelled = cancelCause(outcome, await readCancelRequest(ended.logFile, ended.jobId));
+  const reason = outcome.reason ? { reason: outcome.reason } : {};
+  if (cancelled) return { ...cancelled, exitCode: outcome.exitCode, signal: outcome.signal, ...reason };
   const tail = ended.logFile ? await tailLines(ended.logFile, LOG_TAIL_LINES).catch(() => [] as string[]) : [];
   const classified = def.kind === "in-process" || !tail.length ? undefined : def.classify(tail.join("\n"));
   const cause: FailureCause =
@@ -36,5 +43,5 @@ export async function unwatchedFailure(def: StageModule, ended: EndedJob): Promi
     (outcome.state === "completed"
       ? { id: "outputs-incomplete", summary: "the tool exited 0 but its outputs do not show a finished run", hint: "look at the log; run again to resume" }
       : describeOutcome(outcome));
-  return { ...cause, exitCode: outcome.exitCode, signal: outcome.signal };
+  return { ...cause, exitCode: outcome.exitCode, signal: outcome.signal, ...reason };
 }

@@ -64,7 +64,7 @@ describe("crash consistency: launches", () => {
     expect(cancelled.exitCode).toBe(0);
     expect(cancelled.stderr).toMatch(/cancelled sft \(local job \d+\)/);
     await waitFor(async () => (await trainers(exp.dir)).length === 0, 20_000, "the trainer to end");
-    expect((await stageState(exp)).status).toBe("interrupted");
+    expect(await stageState(exp)).toMatchObject({ status: "cancelled", failure: { summary: "cancelled by dianjin-train cancel" } });
   });
 
   it("status never reports a trainer that died unwatched as running", async () => {

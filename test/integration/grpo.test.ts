@@ -1,10 +1,11 @@
 // GRPO through the CLI: RL Parquet built from CFLUE items, the shipped reward placed for Ray workers, Hydra
 // overrides checked before launch, the stand-in verl trains/crashes/resumes, and SFT changes make GRPO stale.
 import { describe, expect, it } from "vitest";
-import { readdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cflueMcqItems } from "../helpers/recipe-data.js";
-import { cli, makeExperiment, stageState, STANDIN_BIN } from "../helpers/cli.js";
+import { cli, makeExperiment, stageState, STANDIN_BIN, waitFor } from "../helpers/cli.js";
 
 const VERL = join(STANDIN_BIN, "verl-standin");
 
@@ -106,6 +107,34 @@ describe("grpo after kill -9", () => {
     expect(resumed.stderr).toMatch(/resuming from the newest complete checkpoint \(step [4-9]\)/);
     const log = await readFile(join(exp.workdir, "grpo/logs/attempt-2.log"), "utf8");
     expect(log).toMatch(/[Rr]esum/);
+  });
+});
+
+describe("grpo reattached", () => {
+  it("keeps the planned total and announces no step or checkpoint from before the reattach", async () => {
+    const exp = await grpoExperiment();
+    expect((await cli(["sft", exp.file])).exitCode).toBe(0);
+    const slow = { VERL_STANDIN_STEP_MS: "250" };
+    const crashed = await cli(["grpo", exp.file], { env: { ...slow, DIANJIN_CRASH_AT: "after-record" } });
+    expect(crashed.signal).toBe("SIGKILL");
+    const output = join(exp.workdir, "grpo/output");
+    await waitFor(async () => existsSync(join(output, "global_step_4")), 60_000, "verl's step 4 checkpoint");
+    const saved = (await readdir(output)).filter((n) => n.startsWith("global_step_")).map((n) => Number(n.slice("global_step_".length)));
+    const again = await cli(["grpo", exp.file], { env: slow });
+    expect(again.exitCode, again.all).toBe(0);
+    const events = (await readFile(join(exp.workdir, "events.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, any>);
+    const rerun = events.find((e) => e.event === "stage-start" && e.stage === "grpo" && e.action === "reattach")!.run;
+    const mine = events.filter((e) => e.run === rerun && e.stage === "grpo");
+    const progress = mine.filter((e) => e.event === "progress");
+    const total = progress.at(-1)!.total as number;
+    expect(total).toBeGreaterThan(Math.max(...saved));
+    expect(progress.length).toBeGreaterThan(0);
+    for (const e of progress) expect(e.total).toBe(total);
+    expect(progress[0]!.step).toBeGreaterThan(Math.min(...saved));
+    for (const e of mine.filter((e) => e.event === "checkpoint")) expect(saved).not.toContain(e.step);
   });
 });
 

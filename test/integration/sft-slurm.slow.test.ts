@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { clusterSkipReason, SLURM_ENV, jobIdsLaunched, slurm } from "../launch/slurm/local-cluster.js";
 import { skipAllIf } from "../helpers/skip.js";
-import { cli, makeExperiment, readJson, stageState, waitFor } from "../helpers/cli.js";
+import { execa } from "execa";
+import { CLI, cli, cliEnv, makeExperiment, readJson, stageState, waitFor } from "../helpers/cli.js";
 
 const skipReason = clusterSkipReason();
 
@@ -82,10 +83,23 @@ describe("sft on Slurm", () => {
       "Slurm to end the job",
     );
     const status = await cli(["status", exp.file], { env });
-    expect(status.stdout).toMatch(/sft\s+was running, cancelled outside dianjin-train \(CANCELLED/);
+    expect(status.stdout).toMatch(/sft\s+was running, cancelled by someone else \(CANCELLED/);
     expect((await stageState(exp)).status).toBe("cancelled");
     const again = await cli(["sft", exp.file], { env: { ...env, LF_STANDIN_STEP_MS: "10" } });
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stderr).toMatch(/cancelled last time; resuming from the newest complete checkpoint/);
+  });
+
+  it("`cancel` from a second shell while a CLI watches: both record cancelled by dianjin-train cancel, not a failure", async () => {
+    const exp = await makeExperiment({ cluster: slurmCluster, deepspeed: "zero2" });
+    const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", LF_STANDIN_WAIT_FOR: join(exp.dir, "gate") };
+    const run = execa(process.execPath, [CLI, "sft", exp.file], { env: cliEnv(env), extendEnv: false, reject: false, all: true });
+    await waitFor(async () => existsSync(join(exp.workdir, "state.json")) && (await stageState(exp))?.status === "running", 120_000, "the job to be recorded");
+    const cancelled = await cli(["cancel", exp.file], { env });
+    expect(cancelled.exitCode, cancelled.all).toBe(0);
+    const result = await run;
+    expect(result.exitCode, result.all).toBe(1);
+    expect(result.stderr).toMatch(/stage sft was cancelled by dianjin-train cancel/);
+    expect(await stageState(exp)).toMatchObject({ status: "cancelled", failure: { summary: "cancelled by dianjin-train cancel" } });
   });
 });

@@ -1,7 +1,7 @@
 // The Ray launcher: submit a stage to an existing Ray cluster with `ray job submit --no-wait`,
 // then watch it through `ray job status` / `ray job logs`; stop it with `ray job stop`.
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { LaunchError } from "../../errors.js";
 import { LineReader } from "../../util/line-reader.js";
@@ -9,8 +9,10 @@ import type { Job, JobRecord, JobSpec, Launcher, Liveness } from "../types.js";
 import { createRayCommands, type RayCommandOptions, type RayCommands } from "./commands.js";
 import { RAY_DEFAULTS } from "./defaults.js";
 import { rayEntrypoint } from "./entrypoint.js";
-import { RayJob, rayJobLogText, rayJobStatus, type RayJobContext } from "./ray-job.js";
-import { mapRayStatus } from "./status.js";
+import { rayJobStatus, rayOutcome, type RayJobContext } from "./job-queries.js";
+import { RayLogCopy } from "./log-copy.js";
+import { RayJob } from "./ray-job.js";
+import { writeWorkdirMarker } from "../workdir-check.js";
 import { withRuntimeEnvFile } from "./runtime-env-file.js";
 import { rayRuntimeEnv, raySubmitArgs } from "./submit-args.js";
 
@@ -21,17 +23,33 @@ export interface RayLauncherOptions extends RayCommandOptions {
   python?: string;
   /** Extra runtime_env fields (pip, py_modules, env_vars, ...) for every job. */
   runtimeEnv?: Record<string, unknown>;
-  entrypointNumGpus?: number;
-  entrypointNumCpus?: number;
+  /**
+   * What the entrypoint reserves for a job (`--entrypoint-num-gpus`/`-cpus`/`-memory`): Ray then runs it on a node
+   * that has them, and keeps it PENDING until one does. Nothing reserved: Ray runs it on the head node.
+   */
+  entrypointResources?: (spec: JobSpec) => RayEntrypointResources;
   pollIntervalMs?: number;
+  pendingNoteMs?: number;
   submissionIdPrefix?: string;
   /** Replaces the real CLI (tests). */
   commands?: RayCommands;
 }
 
+export interface RayEntrypointResources {
+  numGpus?: number;
+  numCpus?: number;
+  /** Bytes. */
+  memory?: number;
+}
+
 export interface RayRecordExtra {
   address: string;
   watchdogMs?: number;
+}
+
+/** The line before output copied into the stage log by a CLI that did not watch it being written. */
+function unwatchedHeading(id: string): string {
+  return `[dianjin-train] Ray job ${id}: output while no CLI watched`;
 }
 
 function submissionId(prefix: string, stage: string): string {
@@ -41,7 +59,12 @@ function submissionId(prefix: string, stage: string): string {
 
 export function createRayLauncher(options: RayLauncherOptions): Launcher {
   const ray = options.commands ?? createRayCommands(options);
-  const context: RayJobContext = { ray, address: options.address, pollIntervalMs: options.pollIntervalMs ?? RAY_DEFAULTS.pollIntervalMs };
+  const context: RayJobContext = {
+    ray,
+    address: options.address,
+    pollIntervalMs: options.pollIntervalMs ?? RAY_DEFAULTS.pollIntervalMs,
+    pendingNoteMs: options.pendingNoteMs ?? RAY_DEFAULTS.pendingNoteMs,
+  };
 
   return {
     name: "ray",
@@ -52,12 +75,13 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       const request = {
         address: options.address,
         submissionId: id,
-        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool),
+        entrypoint: rayEntrypoint(spec.argv, resolve(spec.cwd), options.python ?? RAY_DEFAULTS.python, spec.tool, id),
         env: spec.env,
         ...(options.runtimeEnv ? { runtimeEnv: options.runtimeEnv } : {}),
-        ...(options.entrypointNumGpus !== undefined ? { entrypointNumGpus: options.entrypointNumGpus } : {}),
-        ...(options.entrypointNumCpus !== undefined ? { entrypointNumCpus: options.entrypointNumCpus } : {}),
+        entrypointResources: options.entrypointResources?.(spec) ?? {},
       };
+      // The entrypoint looks for this marker before anything starts: the Ray node must see this workdir.
+      await writeWorkdirMarker(resolve(spec.cwd), id);
       const r = await withRuntimeEnvFile(rayRuntimeEnv(request), (file) => ray(raySubmitArgs(request, file)));
       if (r.exitCode !== 0) {
         // Only Ray's answer goes into the message.
@@ -73,7 +97,7 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       };
       await mkdir(dirname(record.logFile), { recursive: true });
       // Lines already in the stage log (an earlier attempt, the pipeline's header) are not this job's.
-      return new RayJob(record, context, await LineReader.fromEnd(record.logFile));
+      return new RayJob(record, context, await LineReader.fromEnd(record.logFile), RayLogCopy.fresh(context, id, record.logFile));
     },
 
     async reattach(record: JobRecord): Promise<Job | undefined> {
@@ -82,11 +106,11 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
       const here = { ...context, address };
       const reading = await rayJobStatus(here, record.id);
       if (!reading.found) return undefined;
-      // What Ray holds now was seen (or missed) by the previous watcher; say where to find it.
-      const seen = (await rayJobLogText(here, record.id)).length;
-      await mkdir(dirname(record.logFile), { recursive: true });
-      await appendFile(record.logFile, `[dianjin-train] reattached to Ray job ${record.id}; earlier output: ray job logs ${record.id} --address ${address}\n`);
-      return new RayJob(record, here, await LineReader.fromEnd(record.logFile), seen);
+      // The output no watcher copied (the CLI was gone) goes into the stage log first, so the log is whole and a failure
+      // is classified from its real lines; what follows is watched as usual.
+      const copy = new RayLogCopy(here, record.id, record.logFile);
+      await copy.copy(false, unwatchedHeading(record.id));
+      return new RayJob(record, here, await LineReader.fromEnd(record.logFile), copy);
     },
 
     async find(launchId, hint): Promise<Job | undefined> {
@@ -103,11 +127,15 @@ export function createRayLauncher(options: RayLauncherOptions): Launcher {
 
     async liveness(record: JobRecord): Promise<Liveness> {
       const address = typeof record.extra?.address === "string" ? record.extra.address : options.address;
-      const reading = await rayJobStatus({ ...context, address }, record.id);
+      const here = { ...context, address };
+      const reading = await rayJobStatus(here, record.id);
       if (!reading.found) return { alive: false };
-      const phase = mapRayStatus(reading.status);
-      if (phase.active) return { alive: true };
-      return { alive: false, outcome: { state: phase.state, exitCode: null, signal: null, ...(reading.message ? { reason: reading.message } : {}) } };
+      const outcome = rayOutcome(reading);
+      if (!outcome) return { alive: true };
+      // It ended while no CLI watched: its output since the last watch goes into the stage log now, so whoever judges
+      // the end (status, the next run) reads the real log (an OOM line), not the part a watcher saw.
+      await new RayLogCopy(here, record.id, record.logFile).copy(true, unwatchedHeading(record.id)).catch(() => 0);
+      return { alive: false, outcome };
     },
   };
 }

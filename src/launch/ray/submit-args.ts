@@ -11,8 +11,8 @@ export interface RaySubmitRequest {
   env: Record<string, string>;
   /** Other runtime_env fields (e.g. pip, py_modules); env_vars are merged, ours win. */
   runtimeEnv?: Record<string, unknown>;
-  entrypointNumGpus?: number;
-  entrypointNumCpus?: number;
+  /** `--entrypoint-num-gpus`/`-cpus`/`-memory` (ray/dashboard/modules/job/cli.py): where Ray may run the entrypoint. */
+  entrypointResources?: { numGpus?: number; numCpus?: number; memory?: number };
 }
 
 /** The job's runtime_env: the launcher's fields, its env_vars merged under the stage's and the entrypoint's. */
@@ -32,10 +32,17 @@ export function raySubmitArgs(request: RaySubmitRequest, runtimeEnvFile: string)
     request.submissionId,
     "--runtime-env",
     runtimeEnvFile,
-    ...(request.entrypointNumGpus !== undefined ? ["--entrypoint-num-gpus", String(request.entrypointNumGpus)] : []),
-    ...(request.entrypointNumCpus !== undefined ? ["--entrypoint-num-cpus", String(request.entrypointNumCpus)] : []),
+    ...resourceArgs(request.entrypointResources ?? {}),
     "--no-wait",
     "--",
     ...request.entrypoint.words,
+  ];
+}
+
+function resourceArgs(r: NonNullable<RaySubmitRequest["entrypointResources"]>): string[] {
+  return [
+    ...(r.numGpus ? ["--entrypoint-num-gpus", String(r.numGpus)] : []),
+    ...(r.numCpus ? ["--entrypoint-num-cpus", String(r.numCpus)] : []),
+    ...(r.memory ? ["--entrypoint-memory", String(r.memory)] : []),
   ];
 }

@@ -9,6 +9,8 @@ import { tailLines } from "../../util/line-reader.js";
 import { asPlanned, atLaunch, withProbedVersion, type LaunchEntry } from "../launch-entry.js";
 import { describeOutcome } from "../outcome.js";
 import { toolMissingCause } from "../../launch/tool-missing.js";
+import { workdirNotSharedCause } from "../../launch/workdir-check.js";
+import { cancelCause, clearCancelRequest, readCancelRequest } from "../cancel-request.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
 import type { StageState } from "../state.js";
@@ -97,6 +99,7 @@ async function launch(run: Run, planned: LaunchEntry, at: Attempt): Promise<Stag
     launch: { id: launchId, launcher: launcher.name, logFile: at.logFile, at: now, ...(endpoints ? { endpoints } : {}) },
   }));
   crashPoint("after-intent");
+  await clearCancelRequest(at.logFile);
   const job = await launcher.submit(jobSpecFor(config, record, at.logFile, env, launchId));
   crashPoint("after-spawn");
   return watch(run, record, job, at);
@@ -121,7 +124,11 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   const def = record.definition;
   if (def.kind !== "job") return serviceStarted(run, record, job, at.prior, at.started);
 
-  const observer = def.observe(record.context, emit);
+  // A reattached stage goes on where it was: its duration counts from the attempt's recorded start, and the observer
+  // neither replays what the earlier watcher announced nor loses what it learnt (verl's planned total).
+  const started = reattached ? startOf(store.state.stages[record.name]?.startedAt, at.started) : at.started;
+  const observer = def.observe(record.context, emit, { reattached });
+  await observer.start?.();
   const requeues = new RestartRecorder(run, record.name, at.attempt);
   const outcome = await job.wait({
     onLine: observer.onLine?.bind(observer),
@@ -134,13 +141,15 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
 
   if (outcome.state === "interrupted") {
     await store.updateStage(record.name, (p) => ({ ...p!, status: "interrupted", endedAt: new Date().toISOString() }));
-    emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - at.started) / 1000 });
+    emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - started) / 1000 });
     throw new InterruptedError(record.name);
   }
   // Only a recorded good exit counts; an end whose status nobody recorded is a failure (its cause from the log).
   const exitedWell = outcome.state === "completed";
   const notWhole = exitedWell ? await outputsProblem(record) : undefined;
-  if (exitedWell && !notWhole) return finish(run, record, at.started);
+  if (exitedWell && !notWhole) return finish(run, record, started);
+  const cancelled = cancelCause(outcome, await readCancelRequest(job.record.logFile, job.record.id));
+  if (cancelled) return recordCancelled(run, record, outcome, cancelled, job.record.logFile, started);
 
   const logFile = job.record.logFile;
   const error = notWhole
@@ -150,10 +159,27 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
     ...p!,
     status: "failed",
     endedAt: new Date().toISOString(),
-    failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal },
+    failure: { ...error.failure, exitCode: outcome.exitCode, signal: outcome.signal, ...(outcome.reason ? { reason: outcome.reason } : {}) },
   }));
-  emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - at.started) / 1000 });
+  emit({ type: "stage-end", stage: record.name, status: "failed", seconds: (Date.now() - started) / 1000 });
+  // The cluster does not see the workdir: nothing ran; it is a problem of the setup, reported as pre-flight (exit 3).
+  if (error.failure.id === "workdir-not-shared")
+    throw new PreflightError(record.name, [{ path: "workdir", message: `${error.failure.summary}; ${error.failure.hint}` }]);
   throw error;
+}
+
+/** A watched job that was cancelled, by `dianjin-train cancel` or by someone else: `cancelled`, with who did it. */
+async function recordCancelled(run: Run, record: LaunchEntry, outcome: JobOutcome, cause: FailureCause, logFile: string, started: number): Promise<never> {
+  const failure = { ...cause, exitCode: outcome.exitCode, signal: outcome.signal, ...(outcome.reason ? { reason: outcome.reason } : {}) };
+  await run.store.updateStage(record.name, (p) => ({ ...p!, status: "cancelled", endedAt: new Date().toISOString(), failure }));
+  run.emit({ type: "stage-end", stage: record.name, status: "cancelled", seconds: (Date.now() - started) / 1000 });
+  throw new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: await tailLines(logFile, 20) });
+}
+
+/** The attempt's recorded start in ms, or `fallback` when none is recorded. */
+function startOf(iso: string | undefined, fallback: number): number {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(at) ? at : fallback;
 }
 
 /** A job the launcher restarted by itself (a Slurm requeue) is a new attempt in state.json, recorded in order. */
@@ -189,6 +215,7 @@ async function failureFromLog(record: LaunchEntry, outcome: JobOutcome, logFile:
           hint: "look at the log for the last thing it did; raise stages.<stage>.watchdog_minutes if it was just slow",
         }
       : (toolMissingCause(tail) ??
+        workdirNotSharedCause(tail) ??
         (record.definition.kind === "in-process" ? undefined : record.definition.classify(tail.join("\n"), record.context)) ??
         describeOutcome(outcome));
   return new StageError(record.name, cause, { exitCode: outcome.exitCode, signal: outcome.signal, logFile, logTail: tail.slice(-20) });

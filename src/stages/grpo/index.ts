@@ -7,7 +7,7 @@ import type { Problem } from "../../errors.js";
 import { PreflightError } from "../../errors.js";
 import type { GrpoStageConfig } from "./config.js";
 import type { ExperimentBase } from "../../contract/experiment.js";
-import type { Observer, StageContext, StageModule, StageRender } from "../../contract/stage.js";
+import type { StageContext, StageModule, StageRender } from "../../contract/stage.js";
 import { toolCommand, type ToolBinding } from "../../contract/tool-binding.js";
 import { grpoStageSchema } from "./config.js";
 import { grpoOutputs } from "./outputs.js";
@@ -22,10 +22,10 @@ import { inputAvailable } from "../../contract/promised.js";
 import { renderVerlOverrides, renderVerlEnv } from "../../tools/verl/render.js";
 import { preflightGrpo } from "../../tools/verl/preflight.js";
 import { validateOverrides } from "../../tools/verl/validate.js";
-import { createVerlProgressParser, VerlFileLogReader, type VerlEvent } from "../../tools/verl/progress.js";
-import { findLatestCheckpoint, pruneCheckpoints, prunableCheckpoints } from "../../tools/verl/checkpoints.js";
+import { findLatestCheckpoint, prunableCheckpoints } from "../../tools/verl/checkpoints.js";
 import { classifyVerlFailure } from "../../tools/verl/failures.js";
 import { unfinishedRun } from "../../tools/verl/planned-total.js";
+import { observeGrpo } from "./observe.js";
 import { VERL_DEFAULTS } from "../../tools/verl/defaults.js";
 import type { GrpoOptions } from "../../tools/verl/options.js";
 import type { VerlEra } from "../../tools/verl/inventory.js";
@@ -236,51 +236,7 @@ export const grpoStage = {
     return keep ? prunableCheckpoints(ctx.paths.output, keep) : [];
   },
 
-  observe(ctx, emit): Observer {
-    const parser = createVerlProgressParser();
-    const keep = grpoConfig(ctx).keep_checkpoints;
-    // verl >= 0.6 writes every step's metrics as JSONL (the `file` logger): read that when it is on, else the console.
-    const metricsFile = join(ctx.paths.logs, "metrics.jsonl");
-    const fileLog = render(ctx).env.VERL_FILE_LOGGER_PATH ? new VerlFileLogReader(metricsFile) : undefined;
-    let fromFile = false;
-    let lastCheckpoint = -1;
-    const progress = (event: Extract<VerlEvent, { kind: "progress" }>) => {
-      if (event.validationOnly) return;
-      const metrics: Record<string, number> = {};
-      for (const [k, v] of Object.entries(event.metrics))
-        if (typeof v === "number" && /score\/mean|response_length\/mean|timing_s\/step$/.test(k)) metrics[k] = v;
-      const total = event.total ?? parser.total ?? event.step;
-      const stepSeconds = event.metrics["timing_s/step"];
-      emit({
-        type: "progress",
-        stage: "grpo",
-        step: event.step,
-        total,
-        metrics,
-        etaSeconds: typeof stepSeconds === "number" ? stepSeconds * (total - event.step) : undefined,
-        ...(typeof stepSeconds === "number" ? { stepSeconds } : {}),
-      });
-    };
-    return {
-      onLine(line) {
-        for (const event of parser.push(line)) {
-          if (event.kind === "total") fileLog?.setTotal(event.total);
-          if (event.kind === "progress" && !fromFile) progress(event);
-          if (event.kind === "checkpoint" && event.step > lastCheckpoint) {
-            lastCheckpoint = event.step;
-            emit({ type: "checkpoint", stage: "grpo", step: event.step, path: join(ctx.paths.output, `global_step_${event.step}`) });
-          }
-        }
-      },
-      async onTick() {
-        await fileLog?.poll((event) => {
-          fromFile = true;
-          progress(event);
-        });
-        if (keep) await pruneCheckpoints(ctx.paths.output, keep);
-      },
-    };
-  },
+  observe: (ctx, emit, from) => observeGrpo(ctx, emit, grpoConfig(ctx).keep_checkpoints, Boolean(render(ctx).env.VERL_FILE_LOGGER_PATH), from),
 
   classify: (logText) => {
     const cause = classifyVerlFailure(logText, "stages.grpo");

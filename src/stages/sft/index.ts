@@ -72,9 +72,9 @@ export const sftStage = {
     return backend.outputsComplete(ctx, sft);
   },
   outputs: (ctx) => sftOutputs.make({ model: ctx.paths.output }),
-  observe(ctx, emit) {
+  observe(ctx, emit, from) {
     const { backend, sft } = backendOf(ctx);
-    return backend.observe(ctx, sft, emit);
+    return backend.observe(ctx, sft, emit, from);
   },
   classify: (logText, ctx) => SFT_BACKEND_TABLE[ctx?.stage.backend ?? "llamafactory"].classify(logText, ctx),
 } satisfies StageModule<"sft", typeof sftStageSchema>;

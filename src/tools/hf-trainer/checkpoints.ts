@@ -84,13 +84,20 @@ export async function findResumePoint(outputDir: string, deepspeed: boolean): Pr
   return { checkpoint: newestComplete && { step: newestComplete.step, path: newestComplete.path }, incomplete };
 }
 
+export interface CheckpointWatcher {
+  /** Announces the checkpoints saved since the last call. */
+  (): Promise<void>;
+  /** Counts the checkpoints already saved as announced (a reattached watcher: the earlier one announced them). */
+  skipSaved(): Promise<void>;
+}
+
 /**
  * Follows the checkpoints a running Trainer saves: calls `onSaved` once per checkpoint-N, in order, once its
  * trainer_state.json is there (the Trainer writes it last).
  */
-export function checkpointWatcher(outputDir: string, onSaved: (checkpoint: Checkpoint) => void): () => Promise<void> {
+export function checkpointWatcher(outputDir: string, onSaved: (checkpoint: Checkpoint) => void): CheckpointWatcher {
   let newest = -1;
-  return async () => {
+  const saved = async (each: (checkpoint: Checkpoint) => void) => {
     const names = await readdir(outputDir).catch(() => [] as string[]);
     const steps = names
       .map((n) => CHECKPOINT_DIR.exec(n)?.[1])
@@ -101,10 +108,11 @@ export function checkpointWatcher(outputDir: string, onSaved: (checkpoint: Check
       const path = join(outputDir, `checkpoint-${step}`);
       if (step > newest && (await pathExists(join(path, "trainer_state.json")))) {
         newest = step;
-        onSaved({ step, path });
+        each({ step, path });
       }
     }
   };
+  return Object.assign(() => saved(onSaved), { skipSaved: () => saved(() => undefined) });
 }
 
 /** What is missing from the final model a Trainer saved into `dir` (save_model: weights, every shard, config.json). */

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/errors.js";
 import { createRayCommands, createRayLauncher, type RayLauncherOptions } from "../../../src/launch/ray/index.js";
 import type { JobSpec } from "../../../src/launch/types.js";
+import type { JobProbe } from "../../../src/launch/watch.js";
 import { tempDirs } from "../slurm/temp-dirs.js";
 
 const newDir = tempDirs("ray-launcher-");
@@ -140,7 +141,7 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
     expect(rayJobList()[0]!.status).toBe("STOPPED");
   });
 
-  it("reattaches from the record: watches the same job, skipping output the old watcher had", async () => {
+  it("reattaches from the record: watches the same job, handing out only the lines that come after", async () => {
     // Only the cluster's real address answers, so the reattaching launcher must use the record's.
     const { options, launcher, spec, rayJobList, rayLogs, dir } = setup({}, { RAY_STANDIN_ADDRESS: ADDRESS });
     // "two" comes only once the test says so (a file appears), so a loaded machine cannot reorder the steps.
@@ -156,8 +157,71 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
     const outcome = await again!.wait({ onLine: (l) => lines.push(l) });
     expect(outcome.state).toBe("completed");
     expect(lines).toEqual(["two"]);
-    expect(readFileSync(record.logFile, "utf8")).toMatch(/reattached to Ray job .*\ntwo\n$/);
+    // The old watcher never copied "one": it is in the stage log, once, before the reattach line.
+    expect(readFileSync(record.logFile, "utf8")).toBe(`[dianjin-train] Ray job ${record.id}: output while no CLI watched\none\ntwo\n`);
     expect(rayJobList()).toHaveLength(1);
+  });
+
+  it("reattach copies the output no watcher saw into the stage log, once, before following the rest", async () => {
+    const { options, launcher, spec, rayLogs, dir } = setup();
+    const [go1, go2] = [join(dir, "go1"), join(dir, "go2")];
+    const gate = (f: string) => `while [ ! -e ${f} ]; do sleep 0.05; done`;
+    const first = await launcher.submit(spec(["sh", "-c", `echo one; ${gate(go1)}; echo two; ${gate(go2)}; echo three`]));
+    // The first watcher copies "one", then its CLI dies; "two" comes while nobody watches.
+    const probe = first as unknown as JobProbe;
+    while (!existsSync(first.record.logFile) || !readFileSync(first.record.logFile, "utf8").includes("one")) await probe.poll();
+    writeFileSync(go1, "");
+    while (!rayLogs(first.record.id).includes("two")) await new Promise((r) => setTimeout(r, 50));
+    const again = await createRayLauncher(options).reattach(JSON.parse(JSON.stringify(first.record)));
+    writeFileSync(go2, "");
+    const lines: string[] = [];
+    expect((await again!.wait({ onLine: (l) => lines.push(l) })).state).toBe("completed");
+    expect(lines).toEqual(["three"]);
+    const id = first.record.id;
+    expect(readFileSync(first.record.logFile, "utf8")).toBe(`one\n[dianjin-train] Ray job ${id}: output while no CLI watched\ntwo\nthree\n`);
+  });
+
+  it("a job that failed while nobody watched: liveness gives Ray's exit code and message, and the log gets its missed lines once", async () => {
+    const { options, launcher, spec, rayJobList, dir } = setup();
+    const go = join(dir, "go");
+    const first = await launcher.submit(
+      spec(["sh", "-c", `echo one; while [ ! -e ${go} ]; do sleep 0.05; done; echo 'torch.OutOfMemoryError: CUDA out of memory' >&2; exit 7`]),
+    );
+    const probe = first as unknown as JobProbe;
+    while (!existsSync(first.record.logFile) || !readFileSync(first.record.logFile, "utf8").includes("one")) await probe.poll();
+    writeFileSync(go, "");
+    while (rayJobList()[0]!.status !== "FAILED") await new Promise((r) => setTimeout(r, 50));
+    const later = createRayLauncher(options);
+    const live = await later.liveness(first.record);
+    expect(live).toMatchObject({ alive: false, outcome: { state: "failed", exitCode: 7 } });
+    // Ray's message without the log tail it appends (that tail is in the stage log already).
+    expect(!live.alive && live.outcome?.reason).toBe("FAILED: Job entrypoint command failed with exit code 7");
+    await later.liveness(first.record);
+    expect(readFileSync(first.record.logFile, "utf8")).toBe(
+      `one\n[dianjin-train] Ray job ${first.record.id}: output while no CLI watched\ntorch.OutOfMemoryError: CUDA out of memory\n`,
+    );
+  });
+
+  it("reserves the entrypoint's GPUs: the job sees them, and Ray keeps it PENDING (not silence) until its start times out", async () => {
+    const { launcher, spec } = setup({ entrypointResources: () => ({ numGpus: 2 }) }, { RAY_STANDIN_NODE_GPUS: "2" });
+    const lines: string[] = [];
+    const ran = await launcher.submit(spec(["sh", "-c", 'echo "gpus=$CUDA_VISIBLE_DEVICES"']));
+    expect((await ran.wait({ onLine: (l) => lines.push(l) })).state).toBe("completed");
+    expect(lines).toEqual(["gpus=0,1"]);
+
+    const small = setup(
+      { entrypointResources: () => ({ numGpus: 8 }), pendingNoteMs: 300 },
+      { RAY_STANDIN_NODE_GPUS: "4", RAY_JOB_START_TIMEOUT_SECONDS: "1.5" },
+    );
+    const waiting = await small.launcher.submit(small.spec(["true"], { watchdogMs: 300 }));
+    const said: string[] = [];
+    const outcome = await waiting.wait({ onLine: (l) => said.push(l) });
+    // Why it waits, in Ray's words (JobInfo's PENDING message), once.
+    expect(said).toEqual([
+      `[dianjin-train] Ray job ${waiting.record.id} is PENDING: Job has not started yet. It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available. It may be waiting for the runtime environment to be set up.`,
+    ]);
+    expect(outcome).toMatchObject({ state: "failed", exitCode: null });
+    expect(outcome.reason).toMatch(/^FAILED: Job supervisor actor failed to start within 1\.5 seconds/);
   });
 
   it("returns undefined when reattaching to a job Ray does not know", async () => {

@@ -28,14 +28,14 @@ describe("rayEntrypoint", () => {
 });
 
 describe("raySubmitArgs", () => {
-  it("builds the exact command line, env in runtime_env.env_vars of the file named by --runtime-env", () => {
+  it("builds the exact command line, env in runtime_env.env_vars of the file named by --runtime-env, the entrypoint's GPUs and CPUs (none asked: no option)", () => {
     const request = {
       address: "http://head:8265",
       submissionId: "dianjin-grpo-1",
       entrypoint: { words: ["cd", "/w", "&&", "exec", "python3", "x.py"], env: {} },
       env: { VLLM_USE_V1: "1" },
       runtimeEnv: { pip: ["math-verify"], env_vars: { NCCL_DEBUG: "WARN", VLLM_USE_V1: "0" } },
-      entrypointNumGpus: 0,
+      entrypointResources: { numGpus: 8, numCpus: 16, memory: 0 },
     };
     expect(rayRuntimeEnv(request)).toEqual({ pip: ["math-verify"], env_vars: { NCCL_DEBUG: "WARN", VLLM_USE_V1: "1" } });
     expect(raySubmitArgs(request, "/tmp/x/runtime_env.yaml")).toEqual([
@@ -48,7 +48,9 @@ describe("raySubmitArgs", () => {
       "--runtime-env",
       "/tmp/x/runtime_env.yaml",
       "--entrypoint-num-gpus",
-      "0",
+      "8",
+      "--entrypoint-num-cpus",
+      "16",
       "--no-wait",
       "--",
       "cd",

@@ -2,9 +2,11 @@
 // stand-in `ray` CLI (test/fixtures/bin/ray) runs entrypoints as Ray's job supervisor does (list2cmdline + /bin/sh).
 // A tool the cluster lacks ends the job with the tool-missing line (classified by the pipeline), on the plain path
 // and on the JSON-decoder path alike; a tool it has runs.
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createRayLauncher } from "../../../src/launch/ray/index.js";
+import { createRayCommands, createRayLauncher } from "../../../src/launch/ray/index.js";
+import { workdirMarkerPath, workdirNotSharedCause } from "../../../src/launch/workdir-check.js";
 import { toolMissingCause } from "../../../src/launch/tool-missing.js";
 import { tempDirs } from "../slurm/temp-dirs.js";
 
@@ -48,6 +50,28 @@ describe("the Ray entrypoint's tool check", () => {
       const { outcome, lines } = await run(argv, { name: "node", command: "node" });
       expect(outcome.state).toBe("completed");
       expect(lines).toEqual(["ran"]);
+    }
+  });
+
+  it("a cluster that does not share the workdir (its copy lacks this job's marker) ends the job before anything starts, on both paths", async () => {
+    for (const argv of [
+      ["node", "-e", "console.log('ran')"],
+      ["node", "-e", "console.log('ran')", "a b"],
+    ]) {
+      const dir = newDir();
+      const real = createRayCommands({ executable: RAY, env: { RAY_STANDIN_STATE: join(dir, "state") } });
+      // What the cluster sees at this path is an older copy: its marker names another job.
+      const commands = async (args: string[]) => {
+        if (args[1] === "submit") writeFileSync(workdirMarkerPath(dir), "dianjin-another-job\n");
+        return real(args);
+      };
+      const launcher = createRayLauncher({ address: "http://127.0.0.1:8265", commands, pollIntervalMs: 100 });
+      const job = await launcher.submit({ stage: "sft", argv, env: {}, cwd: dir, logFile: join(dir, "sft.log"), tool: { name: "node", command: "node" } });
+      const lines: string[] = [];
+      expect(await job.wait({ onLine: (l) => lines.push(l) })).toMatchObject({ state: "failed", exitCode: 3 });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^\\[dianjin-train\\] workdir not shared: ${dir} is not this machine's workdir on the Ray cluster`));
+      expect(workdirNotSharedCause(lines)).toMatchObject({ id: "workdir-not-shared" });
     }
   });
 });

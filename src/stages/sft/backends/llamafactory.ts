@@ -157,7 +157,7 @@ export const llamafactoryBackend: JobBackend<SftStageConfig> = {
     return false;
   },
 
-  observe(ctx, _sft, emit) {
+  observe(ctx, _sft, emit, from) {
     const reader = new TrainerLogReader(join(ctx.paths.output, "trainer_log.jsonl"));
     let first: { step: number; at: number } | undefined;
     const read = () =>
@@ -182,7 +182,8 @@ export const llamafactoryBackend: JobBackend<SftStageConfig> = {
       await read();
       await checkpoints();
     };
-    return { onTick: tick, finish: tick };
+    // A reattached watcher announces only checkpoints saved from now on (trainer_log.jsonl gives its newest entry anyway).
+    return { start: async () => void (from?.reattached && (await checkpoints.skipSaved())), onTick: tick, finish: tick };
   },
 
   classify: (logText) => classifyLlamaFactoryFailure(logText, { configPath: CONFIG_PATH, forceOption: "--force sft" }),

@@ -157,7 +157,7 @@ export const trlBackend: JobBackend<SftStageConfig> = {
   outputsComplete: async (ctx) => (await finalModelMissing(ctx.paths.output)).length === 0,
 
   // Lines only update what is newest; a tick reports it once (a tqdm bar redraws many times a second).
-  observe(ctx, _sft, emit) {
+  observe(ctx, _sft, emit, from) {
     const console = new TrainerConsole();
     let first: { step: number; at: number } | undefined;
     let newest: TrainerProgress | undefined;
@@ -182,6 +182,8 @@ export const trlBackend: JobBackend<SftStageConfig> = {
       await checkpoints();
     };
     return {
+      // A reattached watcher announces only checkpoints saved from now on (the console is followed from its end).
+      start: async () => void (from?.reattached && (await checkpoints.skipSaved())),
       onLine(line) {
         for (const entry of console.feed(line)) {
           newest = entry;
