@@ -211,7 +211,7 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
 
     const small = setup(
       { entrypointResources: () => ({ numGpus: 8 }), pendingNoteMs: 300 },
-      { RAY_STANDIN_NODE_GPUS: "4", RAY_JOB_START_TIMEOUT_SECONDS: "1.5" },
+      { RAY_STANDIN_NODE_GPUS: "4", RAY_JOB_START_TIMEOUT_SECONDS: "4" },
     );
     const waiting = await small.launcher.submit(small.spec(["true"], { watchdogMs: 300 }));
     const said: string[] = [];
