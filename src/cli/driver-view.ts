@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { LaunchError, UsageError } from "../errors.js";
 import { DRIVER_DEFAULTS, driverLog, driverNow, stopDriver, type DriverNow } from "../pipeline/driver.js";
 import { readState } from "../pipeline/state.js";
+import { requestCancel } from "../pipeline/cancel-request.js";
 import { LIVE_STATUSES } from "../pipeline/stage-status.js";
 
 /** A path under the current folder as relative (as the user would type it), else absolute. */
@@ -37,7 +38,7 @@ export function driverJson(now: DriverNow): Record<string, unknown> {
 
 export interface DriverCancel {
   pid: number;
-  /** The stages that were live and the driver recorded as ended (interrupted) on its way out. */
+  /** The stages that were live and the driver recorded as ended (cancelled) on its way out. */
   stopped: string[];
 }
 
@@ -52,6 +53,8 @@ export async function cancelDriver(workdir: string, experiment: string): Promise
   if (now?.state !== "alive") return undefined;
   const live = (s: { status: string } | undefined) => s !== undefined && (LIVE_STATUSES as readonly string[]).includes(s.status);
   const before = await readState(workdir, experiment);
+  // Write-ahead, as for any job `cancel` ends: the driver's run then records its stage as cancelled by us.
+  for (const s of Object.values(before.stages)) if (s?.job && live(s) && s.status !== "serving") await requestCancel(s.job.logFile, s.job.id);
   if (!(await stopDriver(now.record, now.pid, DRIVER_DEFAULTS.stopGraceMs)))
     throw new LaunchError(`the driver (pid ${now.pid}) did not end even after SIGKILL`);
   const after = await readState(workdir, experiment);

@@ -127,7 +127,7 @@ export async function cancelCommand(config: string, options: Partial<LogOptions>
 
 async function cancelOne(config: string, options: Partial<LogOptions> & { set: string[]; variant?: string[]; services?: boolean }): Promise<number> {
   const { config: experiment } = await loadExperiment(config, oneExperiment(options));
-  // A detached driver goes first: it ends its running stage itself and records it as interrupted. What is still
+  // A detached driver goes first: it ends its running stage itself and records it as cancelled. What is still
   // recorded as running after it (a driver that had to be killed) is ended below, like any job a run left running.
   const driver = options.services ? undefined : await cancelDriver(experiment.workdir, experiment.name);
   const store = await StateStore.open(experiment.workdir, experiment.name);
@@ -144,7 +144,7 @@ async function cancelOne(config: string, options: Partial<LogOptions> & { set: s
   try {
     if (driver) {
       log.record("warn", RUN_STAGE, "driver-cancelled", { pid: driver.pid, interrupted: driver.stopped });
-      const stopped = driver.stopped.length ? `; it interrupted ${driver.stopped.join(", ")}` : "";
+      const stopped = driver.stopped.length ? `; it cancelled ${driver.stopped.join(", ")}` : "";
       if (options.logFormat !== "json") process.stderr.write(`cancelled the driver (pid ${driver.pid})${stopped}\n`);
       ended++;
     }

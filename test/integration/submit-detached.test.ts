@@ -116,12 +116,12 @@ describe("submit under the local launcher: a detached driver", () => {
     expect(await alive(trainer)).toBe(true);
     const cancel = await cli(["cancel", exp.file]);
     expect(cancel.exitCode, cancel.all).toBe(0);
-    expect(cancel.stderr).toContain(`cancelled the driver (pid ${driver.pid}); it interrupted sft`);
+    expect(cancel.stderr).toContain(`cancelled the driver (pid ${driver.pid}); it cancelled sft`);
     // `cancel` returns once both are gone: nothing of this experiment is left running.
     expect(await alive(driver.pid)).toBe(false);
     expect(await alive(trainer)).toBe(false);
     expect(await processesMentioning(exp.dir)).toEqual([]);
-    expect((await stageState(exp)).status).toBe("interrupted");
+    expect(await stageState(exp)).toMatchObject({ status: "cancelled", failure: { summary: "cancelled by dianjin-train cancel" } });
     expect((await cli(["status", exp.file])).stdout).toMatch(/driver {2}ended: interrupted \(exit 130\)/);
 
     await writeFile(exp.gate, "");
@@ -147,12 +147,12 @@ describe("submit under the local launcher: a detached driver", () => {
 
     const cancel = await cli(["cancel", exp.file], { env });
     expect(cancel.exitCode, cancel.all).toBe(0);
-    expect(cancel.stderr).toContain(`cancelled the driver (pid ${driver.pid}); it interrupted sft`);
+    expect(cancel.stderr).toContain(`cancelled the driver (pid ${driver.pid}); it cancelled sft`);
     expect(await alive(driver.pid)).toBe(false);
     const ray = await execa("ray", ["job", "status", job.id, "--address", "http://127.0.0.1:8265"], { env: cliEnv(env), extendEnv: false, reject: false });
     expect(ray.stdout).toContain(`Job '${job.id}' was stopped`);
     expect(await processesMentioning(exp.dir)).toEqual([]);
-    expect((await stageState(exp)).status).toBe("interrupted");
+    expect(await stageState(exp)).toMatchObject({ status: "cancelled", failure: { summary: "cancelled by dianjin-train cancel" } });
   });
 
   it("logs -f follows the running stage, moves on to the next stage's log when it starts, and ends with the driver", async () => {

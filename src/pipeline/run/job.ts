@@ -10,7 +10,7 @@ import { asPlanned, atLaunch, withProbedVersion, type LaunchEntry } from "../lau
 import { describeOutcome } from "../outcome.js";
 import { toolMissingCause } from "../../launch/tool-missing.js";
 import { workdirNotSharedCause } from "../../launch/workdir-check.js";
-import { cancelCause, clearCancelRequest, readCancelRequest } from "../cancel-request.js";
+import { cancelCause, cancelledBy, clearCancelRequest, readCancelRequest } from "../cancel-request.js";
 import { planFromLoaded, type PlannedStage } from "../plan.js";
 import { stageProblems } from "../preflight.js";
 import type { StageState } from "../state.js";
@@ -140,8 +140,11 @@ async function watch(run: Run, record: LaunchEntry, job: Job, at: Attempt): Prom
   await observer.finish?.();
 
   if (outcome.state === "interrupted") {
-    await store.updateStage(record.name, (p) => ({ ...p!, status: "interrupted", endedAt: new Date().toISOString() }));
-    emit({ type: "stage-end", stage: record.name, status: "interrupted", seconds: (Date.now() - started) / 1000 });
+    // `cancel` of a detached driver asks first (write-ahead), then interrupts it: the stage was cancelled by us.
+    const asked = await readCancelRequest(job.record.logFile, job.record.id);
+    const status = asked ? "cancelled" : "interrupted";
+    await store.updateStage(record.name, (p) => ({ ...p!, status, endedAt: new Date().toISOString(), ...(asked ? { failure: cancelledBy(asked) } : {}) }));
+    emit({ type: "stage-end", stage: record.name, status, seconds: (Date.now() - started) / 1000 });
     throw new InterruptedError(record.name);
   }
   // Only a recorded good exit counts; an end whose status nobody recorded is a failure (its cause from the log).
