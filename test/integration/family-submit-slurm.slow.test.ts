@@ -93,6 +93,11 @@ describe("submit of a family on Slurm", () => {
 
     // Asked while SFT runs inside its job: every chain is live, nothing is submitted.
     await waitFor(async () => (await state(exp, "lr1")).stages.sft?.status === "running", 120_000, "SFT to run in its job");
+    // `status` of the family: lr2's GRPO waits for lr1's SFT job.
+    const waiting = JSON.parse((await cli(["status", exp.file, "--json"], { env })).stdout) as { variants: Record<string, { chain: { stages: any[] } }> };
+    expect(waiting.variants.lr2!.chain.stages).toEqual([
+      expect.objectContaining({ stage: "grpo", state: "waiting", note: `waiting for job ${lr1.jobs[0]!.id}` }),
+    ]);
     const again = await cli(["submit", exp.file], { env });
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stderr).toMatch(/still live \(lr1, lr2\): nothing submitted/);
@@ -131,5 +136,25 @@ describe("submit of a family on Slurm", () => {
     expect((await state(exp, "lr2")).chain!.id).toBe(lr2.id);
     const status = await cli(["status", exp.file], { env });
     expect(status.stdout).toMatch(/variant lr2[\s\S]*sft\s+completed[\s\S]*reused from the store/);
+  });
+
+  it("an outside scancel of the shared SFT job cancels every variant's chain; status says why", async () => {
+    const exp = await grpoFamily();
+    const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", RAY_STANDIN_STATE: join(exp.dir, "ray"), VERL_STANDIN_STEP_MS: "50", LF_STANDIN_STEP_MS: "400" };
+    const result = await cli(["submit", exp.file], { env });
+    expect(result.exitCode, result.all).toBe(0);
+    const lr1 = (await state(exp, "lr1")).chain!;
+    const lr2 = (await state(exp, "lr2")).chain!;
+    const all = [...lr1.jobs, ...lr2.jobs];
+    submitted.push(...all.map((j) => j.id));
+    await waitFor(async () => (await state(exp, "lr1")).stages.sft?.status === "running", 120_000, "SFT to run in its job");
+    slurm("scancel", [lr1.jobs[0]!.id]);
+    await waitFor(async () => !all.some((j) => active(j.id)), 120_000, "every job of both chains to end");
+    // --kill-on-invalid-dep: the jobs waiting on the cancelled one were cancelled, and never started.
+    for (const job of [lr1.jobs[1]!, lr2.jobs[0]!]) expect(slurm("squeue", ["-h", "-t", "all", "-j", job.id, "-o", "%T"]).trim()).toBe("CANCELLED");
+    expect((await state(exp, "lr2")).stages.grpo).toBeUndefined();
+    expect(await trainerStarts(exp.starts)).toBe(1);
+    const status = await cli(["status", exp.file], { env });
+    expect(status.stdout).toMatch(new RegExp(`variant lr2[\\s\\S]*grpo\\s+cancelled\\s+slurm job ${lr2.jobs[0]!.id}.*it waited for job ${lr1.jobs[0]!.id}`));
   });
 });
