@@ -5,8 +5,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isOurProcess } from "../../src/launch/process-tree.js";
-import { cli, makeExperiment, processesMentioning, readJson, STANDIN_BIN, waitFor, type Experiment } from "../helpers/cli.js";
-import { cflueMcqItems } from "../helpers/recipe-data.js";
+import { cli, processesMentioning, readJson, waitFor, type Experiment } from "../helpers/cli.js";
+import { grpoExperiment } from "../helpers/grpo-experiment.js";
 
 interface DriverJson {
   id: string;
@@ -29,19 +29,13 @@ afterEach(async () => {
 });
 
 async function grpoFamily(): Promise<Experiment> {
-  const exp = await makeExperiment({
-    cluster: "{ gpus_per_node: 2 }",
-    top: `tools:\n  verl: { command: [${JSON.stringify(join(STANDIN_BIN, "verl-standin"))}], version: "0.7.0" }\nvariants:\n  lr1: { stages.grpo.actor.lr: 1.0e-6 }\n  lr2: { stages.grpo.actor.lr: 2.0e-6 }`,
-    sft: `  grpo:
-    rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
-    data: { train_batch_size: 8, max_prompt_length: 1024 }
-    actor: { ppo_mini_batch_size: 4, ppo_micro_batch_size_per_gpu: 1 }
-    rollout: { n: 2, tensor_model_parallel_size: 1 }
-    trainer: { total_epochs: 1, save_freq: 2, test_freq: -1 }
-`,
+  const exp = await grpoExperiment({
+    items: 32,
+    totalEpochs: 1,
+    saveFreq: 2,
+    top: "variants:\n  lr1: { stages.grpo.actor.lr: 1.0e-6 }\n  lr2: { stages.grpo.actor.lr: 2.0e-6 }",
   });
   started.push(exp.dir);
-  await writeFile(join(exp.dir, "data/cflue_mcq.json"), JSON.stringify(cflueMcqItems(32)));
   return exp;
 }
 
@@ -75,5 +69,21 @@ describe("submit of a family under the local launcher", () => {
     expect(log.match(/sft: running/g) ?? [], log).toHaveLength(1);
     expect(log.match(/grpo: running/g) ?? [], log).toHaveLength(2);
     expect((await cli(["status", exp.file])).stdout).toMatch(/driver {2}ended/);
+  });
+
+  it("cancel of the family ends its driver first, which records the running variant's stage interrupted", async () => {
+    const exp = await grpoFamily();
+    const env = { LF_STANDIN_WAIT_FOR: join(exp.dir, "go") };
+    const submit = await cli(["submit", exp.file], { env });
+    expect(submit.exitCode, submit.all).toBe(0);
+    const driver = await readJson<DriverJson>(join(exp.workdir, "driver/driver.json"));
+    await waitFor(async () => (await stage(exp, "lr1", "sft"))?.status === "running", 30_000, "lr1's SFT running under the driver");
+    const cancel = await cli(["cancel", exp.file]);
+    expect(cancel.exitCode, cancel.all).toBe(0);
+    expect(cancel.stderr).toContain(`cancelled the family's driver (pid ${driver.pid})`);
+    expect(await isOurProcess(driver.pid, undefined)).toBe(false);
+    expect(await processesMentioning(exp.dir)).toEqual([]);
+    expect((await stage(exp, "lr1", "sft"))?.status).toBe("interrupted");
+    expect(await stage(exp, "lr2", "sft")).toBeUndefined();
   });
 });
