@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isOurProcess } from "../../src/launch/process-tree.js";
-import { cli, processesMentioning, readJson, waitFor, type Experiment } from "../helpers/cli.js";
+import { cli, killProcessesMentioning, processesMentioning, readJson, waitFor, type Experiment } from "../helpers/cli.js";
 import { grpoExperiment } from "../helpers/grpo-experiment.js";
 
 interface DriverJson {
@@ -17,15 +17,7 @@ interface DriverJson {
 
 const started: string[] = [];
 afterEach(async () => {
-  for (const dir of started.splice(0)) {
-    for (const pid of await processesMentioning(dir)) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
-  }
+  for (const dir of started.splice(0)) await killProcessesMentioning(dir);
 });
 
 async function grpoFamily(): Promise<Experiment> {

@@ -147,4 +147,20 @@ describe("submit of a family on Slurm", () => {
     const status = await cli(["status", exp.file], { env });
     expect(status.stdout).toMatch(new RegExp(`variant lr2[\\s\\S]*grpo\\s+cancelled\\s+slurm job ${lr2.jobs[0]!.id}.*it waited for job ${lr1.jobs[0]!.id}`));
   });
+
+  it("cancel of the family ends every variant's chain", async () => {
+    const exp = await grpoFamily();
+    const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", RAY_STANDIN_STATE: join(exp.dir, "ray"), LF_STANDIN_STEP_MS: "400" };
+    const result = await cli(["submit", exp.file], { env });
+    expect(result.exitCode, result.all).toBe(0);
+    const lr1 = (await state(exp, "lr1")).chain!;
+    const lr2 = (await state(exp, "lr2")).chain!;
+    const all = [...lr1.jobs, ...lr2.jobs];
+    submitted.push(...all.map((j) => j.id));
+    const cancel = await cli(["cancel", exp.file], { env });
+    expect(cancel.exitCode, cancel.all).toBe(0);
+    expect(cancel.stderr).toContain(`cancelled the submitted chain (slurm jobs ${lr1.jobs.map((j) => j.id).join(", ")})`);
+    await waitFor(async () => !all.some((j) => active(j.id)), 120_000, "every job of both chains to end");
+    for (const job of all) expect(slurm("squeue", ["-h", "-t", "all", "-j", job.id, "-o", "%T"]).trim()).toBe("CANCELLED");
+  });
 });
