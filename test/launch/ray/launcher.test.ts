@@ -211,7 +211,7 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
 
     const small = setup(
       { entrypointResources: () => ({ numGpus: 8 }), pendingNoteMs: 300 },
-      { RAY_STANDIN_NODE_GPUS: "4", RAY_JOB_START_TIMEOUT_SECONDS: "1.5" },
+      { RAY_STANDIN_NODE_GPUS: "4", RAY_JOB_START_TIMEOUT_SECONDS: "4" },
     );
     const waiting = await small.launcher.submit(small.spec(["true"], { watchdogMs: 300 }));
     const said: string[] = [];
@@ -221,7 +221,7 @@ describe("createRayLauncher (stand-in ray CLI)", () => {
       `[dianjin-train] Ray job ${waiting.record.id} is PENDING: Job has not started yet. It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available. It may be waiting for the runtime environment to be set up.`,
     ]);
     expect(outcome).toMatchObject({ state: "failed", exitCode: null });
-    expect(outcome.reason).toMatch(/^FAILED: Job supervisor actor failed to start within 1\.5 seconds/);
+    expect(outcome.reason).toMatch(/^FAILED: Job supervisor actor failed to start within 4\.0 seconds/);
   });
 
   it("returns undefined when reattaching to a job Ray does not know", async () => {
