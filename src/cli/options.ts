@@ -27,6 +27,12 @@ export function oneExperiment<T extends { set: string[]; variant?: string[] }>(o
   return { ...rest, ...(variant?.length ? { variant: variant[0] } : {}) };
 }
 
+/** The plan options of each variant (the variants themselves are the family's selection). */
+export function planOptions<T extends CommonOptions>(options: T): Omit<T, "variant" | "only"> & { only?: string[] } {
+  const { variant: _selected, only, ...rest } = options;
+  return { ...rest, only: only.length ? only : undefined };
+}
+
 export function withConfigOptions(command: Command, select = true): Command {
   command.option("--set <key=value>", "override a config key (repeatable), e.g. --set stages.sft.args.learning_rate=2e-5", collect, []);
   command.option("--variant <name>", "of a family (variants: or grid:), only this variant (repeatable)", collect, []);

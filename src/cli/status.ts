@@ -16,10 +16,19 @@ import { cancelChainJobs, chainSection } from "./chain-status.js";
 import { cancelDriver, driverJson, driverLine } from "./driver-view.js";
 import { driverNow } from "../pipeline/driver.js";
 import { followPipeline, stageLogFile } from "./follow.js";
+import type { Family } from "../pipeline/family.js";
 
 export async function statusCommand(config: string, options: { set: string[]; variant?: string[]; json?: boolean }): Promise<number> {
   const { eachVariant } = await import("./family-each.js");
-  const family = await eachVariant(config, options, (variant, sink) => statusOne(config, { ...options, variant: [variant] }, sink), options.json === true);
+  // A family submitted under the local or Ray launcher has one driver, recorded under the family's workdir.
+  const familyDriver = async (family: Family) => {
+    const driver = await driverNow(family.workdir);
+    if (!driver) return undefined;
+    if (!options.json) process.stdout.write(`family ${family.name}  (workdir ${family.workdir})\n${driverLine(driver, family.workdir)}\n`);
+    return { driver: driverJson(driver) };
+  };
+  const one = (variant: string, sink: (json: unknown) => void) => statusOne(config, { ...options, variant: [variant] }, sink);
+  const family = await eachVariant(config, options, one, options.json === true, familyDriver);
   return family ?? statusOne(config, options);
 }
 
@@ -121,7 +130,13 @@ async function followSubmitted(workdir: string, experiment: string, lines: numbe
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
 export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; variant?: string[]; services?: boolean }): Promise<number> {
   const { eachVariant } = await import("./family-each.js");
-  const family = await eachVariant(config, options, (variant) => cancelOne(config, { ...options, variant: [variant] }), false);
+  // A family's detached driver goes first: it ends the variant it runs and records that variant's stage interrupted.
+  const familyDriver = async (family: Family) => {
+    const driver = options.services ? undefined : await cancelDriver(family.workdir, family.name);
+    if (driver && options.logFormat !== "json") process.stderr.write(`cancelled the family's driver (pid ${driver.pid})\n`);
+    return undefined;
+  };
+  const family = await eachVariant(config, options, (variant) => cancelOne(config, { ...options, variant: [variant] }), false, familyDriver);
   return family ?? cancelOne(config, options);
 }
 

@@ -26,11 +26,12 @@ import {
 } from "../pipeline/driver.js";
 import { acquireLock, lockHolder, type Lock } from "../pipeline/lock.js";
 import { EVENT_LOG_FILE, LOG_LEVELS, type LogLevel } from "../pipeline/log-level.js";
-import { planPipeline } from "../pipeline/plan.js";
+import { planFamily, type Family } from "../pipeline/family.js";
+import { planPipeline, type Plan } from "../pipeline/plan.js";
 import { refuseUnlessReady } from "../pipeline/preflight.js";
 import { packageUrl } from "../util/dist-path.js";
 import { tailLines } from "../util/line-reader.js";
-import { oneExperiment, type CommonOptions, type LogOptions } from "./options.js";
+import { oneExperiment, planOptions, type CommonOptions, type LogOptions } from "./options.js";
 import { shownPath } from "./driver-view.js";
 
 export type SubmitOptions = CommonOptions & Partial<LogOptions>;
@@ -115,14 +116,16 @@ async function startDriver(workdir: string, config: string, options: SubmitOptio
   return { record, exited };
 }
 
-/** Until the driver holds the workdir's lock (it runs), or ended first (its exit code), or the wait is over. */
-async function driverStarted(workdir: string, pid: number, exited: Promise<number | null>): Promise<{ exitCode: number | null } | undefined> {
+/** Until the driver holds a workdir's lock (it runs), or ended first (its exit code), or the wait is over. */
+async function driverStarted(workdirs: readonly string[], pid: number, exited: Promise<number | null>): Promise<{ exitCode: number | null } | undefined> {
   let exit: { exitCode: number | null } | undefined;
   void exited.then((exitCode) => (exit = { exitCode }));
   for (const deadline = Date.now() + DRIVER_DEFAULTS.startWaitMs; Date.now() < deadline; await sleep(100)) {
     if (exit) return exit;
-    const holder = await lockHolder(workdir);
-    if (holder?.pid === pid && holder.host === hostname()) return undefined;
+    for (const workdir of workdirs) {
+      const holder = await lockHolder(workdir);
+      if (holder?.pid === pid && holder.host === hostname()) return undefined;
+    }
   }
   return exit;
 }
@@ -148,11 +151,22 @@ function reportAlive(config: string, options: SubmitOptions, workdir: string, no
 
 export async function submitDetachedCommand(config: string, options: SubmitOptions): Promise<number> {
   const plan = await planPipeline(config, { ...oneExperiment(options), only: options.only.length ? options.only : undefined });
-  const workdir = plan.workdir;
+  return submitDetached(config, options, plan.workdir, async () => [plan]);
+}
+
+/** A family: one driver runs the family's `run` (its variants one after another); its record is under the family's workdir. */
+export async function submitDetachedFamily(config: string, family: Family, options: SubmitOptions): Promise<number> {
+  const plans = async () => (await planFamily(family, planOptions(options))).plans.map((p) => p.plan);
+  return submitDetached(config, options, family.workdir, plans);
+}
+
+/** `workdir` keeps the driver's record and log; `plans` are the experiments it runs (each holds its own workdir's lock). */
+async function submitDetached(config: string, options: SubmitOptions, workdir: string, planned: () => Promise<Plan[]>): Promise<number> {
   const before = await driverNow(workdir);
   if (before && before.state !== "ended") return reportAlive(config, options, workdir, before);
-  await refuseUnlessReady(plan);
-  if (!plan.stages.some((s) => s.action === "run" || s.action === "resume" || s.action === "reattach")) {
+  const plans = await planned();
+  for (const plan of plans) await refuseUnlessReady(plan);
+  if (!plans.some((plan) => plan.stages.some((s) => s.action === "run" || s.action === "resume" || s.action === "reattach"))) {
     process.stdout.write("every selected stage is up to date; nothing was started (`status` shows them, --force STAGE runs one again)\n");
     return 0;
   }
@@ -161,10 +175,14 @@ export async function submitDetachedCommand(config: string, options: SubmitOptio
     // Another `submit` may have started a driver while this one planned.
     const now = await driverNow(workdir);
     if (now && now.state !== "ended") return reportAlive(config, options, workdir, now);
-    // An attended `run` (or gc, rescore) using the workdir stops this here, saying who and what to do.
-    await (await acquireLock(workdir, "dianjin-train submit")).release();
+    // An attended `run` (or gc, rescore) using a workdir stops this here, saying who and what to do.
+    for (const plan of plans) await (await acquireLock(plan.workdir, "dianjin-train submit")).release();
     const { record, exited } = await startDriver(workdir, config, options);
-    const ended = await driverStarted(workdir, record.pid!, exited);
+    const ended = await driverStarted(
+      plans.map((p) => p.workdir),
+      record.pid!,
+      exited,
+    );
     const log = driverLog(workdir, record);
     if (ended) return reportEarlyEnd(workdir, record, ended.exitCode, log);
     process.stdout.write(`submitted: the pipeline runs in a detached driver, pid ${record.pid}; closing this terminal does not stop it\n`);

@@ -1,53 +1,30 @@
 // `submit <config>`: pre-flight as `run` does, then hand the stages that would run to Slurm as a chain of jobs and
 // return. Nothing keeps running here; `status`, `logs -f` and `cancel` follow the chain from state.json and Slurm.
-import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
 import { loadExperiment } from "../config/load.js";
 import { acquireLock } from "../pipeline/lock.js";
 import { planFromLoaded } from "../pipeline/plan.js";
 import { refuseUnlessReady } from "../pipeline/preflight.js";
 import { StateStore } from "../pipeline/state.js";
 import { slurmCommandsFor } from "../pipeline/launchers.js";
-import { cancelLiveChain, chainNow, startChain, submitChain, type ChainCommand, type ChainState } from "../pipeline/chain.js";
-import { chainLines, chainStatus } from "./chain-status.js";
+import { startChain, submitChain, type ChainCommand, type ChainState } from "../pipeline/chain.js";
+import { compute, followText, liveChain, recordSubmitted } from "./submit-slurm.js";
 import type { SlurmCommands } from "../launch/slurm/commands.js";
 import { oneExperiment, type CommonOptions, type LogOptions } from "./options.js";
 
-/** Node and this CLI as the submitting process was started (absolute, links resolved); `cluster.slurm.node` wins. */
-function compute(node: string | undefined): Pick<ChainCommand, "node" | "cli"> {
-  return { node: node ?? process.execPath, cli: realpathSync(resolve(process.argv[1]!)) };
-}
-
-function followText(config: string, chain: ChainState): string {
-  const rows = chain.jobs.map((j) => `  ${j.stages.join("+").padEnd(11)} slurm job ${j.id}${j.after ? ` (starts after job ${j.after} ends well)` : ""}\n`);
-  return [
-    `submitted chain ${chain.id}: ${chain.jobs.length} job${chain.jobs.length === 1 ? "" : "s"}\n`,
-    ...rows,
-    `follow:  dianjin-train status ${config}    dianjin-train logs -f ${config} <stage>\n`,
-    `cancel:  dianjin-train cancel ${config}    (ends every job of the chain)\n`,
-  ].join("");
-}
-
 /** A live chain is reported, and nothing is submitted; true when there is one. */
 async function reportedLive(store: StateStore, commands: SlurmCommands, json: boolean | undefined): Promise<boolean> {
-  const prior = store.state.chain && (await chainNow(store.state.chain, commands));
-  if (!prior?.live) return false;
-  if (!prior.whole) {
-    // A submit died midway: its first job is still held, nothing of it ran. It is ended, and the chain submitted anew.
-    const ended = await cancelLiveChain(prior, commands);
-    process.stderr.write(`an earlier submit stopped midway: cancelled its partial chain (slurm jobs ${ended.join(", ")})\n`);
-    return false;
-  }
-  // A submit that died before releasing its first job left the chain held: it is started now, not submitted again.
-  const first = prior.chain.jobs[0]?.id;
-  if (first && /JobHeldUser/.test(prior.statuses.get(first)?.reason ?? "")) await startChain(prior.chain, commands);
-  const lines = chainLines(prior, await chainStatus(prior, store.state, store.workdir));
-  process.stderr.write(`${lines.join("\n")}\na submitted chain is still live: nothing submitted (\`cancel\` ends it)\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ submitted: false, chain: prior.chain }, null, 2)}\n`);
+  const live = await liveChain(store, commands);
+  if (!live) return false;
+  process.stderr.write("a submitted chain is still live: nothing submitted (`cancel` ends it)\n");
+  if (json) process.stdout.write(`${JSON.stringify({ submitted: false, chain: live }, null, 2)}\n`);
   return true;
 }
 
 export async function submitCommand(config: string, options: CommonOptions & Partial<LogOptions> & { json?: boolean }): Promise<number> {
+  // A family: each shared stage once, every variant's chain after it (family-submit.ts).
+  const { loadFamily } = await import("../pipeline/family.js");
+  const family = await loadFamily(config, { set: options.set, variants: options.variant });
+  if (family) return (await import("./family-submit.js")).familySubmitCommand(config, family, options);
   const loaded = await loadExperiment(config, oneExperiment(options));
   const experiment = loaded.config;
   // Local and Ray: the pipeline goes on in a detached driver on this machine (submit-detached.ts).
@@ -76,10 +53,7 @@ export async function submitCommand(config: string, options: CommonOptions & Par
     const args = [...options.set.flatMap((s) => ["--set", s]), ...(options.variant ?? []).flatMap((v) => ["--variant", v])];
     const command: ChainCommand = { ...compute(experiment.cluster.slurm?.node), args, force: options.force, cwd: process.cwd() };
     chain = await submitChain(plan, store, commands, command);
-    const { openEventLog, RUN_STAGE } = await import("../pipeline/event-log.js");
-    const log = openEventLog({ workdir: experiment.workdir });
-    log.record("info", RUN_STAGE, "chain-submitted", { chain: chain.id, jobs: chain.jobs.map((j) => ({ id: j.id, stages: j.stages })) });
-    await log.close();
+    await recordSubmitted(experiment.workdir, chain);
   } finally {
     await lock.release();
   }

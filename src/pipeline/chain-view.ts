@@ -87,6 +87,9 @@ function notStarted(now: ChainNow, index: number, stage: string, state: RunState
     const before = now.chain.jobs[index - 1];
     if (word(st) === "PENDING" && st.reason === "Dependency" && before)
       return { state: "waiting", note: `waiting for job ${before.id} (${before.stages.join("+")})` };
+    // A family's variant: its first job waits for the jobs (of another variant) building the stages it shares.
+    if (word(st) === "PENDING" && st.reason === "Dependency" && job.after)
+      return { state: "waiting", note: `waiting for job ${job.after.split(":").join(", ")}` };
     if (word(st) === "PENDING" && /Held/i.test(st.reason ?? ""))
       return { state: "held", note: `job ${job.id} is held (${st.reason}); \`scontrol release ${job.id}\`` };
     if (word(st) === "PENDING") return { state: "queued", note: `queued as job ${job.id}${st.reason ? ` (${st.reason})` : ""}` };
@@ -100,7 +103,9 @@ function notStarted(now: ChainNow, index: number, stage: string, state: RunState
   if (st.phase.state === "completed" && s?.status === "completed") return { state: "completed", note: "up to date when its job ran" };
   const upstream = upstreamEnd(now, index);
   if (st.phase.state === "cancelled" && upstream) return { state: "cancelled", note: `cancelled because ${upstream}` };
-  if (st.phase.state === "cancelled") return { state: "cancelled", note: `${jobEnd(job, st)} before ${stage} started` };
+  // A family's variant: its first job waited for another variant's jobs (what it shares), which take it down with them.
+  const waited = index === 0 && job.after ? ` (it waited for job ${job.after.split(":").join(", ")})` : "";
+  if (st.phase.state === "cancelled") return { state: "cancelled", note: `${jobEnd(job, st)} before ${stage} started${waited}` };
   return { state: "failed", note: `${jobEnd(job, st)} before ${stage} started; its output says why` };
 }
 

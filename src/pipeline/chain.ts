@@ -74,16 +74,23 @@ function argvOf(plan: Plan, command: ChainCommand, stages: readonly string[]): s
 /**
  * Submits the chain: the intent (every job by name) is in state.json before the first sbatch, each id right after
  * its sbatch. The first job is held until the caller releases it (after the workdir's lock is let go, which the
- * job's own run takes). A refused sbatch cancels the jobs already submitted.
+ * job's own run takes). A refused sbatch cancels the jobs already submitted. `after`: jobs (ids joined by `:`) the
+ * first job waits for besides, as a family's variant waits for the jobs building the stages it shares.
  */
-export async function submitChain(plan: Plan, store: StateStore, commands: SlurmCommands, command: ChainCommand): Promise<ChainState> {
+export async function submitChain(
+  plan: Plan,
+  store: StateStore,
+  commands: SlurmCommands,
+  command: ChainCommand,
+  first?: { after?: string },
+): Promise<ChainState> {
   const config = plan.loaded.config;
   const id = newLaunchId("chain");
   const jobDir = chainJobDir(plan.workdir);
   const jobs: ChainJob[] = chainGroups(plan).map((stages, i) => ({ name: `${id}-${i + 1}`, stages, output: "" }));
   const chain: ChainState = { id, launcher: "slurm", at: new Date().toISOString(), jobs };
   await store.recordChain(chain);
-  let after: string | undefined;
+  let after: string | undefined = first?.after;
   for (const [i, job] of jobs.entries()) {
     try {
       const submitted = await submitChainJob(commands, {

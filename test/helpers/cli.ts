@@ -103,6 +103,17 @@ export async function processesMentioning(needle: string): Promise<number[]> {
   return pids;
 }
 
+/** Ends (SIGKILL) every live process whose command line mentions `needle`: what a test started under its folder. */
+export async function killProcessesMentioning(needle: string): Promise<void> {
+  for (const pid of await processesMentioning(needle)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

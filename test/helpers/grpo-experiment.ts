@@ -13,13 +13,22 @@ export interface GrpoExperimentOptions {
   items: number;
   totalEpochs: number;
   saveFreq: number;
+  /** More entries under `tools:` (one line each, e.g. `llamafactory: { command: [...] }`). */
+  tools?: string[];
+  /** More top-level lines (`variants:` ...). */
+  top?: string;
 }
 
 export async function grpoExperiment(options: GrpoExperimentOptions): Promise<Experiment> {
   const exp = await makeExperiment({
     cluster: options.cluster ?? "{ gpus_per_node: 2 }",
     ...(options.deepspeed ? { deepspeed: options.deepspeed } : {}),
-    top: `tools:\n  verl: { command: [${JSON.stringify(VERL_STANDIN)}], version: "0.7.0" }`,
+    top: [
+      "tools:",
+      `  verl: { command: [${JSON.stringify(VERL_STANDIN)}], version: "0.7.0" }`,
+      ...(options.tools ?? []).map((line) => `  ${line}`),
+      ...(options.top ? [options.top] : []),
+    ].join("\n"),
     sft: `  grpo:
     rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
     data: { train_batch_size: 8, max_prompt_length: 1024 }

@@ -7,7 +7,19 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { isOurProcess } from "../../src/launch/process-tree.js";
-import { cli, CLI, cliEnv, makeExperiment, processesMentioning, readJson, stageState, STANDIN_BIN, waitFor, type Experiment } from "../helpers/cli.js";
+import {
+  cli,
+  killProcessesMentioning,
+  CLI,
+  cliEnv,
+  makeExperiment,
+  processesMentioning,
+  readJson,
+  stageState,
+  STANDIN_BIN,
+  waitFor,
+  type Experiment,
+} from "../helpers/cli.js";
 import { cflueMcqItems } from "../helpers/recipe-data.js";
 
 interface DriverJson {
@@ -29,15 +41,7 @@ async function drivers(exp: Experiment): Promise<number[]> {
 // Every process a test started (shell, driver, trainer) mentions its temp folder: none is left behind.
 const started: string[] = [];
 afterEach(async () => {
-  for (const dir of started.splice(0)) {
-    for (const pid of await processesMentioning(dir)) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
-  }
+  for (const dir of started.splice(0)) await killProcessesMentioning(dir);
 });
 
 async function experiment(options: Parameters<typeof makeExperiment>[0] = {}): Promise<Experiment & { gate: string }> {
