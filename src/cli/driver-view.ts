@@ -46,7 +46,12 @@ export interface DriverCancel {
  * Ends the workdir's driver if one is alive, and waits until it is gone (see stopDriver). The driver stops its running
  * stage itself; what is still recorded as running afterwards (a driver that had to be killed) is `cancel`'s to end.
  */
-export async function cancelDriver(workdir: string, experiment: string): Promise<DriverCancel | undefined> {
+export async function cancelDriver(
+  workdir: string,
+  experiment: string,
+  /** Where the driver's stages are recorded when not in its own workdir (a family's variants). */
+  recordedIn: ReadonlyArray<{ workdir: string; experiment: string }> = [{ workdir, experiment }],
+): Promise<DriverCancel | undefined> {
   const now = await driverNow(workdir);
   if (now?.state === "elsewhere")
     throw new UsageError(`the driver runs on host ${now.record.host} (pid ${now.record.pid}), where \`dianjin-train cancel\` must be run to end it`);
@@ -54,7 +59,10 @@ export async function cancelDriver(workdir: string, experiment: string): Promise
   const live = (s: { status: string } | undefined) => s !== undefined && (LIVE_STATUSES as readonly string[]).includes(s.status);
   const before = await readState(workdir, experiment);
   // Write-ahead, as for any job `cancel` ends: the driver's run then records its stage as cancelled by us.
-  for (const s of Object.values(before.stages)) if (s?.job && live(s) && s.status !== "serving") await requestCancel(s.job.logFile, s.job.id);
+  for (const where of recordedIn) {
+    const state = await readState(where.workdir, where.experiment);
+    for (const s of Object.values(state.stages)) if (s?.job && live(s) && s.status !== "serving") await requestCancel(s.job.logFile, s.job.id);
+  }
   if (!(await stopDriver(now.record, now.pid, DRIVER_DEFAULTS.stopGraceMs)))
     throw new LaunchError(`the driver (pid ${now.pid}) did not end even after SIGKILL`);
   const after = await readState(workdir, experiment);

@@ -130,9 +130,10 @@ async function followSubmitted(workdir: string, experiment: string, lines: numbe
 /** Ends recorded jobs: running ones (`cancel`), or also the servers left serving (`stop`). */
 export async function cancelCommand(config: string, options: Partial<LogOptions> & { set: string[]; variant?: string[]; services?: boolean }): Promise<number> {
   const { eachVariant } = await import("./family-each.js");
-  // A family's detached driver goes first: it ends the variant it runs and records that variant's stage interrupted.
+  // A family's detached driver goes first: it ends the variant it runs and records that variant's stage cancelled.
   const familyDriver = async (family: Family) => {
-    const driver = options.services ? undefined : await cancelDriver(family.workdir, family.name);
+    const variants = family.members.map((m) => ({ workdir: m.loaded.config.workdir, experiment: m.loaded.config.name }));
+    const driver = options.services ? undefined : await cancelDriver(family.workdir, family.name, variants);
     if (driver && options.logFormat !== "json") process.stderr.write(`cancelled the family's driver (pid ${driver.pid})\n`);
     return undefined;
   };

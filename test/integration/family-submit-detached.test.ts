@@ -63,7 +63,7 @@ describe("submit of a family under the local launcher", () => {
     expect((await cli(["status", exp.file])).stdout).toMatch(/driver {2}ended/);
   });
 
-  it("cancel of the family ends its driver first, which records the running variant's stage interrupted", async () => {
+  it("cancel of the family ends its driver first, which records the running variant's stage cancelled by dianjin-train cancel", async () => {
     const exp = await grpoFamily();
     const env = { LF_STANDIN_WAIT_FOR: join(exp.dir, "go") };
     const submit = await cli(["submit", exp.file], { env });
@@ -75,7 +75,7 @@ describe("submit of a family under the local launcher", () => {
     expect(cancel.stderr).toContain(`cancelled the family's driver (pid ${driver.pid})`);
     expect(await isOurProcess(driver.pid, undefined)).toBe(false);
     expect(await processesMentioning(exp.dir)).toEqual([]);
-    expect((await stage(exp, "lr1", "sft"))?.status).toBe("interrupted");
+    expect(await stage(exp, "lr1", "sft")).toMatchObject({ status: "cancelled", failure: { summary: "cancelled by dianjin-train cancel" } });
     expect(await stage(exp, "lr2", "sft")).toBeUndefined();
   });
 });
