@@ -108,7 +108,12 @@ export async function acquireLock(workdir: string, command: string): Promise<Loc
       return { release: () => unlink(path).catch(() => undefined) };
     }
     const holder = await readLock(path);
-    if (!holderGone(holder) && !earlierStartOfThisJob(holder!, info)) {
+    // A requeued Slurm job's earlier start (on any node) is over: Slurm runs one start of a job at a time.
+    if (holder && earlierStartOfThisJob(holder, info)) {
+      await unlink(path).catch(() => undefined);
+      continue;
+    }
+    if (!holderGone(holder)) {
       const where = holder!.host === info.host ? `pid ${holder!.pid}` : `pid ${holder!.pid} on host ${holder!.host}`;
       const advice =
         holder!.host === info.host
