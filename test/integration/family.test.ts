@@ -3,29 +3,20 @@
 // rerun starts nothing (both need the content-addressed store: `store:`, which the family points at
 // <workdir>/store); `compare --json` lists both variants with the parameter that differs.
 import { describe, expect, it } from "vitest";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { cflueMcqItems } from "../helpers/recipe-data.js";
-import { cli, makeExperiment, readJson, ROOT, STANDIN_BIN } from "../helpers/cli.js";
+import { grpoExperiment } from "../helpers/grpo-experiment.js";
+import { cli, readJson, ROOT } from "../helpers/cli.js";
 import { tempDir, writeFiles } from "../helpers/tmp.js";
 import { experimentSchema } from "../../src/config/schema.js";
 
-const VERL = join(STANDIN_BIN, "verl-standin");
-
-async function grpoFamily() {
-  const exp = await makeExperiment({
-    cluster: "{ gpus_per_node: 2 }",
-    top: `tools:\n  verl: { command: [${JSON.stringify(VERL)}], version: "0.7.0" }\nvariants:\n  lr1: { stages.grpo.actor.lr: 1.0e-6 }\n  lr2: { stages.grpo.actor.lr: 2.0e-6 }`,
-    sft: `  grpo:
-    rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
-    data: { train_batch_size: 8, max_prompt_length: 1024 }
-    actor: { ppo_mini_batch_size: 4, ppo_micro_batch_size_per_gpu: 1 }
-    rollout: { n: 2, tensor_model_parallel_size: 1 }
-    trainer: { total_epochs: 1, save_freq: 2, test_freq: -1 }
-`,
+function grpoFamily() {
+  return grpoExperiment({
+    items: 32,
+    totalEpochs: 1,
+    saveFreq: 2,
+    top: "variants:\n  lr1: { stages.grpo.actor.lr: 1.0e-6 }\n  lr2: { stages.grpo.actor.lr: 2.0e-6 }",
   });
-  await writeFile(join(exp.dir, "data/cflue_mcq.json"), JSON.stringify(cflueMcqItems(32)));
-  return exp;
 }
 
 interface Stage {

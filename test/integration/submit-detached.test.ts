@@ -16,11 +16,10 @@ import {
   processesMentioning,
   readJson,
   stageState,
-  STANDIN_BIN,
   waitFor,
   type Experiment,
 } from "../helpers/cli.js";
-import { cflueMcqItems } from "../helpers/recipe-data.js";
+import { grpoExperiment } from "../helpers/grpo-experiment.js";
 
 interface DriverJson {
   id: string;
@@ -160,18 +159,9 @@ describe("submit under the local launcher: a detached driver", () => {
   });
 
   it("logs -f follows the running stage, moves on to the next stage's log when it starts, and ends with the driver", async () => {
-    const exp = await experiment({
-      cluster: "{ gpus_per_node: 2 }",
-      top: `tools:\n  verl: { command: [${JSON.stringify(join(STANDIN_BIN, "verl-standin"))}], version: "0.7.0" }`,
-      sft: `  grpo:
-    rl_data: { cflue_mcq: data/cflue_mcq.json, seed: 7, val_fraction: 0.1 }
-    data: { train_batch_size: 8, max_prompt_length: 1024 }
-    actor: { ppo_mini_batch_size: 4, ppo_micro_batch_size_per_gpu: 1 }
-    rollout: { n: 2, tensor_model_parallel_size: 1 }
-    trainer: { total_epochs: 1, save_freq: 2, test_freq: -1 }
-`,
-    });
-    await writeFile(join(exp.dir, "data/cflue_mcq.json"), JSON.stringify(cflueMcqItems(32)));
+    const grpo = await grpoExperiment({ items: 32, totalEpochs: 1, saveFreq: 2 });
+    started.push(grpo.dir);
+    const exp = { ...grpo, gate: join(grpo.dir, "go") };
     const grpoGate = join(exp.dir, "go-grpo");
     const env = { LF_STANDIN_WAIT_FOR: exp.gate, VERL_STANDIN_WAIT_FOR: grpoGate, VERL_STANDIN_STEP_MS: "5" };
     const submit = await cli(["submit", exp.file], { env });
