@@ -61,6 +61,17 @@ afterEach(() => {
   if (live.length) slurm("scancel", live);
 });
 
+/** Submits the family; both variants' chains (recorded before submit returns) are cancelled after the test if live. */
+async function submitFamily(exp: Experiment, env: Record<string, string>) {
+  const result = await cli(["submit", exp.file], { env });
+  expect(result.exitCode, result.all).toBe(0);
+  const lr1 = (await state(exp, "lr1")).chain!;
+  const lr2 = (await state(exp, "lr2")).chain!;
+  const all = [...lr1.jobs, ...lr2.jobs];
+  submitted.push(...all.map((j) => j.id));
+  return { lr1, lr2, all };
+}
+
 describe("submit of a family on Slurm", () => {
   skipAllIf(skipReason);
 
@@ -130,12 +141,7 @@ describe("submit of a family on Slurm", () => {
   it("an outside scancel of the shared SFT job cancels every variant's chain; status says why", async () => {
     const exp = await grpoFamily();
     const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", RAY_STANDIN_STATE: join(exp.dir, "ray"), VERL_STANDIN_STEP_MS: "50", LF_STANDIN_STEP_MS: "400" };
-    const result = await cli(["submit", exp.file], { env });
-    expect(result.exitCode, result.all).toBe(0);
-    const lr1 = (await state(exp, "lr1")).chain!;
-    const lr2 = (await state(exp, "lr2")).chain!;
-    const all = [...lr1.jobs, ...lr2.jobs];
-    submitted.push(...all.map((j) => j.id));
+    const { lr1, lr2, all } = await submitFamily(exp, env);
     await waitFor(async () => (await state(exp, "lr1")).stages.sft?.status === "running", 120_000, "SFT to run in its job");
     slurm("scancel", [lr1.jobs[0]!.id]);
     await waitFor(async () => !all.some((j) => active(j.id)), 120_000, "every job of both chains to end");
@@ -151,12 +157,7 @@ describe("submit of a family on Slurm", () => {
   it("cancel of the family ends every variant's chain", async () => {
     const exp = await grpoFamily();
     const env = { ...SLURM_ENV, DIANJIN_POLL_MS: "300", RAY_STANDIN_STATE: join(exp.dir, "ray"), LF_STANDIN_STEP_MS: "400" };
-    const result = await cli(["submit", exp.file], { env });
-    expect(result.exitCode, result.all).toBe(0);
-    const lr1 = (await state(exp, "lr1")).chain!;
-    const lr2 = (await state(exp, "lr2")).chain!;
-    const all = [...lr1.jobs, ...lr2.jobs];
-    submitted.push(...all.map((j) => j.id));
+    const { lr1, all } = await submitFamily(exp, env);
     const cancel = await cli(["cancel", exp.file], { env });
     expect(cancel.exitCode, cancel.all).toBe(0);
     expect(cancel.stderr).toContain(`cancelled the submitted chain (slurm jobs ${lr1.jobs.map((j) => j.id).join(", ")})`);
