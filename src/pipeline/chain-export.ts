@@ -1,6 +1,7 @@
 // The variables a chain job takes from the submitting environment (sbatch --export): what its `run` needs to re-read
 // the experiment and run its stages, nothing else. Names only; the values travel in sbatch's environment.
 import { SLURM_DEFAULTS } from "../launch/slurm/defaults.js";
+import { stageModule } from "../stages/registry.js";
 import type { Plan } from "./plan.js";
 
 /** NAMEs of variables a stage's config points at (`api_key_env`), which in-process stages read at run time. */
@@ -16,14 +17,16 @@ function namedVariables(value: unknown, into: Set<string>): void {
 
 /**
  * The base the scripts need, `cluster.slurm.export`, every variable the experiment file and --set values read
- * (`${VAR}`: the job's run reads the file again), and the secret variables the job's stages ask for.
+ * (`${VAR}`: the job's run reads the file again), and the secret variables the job's stages ask for (and the key of
+ * a server they use: eval alone in a job reads deploy's `api_key_env`).
  */
 export function chainExportNames(plan: Plan, stages: readonly string[]): string[] {
   const config = plan.loaded.config;
   const names = new Set([...SLURM_DEFAULTS.exportBase, ...(config.cluster.slurm?.export ?? []), ...plan.loaded.variables]);
   for (const stage of plan.stages.filter((s) => stages.includes(s.name))) {
     for (const source of Object.values(stage.render.secretEnv ?? {})) names.add(source);
-    namedVariables((config.stages as Record<string, unknown>)[stage.name], names);
+    const services = stage.definition.needs.filter((n) => stageModule(n)?.kind === "service");
+    for (const name of [stage.name, ...services]) namedVariables((config.stages as Record<string, unknown>)[name], names);
   }
   return [...names].sort();
 }

@@ -2,6 +2,7 @@
 // and the secret variables of the job's own stages; nothing another job's stage needs.
 import { describe, expect, it } from "vitest";
 import { chainExportNames } from "../../src/pipeline/chain-export.js";
+import { stageModule } from "../../src/stages/registry.js";
 import type { Plan } from "../../src/pipeline/plan.js";
 
 const plan = {
@@ -16,7 +17,7 @@ const plan = {
     { name: "sft", render: { secretEnv: { HF_TOKEN: "MY_HF_TOKEN" } } },
     { name: "deploy", render: { secretEnv: { VLLM_API_KEY: "SERVE_KEY" } } },
     { name: "eval", render: {} },
-  ],
+  ].map((s) => ({ ...s, definition: stageModule(s.name) })),
 } as unknown as Plan;
 
 describe("chainExportNames", () => {
@@ -42,5 +43,9 @@ describe("chainExportNames", () => {
     expect(names).toContain("MY_HF_TOKEN");
     expect(names).not.toContain("SERVE_KEY");
     expect(names).not.toContain("JUDGE_KEY");
+  });
+
+  it("eval alone (its server already serving) still gets the server's key variable", () => {
+    expect(chainExportNames(plan, ["eval"])).toEqual(expect.arrayContaining(["SERVE_KEY", "JUDGE_KEY"]));
   });
 });
