@@ -39,6 +39,8 @@ export interface LoadedExperiment {
   sources: string[];
   /** Values read from secret variables, by the dotted path that holds them (the value itself is never printed). */
   secrets: SecretUse[];
+  /** Names of the environment variables the files and --set values read (`${VAR}` with a value), sorted. */
+  variables: string[];
   /** The variant of a family this experiment is. */
   variant?: string;
 }
@@ -90,9 +92,10 @@ function placeProblems(problems: Problem[], locators: readonly Locator[], origin
 }
 
 /** Secret variables: a secret-looking name, one listed under `secrets:` in any of the files, or one a secret-named key reads. */
-function secretRecorder(listed: unknown, uses: SecretUse[]): OnVariable {
+function secretRecorder(listed: unknown, uses: SecretUse[], variables: Set<string>): OnVariable {
   const names = new Set(Array.isArray(listed) ? listed.filter((n): n is string => typeof n === "string") : []);
   return (name, value, path) => {
+    variables.add(name);
     const secretKey = isSecretKey(path[path.length - 1] ?? "");
     if (!secretKey && !isSecretName(name) && !names.has(name) && !/KEY|TOKEN|SECRET|PASSWORD/i.test(name)) return;
     registerSecretValue(value);
@@ -114,7 +117,8 @@ async function readTree(
   file: string,
   env: NodeJS.ProcessEnv,
   seen: string[],
-  uses: SecretUse[] = [],
+  uses: SecretUse[],
+  variables: Set<string>,
   from?: Locator,
 ): Promise<{ tree: Record<string, unknown>; sources: string[]; locators: Locator[] }> {
   if (seen.includes(file)) throw new ConfigError(seen[0]!, [{ path: "extends", message: `extends loops back to ${file}` }]);
@@ -130,18 +134,18 @@ async function readTree(
 
   const problems: Problem[] = [];
   const { extends: base, ...own } = parsed;
-  const interpolated = interpolateEnv(own, env, problems, [], secretRecorder(own.secrets, uses)) as Record<string, unknown>;
+  const interpolated = interpolateEnv(own, env, problems, [], secretRecorder(own.secrets, uses, variables)) as Record<string, unknown>;
   if (problems.length) throw new ConfigError(file, placeProblems(problems, locators));
   const resolved = resolvePaths(interpolated, dirname(file)) as Record<string, unknown>;
   if (base === undefined) return { tree: resolved, sources: [file], locators };
   if (typeof base !== "string")
     throw new ConfigError(file, placeProblems([{ path: "extends", message: "must be a path to a base experiment file" }], locators));
-  const parent = await readTree(resolve(dirname(file), base), env, [...seen, file], uses, locators[0]);
+  const parent = await readTree(resolve(dirname(file), base), env, [...seen, file], uses, variables, locators[0]);
   return { tree: deepMerge(parent.tree, resolved) as Record<string, unknown>, sources: [file, ...parent.sources], locators: [...locators, ...parent.locators] };
 }
 
-function applySets(tree: Record<string, unknown>, options: LoadOptions, env: NodeJS.ProcessEnv, file: string, uses: SecretUse[]) {
-  const sets = parseSets(options.set ?? [], env, secretRecorder(tree.secrets, uses));
+function applySets(tree: Record<string, unknown>, options: LoadOptions, env: NodeJS.ProcessEnv, file: string, uses: SecretUse[], variables: Set<string>) {
+  const sets = parseSets(options.set ?? [], env, secretRecorder(tree.secrets, uses, variables));
   if (sets.problems.length) throw new ConfigError(file, sets.problems);
   const merged = deepMerge(tree, resolvePaths(sets.overrides, options.cwd ?? process.cwd())) as Record<string, unknown>;
   return { tree: merged, origins: sets.origins };
@@ -182,10 +186,11 @@ export async function readExperimentFile(path: string, options: LoadOptions = {}
   const file = resolve(options.cwd ?? process.cwd(), path);
   const env = options.env ?? process.env;
   const secrets: SecretUse[] = [];
-  const read = await readTree(file, env, [], secrets);
+  const variables = new Set<string>();
+  const read = await readTree(file, env, [], secrets, variables);
   const family = familyOf(read.tree);
   if (family.problems.length) throw new ConfigError(file, placeProblems(family.problems, read.locators));
-  return { file, env, secrets, ...read, family: family.spec };
+  return { file, env, secrets, variables, ...read, family: family.spec };
 }
 
 type ReadFile = Awaited<ReturnType<typeof readExperimentFile>>;
@@ -194,8 +199,9 @@ type ReadFile = Awaited<ReturnType<typeof readExperimentFile>>;
 export async function experimentOf(read: ReadFile, variant: string | undefined, options: LoadOptions = {}): Promise<LoadedExperiment> {
   const { file, env } = read;
   const secrets = [...read.secrets];
+  const variables = new Set(read.variables);
   const member = read.family ? variantTree(read, variant) : { tree: read.tree, origins: [] };
-  const { tree, origins } = options.set?.length ? applySets(member.tree, options, env, file, secrets) : { tree: member.tree, origins: [] };
+  const { tree, origins } = options.set?.length ? applySets(member.tree, options, env, file, secrets, variables) : { tree: member.tree, origins: [] };
   const allOrigins = [...member.origins, ...origins];
   const named = (problems: Problem[]) => placeProblems(problems, read.locators, allOrigins).map((p) => (variant ? { ...p, variant } : p));
   let config: Experiment;
@@ -207,7 +213,7 @@ export async function experimentOf(read: ReadFile, variant: string | undefined, 
   }
   const problems = [...(await workdirProblems(config.workdir)), ...(await pathFileProblems(config))];
   if (problems.length) throw new ConfigError(file, named(problems));
-  return { file, config, sources: read.sources, secrets, ...(variant ? { variant } : {}) };
+  return { file, config, sources: read.sources, secrets, variables: [...variables].sort(), ...(variant ? { variant } : {}) };
 }
 
 /** The variant's tree: the family's base with the overlay, in its own folder; its values placed at the overlay's lines. */

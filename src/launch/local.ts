@@ -40,7 +40,7 @@ class LocalJob implements Job, JobProbe {
     void exited?.then((exit) => (this.exit = exit));
   }
 
-  private get pid(): number {
+  get pid(): number {
     return Number(this.record.id);
   }
 

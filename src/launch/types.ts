@@ -82,6 +82,8 @@ export interface WaitOptions {
 
 export interface Job {
   readonly record: JobRecord;
+  /** The job's process on this machine, when it runs here (local, or a stage script inside this chain job). */
+  readonly pid?: number;
   wait(options?: WaitOptions): Promise<JobOutcome>;
   cancel(): Promise<void>;
 }

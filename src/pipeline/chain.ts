@@ -11,6 +11,7 @@ import { crashPoint } from "../util/crash-point.js";
 import { stageModule } from "../stages/registry.js";
 import type { Experiment } from "../config/schema.js";
 import { slurmResources } from "./launchers.js";
+import { chainExportNames } from "./chain-export.js";
 import type { Plan, PlannedStage } from "./plan.js";
 import type { ChainJob, ChainState } from "./chain-state.js";
 import type { StateStore } from "./state.js";
@@ -98,6 +99,7 @@ export async function submitChain(
         argv: argvOf(plan, command, job.stages),
         cwd: command.cwd,
         env: { [CHAIN_ENV]: id },
+        exportNames: chainExportNames(plan, job.stages),
         jobDir,
         resources: chainResources(config, job.stages),
         ...(after ? { after } : {}),

@@ -72,6 +72,10 @@ modle: x
     const ok = await loadExperiment(join(dir, "exp.yaml"), { env: { MODEL: "Qwen/Qwen2.5-7B-Instruct" } });
     expect(ok.config.model.base).toBe("Qwen/Qwen2.5-7B-Instruct");
     expect(ok.config.stages.sft!.dataset_files.a!.path).toBe(join(dir, "fallback/a.json"));
+    // The names read with a value are recorded (a chain job is given exactly those); an unset one with a default is not.
+    expect(ok.variables).toEqual(["MODEL"]);
+    const withSet = await loadExperiment(join(dir, "exp.yaml"), { env: { MODEL: "m/x", NOTE: "n" }, set: ["stages.sft.args.run_note=${NOTE}"] });
+    expect(withSet.variables).toEqual(["MODEL", "NOTE"]);
     const error = await loadError(dir, "exp.yaml", { env: {} });
     expect(error.problems).toMatchObject([{ path: "model.base", message: expect.stringMatching(/MODEL is not set/) }]);
   });

@@ -19,7 +19,9 @@ interface Chain {
 type State = { chain?: Chain; stages: Record<string, Record<string, any>> };
 
 function chainExperiment(): Promise<Experiment> {
-  const cluster = "{ launcher: slurm, nodes: 2, gpus_per_node: 2, slurm: { time: '00:10:00' } }";
+  // The chain jobs get only the variables they need (sbatch --export): the stand-ins' knobs are named here.
+  const knobs = "[DIANJIN_POLL_MS, RAY_STANDIN_STATE, VERL_STANDIN_STEP_MS, LF_STANDIN_STEP_MS]";
+  const cluster = `{ launcher: slurm, nodes: 2, gpus_per_node: 2, slurm: { time: '00:10:00', export: ${knobs} } }`;
   return grpoExperiment({ cluster, deepspeed: "zero2", items: 32, totalEpochs: 1, saveFreq: 2 });
 }
 

@@ -49,6 +49,7 @@ function localRecord(record: JobRecord, here: Here): JobRecord {
 class AllocationJob implements Job, JobProbe {
   readonly label: JobProbe["label"];
   readonly stopSignal = "SIGTERM";
+  readonly pid: number | undefined;
   private ended: JobOutcome | undefined;
 
   constructor(
@@ -58,6 +59,8 @@ class AllocationJob implements Job, JobProbe {
     private readonly pollMs: number,
   ) {
     this.label = { id: record.id, system: "this allocation's process table" };
+    // A server's readiness check sees at once that its script ended (a server that died never answers).
+    this.pid = process.record.launcher === "local" ? Number(process.record.id) : undefined;
     void process.wait().then((outcome) => (this.ended = outcome));
   }
 

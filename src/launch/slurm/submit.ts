@@ -26,8 +26,10 @@ export interface ChainJobScript {
   /** `<node> <cli> run <config> --only <stages> …`: absolute paths, one word each. */
   argv: string[];
   cwd: string;
-  /** Exported in the script; no secret (sbatch passes its own environment on, as for every stage job). */
+  /** Exported in the script; no secret. */
   env: Record<string, string>;
+  /** The variables sbatch passes on from the submitting environment (--export; names only, the values stay there). */
+  exportNames: string[];
   /** Folder of the script and of Slurm's `%x-%j.out`. */
   jobDir: string;
   resources: SlurmResources;
@@ -51,6 +53,7 @@ export function renderChainScript(job: ChainJobScript): string {
     argv: job.argv,
     cwd: job.cwd,
     env: {},
+    exportNames: job.exportNames,
     logFile: "",
     outputDir: job.jobDir,
     resources: job.resources,

@@ -29,7 +29,7 @@ async function serviceReady(run: Run, record: LaunchEntry, job: Job, started: nu
   if (def.kind !== "service") throw new TypeError(`stage ${record.name} is a ${def.kind}, not a service`);
   let outputs: Record<string, string>;
   try {
-    const where = { pid: job.record.launcher === "local" ? Number(job.record.id) : undefined, logFile: job.record.logFile };
+    const where = { pid: job.pid, logFile: job.record.logFile };
     outputs = await def.service.ready(record.context, record.render, where, run.options.signal);
   } catch (error) {
     await job.cancel();

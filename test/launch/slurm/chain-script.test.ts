@@ -14,6 +14,7 @@ const job = {
   argv: ["/opt/node/bin/node", "/opt/dianjin/dist/bin/dianjin-train.mjs", "run", "/home/u/exp.yaml", "--only", "grpo", "--set", "x=it's"],
   cwd: "/home/u",
   env: { DIANJIN_CHAIN: "dianjin-chain-abc" },
+  exportNames: ["HOME", "PATH", "TEAM"],
   jobDir: "/home/u/runs/slurm",
   resources: { nodes: 2, gpusPerNode: 8, time: "1-00:00:00" },
 };
@@ -27,6 +28,8 @@ describe("renderChainScript", () => {
     expect(script).toMatch(/^#SBATCH --dependency=afterok:41$/m);
     expect(script).toMatch(/^#SBATCH --kill-on-invalid-dep=yes$/m);
     expect(script).not.toMatch(/--hold/);
+    // Only the names the job needs leave the submitting machine (never sbatch's default, the whole environment).
+    expect(script).toMatch(/^#SBATCH --export=HOME,PATH,TEAM$/m);
     expect(script).toContain("export DIANJIN_CHAIN=dianjin-chain-abc");
     expect(script).toContain("exec /opt/node/bin/node /opt/dianjin/dist/bin/dianjin-train.mjs run /home/u/exp.yaml --only grpo --set 'x=it'\\''s'");
   });
