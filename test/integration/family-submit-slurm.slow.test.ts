@@ -29,7 +29,9 @@ async function grpoFamily(): Promise<Experiment & { starts: string }> {
   });
   await chmod(wrapper, 0o755);
   const exp = await grpoExperiment({
-    cluster: "{ launcher: slurm, nodes: 1, gpus_per_node: 2, slurm: { time: '00:10:00' } }",
+    // The chain jobs get only the variables they need (sbatch --export): the stand-ins' knobs are named here.
+    cluster:
+      "{ launcher: slurm, nodes: 1, gpus_per_node: 2, slurm: { time: '00:10:00', export: [DIANJIN_POLL_MS, RAY_STANDIN_STATE, VERL_STANDIN_STEP_MS, LF_STANDIN_STEP_MS] } }",
     deepspeed: "zero2",
     items: 32,
     totalEpochs: 1,
