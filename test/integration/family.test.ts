@@ -1,14 +1,15 @@
 // A family through the CLI with the stand-in tools: two GRPO variants on one SFT. The plan shows SFT once ("shared by
 // lr1, lr2") and counts its GPU-hours once; `run` trains SFT once and GRPO once per variant with its own value, and a
-// rerun starts nothing (both need the content-addressed store: `store:`, which the family points at
-// <workdir>/store); `compare --json` lists both variants with the parameter that differs.
+// rerun starts nothing (both through the content-addressed store, which the family keeps at <workdir>/store); two
+// variants started at once in two processes build their shared SFT once; `compare --json` lists both variants with
+// the parameter that differs.
 import { describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { chmod, readFile, writeFile } from "node:fs/promises";
+import { execa } from "execa";
 import { join } from "node:path";
 import { grpoExperiment } from "../helpers/grpo-experiment.js";
-import { cli, readJson, ROOT } from "../helpers/cli.js";
+import { cli, cliEnv, CLI, readJson, ROOT, STANDIN_BIN, waitFor } from "../helpers/cli.js";
 import { tempDir, writeFiles } from "../helpers/tmp.js";
-import { experimentSchema } from "../../src/config/schema.js";
 
 function grpoFamily() {
   return grpoExperiment({
@@ -83,9 +84,8 @@ describe("a family of experiments", () => {
     expect(compared.experiments[0]!.gpuHours).toBeGreaterThan(0);
   });
 
-  it("run trains SFT once and GRPO once per variant; a rerun starts nothing", async (ctx) => {
+  it("run trains SFT once and GRPO once per variant; a rerun starts nothing", async () => {
     // The shared SFT is found built through the content-addressed store (`store:`, src/pipeline/store.ts).
-    if (!("store" in experimentSchema.shape)) ctx.skip("needs the content-addressed store (experiment key `store:`), not in this build");
     const exp = await grpoFamily();
     const first = await cli(["run", exp.file, "--log-format", "plain"], { env: { VERL_STANDIN_STEP_MS: "10" } });
     expect(first.exitCode, first.all).toBe(0);
@@ -98,6 +98,53 @@ describe("a family of experiments", () => {
     const again = await cli(["run", exp.file, "--log-format", "plain"]);
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stderr).not.toMatch(/: running/);
+  });
+
+  it("two variants started at the same moment in two processes, on a fresh workdir, train their shared SFT once", async () => {
+    const probe = await tempDir("dianjin-family-race-");
+    const starts = join(probe, "trainer-starts.log");
+    const wrapper = join(probe, "llamafactory-cli");
+    // Counts the trainer's starts in front of the stand-in.
+    await writeFiles(probe, {
+      "llamafactory-cli": `#!/bin/sh\nif [ "$1" = train ]; then echo "$$ $*" >> "${starts}"; fi\nexec "${join(STANDIN_BIN, "llamafactory-cli")}" "$@"\n`,
+    });
+    await chmod(wrapper, 0o755);
+    const exp = await grpoExperiment({
+      items: 32,
+      totalEpochs: 1,
+      saveFreq: 2,
+      tools: [`llamafactory: { command: [${JSON.stringify(wrapper)}], version: "0.9.3" }`],
+      top: "variants:\n  lr1: { stages.grpo.actor.lr: 1.0e-6 }\n  lr2: { stages.grpo.actor.lr: 2.0e-6 }",
+    });
+    const gate = join(exp.dir, "go");
+    const count = async () => ((await readFile(starts, "utf8").catch(() => "")).match(/ train /g) ?? []).length;
+    const runs = ["lr1", "lr2"].map((v) =>
+      execa(process.execPath, [CLI, "run", exp.file, "--variant", v, "--only", "sft"], {
+        env: cliEnv({ LF_STANDIN_WAIT_FOR: gate }),
+        extendEnv: false,
+        reject: false,
+        all: true,
+      }),
+    );
+    let output = "";
+    for (const r of runs) r.all?.on("data", (d: Buffer) => (output += d.toString()));
+    try {
+      // The trainer holds at the gate: by then one variant builds the key and the other waits for it, saying so.
+      await waitFor(async () => (await count()) === 1 && /waiting for sft key/.test(output), 60_000, "one trainer and one waiting variant");
+      await writeFile(gate, "");
+      const ended = await Promise.all(runs);
+      for (const r of ended) expect(r.exitCode, r.all).toBe(0);
+    } finally {
+      await writeFile(gate, "");
+      for (const r of runs) r.kill("SIGTERM");
+      await Promise.all(runs);
+    }
+    expect(await count()).toBe(1);
+    const sft = async (v: string) => (await readJson<{ stages: Record<string, any> }>(join(exp.workdir, "variants", v, "state.json"))).stages.sft!;
+    const [a, b] = [await sft("lr1"), await sft("lr2")];
+    expect([a.status, b.status]).toEqual(["completed", "completed"]);
+    expect(a.key).toBe(b.key);
+    expect([a.stored.reused, b.stored.reused].sort()).toEqual([false, true]);
   });
 });
 
