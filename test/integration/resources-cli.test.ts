@@ -2,6 +2,7 @@
 // card is refused by pre-flight (exit 3) with the figures and fixes, before anything launches; one only the upper
 // bound rules out is planned with a warning.
 import { describe, expect, it } from "vitest";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { stat } from "node:fs/promises";
 import { cli, makeExperiment, ROOT } from "../helpers/cli.js";
@@ -16,8 +17,19 @@ const config32b = join(ROOT, "configs/dianjin-r1-32b.yaml");
 type Json = { stages: Array<{ name: string; resources?: any }> };
 const stage = (plan: Json, name: string) => plan.stages.find((s) => s.name === name)!;
 
+/** A port nothing listens on now: the shipped configs' server port may be taken by a test running beside this one. */
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 async function planJson(file: string, ...args: string[]): Promise<Json> {
-  const result = await cli(["plan", file, "--json", ...args], { standins: false, env: await recipeDataEnv() });
+  // Pre-flight refuses a server port in use (exit 3); the estimates are what this test is about.
+  const port = ["--set", `stages.deploy.port=${await unusedPort()}`];
+  const result = await cli(["plan", file, "--json", ...port, ...args], { standins: false, env: await recipeDataEnv() });
   expect(result.exitCode, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as Json;
 }
