@@ -33,10 +33,10 @@ import { packageUrl } from "../util/dist-path.js";
 import { tailLines } from "../util/line-reader.js";
 import { oneExperiment, planOptions, type CommonOptions, type LogOptions } from "./options.js";
 import { shownPath } from "./driver-view.js";
+import { sleep } from "../util/abortable.js";
 
 export type SubmitOptions = CommonOptions & Partial<LogOptions>;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The driver's `run` arguments: the same selection and settings as this `submit`. */
 function driverArgs(config: string, options: SubmitOptions, id: string): string[] {

@@ -10,6 +10,7 @@ import { writeJsonAtomic } from "../util/atomic-write.js";
 import { LineReader } from "../util/line-reader.js";
 import { redactValue } from "../util/secrets.js";
 import { EVENT_LOG_FILE } from "./log-level.js";
+import { sleep } from "../util/abortable.js";
 
 export const DRIVER_DEFAULTS = {
   /** How long `submit` waits for a new driver to take the workdir's lock (or end) before it returns anyway. */
@@ -145,7 +146,6 @@ export async function driverNow(workdir: string): Promise<DriverNow | undefined>
   return { state: "ended", record, ...(end ? { end } : {}) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Ends a live driver: SIGTERM to its process group (it leads its own session), which makes its `run` stop the running
