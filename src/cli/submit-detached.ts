@@ -37,7 +37,6 @@ import { sleep } from "../util/abortable.js";
 
 export type SubmitOptions = CommonOptions & Partial<LogOptions>;
 
-
 /** The driver's `run` arguments: the same selection and settings as this `submit`. */
 function driverArgs(config: string, options: SubmitOptions, id: string): string[] {
   const args = ["run", resolve(config)];

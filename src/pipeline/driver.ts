@@ -146,7 +146,6 @@ export async function driverNow(workdir: string): Promise<DriverNow | undefined>
   return { state: "ended", record, ...(end ? { end } : {}) };
 }
 
-
 /**
  * Ends a live driver: SIGTERM to its process group (it leads its own session), which makes its `run` stop the running
  * stage's processes and record the stage as interrupted; SIGKILL after `graceMs` if it is still there. Resolves once
